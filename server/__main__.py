@@ -1,0 +1,104 @@
+"""`python -m server COMMAND` (also `jianfu`): serve, migrate, demo, create-user, import-regions."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from server import db
+from server.cli_tasks import CommandError, create_user, import_regions
+from server.config import ConfigError, Settings
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(demo=getattr(args, "demo", False) or args.command == "demo")
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    settings = settings_for(args)
+    asyncio.run(db.apply_migrations(settings.database_url))
+    print("migrations applied")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn  # noqa: PLC0415 -- only the server needs it
+
+    settings = settings_for(args)
+    if args.demo and not os.environ.get("JIANFU_SECRET"):
+        print("warning: no JIANFU_SECRET set; using the demo secret (fine for a demo, never for real data)", file=sys.stderr)
+        os.environ["JIANFU_SECRET"] = settings.secret  # worker processes read the environment again
+    asyncio.run(db.apply_migrations(settings.database_url))
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,  # DESIGN.md §2: no client address or user agent in any log
+        server_header=False,
+        proxy_headers=True,
+    )
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from server.demo import load_demo  # noqa: PLC0415 -- demo data is not part of serving
+
+    settings = settings_for(args)
+    asyncio.run(db.apply_migrations(settings.database_url))
+    asyncio.run(load_demo(settings, only_if_empty=args.if_empty, seed=args.seed))
+
+
+def cmd_create_user(args: argparse.Namespace) -> None:
+    password = os.environ.get("JIANFU_PASSWORD") or getpass.getpass("Password: ")
+    settings = settings_for(args)
+    asyncio.run(create_user(settings, args.username, password, args.role, args.region, args.locale))
+
+
+def cmd_import_regions(args: argparse.Namespace) -> None:
+    asyncio.run(import_regions(settings_for(args), args.file))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jianfu", description="Jianfu burden ledger")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="apply pending migrations, then serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--demo", action="store_true", help="allow the demo secret when JIANFU_SECRET is unset")
+    serve.set_defaults(run=cmd_serve)
+    commands.add_parser("migrate", help="apply pending migrations").set_defaults(run=cmd_migrate)
+    demo = commands.add_parser("demo", help="load the demo county, with progress")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when the store already has regions")
+    demo.add_argument("--seed", type=int, default=2024)
+    demo.set_defaults(run=cmd_demo)
+    user = commands.add_parser("create-user", help="create an account (password from JIANFU_PASSWORD or a prompt)")
+    user.add_argument("username")
+    user.add_argument("--role", required=True, choices=("cadre", "supervisor", "admin"))
+    user.add_argument("--region")
+    user.add_argument("--locale", choices=("zh-Hans", "zh-Hant", "en"))
+    user.set_defaults(run=cmd_create_user)
+    regions = commands.add_parser("import-regions", help="import code,parent,level,name,name_hant,population,households")
+    regions.add_argument("file")
+    regions.set_defaults(run=cmd_import_regions)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    except CommandError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Regions, users, invites, apps and tasks."""
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from server import directory
+from server.auth import require_user
+from server.parse import json_body
+from server.web import today_of, writer
+
+
+async def upsert_regions(request: Request) -> JSONResponse:
+    await writer(request, "admin")
+    body = await json_body(request)
+    return JSONResponse(await directory.upsert_regions(body.get("regions")))
+
+
+async def region(request: Request) -> JSONResponse:
+    await require_user(request)
+    return JSONResponse(await directory.region_detail(request.path_params["code"]))
+
+
+async def create_user(request: Request) -> JSONResponse:
+    await writer(request, "admin")
+    user = await directory.create_user(await json_body(request))
+    return JSONResponse({"username": user.username, "role": user.role, "region": user.region_id}, status_code=201)
+
+
+async def create_invite(request: Request) -> JSONResponse:
+    user = await writer(request, "admin", "supervisor")
+    invite = await directory.create_invite(user, await json_body(request), today_of(request))
+    body = {"code": invite.code, "region": invite.region_id, "role": invite.role, "uses": invite.uses_left, "expires": invite.expires.isoformat()}
+    return JSONResponse(body, status_code=201)
+
+
+async def create_app(request: Request) -> JSONResponse:
+    await writer(request)
+    app, created = await directory.create_app(await json_body(request))
+    return JSONResponse(directory.app_json(app), status_code=201 if created else 200)
+
+
+async def list_apps(request: Request) -> JSONResponse:
+    await require_user(request)
+    return JSONResponse(await directory.list_apps())
+
+
+async def create_task(request: Request) -> JSONResponse:
+    user = await writer(request, "cadre", "admin")
+    task, created = await directory.create_task(user, await json_body(request), today_of(request))
+    return JSONResponse(directory.task_json(task), status_code=201 if created else 200)
+
+
+async def list_tasks(request: Request) -> JSONResponse:
+    user = await require_user(request)
+    return JSONResponse([directory.task_json(t) for t in await directory.visible_tasks(user)])

@@ -1,0 +1,96 @@
+"""What a cadre logs: quotas, progress, outcomes, time entries, roster, and their own export."""
+
+import csv
+import io
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server import ledger
+from server.auth import require_user
+from server.errors import InvalidInput
+from server.i18n import gettext as _
+from server.parse import json_body
+from server.web import reporter_key_of, today_of, writer
+
+
+async def save_quota(request: Request) -> JSONResponse:
+    user = await writer(request, "cadre", "admin")
+    body = await json_body(request)
+    quota, flags, created = await ledger.save_quota(user, reporter_key_of(request, user), body, today_of(request))
+    return JSONResponse(ledger.quota_json(quota, flags), status_code=201 if created else 200)
+
+
+async def add_progress(request: Request) -> JSONResponse:
+    user = await writer(request, "cadre", "admin")
+    flags = await ledger.add_progress(user, request.path_params["id"], await json_body(request))
+    return JSONResponse({"flags": [f.as_json() for f in flags]})
+
+
+async def save_outcome(request: Request) -> Response:
+    user = await writer(request, "cadre")
+    body = await json_body(request)
+    await ledger.save_outcome(user, reporter_key_of(request, user), request.path_params["id"], body, today_of(request))
+    return Response(status_code=204)
+
+
+async def check_series(request: Request) -> JSONResponse:
+    await require_user(request)
+    return JSONResponse(ledger.series_json(ledger.read_points(await json_body(request))))
+
+
+async def save_entries(request: Request) -> JSONResponse:
+    user = await writer(request, "cadre")
+    body = await json_body(request)
+    return JSONResponse(await ledger.save_entries(user, reporter_key_of(request, user), body, today_of(request)))
+
+
+def _query_day(request: Request, name: str) -> date | None:
+    value = request.query_params.get(name)
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise InvalidInput({name: _("Must be a date like 2024-03-01.")}) from None
+
+
+async def list_entries(request: Request) -> JSONResponse:
+    user = await require_user(request, "cadre")
+    first, last = _query_day(request, "from"), _query_day(request, "to")
+    entries = await ledger.own_entries(reporter_key_of(request, user), first, last)
+    return JSONResponse([ledger.entry_json(e) for e in entries])
+
+
+async def edit_entry(request: Request) -> JSONResponse:
+    user = await writer(request, "cadre")
+    key, body = reporter_key_of(request, user), await json_body(request)
+    entry = await ledger.edit_entry(user, key, request.path_params["client_id"], body, today_of(request))
+    return JSONResponse(ledger.entry_json(entry))
+
+
+async def delete_entry(request: Request) -> Response:
+    user = await writer(request, "cadre")
+    await ledger.delete_entry(reporter_key_of(request, user), request.path_params["client_id"])
+    return Response(status_code=204)
+
+
+async def replace_roster(request: Request) -> JSONResponse:
+    user = await writer(request, "cadre")
+    body = await json_body(request)
+    return JSONResponse({"apps": await ledger.replace_roster(user, reporter_key_of(request, user), body)})
+
+
+async def get_roster(request: Request) -> JSONResponse:
+    user = await require_user(request, "cadre")
+    return JSONResponse({"apps": await ledger.own_roster(reporter_key_of(request, user))})
+
+
+async def export_csv(request: Request) -> Response:
+    user = await require_user(request, "cadre")
+    buffer = io.StringIO()
+    out = csv.DictWriter(buffer, fieldnames=ledger.EXPORT_COLUMNS, lineterminator="\r\n")
+    out.writeheader()
+    out.writerows(await ledger.export_rows(reporter_key_of(request, user)))
+    # A byte-order mark so spreadsheet programs on Chinese Windows read UTF-8.
+    headers = {"content-disposition": 'attachment; filename="jianfu-my-records.csv"'}
+    return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)

@@ -1,0 +1,25 @@
+"""Health and the OpenAPI description of /api."""
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from tortoise import Tortoise
+
+from server.api.openapi import openapi_document
+from server.errors import ApiError
+from server.i18n import gettext as _
+
+
+class StoreUnavailable(ApiError):
+    status, code = 503, "store_unavailable"
+
+
+async def healthz(request: Request) -> JSONResponse:
+    try:
+        await Tortoise.get_connection("default").execute_query("SELECT 1")
+    except Exception:  # any failure of the store means "not ready"
+        raise StoreUnavailable(_("The data store is not answering. Please try again shortly.")) from None
+    return JSONResponse({"status": "ok"})
+
+
+async def openapi(request: Request) -> JSONResponse:
+    return JSONResponse(openapi_document())

@@ -1,0 +1,87 @@
+"""The OpenAPI 3.1 description of /api, written from one table so it cannot drift into prose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.burden.vocab import ACTIVITIES, BASES, EVIDENCE, FREQUENCIES, LEVELS, LOCALES, MEANS, METRICS, OUTCOME_STATUSES, PENALTIES, RANKINGS, RESIDENT_USE, ROLES
+
+STR, INT, NUM, DATE = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "string", "format": "date"}
+
+
+def enum(values: tuple[str, ...]) -> dict[str, Any]:
+    return {"type": "string", "enum": list(values)}
+
+
+def obj(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def array(items: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "array", "items": items, **extra}
+
+
+FLAG = obj(["kind", "severity", "region", "message", "basis", "detail"], kind=STR, severity=enum(("info", "warning", "critical")), region=STR,
+           task={"type": ["integer", "null"]}, app={"type": ["integer", "null"]}, ratio={"type": ["number", "null"]}, message=STR, basis=STR, detail={"type": "object"})
+ERROR = obj(["error"], error=obj(["code", "message", "fields"], code=STR, message=STR, fields={"type": "object", "additionalProperties": STR}))
+SESSION = obj(["token", "user"], token=STR, user=obj(["username", "role"], username=STR, role=enum(ROLES), region={"type": ["string", "null"]}, locale={"type": ["string", "null"]}))
+REGION_IN = obj(["code", "level", "name", "population"], code=STR, parent={"type": ["string", "null"]}, level=enum(LEVELS), name=STR, name_hant=STR, population=INT, households=INT)
+TASK_IN = obj(["title", "metric", "issued_by", "period_start", "period_end"], title=STR, metric=enum(METRICS), app=INT, issued_by=STR, period_start=DATE, period_end=DATE,
+              frequency=enum(FREQUENCIES), ranking=enum(RANKINGS), penalty=enum(PENALTIES), evidence=enum(EVIDENCE))
+QUOTA_IN = obj(["task", "region", "target"], task=INT, region=STR, target=INT, base=enum(BASES), eligible=INT, base_count=INT, client_id=STR)
+QUOTA_OUT = obj(["id", "task", "region", "target", "base", "flags"], id=INT, task=INT, region=STR, target=INT, base=enum(BASES), flags=array(FLAG))
+POINTS = obj(["points"], points=array(obj(["at", "value"], at={"type": "string", "format": "date-time"}, value=INT)))
+ENTRY_IN = obj(["client_id", "date", "minutes"], client_id=STR, date=DATE, minutes={"oneOf": [INT, STR]}, activity=enum(ACTIVITIES), task=INT, note=STR)
+ENTRY_OUT = obj(["client_id", "date", "minutes", "activity"], client_id=STR, date=DATE, minutes=INT, activity=enum(ACTIVITIES), task={"type": ["integer", "null"]}, note={"type": ["string", "null"]})
+ROSTER = obj(["apps"], apps=array(obj(["app", "resident_use"], app=INT, resident_use=enum(RESIDENT_USE))))
+
+# (method, path, summary, request schema, success status, response schema)
+OPERATIONS: list[tuple[str, str, str, dict | None, int, dict | None]] = [
+    ("post", "/api/session", "Sign in", obj(["username", "password"], username=STR, password=STR), 200, SESSION),
+    ("delete", "/api/session", "Sign out", None, 204, None),
+    ("post", "/api/regions", "Create or update regions by code (admin)", obj(["regions"], regions=array(REGION_IN)), 200, obj(["created", "updated"], created=INT, updated=INT)),
+    ("get", "/api/regions/{code}", "A region and its children", None, 200, {"type": "object"}),
+    ("post", "/api/users", "Create an account (admin)", obj(["username", "password", "role"], username=STR, password=STR, role=enum(ROLES), region=STR, locale=enum(LOCALES)), 201, {"type": "object"}),
+    ("post", "/api/invites", "Invite cadres to a region", obj(["region", "uses", "expires"], region=STR, role=STR, uses=INT, expires=DATE), 201, {"type": "object"}),
+    ("post", "/api/signup", "Sign up with an invite code", obj(["code", "username", "password"], code=STR, username=STR, password=STR, locale=enum(LOCALES)), 201, SESSION),
+    ("post", "/api/apps", "Record a government app", obj(["name", "function", "owner_level"], name=STR, function=STR, owner_level=enum(LEVELS), owner_region=STR), 201, {"type": "object"}),
+    ("get", "/api/apps", "Known government apps", None, 200, array({"type": "object"})),
+    ("post", "/api/tasks", "Record a task imposed from above", TASK_IN, 201, {"type": "object"}),
+    ("get", "/api/tasks", "Tasks visible to the caller", None, 200, array({"type": "object"})),
+    ("post", "/api/quotas", "Report a quota; answers with its flags", QUOTA_IN, 201, QUOTA_OUT),
+    ("post", "/api/quotas/{id}/progress", "Attach counter readings", POINTS, 200, obj(["flags"], flags=array(FLAG))),
+    ("post", "/api/quotas/{id}/outcome", "How the quota was met (anonymous)", obj(["status"], status=enum(OUTCOME_STATUSES), means=array(enum(MEANS)), cost_yuan=NUM), 204, None),
+    ("post", "/api/entries", "Log time, idempotent per client_id", obj(["entries"], entries=array(ENTRY_IN, maxItems=500)), 200, obj(["accepted", "duplicates", "rejected"], accepted=array(STR), duplicates=array(STR), rejected=array({"type": "object"}))),
+    ("get", "/api/entries", "The caller's own entries", None, 200, array(ENTRY_OUT)),
+    ("put", "/api/entries/{client_id}", "Correct one of the caller's entries", ENTRY_IN, 200, ENTRY_OUT),
+    ("delete", "/api/entries/{client_id}", "Delete one of the caller's entries", None, 204, None),
+    ("put", "/api/roster", "The apps the caller must use", ROSTER, 200, ROSTER),
+    ("get", "/api/roster", "The caller's roster", None, 200, ROSTER),
+    ("post", "/api/series/check", "Is a counter more regular than people?", POINTS, 200, {"type": "object"}),
+    ("get", "/api/me/export.csv", "Everything the caller logged, as CSV", None, 200, None),
+    ("get", "/healthz", "200 once the store answers", None, 200, obj(["status"], status=STR)),
+]
+
+
+def _operation(summary: str, body: dict | None, status: int, answer: dict | None) -> dict[str, Any]:
+    success: dict[str, Any] = {"description": summary}
+    if answer is not None:
+        success["content"] = {"application/json": {"schema": answer}}
+    responses = {str(status): success, "default": {"description": "Error", "content": {"application/json": {"schema": ERROR}}}}
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return operation
+
+
+def openapi_document() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path, summary, body, status, answer in OPERATIONS:
+        paths.setdefault(path, {})[method] = _operation(summary, body, status, answer)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Jianfu", "version": "1", "description": "Burden ledger for grassroots cadres."},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+        "paths": paths,
+    }

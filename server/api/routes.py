@@ -1,0 +1,32 @@
+"""Every /api URL in one list."""
+
+from starlette.routing import Route
+
+from server.api import directory, ledger, meta, session
+
+api_routes = [
+    Route("/healthz", meta.healthz),
+    Route("/api/openapi.json", meta.openapi),
+    Route("/api/session", session.login, methods=["POST"]),
+    Route("/api/session", session.logout, methods=["DELETE"]),
+    Route("/api/signup", session.signup, methods=["POST"]),
+    Route("/api/regions", directory.upsert_regions, methods=["POST"]),
+    Route("/api/regions/{code}", directory.region),
+    Route("/api/users", directory.create_user, methods=["POST"]),
+    Route("/api/invites", directory.create_invite, methods=["POST"]),
+    Route("/api/apps", directory.create_app, methods=["POST"]),
+    Route("/api/apps", directory.list_apps, methods=["GET"]),
+    Route("/api/tasks", directory.create_task, methods=["POST"]),
+    Route("/api/tasks", directory.list_tasks, methods=["GET"]),
+    Route("/api/quotas", ledger.save_quota, methods=["POST"]),
+    Route("/api/quotas/{id:int}/progress", ledger.add_progress, methods=["POST"]),
+    Route("/api/quotas/{id:int}/outcome", ledger.save_outcome, methods=["POST"]),
+    Route("/api/series/check", ledger.check_series, methods=["POST"]),
+    Route("/api/entries", ledger.save_entries, methods=["POST"]),
+    Route("/api/entries", ledger.list_entries, methods=["GET"]),
+    Route("/api/entries/{client_id}", ledger.edit_entry, methods=["PUT"]),
+    Route("/api/entries/{client_id}", ledger.delete_entry, methods=["DELETE"]),
+    Route("/api/roster", ledger.replace_roster, methods=["PUT"]),
+    Route("/api/roster", ledger.get_roster, methods=["GET"]),
+    Route("/api/me/export.csv", ledger.export_csv),
+]

@@ -1,0 +1,85 @@
+"""create_app(settings) -> Starlette: routes, middleware, error mapping and lifespan."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from server import db, i18n
+from server.api.routes import api_routes
+from server.auth import LoginThrottle
+from server.config import Settings
+from server.errors import ApiError, NotFound, Unauthenticated
+from server.i18n import gettext as _
+from server.middleware import BodyLimit, SecurityHeaders
+from server.pages.render import error_page
+from server.pages.routes import page_routes
+from server.templating import STATIC_DIR, build_templates
+
+log = logging.getLogger("jianfu")
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+async def api_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiError)
+    if wants_json(request):
+        headers = {"retry-after": str(error.retry_after)} if hasattr(error, "retry_after") else None
+        return JSONResponse(error.body(), status_code=error.status, headers=headers)
+    if isinstance(error, Unauthenticated):
+        return RedirectResponse("/login", status_code=303)
+    return await error_page(request, error.message, error.status)
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    found = NotFound() if error.status_code == 404 else ApiError(_("This method is not allowed here."))
+    found.status = error.status_code
+    return await api_error(request, found)
+
+
+async def server_error(request: Request, error: Exception) -> Response:
+    log.exception("unhandled error")  # the request line is not logged: no addresses, no agents
+    failure = ApiError(_("Something went wrong on our side. Nothing was saved from this request."))
+    failure.status, failure.code = 500, "internal"
+    return await api_error(request, failure)
+
+
+def create_app(settings: Settings | None = None, *, manage_store: bool = True) -> Starlette:
+    """The application; tests pass manage_store=False and open the store themselves."""
+    settings = settings or Settings.from_env()
+    i18n.load_catalogs(settings.locales_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not manage_store:
+            yield
+            return
+        async with db.connect(settings.database_url):
+            yield
+
+    app = Starlette(
+        routes=[*api_routes, *page_routes, Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],
+        middleware=[
+            Middleware(i18n.LocaleMiddleware),
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ],
+        exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.throttle = LoginThrottle(settings.secret)
+    app.state.templates = build_templates()
+    return app

@@ -1,0 +1,158 @@
+"""Who is asking: passwords, logins (bearer token = session cookie), reporter keys, roles."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections import defaultdict, deque
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
+
+from server import i18n
+from server.errors import Forbidden, InvalidCredentials, TooManyAttempts, Unauthenticated
+from server.models import Token, User
+
+COOKIE = "jianfu_session"
+_hasher = PasswordHasher()
+# A hash to verify against when the username is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = _hasher.hash("jianfu-no-such-user")
+
+
+async def hash_password(password: str) -> str:
+    """Argon2id, computed off the event loop (about 0.1 s of CPU)."""
+    return await run_in_threadpool(_hasher.hash, password)
+
+
+async def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return await run_in_threadpool(_hasher.verify, password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def reporter_key(secret: str, user_id: int) -> str:
+    """HMAC-SHA256(secret, user id): ties sensitive rows to a person only for whoever holds the secret."""
+    return hmac.new(secret.encode(), f"reporter:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def issue_token(user: User, days: int) -> str:
+    token = secrets.token_urlsafe(32)
+    expires = datetime.now(timezone.utc) + timedelta(days=days)
+    await Token.create(token_hash=_token_hash(token), user=user, session_version=user.session_version, expires_at=expires)
+    return token
+
+
+def presented_token(conn: HTTPConnection) -> tuple[str | None, bool]:
+    """The token this request carries and whether it came in the cookie (cookies need CSRF checks)."""
+    header = conn.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip(), False
+    cookie = conn.cookies.get(COOKIE)
+    return (cookie, True) if cookie else (None, False)
+
+
+async def current_user(conn: HTTPConnection) -> User | None:
+    """The signed-in user, cached on the request; applies their language unless one was chosen here."""
+    if "user" in conn.scope["state"]:
+        return conn.scope["state"]["user"]
+    token, _from_cookie = presented_token(conn)
+    user = None
+    if token:
+        row = await Token.get_or_none(token_hash=_token_hash(token)).select_related("user")
+        now = datetime.now(timezone.utc)
+        if row and row.expires_at > now and row.session_version == row.user.session_version:
+            user = row.user
+    conn.scope["state"]["user"] = user
+    if user and user.locale and not i18n.explicit_locale(conn):
+        i18n.use_locale(conn, user.locale)
+    return user
+
+
+async def require_user(conn: HTTPConnection, *roles: str) -> User:
+    """The signed-in user, who must hold one of `roles` (any role when none is named)."""
+    user = await current_user(conn)
+    if user is None:
+        raise Unauthenticated()
+    if roles and user.role not in roles:
+        raise Forbidden()
+    return user
+
+
+async def revoke_token(conn: HTTPConnection) -> None:
+    token, _from_cookie = presented_token(conn)
+    if token:
+        await Token.filter(token_hash=_token_hash(token)).delete()
+
+
+def csrf_token(secret: str, conn: HTTPConnection) -> str:
+    """A token bound to this login, rendered into forms; a cross-site page cannot read it."""
+    token, _from_cookie = presented_token(conn)
+    return hmac.new(secret.encode(), f"csrf:{token or ''}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def check_same_origin(conn: HTTPConnection) -> None:
+    """Refuse a cookie-authenticated write that a browser marks as coming from another site."""
+    site = conn.headers.get("sec-fetch-site")
+    if site and site not in ("same-origin", "none"):
+        raise Forbidden(i18n.gettext("This request came from another site and was refused."))
+    origin = conn.headers.get("origin")
+    if not site and origin and origin != "null":
+        host = conn.headers.get("host", "")
+        if origin.split("://", 1)[-1] != host:
+            raise Forbidden(i18n.gettext("This request came from another site and was refused."))
+
+
+class LoginThrottle:
+    """Failed logins per username and per keyed hash of the address, in memory only."""
+
+    def __init__(self, secret: str, limit: int = 5, window_seconds: int = 900) -> None:
+        self.secret = secret.encode()
+        self.limit = limit
+        self.window = window_seconds
+        self.failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def _keys(self, username: str, address: str | None) -> list[str]:
+        keys = ["u:" + username.lower()]
+        if address:
+            keys.append("a:" + hmac.new(self.secret, address.encode(), hashlib.sha256).hexdigest())
+        return keys
+
+    def check(self, username: str, address: str | None) -> None:
+        now = time.monotonic()
+        for key in self._keys(username, address):
+            times = self.failures[key]
+            while times and times[0] < now - self.window:
+                times.popleft()
+            # The address allows more: many cadres share one carrier's NAT address.
+            allowed = self.limit if key.startswith("u:") else self.limit * 10
+            if len(times) >= allowed:
+                raise TooManyAttempts(retry_after=int(times[0] + self.window - now) + 1)
+
+    def failed(self, username: str, address: str | None) -> None:
+        for key in self._keys(username, address):
+            self.failures[key].append(time.monotonic())
+
+    def succeeded(self, username: str) -> None:
+        self.failures.pop("u:" + username.lower(), None)
+
+
+async def sign_in(throttle: LoginThrottle, username: str, password: str, address: str | None) -> User:
+    """The user these credentials name; every failure counts towards the throttle."""
+    throttle.check(username, address)
+    user = await User.get_or_none(username=username)
+    ok = await password_matches(user.password_hash if user else _DUMMY_HASH, password)
+    if not user or not ok:
+        throttle.failed(username, address)
+        raise InvalidCredentials()
+    throttle.succeeded(username)
+    return user

@@ -1,0 +1,72 @@
+"""The region tree as plain values: paths, scope, and checking a batch of regions before it is saved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.burden.vocab import LEVELS
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    code: str
+    parent: str | None
+    level: str
+
+
+def child_path(parent_path: str | None, code: str) -> str:
+    """"/42/4201/" + "420121" -> "/42/4201/420121/"."""
+    return (parent_path or "/") + code + "/"
+
+
+def ancestor_codes(path: str) -> list[str]:
+    """Codes from the root down to the region itself."""
+    return [code for code in path.split("/") if code]
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The path of every region from the root down to this one."""
+    codes = ancestor_codes(path)
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+def in_subtree(path: str, root_path: str) -> bool:
+    return path.startswith(root_path)
+
+
+def on_line(path: str, home_path: str) -> bool:
+    """True when the region is the home region, one of its ancestors, or one of its descendants."""
+    return path.startswith(home_path) or home_path.startswith(path)
+
+
+def level_below(parent_level: str, child_level: str) -> bool:
+    return LEVELS.index(child_level) > LEVELS.index(parent_level)
+
+
+def save_order(rows: list[RegionRow], known_paths: dict[str, str]) -> tuple[list[RegionRow], set[str]]:
+    """Rows ordered parents first, and the codes whose parent chain is missing or loops."""
+    by_code = {row.code: row for row in rows}
+    ordered: list[RegionRow] = []
+    placed: set[str] = set()
+    broken: set[str] = set()
+    for row in rows:
+        chain: list[RegionRow] = []
+        current: RegionRow | None = row
+        while current and current.code not in placed and current.code not in broken:
+            if current in chain:  # a cycle among the batch's parents
+                broken.update(r.code for r in chain)
+                break
+            chain.append(current)
+            parent = current.parent
+            current = by_code.get(parent) if parent else None
+            if parent and current is None and parent not in known_paths:
+                broken.update(r.code for r in chain)
+                break
+        if chain and not broken.intersection(r.code for r in chain):
+            if current and current.code in broken:
+                broken.update(r.code for r in chain)
+                continue
+            for item in reversed(chain):
+                ordered.append(item)
+                placed.add(item.code)
+    return ordered, broken

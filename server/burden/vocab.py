@@ -1,0 +1,85 @@
+"""The closed vocabularies of DESIGN.md §2: every enum value the API accepts, in one place."""
+
+from __future__ import annotations
+
+LEVELS = ("province", "city", "county", "township", "village", "grid")
+ROLES = ("cadre", "supervisor", "admin")
+LOCALES = ("zh-Hans", "zh-Hant", "en")
+
+# What a quota counts. The one-per-person metrics can be compared with the population;
+# the vanity metrics are those burden-reduction rules forbid as evaluation criteria.
+METRICS = (
+    "registrations",
+    "monthly_active",
+    "installs",
+    "likes",
+    "reposts",
+    "reads",
+    "check_ins",
+    "online_time",
+    "study_time",
+    "record_updates",
+    "cases_reported",
+    "eligible_people",
+    "forms",
+    "visits",
+    "other",
+)
+ONE_PER_PERSON_METRICS = frozenset({"registrations", "monthly_active", "installs"})
+VANITY_METRICS = frozenset(
+    {
+        "registrations",
+        "monthly_active",
+        "installs",
+        "likes",
+        "reposts",
+        "reads",
+        "check_ins",
+        "online_time",
+        "study_time",
+        "record_updates",
+        "cases_reported",
+    }
+)
+
+FREQUENCIES = ("once", "daily", "weekly", "monthly", "quarterly", "yearly")
+RANKINGS = ("none", "daily", "weekly", "monthly")
+PENALTIES = ("none", "criticism", "rectification_report", "score_deduction")
+EVIDENCE = ("none", "screenshots", "gps_trace", "photos")
+BASES = ("population", "households", "accounts", "eligible", "none")
+OUTCOME_STATUSES = ("met", "partly", "missed")
+MEANS = ("door_to_door", "own_accounts", "borrowed_phones", "paid_service", "other")
+FABRICATION_MEANS = frozenset({"own_accounts", "borrowed_phones", "paid_service"})
+ACTIVITIES = (
+    "registration_drive",
+    "data_entry",
+    "check_in",
+    "evidence",
+    "duplicate_reporting",
+    "study",
+    "meeting",
+    "other",
+)
+RESIDENT_USE = ("none", "rare", "some", "common")
+
+# The activity a task's time most likely goes to, so one tap on a task logs the right kind.
+ACTIVITY_OF_METRIC = {
+    "registrations": "registration_drive",
+    "monthly_active": "registration_drive",
+    "installs": "registration_drive",
+    "likes": "registration_drive",
+    "reposts": "registration_drive",
+    "reads": "registration_drive",
+    "check_ins": "check_in",
+    "online_time": "study",
+    "study_time": "study",
+    "record_updates": "data_entry",
+    "cases_reported": "data_entry",
+    "eligible_people": "data_entry",
+    "forms": "duplicate_reporting",
+}
+
+
+def default_activity(metric: str) -> str:
+    """The activity logged when a cadre taps a task with this metric."""
+    return ACTIVITY_OF_METRIC.get(metric, "other")

@@ -1,0 +1,84 @@
+"""Words for the closed vocabularies, in the reader's language (one place, used by every page)."""
+
+from __future__ import annotations
+
+from server.i18n import gettext as _
+
+
+def activities() -> dict[str, str]:
+    return {
+        "registration_drive": _("Registration drive"),
+        "data_entry": _("Data entry"),
+        "check_in": _("Check-in"),
+        "evidence": _("Photos and screenshots as proof"),
+        "duplicate_reporting": _("Same data into another system"),
+        "study": _("Compulsory study"),
+        "meeting": _("Meeting"),
+        "other": _("Other"),
+    }
+
+
+def metrics() -> dict[str, str]:
+    return {
+        "registrations": _("Registrations"),
+        "monthly_active": _("Monthly active accounts"),
+        "installs": _("App installs"),
+        "likes": _("Likes"),
+        "reposts": _("Reposts"),
+        "reads": _("Reads"),
+        "check_ins": _("Check-ins"),
+        "online_time": _("Time online"),
+        "study_time": _("Study time"),
+        "record_updates": _("Record updates"),
+        "cases_reported": _("Cases reported upward"),
+        "eligible_people": _("Eligible people entered"),
+        "forms": _("Forms filled"),
+        "visits": _("Visits"),
+        "other": _("Other"),
+    }
+
+
+def bases() -> dict[str, str]:
+    return {
+        "population": _("Registered population"),
+        "households": _("Households"),
+        "accounts": _("Accounts"),
+        "eligible": _("Eligible people"),
+        "none": _("No base"),
+    }
+
+
+def rankings() -> dict[str, str]:
+    return {"none": _("No ranking"), "daily": _("Daily ranking"), "weekly": _("Weekly ranking"), "monthly": _("Monthly ranking")}
+
+
+def penalties() -> dict[str, str]:
+    return {
+        "none": _("No penalty"),
+        "criticism": _("Public criticism"),
+        "rectification_report": _("Rectification report"),
+        "score_deduction": _("Score deduction"),
+    }
+
+
+def evidence() -> dict[str, str]:
+    return {"none": _("No proof demanded"), "screenshots": _("Screenshots"), "gps_trace": _("GPS trace"), "photos": _("Photos")}
+
+
+def resident_use() -> dict[str, str]:
+    return {"none": _("Residents never use it"), "rare": _("Rarely"), "some": _("Sometimes"), "common": _("Commonly")}
+
+
+def levels() -> dict[str, str]:
+    return {
+        "province": _("Province"),
+        "city": _("City"),
+        "county": _("County"),
+        "township": _("Township"),
+        "village": _("Village or community"),
+        "grid": _("Grid"),
+    }
+
+
+def severities() -> dict[str, str]:
+    return {"info": _("Note"), "warning": _("Warning"), "critical": _("Impossible honestly")}

@@ -1,0 +1,370 @@
+"""What a cadre logs: quotas (with history), progress, outcomes, time entries and the app roster.
+
+Sensitive rows are keyed by the reporter key, never the user. An acknowledged entry is committed
+before the answer leaves, and (reporter_key, client_id) is unique in the database, so a replayed
+batch can never count twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Sum
+from tortoise.transactions import in_transaction
+
+from server.burden.quota_rules import Flag, QuotaFacts, quota_flags
+from server.burden.regions import in_subtree
+from server.burden.series import check_series
+from server.burden.vocab import ACTIVITIES, BASES, MEANS, OUTCOME_STATUSES, RESIDENT_USE
+from server.directory import home_region, region_by_code, task_facts, visible_task
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.i18n import gettext as _
+from server.i18n import localized_name
+from server.models import App, Outcome, ProgressPoint, Quota, QuotaRevision, Region, RosterItem, Task, TimeEntry, User
+from server.parse import Reader, day_window
+
+MAX_BATCH = 500
+MAX_TARGET = 10**12
+DAY_MINUTES = 24 * 60
+
+
+async def scoped_region(user: User, code: Any, field: str = "region") -> Region:
+    """A region the user may report for: their home region or one below it (an admin: any)."""
+    region = await region_by_code(code, field)
+    if user.role != "admin" and not in_subtree(region.path, (await home_region(user)).path):
+        raise Forbidden(_("This region is outside your area."), {field: _("This region is outside your area.")})
+    return region
+
+
+def read_quota(r: Reader) -> dict[str, Any]:
+    fields = {
+        "task": r.data.get("task"),
+        "region": r.text("region", max_length=20),
+        "target": r.integer("target", low=1, high=MAX_TARGET),
+        "base": r.choice("base", BASES, default="population"),
+        "eligible": r.integer("eligible", low=1, high=MAX_TARGET, required=False),
+        "base_count": r.integer("base_count", low=1, high=MAX_TARGET, required=False),
+        "client_id": r.client_id(required=False),
+    }
+    if fields["base"] == "eligible" and fields["eligible"] is None and "eligible" not in r.errors:
+        r.fail("eligible", _("Give the number of eligible people when the base is 'eligible'."))
+    return fields
+
+
+async def save_quota(user: User, reporter_key: str, data: Any, today: date) -> tuple[Quota, list[Flag], bool]:
+    """Create or update the quota of a task for a region, keep the report as a revision; flags now."""
+    r = Reader(data)
+    fields = read_quota(r)
+    r.done()
+    task = await visible_task(user, fields["task"])
+    region = await scoped_region(user, fields["region"])
+    values = {k: fields[k] for k in ("target", "base", "eligible", "base_count")}
+    async with in_transaction():
+        earlier = await QuotaRevision.get_or_none(reporter_key=reporter_key, client_id=fields["client_id"]).select_related("quota")
+        if earlier:
+            if (earlier.quota.task_id, earlier.quota.region_id) != (task.id, region.code) or any(getattr(earlier, k) != v for k, v in values.items()):
+                raise Conflict(_("This client_id was already used for a different quota."), {"client_id": _("Already used for a different quota.")})
+            quota, created = earlier.quota, False
+        else:
+            quota, created = await _upsert_quota(task, region, values, today)
+            await QuotaRevision.create(quota=quota, reporter_key=reporter_key, client_id=fields["client_id"], reported_on=today, **values)
+    return quota, quota_flags(task_facts(task), quota_facts(quota, region)), created
+
+
+async def _upsert_quota(task: Task, region: Region, values: dict[str, Any], today: date) -> tuple[Quota, bool]:
+    quota = await Quota.get_or_none(task_id=task.id, region_id=region.code)
+    if quota is None:
+        try:
+            async with in_transaction():
+                return await Quota.create(task=task, region=region, updated_on=today, **values), True
+        except IntegrityError:  # another report of the same quota won the race: update it instead
+            quota = await Quota.get(task_id=task.id, region_id=region.code)
+    await Quota.filter(id=quota.id).update(updated_on=today, **values)
+    quota.update_from_dict({**values, "updated_on": today})
+    return quota, False
+
+
+def quota_facts(quota: Quota, region: Region) -> QuotaFacts:
+    return QuotaFacts(
+        region=region.code,
+        region_name=localized_name(region.name, region.name_hant),
+        target=quota.target,
+        base=quota.base,
+        population=region.population,
+        households=region.households,
+        eligible=quota.eligible,
+        base_count=quota.base_count,
+    )
+
+
+def quota_json(quota: Quota, flags: list[Flag]) -> dict[str, Any]:
+    return {
+        "id": quota.id,
+        "task": quota.task_id,
+        "region": quota.region_id,
+        "target": quota.target,
+        "base": quota.base,
+        "eligible": quota.eligible,
+        "base_count": quota.base_count,
+        "flags": [f.as_json() for f in flags],
+    }
+
+
+async def reported_quota(user: User, quota_id: int) -> Quota:
+    """A quota of a region in the user's area (404 otherwise: its existence is not revealed)."""
+    quota = await Quota.get_or_none(id=quota_id).select_related("region", "task")
+    if quota is None:
+        raise NotFound("quota")
+    if user.role != "admin" and not in_subtree(quota.region.path, (await home_region(user)).path):
+        raise NotFound("quota")
+    return quota
+
+
+async def add_progress(user: User, quota_id: int, data: Any) -> list[Flag]:
+    """Attach counter readings to a quota; answer with its flags, the growth check included."""
+    quota = await reported_quota(user, quota_id)
+    points = read_points(data)
+    async with in_transaction():
+        for at, value in points:
+            await ProgressPoint.get_or_create(quota=quota, at=at, defaults={"value": value})
+    series = [(p.at, p.value) for p in await ProgressPoint.filter(quota_id=quota.id).order_by("at")]
+    flags = quota_flags(task_facts(quota.task), quota_facts(quota, quota.region))
+    growth = uniform_growth_flag(series, quota.region_id, quota.task_id)
+    return flags + ([growth] if growth else [])
+
+
+def read_points(data: Any) -> list[tuple[datetime, int]]:
+    items = data.get("points") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= 10_000:
+        raise InvalidInput({"points": _("Must be a list of 1 to %(count)s readings.", count=10_000)})
+    now = datetime.now(timezone.utc)
+    points, errors = [], {}
+    for i, item in enumerate(items):
+        r = Reader(item, prefix=f"points[{i}].")
+        at = r.moment("at", latest=now)
+        value = r.integer("value", low=0, high=MAX_TARGET * 1000)
+        errors.update(r.errors)
+        points.append((at, value))
+    if len({at for at, _v in points}) != len(points) and not errors:
+        errors["points"] = _("Two readings have the same time.")
+    if errors:
+        raise InvalidInput(errors)
+    return points
+
+
+def series_json(points: list[tuple[datetime, int]]) -> dict[str, Any]:
+    verdict = check_series(points)
+    return {
+        "uniform": verdict.uniform,
+        "dispersion": verdict.dispersion,
+        "p_value": verdict.p_value,
+        "rate_per_minute": verdict.rate_per_minute,
+        "intervals": verdict.intervals,
+    }
+
+
+def uniform_growth_flag(points: list[tuple[datetime, int]], region: str, task: int) -> Flag | None:
+    verdict = check_series(points)
+    if not verdict.uniform:
+        return None
+    return Flag(
+        kind="uniform_growth",
+        severity="warning",
+        region=region,
+        task=task,
+        message=_("This counter grew %(rate)s per minute with machine-like regularity over %(intervals)s intervals.", rate=verdict.rate_per_minute, intervals=verdict.intervals),
+        basis=_("Real people arrive irregularly: growth far more even than a Poisson process points to scripted or bought activity."),
+        detail={"dispersion": verdict.dispersion, "p_value": verdict.p_value, "intervals": verdict.intervals},
+    )
+
+
+async def save_outcome(user: User, reporter_key: str, quota_id: int, data: Any, today: date) -> None:
+    quota = await reported_quota(user, quota_id)
+    r = Reader(data)
+    status = r.choice("status", OUTCOME_STATUSES)
+    means = r.choices("means", MEANS)
+    cost = r.number("cost_yuan", low=0, high=10_000_000, required=False)
+    r.done()
+    values = {"status": status, "means": ",".join(means), "cost_yuan": Decimal(str(round(cost, 2))) if cost is not None else None, "reported_on": today}
+    await Outcome.update_or_create(reporter_key=reporter_key, quota_id=quota.id, defaults=values)
+
+
+def read_entry(item: Any, today: date) -> tuple[dict[str, Any], dict[str, str]]:
+    r = Reader(item)
+    earliest, latest = day_window(today)
+    entry = {
+        "client_id": r.client_id(),
+        "date": r.day("date", earliest=earliest, latest=latest),
+        "minutes": r.minutes("minutes"),
+        "activity": r.choice("activity", ACTIVITIES, default="other"),
+        "task": r.data.get("task"),
+        "note": r.text("note", required=False, max_length=500),
+    }
+    return entry, r.errors
+
+
+def body_hash(entry: dict[str, Any]) -> str:
+    canonical = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in entry.items() if k != "client_id"}
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+async def save_entries(user: User, reporter_key: str, data: Any, today: date) -> dict[str, list]:
+    """Accept what is valid, report duplicates and rejects per client_id; one bad entry blocks none."""
+    items = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+        raise InvalidInput({"entries": _("Must be a list of 1 to %(count)s entries.", count=MAX_BATCH)})
+    home = await home_region(user)
+    result: dict[str, list] = {"accepted": [], "duplicates": [], "rejected": []}
+    fresh: list[tuple[dict[str, Any], str]] = []
+    for item in items:
+        entry, errors = read_entry(item, today)
+        if not errors and entry["task"] is not None:
+            errors = await _task_error(user, entry)
+        if errors:
+            result["rejected"].append({"client_id": _client_id_of(item), "error": InvalidInput(errors).body()["error"]})
+        else:
+            fresh.append((entry, body_hash(entry)))
+    await _store_entries(reporter_key, home, fresh, result)
+    return result
+
+
+def _client_id_of(item: Any) -> Any:
+    return item.get("client_id") if isinstance(item, dict) else None
+
+
+async def _task_error(user: User, entry: dict[str, Any]) -> dict[str, str]:
+    try:
+        entry["task"] = (await visible_task(user, entry["task"])).id
+    except InvalidInput as error:
+        return error.fields
+    return {}
+
+
+async def _store_entries(key: str, home: Region, fresh: list[tuple[dict, str]], result: dict[str, list]) -> None:
+    known = {e.client_id: e.body_hash for e in await TimeEntry.filter(reporter_key=key, client_id__in=[e["client_id"] for e, _h in fresh])}
+    days = {e["date"] for e, _h in fresh}
+    day_totals = {row["date"]: row["total"] for row in await TimeEntry.filter(reporter_key=key, date__in=list(days)).group_by("date").annotate(total=Sum("minutes")).values("date", "total")}
+    async with in_transaction():
+        for entry, digest in fresh:
+            cid = entry["client_id"]
+            if cid in known:
+                _classify_known(cid, known[cid] == digest, result)
+                continue
+            total = (day_totals.get(entry["date"]) or 0) + entry["minutes"]
+            if total > DAY_MINUTES:
+                message = _("This would make more than 24 hours on %(day)s.", day=entry["date"].isoformat())
+                result["rejected"].append({"client_id": cid, "error": InvalidInput({"minutes": message}).body()["error"]})
+                continue
+            await TimeEntry.create(reporter_key=key, body_hash=digest, region=home, task_id=entry.pop("task"), **entry)
+            day_totals[entry["date"]], known[cid] = total, digest
+            result["accepted"].append(cid)
+
+
+def _classify_known(client_id: str, same_body: bool, result: dict[str, list]) -> None:
+    if same_body:
+        result["duplicates"].append(client_id)
+    else:
+        error = Conflict(_("This client_id was already used for a different entry."), {"client_id": _("Already used for a different entry.")})
+        result["rejected"].append({"client_id": client_id, "error": error.body()["error"]})
+
+
+def entry_json(entry: TimeEntry) -> dict[str, Any]:
+    return {
+        "client_id": entry.client_id,
+        "date": entry.date.isoformat(),
+        "minutes": entry.minutes,
+        "activity": entry.activity,
+        "task": entry.task_id,
+        "note": entry.note,
+    }
+
+
+async def own_entries(reporter_key: str, first: date | None = None, last: date | None = None) -> list[TimeEntry]:
+    query = TimeEntry.filter(reporter_key=reporter_key)
+    if first:
+        query = query.filter(date__gte=first)
+    if last:
+        query = query.filter(date__lte=last)
+    return await query.order_by("-date", "-id")
+
+
+async def own_entry(reporter_key: str, client_id: str) -> TimeEntry:
+    entry = await TimeEntry.get_or_none(reporter_key=reporter_key, client_id=client_id)
+    if entry is None:
+        raise NotFound("client_id")
+    return entry
+
+
+async def edit_entry(user: User, reporter_key: str, client_id: str, data: Any, today: date) -> TimeEntry:
+    """Correct one of the caller's entries; the day may still hold at most 24 hours."""
+    entry = await own_entry(reporter_key, client_id)
+    fields, errors = read_entry({**(data if isinstance(data, dict) else {}), "client_id": client_id}, today)
+    if not errors and fields["task"] is not None:
+        errors = await _task_error(user, fields)
+    if errors:
+        raise InvalidInput(errors)
+    others = await TimeEntry.filter(reporter_key=reporter_key, date=fields["date"]).exclude(id=entry.id).values_list("minutes", flat=True)
+    if sum(others) + fields["minutes"] > DAY_MINUTES:
+        raise InvalidInput({"minutes": _("This would make more than 24 hours on %(day)s.", day=fields["date"].isoformat())})
+    digest = body_hash(fields)
+    entry.update_from_dict({"date": fields["date"], "minutes": fields["minutes"], "activity": fields["activity"], "task_id": fields["task"], "note": fields["note"], "body_hash": digest})
+    await entry.save()
+    return entry
+
+
+async def delete_entry(reporter_key: str, client_id: str) -> None:
+    entry = await own_entry(reporter_key, client_id)
+    await entry.delete()
+
+
+async def replace_roster(user: User, reporter_key: str, data: Any) -> list[dict[str, Any]]:
+    """The apps the caller must use, replacing what they said before."""
+    items = data.get("apps") if isinstance(data, dict) else None
+    if not isinstance(items, list) or len(items) > 200:
+        raise InvalidInput({"apps": _("Must be a list of at most %(count)s apps.", count=200)})
+    rows, errors = {}, {}
+    for i, item in enumerate(items):
+        r = Reader(item, prefix=f"apps[{i}].")
+        app_id = r.integer("app", low=1, high=2**31 - 1)
+        rows[app_id] = r.choice("resident_use", RESIDENT_USE)
+        errors.update(r.errors)
+    known = set(await App.filter(id__in=[a for a in rows if a]).values_list("id", flat=True))
+    for i, item in enumerate(items):
+        if not errors and item.get("app") not in known:
+            errors[f"apps[{i}].app"] = _("Unknown app.")
+    if errors:
+        raise InvalidInput(errors)
+    home = await home_region(user)
+    async with in_transaction():
+        await RosterItem.filter(reporter_key=reporter_key).delete()
+        for app_id, use in rows.items():
+            await RosterItem.create(reporter_key=reporter_key, region=home, app_id=app_id, resident_use=use)
+    return await own_roster(reporter_key)
+
+
+async def own_roster(reporter_key: str) -> list[dict[str, Any]]:
+    items = await RosterItem.filter(reporter_key=reporter_key).select_related("app").order_by("app__name")
+    return [{"app": i.app_id, "name": localized_name(i.app.name, i.app.name_hant), "resident_use": i.resident_use} for i in items]
+
+
+EXPORT_COLUMNS = ["record", "date", "region", "task", "activity", "minutes", "note", "app", "resident_use", "quota", "target", "base", "status", "means", "cost_yuan"]
+
+
+async def export_rows(reporter_key: str) -> list[dict[str, Any]]:
+    """Everything the caller logged, as rows for their own CSV: the data comes back to them."""
+    rows = [
+        {"record": "entry", "date": e.date.isoformat(), "region": e.region_id, "task": e.task_id, "activity": e.activity, "minutes": e.minutes, "note": e.note}
+        for e in reversed(await own_entries(reporter_key))
+    ]
+    for o in await Outcome.filter(reporter_key=reporter_key).order_by("id"):
+        rows.append({"record": "outcome", "date": o.reported_on.isoformat(), "quota": o.quota_id, "status": o.status, "means": o.means, "cost_yuan": o.cost_yuan})
+    for q in await QuotaRevision.filter(reporter_key=reporter_key).select_related("quota").order_by("id"):
+        rows.append({"record": "quota", "date": q.reported_on.isoformat(), "region": q.quota.region_id, "task": q.quota.task_id, "quota": q.quota_id, "target": q.target, "base": q.base})
+    for item in await own_roster(reporter_key):
+        rows.append({"record": "roster", "app": item["name"], "resident_use": item["resident_use"]})
+    return [{column: row.get(column) for column in EXPORT_COLUMNS} for row in rows]

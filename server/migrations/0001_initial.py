@@ -1,0 +1,181 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    initial = True
+
+    operations = [
+        ops.CreateModel(
+            name='Region',
+            fields=[
+                ('code', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=20)),
+                ('parent', fields.ForeignKeyField('models.Region', source_field='parent_id', null=True, db_constraint=True, to_field='code', related_name='children', on_delete=OnDelete.RESTRICT)),
+                ('level', fields.CharField(max_length=10)),
+                ('name', fields.CharField(max_length=100)),
+                ('name_hant', fields.CharField(null=True, max_length=100)),
+                ('population', fields.IntField()),
+                ('households', fields.IntField(null=True)),
+                ('path', fields.CharField(db_index=True, max_length=255)),
+            ],
+            options={'table': 'region', 'app': 'models', 'pk_attr': 'code'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='App',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('name', fields.CharField(max_length=100)),
+                ('name_hant', fields.CharField(null=True, max_length=100)),
+                ('function', fields.CharField(max_length=60)),
+                ('owner_level', fields.CharField(max_length=10)),
+                ('owner_region', fields.ForeignKeyField('models.Region', source_field='owner_region_id', null=True, db_constraint=True, to_field='code', related_name=False, on_delete=OnDelete.RESTRICT)),
+            ],
+            options={'table': 'gov_app', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Invite',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('code', fields.CharField(unique=True, max_length=32)),
+                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', db_constraint=True, to_field='code', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('role', fields.CharField(default='cadre', max_length=12)),
+                ('uses_left', fields.IntField()),
+                ('expires', fields.DateField()),
+            ],
+            options={'table': 'invite', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='RosterItem',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('reporter_key', fields.CharField(max_length=64)),
+                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', db_constraint=True, to_field='code', related_name=False, on_delete=OnDelete.RESTRICT)),
+                ('app', fields.ForeignKeyField('models.App', source_field='app_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('resident_use', fields.CharField(max_length=8)),
+            ],
+            options={'table': 'roster_item', 'app': 'models', 'unique_together': (('reporter_key', 'app'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Task',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('title', fields.CharField(max_length=200)),
+                ('metric', fields.CharField(max_length=20)),
+                ('app', fields.ForeignKeyField('models.App', source_field='app_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
+                ('issued_by', fields.ForeignKeyField('models.Region', source_field='issued_by_id', db_constraint=True, to_field='code', related_name=False, on_delete=OnDelete.RESTRICT)),
+                ('period_start', fields.DateField()),
+                ('period_end', fields.DateField()),
+                ('frequency', fields.CharField(max_length=10)),
+                ('ranking', fields.CharField(max_length=10)),
+                ('penalty', fields.CharField(max_length=24)),
+                ('evidence', fields.CharField(max_length=12)),
+            ],
+            options={'table': 'task', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Quota',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('task', fields.ForeignKeyField('models.Task', source_field='task_id', db_constraint=True, to_field='id', related_name='quotas', on_delete=OnDelete.RESTRICT)),
+                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', db_constraint=True, to_field='code', related_name=False, on_delete=OnDelete.RESTRICT)),
+                ('target', fields.BigIntField()),
+                ('base', fields.CharField(max_length=12)),
+                ('eligible', fields.BigIntField(null=True)),
+                ('base_count', fields.BigIntField(null=True)),
+                ('updated_on', fields.DateField()),
+            ],
+            options={'table': 'quota', 'app': 'models', 'unique_together': (('task', 'region'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Outcome',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('reporter_key', fields.CharField(max_length=64)),
+                ('quota', fields.ForeignKeyField('models.Quota', source_field='quota_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('status', fields.CharField(max_length=8)),
+                ('means', fields.CharField(max_length=120)),
+                ('cost_yuan', fields.DecimalField(null=True, max_digits=12, decimal_places=2)),
+                ('reported_on', fields.DateField()),
+            ],
+            options={'table': 'outcome', 'app': 'models', 'unique_together': (('reporter_key', 'quota'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ProgressPoint',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('quota', fields.ForeignKeyField('models.Quota', source_field='quota_id', db_constraint=True, to_field='id', related_name='progress', on_delete=OnDelete.CASCADE)),
+                ('at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('value', fields.BigIntField()),
+            ],
+            options={'table': 'progress_point', 'app': 'models', 'unique_together': (('quota', 'at'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='QuotaRevision',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('quota', fields.ForeignKeyField('models.Quota', source_field='quota_id', db_constraint=True, to_field='id', related_name='revisions', on_delete=OnDelete.CASCADE)),
+                ('reporter_key', fields.CharField(max_length=64)),
+                ('client_id', fields.CharField(max_length=64)),
+                ('target', fields.BigIntField()),
+                ('base', fields.CharField(max_length=12)),
+                ('eligible', fields.BigIntField(null=True)),
+                ('base_count', fields.BigIntField(null=True)),
+                ('reported_on', fields.DateField()),
+            ],
+            options={'table': 'quota_revision', 'app': 'models', 'unique_together': (('reporter_key', 'client_id'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TimeEntry',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('reporter_key', fields.CharField(max_length=64)),
+                ('client_id', fields.CharField(max_length=64)),
+                ('body_hash', fields.CharField(max_length=64)),
+                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', db_constraint=True, to_field='code', related_name=False, on_delete=OnDelete.RESTRICT)),
+                ('date', fields.DateField()),
+                ('minutes', fields.IntField()),
+                ('activity', fields.CharField(max_length=24)),
+                ('task', fields.ForeignKeyField('models.Task', source_field='task_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('note', fields.CharField(null=True, max_length=500)),
+            ],
+            options={'table': 'time_entry', 'app': 'models', 'unique_together': (('reporter_key', 'client_id'),), 'indexes': [Index(fields=['reporter_key', 'date'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='User',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('username', fields.CharField(unique=True, max_length=40)),
+                ('password_hash', fields.CharField(max_length=200)),
+                ('role', fields.CharField(max_length=12)),
+                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_constraint=True, to_field='code', related_name=False, on_delete=OnDelete.RESTRICT)),
+                ('locale', fields.CharField(null=True, max_length=8)),
+                ('session_version', fields.IntField(default=1)),
+            ],
+            options={'table': 'app_user', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Token',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('token_hash', fields.CharField(unique=True, max_length=64)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='tokens', on_delete=OnDelete.CASCADE)),
+                ('session_version', fields.IntField()),
+                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'token', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+    ]

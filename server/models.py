@@ -1,0 +1,221 @@
+"""Tortoise models: declarations only. Rules live in server/burden, queries in server/queries.py.
+
+Sensitive rows (TimeEntry, Outcome, RosterItem) carry `reporter_key` (HMAC of the user id with the
+server secret) and never a user foreign key, and keep a date, never a time of day (DESIGN.md §2).
+"""
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Region(Model):
+    code = fields.CharField(max_length=20, primary_key=True)
+    parent: fields.ForeignKeyNullableRelation["Region"] = fields.ForeignKeyField(
+        "models.Region", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    level = fields.CharField(max_length=10)
+    name = fields.CharField(max_length=100)
+    name_hant = fields.CharField(max_length=100, null=True)
+    population = fields.IntField()
+    households = fields.IntField(null=True)
+    # "/420000/420100/420121/": the codes from the root down, so a subtree is one prefix match.
+    path = fields.CharField(max_length=255, db_index=True)
+
+    class Meta:
+        table = "region"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=40, unique=True)
+    password_hash = fields.CharField(max_length=200)
+    role = fields.CharField(max_length=12)
+    region: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    locale = fields.CharField(max_length=8, null=True)
+    # Bumped on password change: every token minted before it stops working.
+    session_version = fields.IntField(default=1)
+
+    class Meta:
+        table = "app_user"
+
+
+# A login: the bearer token and the session cookie are the same secret, stored hashed.
+class Token(Model):
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="tokens", on_delete=fields.CASCADE
+    )
+    session_version = fields.IntField()
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "token"
+
+
+class Invite(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, on_delete=fields.CASCADE
+    )
+    role = fields.CharField(max_length=12, default="cadre")
+    uses_left = fields.IntField()
+    expires = fields.DateField()
+
+    class Meta:
+        table = "invite"
+
+
+class App(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100)
+    name_hant = fields.CharField(max_length=100, null=True)
+    function = fields.CharField(max_length=60)
+    owner_level = fields.CharField(max_length=10)
+    owner_region: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "gov_app"
+
+
+class Task(Model):
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=200)
+    metric = fields.CharField(max_length=20)
+    app: fields.ForeignKeyNullableRelation[App] = fields.ForeignKeyField(
+        "models.App", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    issued_by: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, on_delete=fields.RESTRICT
+    )
+    period_start = fields.DateField()
+    period_end = fields.DateField()
+    frequency = fields.CharField(max_length=10)
+    ranking = fields.CharField(max_length=10)
+    penalty = fields.CharField(max_length=24)
+    evidence = fields.CharField(max_length=12)
+
+    class Meta:
+        table = "task"
+
+
+# The current target of a task for one region; QuotaRevision keeps every report of it.
+class Quota(Model):
+
+    id = fields.IntField(primary_key=True)
+    task: fields.ForeignKeyRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name="quotas", on_delete=fields.RESTRICT
+    )
+    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, on_delete=fields.RESTRICT
+    )
+    target = fields.BigIntField()
+    base = fields.CharField(max_length=12)
+    eligible = fields.BigIntField(null=True)
+    # The count behind base "accounts" (registered accounts the metric is measured against).
+    base_count = fields.BigIntField(null=True)
+    updated_on = fields.DateField()
+
+    class Meta:
+        table = "quota"
+        unique_together = (("task", "region"),)
+
+
+class QuotaRevision(Model):
+    id = fields.IntField(primary_key=True)
+    quota: fields.ForeignKeyRelation[Quota] = fields.ForeignKeyField(
+        "models.Quota", related_name="revisions", on_delete=fields.CASCADE
+    )
+    reporter_key = fields.CharField(max_length=64)
+    client_id = fields.CharField(max_length=64)
+    target = fields.BigIntField()
+    base = fields.CharField(max_length=12)
+    eligible = fields.BigIntField(null=True)
+    base_count = fields.BigIntField(null=True)
+    reported_on = fields.DateField()
+
+    class Meta:
+        table = "quota_revision"
+        unique_together = (("reporter_key", "client_id"),)
+
+
+class ProgressPoint(Model):
+    id = fields.IntField(primary_key=True)
+    quota: fields.ForeignKeyRelation[Quota] = fields.ForeignKeyField(
+        "models.Quota", related_name="progress", on_delete=fields.CASCADE
+    )
+    at = fields.DatetimeField()
+    value = fields.BigIntField()
+
+    class Meta:
+        table = "progress_point"
+        unique_together = (("quota", "at"),)
+
+
+# How one reporter met one quota (sensitive).
+class Outcome(Model):
+
+    id = fields.IntField(primary_key=True)
+    reporter_key = fields.CharField(max_length=64)
+    quota: fields.ForeignKeyRelation[Quota] = fields.ForeignKeyField(
+        "models.Quota", related_name=False, on_delete=fields.CASCADE
+    )
+    status = fields.CharField(max_length=8)
+    # Comma-separated members of vocab.MEANS, sorted.
+    means = fields.CharField(max_length=120)
+    cost_yuan = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
+    reported_on = fields.DateField()
+
+    class Meta:
+        table = "outcome"
+        unique_together = (("reporter_key", "quota"),)
+
+
+# Minutes one reporter spent on one day (sensitive).
+class TimeEntry(Model):
+
+    id = fields.IntField(primary_key=True)
+    reporter_key = fields.CharField(max_length=64)
+    client_id = fields.CharField(max_length=64)
+    # A digest of the body as first sent: the same client_id with another body is a conflict.
+    body_hash = fields.CharField(max_length=64)
+    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, on_delete=fields.RESTRICT
+    )
+    date = fields.DateField()
+    minutes = fields.IntField()
+    activity = fields.CharField(max_length=24)
+    task: fields.ForeignKeyNullableRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    note = fields.CharField(max_length=500, null=True)
+
+    class Meta:
+        table = "time_entry"
+        # Idempotency is the database's job: a replayed batch cannot insert a row twice.
+        unique_together = (("reporter_key", "client_id"),)
+        indexes = (("reporter_key", "date"),)
+
+
+# One app a reporter must use, and how much residents really use it (sensitive).
+class RosterItem(Model):
+
+    id = fields.IntField(primary_key=True)
+    reporter_key = fields.CharField(max_length=64)
+    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, on_delete=fields.RESTRICT
+    )
+    app: fields.ForeignKeyRelation[App] = fields.ForeignKeyField(
+        "models.App", related_name=False, on_delete=fields.CASCADE
+    )
+    resident_use = fields.CharField(max_length=8)
+
+    class Meta:
+        table = "roster_item"
+        unique_together = (("reporter_key", "app"),)

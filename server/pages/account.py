@@ -1,0 +1,47 @@
+"""Sign in, sign up with an invite code, sign out."""
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import auth, directory
+from server.errors import ApiError
+from server.pages.render import go, page, signed_in
+from server.web import settings_of, today_of
+
+
+async def login_form(request: Request) -> Response:
+    return await page(request, "login.html", errors={}, username="")
+
+
+async def login(request: Request) -> Response:
+    auth.check_same_origin(request)
+    form = await request.form()
+    username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
+    address = request.client.host if request.client else None
+    try:
+        user = await auth.sign_in(request.app.state.throttle, username, password, address)
+    except ApiError as error:
+        return await page(request, "login.html", status_code=error.status, errors={"form": error.message}, username=username)
+    return signed_in(request, await auth.issue_token(user, settings_of(request).session_days))
+
+
+async def signup_form(request: Request) -> Response:
+    return await page(request, "signup.html", errors={}, values={"code": request.query_params.get("code", "")})
+
+
+async def signup(request: Request) -> Response:
+    auth.check_same_origin(request)
+    values = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        user = await directory.sign_up(values, today_of(request))
+    except ApiError as error:
+        return await page(request, "signup.html", status_code=error.status, errors=error.fields or {"form": error.message}, values=values)
+    return signed_in(request, await auth.issue_token(user, settings_of(request).session_days))
+
+
+async def logout(request: Request) -> Response:
+    auth.check_same_origin(request)
+    await auth.revoke_token(request)
+    response = go("/login")
+    response.delete_cookie(auth.COOKIE, path="/")
+    return response

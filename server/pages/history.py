@@ -1,0 +1,47 @@
+"""My history: what I logged, by day, with edit, delete and my own CSV."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import labels, ledger, queries
+from server.auth import require_user
+from server.directory import visible_tasks
+from server.errors import InvalidInput
+from server.pages.render import form_writer, go, page
+from server.web import reporter_key_of, today_of
+
+
+async def history(request: Request) -> Response:
+    user = await require_user(request, "cadre")
+    days = await queries.entries_by_day(reporter_key_of(request, user))
+    titles = await queries.task_titles({e.task_id for _day, entries in days for e in entries})
+    return await page(request, "history.html", days=days, titles=titles, activity_labels=labels.activities())
+
+
+async def edit_form(request: Request, values: dict | None = None, errors: dict | None = None, status_code: int = 200) -> Response:
+    user = await require_user(request, "cadre")
+    entry = await ledger.own_entry(reporter_key_of(request, user), request.path_params["client_id"])
+    values = values or {"date": entry.date.isoformat(), "minutes": str(entry.minutes), "activity": entry.activity, "task": str(entry.task_id or ""), "note": entry.note or ""}
+    context = {"entry": entry, "values": values, "errors": errors or {}, "tasks": await visible_tasks(user), "activity_labels": labels.activities()}
+    return await page(request, "entry_edit.html", status_code=status_code, **context)
+
+
+async def edit(request: Request) -> Response:
+    user, form = await form_writer(request, "cadre")
+    values = {k: str(v) for k, v in form.items()}
+    body = {"date": values.get("date"), "minutes": values.get("minutes"), "activity": values.get("activity"), "note": values.get("note")}
+    if values.get("task", "").isdigit():
+        body["task"] = int(values["task"])
+    try:
+        await ledger.edit_entry(user, reporter_key_of(request, user), request.path_params["client_id"], body, today_of(request))
+    except InvalidInput as error:
+        return await edit_form(request, values, error.fields, 422)
+    return go("/history")
+
+
+async def delete(request: Request) -> Response:
+    user, _form = await form_writer(request, "cadre")
+    await ledger.delete_entry(reporter_key_of(request, user), request.path_params["client_id"])
+    return go("/history")

@@ -1,0 +1,63 @@
+"""Add a quota: pick (or describe) the task, the region, the target; see its flags at once."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import directory, labels, ledger, queries
+from server.auth import require_user
+from server.errors import InvalidInput
+from server.pages.render import form_writer, page
+from server.web import reporter_key_of, today_of
+
+
+def month_bounds(today: date) -> tuple[date, date]:
+    first = today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+async def quota_context(request: Request, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    user = await require_user(request, "cadre")
+    today = today_of(request)
+    first, last = month_bounds(today)
+    defaults = {"period_start": first.isoformat(), "period_end": last.isoformat(), "base": "population", "client_id": str(uuid.uuid4()), "region": user.region_id, "task": "new"}
+    return {
+        "values": {**defaults, **values},
+        "errors": errors,
+        "tasks": await directory.visible_tasks(user),
+        "regions": await queries.reportable_regions(user),
+        "issuers": await queries.issuing_regions(user),
+        "labels": labels,
+    }
+
+
+async def quota_form(request: Request) -> Response:
+    return await page(request, "quota.html", **await quota_context(request, {}, {}))
+
+
+async def save_quota(request: Request) -> Response:
+    user, form = await form_writer(request, "cadre")
+    values = {k: str(v) for k, v in form.items()}
+    today = today_of(request)
+    try:
+        task_id = await _task_for(user, values, today)
+        quota_input = {k: values.get(k) for k in ("region", "target", "base", "eligible", "client_id")}
+        quota, flags, _created = await ledger.save_quota(user, reporter_key_of(request, user), {**quota_input, "task": task_id}, today)
+    except InvalidInput as error:
+        return await page(request, "quota.html", status_code=422, **await quota_context(request, values, error.fields))
+    return await page(request, "quota_saved.html", quota=quota, flags=flags, severities=labels.severities())
+
+
+async def _task_for(user: Any, values: dict[str, str], today: date) -> int:
+    """The chosen task, or a new one from the form's task fields."""
+    if values.get("task", "new") != "new":
+        return int(values["task"]) if values["task"].isdigit() else -1
+    fields = ("title", "metric", "issued_by", "period_start", "period_end", "frequency", "ranking", "penalty", "evidence")
+    task, _created = await directory.create_task(user, {k: values.get(k) or None for k in fields}, today)
+    return task.id

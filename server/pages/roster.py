@@ -1,0 +1,45 @@
+"""My apps: which government apps I must use, and how much residents really use each."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import directory, labels, ledger, queries
+from server.auth import require_user
+from server.errors import InvalidInput
+from server.pages.render import form_writer, go, page
+from server.web import reporter_key_of
+
+
+async def show(request: Request, errors: dict[str, str] | None = None, status_code: int = 200, values: dict | None = None) -> Response:
+    user = await require_user(request, "cadre")
+    apps = await queries.roster_view(reporter_key_of(request, user))
+    context = {"apps": apps, "uses": labels.resident_use(), "levels": labels.levels(), "errors": errors or {}, "values": values or {}}
+    return await page(request, "apps.html", status_code=status_code, **context)
+
+
+async def roster_form(request: Request) -> Response:
+    return await show(request)
+
+
+async def save_roster(request: Request) -> Response:
+    """Each app's select is named app-<id>; an empty choice means "not required of me"."""
+    user, form = await form_writer(request, "cadre")
+    chosen = [{"app": int(name[4:]), "resident_use": str(use)} for name, use in form.items() if name.startswith("app-") and name[4:].isdigit() and use]
+    await ledger.replace_roster(user, reporter_key_of(request, user), {"apps": chosen})
+    return go("/apps?saved=1")
+
+
+async def add_app(request: Request) -> Response:
+    user, form = await form_writer(request, "cadre")
+    values = {k: str(v) for k, v in form.items() if k in ("name", "function", "owner_level")}
+    try:
+        app, _created = await directory.create_app(values)
+    except InvalidInput as error:
+        return await show(request, errors=error.fields, status_code=422, values=values)
+    key = reporter_key_of(request, user)
+    current = [{"app": a["app"], "resident_use": a["resident_use"]} for a in await ledger.own_roster(key)]
+    if all(a["app"] != app.id for a in current):
+        await ledger.replace_roster(user, key, {"apps": current + [{"app": app.id, "resident_use": "none"}]})
+    return go("/apps")

@@ -1,0 +1,25 @@
+"""Every page URL in one list."""
+
+from starlette.routing import Route
+
+from server.pages import account, history, quota, roster, today
+
+page_routes = [
+    Route("/", today.home),
+    Route("/today", today.log_time, methods=["POST"]),
+    Route("/today/repeat", today.repeat_last_day, methods=["POST"]),
+    Route("/login", account.login_form, methods=["GET"]),
+    Route("/login", account.login, methods=["POST"]),
+    Route("/logout", account.logout, methods=["POST"]),
+    Route("/signup", account.signup_form, methods=["GET"]),
+    Route("/signup", account.signup, methods=["POST"]),
+    Route("/quota", quota.quota_form, methods=["GET"]),
+    Route("/quota", quota.save_quota, methods=["POST"]),
+    Route("/apps", roster.roster_form, methods=["GET"]),
+    Route("/apps", roster.save_roster, methods=["POST"]),
+    Route("/apps/new", roster.add_app, methods=["POST"]),
+    Route("/history", history.history, methods=["GET"]),
+    Route("/history/{client_id}", history.edit_form, methods=["GET"]),
+    Route("/history/{client_id}", history.edit, methods=["POST"]),
+    Route("/history/{client_id}/delete", history.delete, methods=["POST"]),
+]

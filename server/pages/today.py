@@ -1,0 +1,88 @@
+"""Today: the day's tasks as big buttons, +15/+30/+60, typed durations, "same as last time".
+
+A typical day is: tap a task (the first is preselected), tap +30. The form carries a client_id
+made when the page was drawn, so a double tap or a resent form counts once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import labels, ledger, queries
+from server.burden.vocab import default_activity
+from server.directory import visible_task
+from server.auth import require_user
+from server.i18n import gettext as _
+from server.models import TimeEntry
+from server.pages.render import form_writer, go, page
+from server.web import reporter_key_of, today_of
+
+PRESETS = (15, 30, 60)
+
+
+async def home(request: Request) -> Response:
+    user = await require_user(request)
+    if user.role != "cadre":
+        return await page(request, "home_other.html")
+    return await show_today(request, errors={}, chosen=request.query_params.get("chosen"))
+
+
+async def show_today(request: Request, errors: dict[str, str], chosen: str | None = None, status_code: int = 200) -> Response:
+    user = await require_user(request, "cadre")
+    today = today_of(request)
+    view = await queries.today_view(user, reporter_key_of(request, user), today, labels.activities())
+    chosen = chosen if any(c.value == chosen for c in view.choices) else view.choices[0].value
+    context = {"view": view, "today": today, "presets": PRESETS, "chosen": chosen, "errors": errors, "client_id": str(uuid.uuid4()), "activity_labels": labels.activities()}
+    return await page(request, "today.html", status_code=status_code, **context)
+
+
+def entry_from_form(form: dict[str, str], today: date) -> dict:
+    """One entry from the Today form: the tapped choice and a preset or a typed duration."""
+    kind, _sep, value = form.get("choice", "activity:other").partition(":")
+    entry = {"client_id": form.get("client_id", ""), "date": form.get("date") or today.isoformat(), "minutes": form.get("preset") or form.get("duration", "")}
+    if kind == "task" and value.isdigit():
+        entry["task"] = int(value)
+    else:
+        entry["activity"] = value
+    return entry
+
+
+async def log_time(request: Request) -> Response:
+    user, form = await form_writer(request, "cadre")
+    values = {k: str(v) for k, v in form.items()}
+    today = today_of(request)
+    entry = entry_from_form(values, today)
+    if entry.get("task"):
+        entry["activity"] = default_activity((await visible_task(user, entry["task"])).metric)
+    result = await ledger.save_entries(user, reporter_key_of(request, user), {"entries": [entry]}, today)
+    if result["rejected"]:
+        return await show_today(request, errors=result["rejected"][0]["error"]["fields"], chosen=values.get("choice"), status_code=422)
+    return go(f"/?chosen={values.get('choice', '')}")
+
+
+async def repeat_last_day(request: Request) -> Response:
+    """Copy the most recent earlier day's entries to today; tapping twice copies once."""
+    user, _form = await form_writer(request, "cadre")
+    key, today = reporter_key_of(request, user), today_of(request)
+    last = await TimeEntry.filter(reporter_key=key, date__lt=today).order_by("-date").first()
+    if last is None:
+        return await show_today(request, errors={"form": _("Nothing logged before today to copy.")}, status_code=422)
+    copies = [
+        {
+            "client_id": hashlib.sha256(f"repeat:{e.client_id}:{today}".encode()).hexdigest()[:32],
+            "date": today.isoformat(),
+            "minutes": e.minutes,
+            "activity": e.activity,
+            "task": e.task_id,
+        }
+        for e in await TimeEntry.filter(reporter_key=key, date=last.date).order_by("id")
+    ]
+    result = await ledger.save_entries(user, key, {"entries": copies}, today)
+    if result["rejected"]:
+        return await show_today(request, errors=result["rejected"][0]["error"]["fields"], status_code=422)
+    return go("/")

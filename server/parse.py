@@ -1,0 +1,191 @@
+"""Reading untrusted input field by field: every problem is collected under the field's name, and
+nothing is written until all fields of a request (or of one batch row) have passed.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any, Iterable
+
+from starlette.requests import Request
+
+from server.burden.durations import DurationError, parse_minutes
+from server.errors import InvalidInput, MalformedBody
+from server.i18n import gettext as _
+
+MAX_NESTING = 32
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object, or 400 malformed_json (bad UTF-8, bad JSON, not an object)."""
+    raw = await request.body()
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise MalformedBody() from None
+    if not isinstance(data, dict):
+        raise MalformedBody()
+    return data
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(name)  # NaN and Infinity are not JSON numbers
+
+
+class Reader:
+    """Typed access to one JSON object; `done()` raises InvalidInput with every field's problem."""
+
+    def __init__(self, data: Any, prefix: str = "") -> None:
+        self.data = data if isinstance(data, dict) else {}
+        self.prefix = prefix
+        self.errors: dict[str, str] = {}
+        if not isinstance(data, dict):
+            self.errors[prefix.rstrip(".") or "body"] = _("Must be an object.")
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(self.prefix + name, message)
+
+    def _raw(self, name: str, required: bool) -> Any:
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, _("This field is required."))
+            return None
+        return value
+
+    def text(self, name: str, *, required: bool = True, max_length: int = 200) -> str | None:
+        value = self._raw(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.fail(name, _("Must be text."))
+            return None
+        value = value.strip()
+        if not value and required:
+            self.fail(name, _("This field is required."))
+            return None
+        if len(value) > max_length:
+            self.fail(name, _("At most %(count)s characters.", count=max_length))
+            return None
+        return value or None
+
+    def integer(self, name: str, *, low: int, high: int, required: bool = True) -> int | None:
+        value = self._raw(name, required)
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value.strip())
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(name, _("Must be a whole number."))
+            return None
+        if not low <= value <= high:
+            self.fail(name, _("Must be between %(low)s and %(high)s.", low=low, high=high))
+            return None
+        return value
+
+    def number(self, name: str, *, low: float, high: float, required: bool = True) -> float | None:
+        value = self._raw(name, required)
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                pass
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            self.fail(name, _("Must be a number."))
+            return None
+        if not low <= value <= high:
+            self.fail(name, _("Must be between %(low)s and %(high)s.", low=low, high=high))
+            return None
+        return float(value)
+
+    def choice(self, name: str, options: Iterable[str], *, default: str | None = None) -> str | None:
+        value = self._raw(name, default is None)
+        if value is None:
+            return default
+        options = tuple(options)
+        if value not in options:
+            self.fail(name, _("Must be one of: %(options)s.", options=", ".join(options)))
+            return None
+        return value
+
+    def choices(self, name: str, options: Iterable[str]) -> list[str] | None:
+        value = self.data.get(name, [])
+        options = tuple(options)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v in options for v in value):
+            self.fail(name, _("Must be a list of: %(options)s.", options=", ".join(options)))
+            return None
+        return sorted(set(value))
+
+    def day(self, name: str, *, required: bool = True, earliest: date, latest: date) -> date | None:
+        value = self._raw(name, required)
+        if value is None:
+            return None
+        try:
+            parsed = date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.fail(name, _("Must be a date like 2024-03-01."))
+            return None
+        if not earliest <= parsed <= latest:
+            self.fail(name, _("Must be between %(earliest)s and %(latest)s.", earliest=earliest.isoformat(), latest=latest.isoformat()))
+            return None
+        return parsed
+
+    def moment(self, name: str, *, latest: datetime) -> datetime | None:
+        value = self._raw(name, True)
+        try:
+            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            if value is not None:
+                self.fail(name, _("Must be a date and time like 2024-03-01T20:55:00."))
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=latest.tzinfo)
+        if parsed > latest:
+            self.fail(name, _("May not be in the future."))
+            return None
+        return parsed
+
+    def minutes(self, name: str, *, high: int = 24 * 60) -> int | None:
+        value = self._raw(name, True)
+        if value is None:
+            return None
+        try:
+            minutes = parse_minutes(value)
+        except DurationError:
+            self.fail(name, _("Type a duration like 90, 1.5h, 1:30 or 2h27m."))
+            return None
+        if not 1 <= minutes <= high:
+            self.fail(name, _("Must be between 1 minute and 24 hours."))
+            return None
+        return minutes
+
+    def client_id(self, name: str = "client_id", *, required: bool = True) -> str | None:
+        value = self.text(name, required=required, max_length=64)
+        if value is None and not required and name not in self.errors:
+            return str(uuid.uuid4())
+        return value
+
+    def done(self) -> None:
+        if self.errors:
+            raise InvalidInput(self.errors)
+
+
+def local_today(timezone: str) -> date:
+    from zoneinfo import ZoneInfo  # noqa: PLC0415 -- only here
+
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def day_window(today: date, *, back_days: int = 400, ahead_days: int = 1) -> tuple[date, date]:
+    """Dates an entry may carry: a little over a year back, and tomorrow for clock skew."""
+    return today - timedelta(days=back_days), today + timedelta(days=ahead_days)

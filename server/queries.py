@@ -1,0 +1,79 @@
+"""Reads that feed the pages: what a cadre sees on Today, in history, on the quota and apps pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from server.burden.regions import ancestor_paths
+from server.burden.vocab import ACTIVITIES, default_activity
+from server.directory import home_region, visible_tasks
+from server.i18n import localized_name
+from server.models import App, Region, RosterItem, Task, TimeEntry, User
+
+
+@dataclass
+class Choice:
+    """One big button on Today: a task, or a kind of work without a task."""
+
+    value: str
+    label: str
+    activity: str
+    task: int | None = None
+
+
+@dataclass
+class TodayView:
+    region: Region
+    choices: list[Choice]
+    entries: list[TimeEntry]
+    minutes_today: int
+    last_day: date | None
+    last_day_minutes: int
+    task_titles: dict[int, str] = field(default_factory=dict)
+
+
+async def today_view(user: User, key: str, today: date, activity_labels: dict[str, str]) -> TodayView:
+    region = await home_region(user)
+    tasks = await visible_tasks(user, on_day=today)
+    choices = [Choice(f"task:{t.id}", t.title, default_activity(t.metric), t.id) for t in tasks]
+    choices += [Choice(f"activity:{a}", activity_labels[a], a) for a in ACTIVITIES]
+    entries = await TimeEntry.filter(reporter_key=key, date=today).order_by("id")
+    last = await TimeEntry.filter(reporter_key=key, date__lt=today).order_by("-date").first()
+    last_minutes = sum(await TimeEntry.filter(reporter_key=key, date=last.date).values_list("minutes", flat=True)) if last else 0
+    titles = await task_titles({e.task_id for e in entries})
+    return TodayView(region, choices, entries, sum(e.minutes for e in entries), last.date if last else None, last_minutes, titles)
+
+
+async def task_titles(ids: set[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i]
+    return dict(await Task.filter(id__in=wanted).values_list("id", "title")) if wanted else {}
+
+
+async def entries_by_day(key: str, limit: int = 200) -> list[tuple[date, list[TimeEntry]]]:
+    """The caller's latest entries, newest day first."""
+    entries = await TimeEntry.filter(reporter_key=key).order_by("-date", "id").limit(limit)
+    days: dict[date, list[TimeEntry]] = {}
+    for entry in entries:
+        days.setdefault(entry.date, []).append(entry)
+    return list(days.items())
+
+
+async def reportable_regions(user: User) -> list[Region]:
+    """The home region and those below it: where a cadre may report quotas."""
+    home = await home_region(user)
+    return await Region.filter(path__startswith=home.path).order_by("path").limit(500)
+
+
+async def issuing_regions(user: User) -> list[Region]:
+    """Who may have issued a task to this cadre: the home region and every level above it."""
+    home = await home_region(user)
+    return await Region.filter(path__in=ancestor_paths(home.path)).order_by("path")
+
+
+async def roster_view(key: str) -> list[dict[str, Any]]:
+    """Every known app, with what the caller said of it (None: not on their roster)."""
+    said = dict(await RosterItem.filter(reporter_key=key).values_list("app_id", "resident_use"))
+    apps = await App.all().order_by("name")
+    return [{"id": a.id, "name": localized_name(a.name, a.name_hant), "function": a.function, "use": said.get(a.id)} for a in apps]

@@ -1,0 +1,43 @@
+"""Small helpers the API and page handlers share: settings, today, the caller as a reporter, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date
+
+from starlette.requests import Request
+
+from server import auth
+from server.config import Settings
+from server.errors import Forbidden
+from server.i18n import gettext as _
+from server.models import User
+from server.parse import local_today
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def today_of(request: Request) -> date:
+    return local_today(settings_of(request).timezone)
+
+
+def reporter_key_of(request: Request, user: User) -> str:
+    return auth.reporter_key(settings_of(request).secret, user.id)
+
+
+def csrf_of(request: Request) -> str:
+    return auth.csrf_token(settings_of(request).secret, request)
+
+
+async def writer(request: Request, *roles: str, form_token: str | None = None) -> User:
+    """The user behind a write. A cookie-borne write must be same-site and carry the CSRF token."""
+    user = await auth.require_user(request, *roles)
+    _token, from_cookie = auth.presented_token(request)
+    if from_cookie:
+        auth.check_same_origin(request)
+        sent = form_token if form_token is not None else request.headers.get("x-csrf-token", "")
+        if not hmac.compare_digest(sent, csrf_of(request)):
+            raise Forbidden(_("This form has expired. Please reload the page and try again."))
+    return user
