@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from server.burden.vocab import ONE_PER_PERSON_METRICS, VANITY_METRICS
+from server.i18n import format_number
 from server.i18n import gettext as _
 
 # DESIGN.md §3 thresholds.
@@ -79,9 +80,9 @@ def exceeds_base(task: TaskFacts, quota: QuotaFacts) -> Flag | None:
     coverage = quota.target / size
     if coverage <= COVERAGE_WARNING:
         return None
-    values = {"region": quota.region_name, "target": quota.target, "size": size, "base": _base_noun(quota.base)}
+    values = {"region": quota.region_name, "target": format_number(quota.target), "size": format_number(size), "base": _base_noun(quota.base)}
     if coverage >= TIMES_WORDING_FROM:
-        message = _("This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).", ratio=f"{coverage:.2f}", **values)
+        message = _("This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).", ratio=format_number(coverage, 2), **values)
     elif coverage > COVERAGE_CRITICAL:
         message = _("This target exceeds %(region)s's %(base)s (%(target)s against %(size)s): it cannot be met honestly.", **values)
     else:
@@ -113,7 +114,7 @@ def exceeds_eligible(task: TaskFacts, quota: QuotaFacts) -> Flag | None:
         task=task.id,
         app=task.app,
         ratio=round(ratio, 2),
-        message=_("This target asks for %(target)s eligible people where %(region)s has %(eligible)s: %(ratio)s times as many.", target=quota.target, region=quota.region_name, eligible=quota.eligible, ratio=f"{ratio:.2f}"),
+        message=_("This target asks for %(target)s eligible people where %(region)s has %(eligible)s: %(ratio)s times as many.", target=format_number(quota.target), region=quota.region_name, eligible=format_number(quota.eligible), ratio=format_number(ratio, 2)),
         basis=_("Only people who meet the criteria may be entered: a target above their number forces ineligible entries."),
         detail={"target": quota.target, "eligible": quota.eligible},
     )

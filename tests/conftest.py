@@ -1,0 +1,117 @@
+"""Fixtures: a real store per backend (built by the committed migrations), the real app over httpx.
+
+Every test that asks for `store` (directly or through `client`) runs on SQLite, and again on
+PostgreSQL when JIANFU_TEST_POSTGRES_URL is set. Tests of pure functions run once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any, AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from argon2 import PasswordHasher
+from tortoise import Tortoise
+
+from server import db
+from server.app import create_app
+from server.config import Settings
+from server.models import User
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
+POSTGRES_URL = os.environ.get("JIANFU_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+PASSWORD = "correct horse battery"
+SECRET = "test-secret-" + "x" * 32
+# Hashing is deliberately slow; tests share one hash instead of paying 0.1 s per user.
+PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
+TABLES = ["token", "invite", "progress_point", "outcome", "quota_revision", "roster_item", "time_entry", "quota", "task", "gov_app", "app_user", "region"]
+
+
+def scenario(name: str) -> dict[str, Any]:
+    return json.loads((SCENARIOS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest_asyncio.fixture(scope="session", params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        folder = tempfile.mkdtemp(prefix="jianfu-test-")
+        yield f"sqlite://{folder}/test.sqlite3"
+        return
+    name = f"jianfu_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = await asyncpg.connect(POSTGRES_URL)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(POSTGRES_URL)
+    try:
+        yield urlunsplit(parts._replace(scheme="postgres", path=f"/{name}"))
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def migrated(database_url: str) -> AsyncIterator[str]:
+    await db.apply_migrations(database_url)
+    async with db.connect(database_url):
+        yield database_url
+
+
+@pytest_asyncio.fixture
+async def store(migrated: str) -> str:
+    """An empty store (every table cleared) on the backend under test."""
+    connection = Tortoise.get_connection("default")
+    if migrated.startswith("postgres"):
+        await connection.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    else:
+        deletes = "".join(f"DELETE FROM {t};" for t in TABLES)  # regions refer to regions: keys off meanwhile
+        await connection.execute_script(f"PRAGMA foreign_keys=OFF;{deletes}DELETE FROM sqlite_sequence;PRAGMA foreign_keys=ON;")
+    return migrated
+
+
+@pytest.fixture
+def settings(store: str) -> Settings:
+    return Settings(database_url=store, secret=SECRET)
+
+
+@pytest_asyncio.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, manage_store=False)
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 5555))
+    async with httpx.AsyncClient(transport=transport, base_url="http://jianfu.test") as http:
+        yield http
+
+
+async def add_user(username: str, role: str, region: str | None, locale: str | None = None) -> User:
+    return await User.create(username=username, password_hash=PASSWORD_HASH, role=role, region_id=region, locale=locale)
+
+
+async def bearer(client: httpx.AsyncClient, username: str) -> dict[str, str]:
+    answer = await client.post("/api/session", json={"username": username, "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return {"authorization": f"Bearer {answer.json()['token']}"}
+
+
+async def load_scenario(client: httpx.AsyncClient, admin: dict[str, str], case: dict[str, Any]) -> dict[str, int]:
+    """Post a scenario's regions, apps and tasks as the admin; answers key -> id of apps and tasks."""
+    ids: dict[str, int] = {}
+    answer = await client.post("/api/regions", json={"regions": case["regions"]}, headers=admin)
+    assert answer.status_code == 200, answer.text
+    for app in case.get("apps", []):
+        body = {k: v for k, v in app.items() if k != "key"}
+        ids[app["key"]] = (await client.post("/api/apps", json=body, headers=admin)).json()["id"]
+    for task in case.get("tasks", []):
+        body = {k: v for k, v in task.items() if k != "key"}
+        if "app" in body:
+            body["app"] = ids[body["app"]]
+        answer = await client.post("/api/tasks", json=body, headers=admin)
+        assert answer.status_code == 201, answer.text
+        ids[task["key"]] = answer.json()["id"]
+    return ids

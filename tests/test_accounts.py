@@ -1,0 +1,102 @@
+from datetime import date, timedelta
+
+from conftest import PASSWORD, add_user, bearer, scenario
+
+REGIONS = scenario("escalation")["regions"]
+TOWNSHIP, VILLAGE, OTHER_VILLAGE = "360721105", "360721105201", "360721105202"
+
+
+async def setup_area(client):
+    await add_user("root", "admin", None)
+    admin = await bearer(client, "root")
+    assert (await client.post("/api/regions", json={"regions": REGIONS}, headers=admin)).status_code == 200
+    return admin
+
+
+async def test_login_answers_token_and_user(client):
+    await setup_area(client)
+    await add_user("li", "cadre", VILLAGE, "zh-Hant")
+    answer = await client.post("/api/session", json={"username": "li", "password": PASSWORD})
+    body = answer.json()
+    assert answer.status_code == 200
+    assert body["user"] == {"username": "li", "role": "cadre", "region": VILLAGE, "locale": "zh-Hant"}
+    assert len(body["token"]) >= 32
+
+
+async def test_wrong_password_is_401_localized(client):
+    await add_user("li", "cadre", None)
+    answer = await client.post("/api/session?lang=zh-Hant", json={"username": "li", "password": "nope"})
+    assert answer.status_code == 401
+    assert answer.json() == {"error": {"code": "invalid_credentials", "message": "使用者名稱或密碼錯誤。", "fields": {}}}
+    assert answer.headers["content-language"] == "zh-Hant"
+
+
+async def test_repeated_failures_are_throttled_with_retry_after(client):
+    await add_user("li", "cadre", None)
+    statuses = [(await client.post("/api/session", json={"username": "li", "password": "bad"})).status_code for _ in range(6)]
+    assert statuses == [401, 401, 401, 401, 401, 429]
+    blocked = await client.post("/api/session", json={"username": "li", "password": PASSWORD})
+    assert (blocked.status_code, blocked.json()["error"]["code"]) == (429, "too_many_attempts")
+    assert int(blocked.headers["retry-after"]) > 0
+
+
+async def test_logout_revokes_the_token(client):
+    await add_user("li", "cadre", None)
+    headers = await bearer(client, "li")
+    assert (await client.delete("/api/session", headers=headers)).status_code == 204
+    answer = await client.get("/api/entries", headers=headers)
+    assert (answer.status_code, answer.json()["error"]["code"]) == (401, "unauthenticated")
+
+
+async def test_admin_creates_users_and_names_bad_fields(client):
+    admin = await setup_area(client)
+    created = await client.post("/api/users", json={"username": "wang", "password": "longenough", "role": "cadre", "region": VILLAGE}, headers=admin)
+    assert (created.status_code, created.json()) == (201, {"username": "wang", "role": "cadre", "region": VILLAGE})
+    taken = await client.post("/api/users", json={"username": "wang", "password": "longenough", "role": "cadre", "region": VILLAGE}, headers=admin)
+    assert (taken.status_code, taken.json()["error"]["code"], list(taken.json()["error"]["fields"])) == (409, "conflict", ["username"])
+    bad = await client.post("/api/users?lang=en", json={"username": "x y", "password": "short", "role": "boss", "region": "999"}, headers=admin)
+    assert bad.status_code == 422
+    assert bad.json()["error"]["fields"] == {
+        "username": "3 to 40 characters, no spaces.",
+        "password": "At least 8 characters.",
+        "role": "Must be one of: cadre, supervisor, admin.",
+    }
+
+
+async def test_cadre_may_not_create_users(client):
+    await setup_area(client)
+    await add_user("li", "cadre", VILLAGE)
+    answer = await client.post("/api/users", json={"username": "x", "password": "12345678", "role": "admin"}, headers=await bearer(client, "li"))
+    assert (answer.status_code, answer.json()["error"]["code"]) == (403, "forbidden")
+
+
+async def test_invite_then_signup_without_name_or_phone(client):
+    await setup_area(client)
+    await add_user("sup", "supervisor", TOWNSHIP)
+    expires = (date.today() + timedelta(days=7)).isoformat()
+    invite = await client.post("/api/invites", json={"region": VILLAGE, "role": "cadre", "uses": 1, "expires": expires}, headers=await bearer(client, "sup"))
+    assert invite.status_code == 201
+    assert {k: invite.json()[k] for k in ("region", "uses", "expires")} == {"region": VILLAGE, "uses": 1, "expires": expires}
+    code = invite.json()["code"]
+    joined = await client.post("/api/signup", json={"code": code, "username": "newcadre", "password": "longenough", "locale": "zh-Hant"})
+    assert (joined.status_code, joined.json()["user"]) == (201, {"username": "newcadre", "role": "cadre", "region": VILLAGE, "locale": "zh-Hant"})
+    again = await client.post("/api/signup?lang=en", json={"code": code, "username": "second", "password": "longenough"})
+    assert (again.status_code, again.json()["error"]["fields"]) == (422, {"code": "This invite code is unknown, used up or expired."})
+
+
+async def test_supervisor_cannot_invite_outside_their_subtree(client):
+    await setup_area(client)
+    await add_user("sup", "supervisor", VILLAGE)
+    expires = (date.today() + timedelta(days=7)).isoformat()
+    answer = await client.post("/api/invites", json={"region": OTHER_VILLAGE, "uses": 3, "expires": expires}, headers=await bearer(client, "sup"))
+    assert (answer.status_code, list(answer.json()["error"]["fields"])) == (403, ["region"])
+
+
+async def test_region_detail_lists_children_in_traditional_through_opencc(client):
+    admin = await setup_area(client)
+    answer = await client.get(f"/api/regions/{TOWNSHIP}?lang=zh-Hant", headers=admin)
+    body = answer.json()
+    assert (body["code"], body["name"], body["level"], body["population"]) == (TOWNSHIP, "石橋鎮", "township", 21000)
+    assert [c["name"] for c in body["children"]] == ["上坪村", "下坪村", "河口村", "楓樹村", "茶園村"]
+    missing = await client.get("/api/regions/123", headers=admin)
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "not_found")
