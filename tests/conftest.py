@@ -20,6 +20,7 @@ import pytest
 import pytest_asyncio
 from argon2 import PasswordHasher
 from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from server import db
 from server.app import create_app
@@ -59,6 +60,9 @@ async def database_url(request: pytest.FixtureRequest) -> AsyncIterator[str]:
 
 @pytest_asyncio.fixture(scope="session")
 async def migrated(database_url: str) -> AsyncIterator[str]:
+    # Tortoise caches compiled INSERT/DELETE SQL keyed by connection name and table, not by
+    # dialect: switching from SQLite to PostgreSQL in one process would reuse "?" placeholders.
+    EXECUTOR_CACHE.clear()
     await db.apply_migrations(database_url)
     async with db.connect(database_url):
         yield database_url
