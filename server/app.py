@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
+from tortoise.contrib.starlette import RegisterTortoise
 
 from server import db, i18n
 from server.api.routes import api_routes
@@ -66,7 +67,9 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
         if not manage_store:
             yield
             return
-        async with db.connect(settings.database_url):
+        # RegisterTortoise keeps the ORM context reachable from the server's request tasks, which
+        # do not inherit the lifespan task's context variables.
+        async with RegisterTortoise(app, config=db.tortoise_config(settings.database_url), generate_schemas=False):
             yield
 
     app = Starlette(

@@ -1,0 +1,77 @@
+"""The command line as an operator runs it: real processes against a fresh SQLite store."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server.cli_tasks import CommandError, read_regions_csv
+
+
+def jianfu(tmp_path: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "JIANFU_DATABASE_URL": f"sqlite://{tmp_path}/cli.sqlite3", "JIANFU_SECRET": "cli-test-secret"}
+    if password:
+        env["JIANFU_PASSWORD"] = password
+    return subprocess.run([sys.executable, "-m", "server", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def rows(tmp_path: Path, query: str) -> list[tuple]:
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as connection:
+        return connection.execute(query).fetchall()
+
+
+def test_migrate_import_regions_and_create_user(tmp_path):
+    csv_file = tmp_path / "regions.csv"
+    csv_file.write_text("code,parent,level,name,name_hant,population,households\n420000,,province,示例省,,58000000,\n420100,420000,city,示例市,,9000000,\n", encoding="utf-8-sig")
+    assert jianfu(tmp_path, "migrate").returncode == 0
+    imported = jianfu(tmp_path, "import-regions", str(csv_file))
+    assert (imported.returncode, imported.stdout.splitlines()[-1]) == (0, "created 2, updated 0")
+    created = jianfu(tmp_path, "create-user", "chen", "--role", "supervisor", "--region", "420100", "--locale", "zh-Hant", password="long enough pw")
+    assert (created.returncode, created.stdout.strip()) == (0, "created supervisor chen")
+    assert rows(tmp_path, "select username, role, region_id, locale from app_user") == [("chen", "supervisor", "420100", "zh-Hant")]
+    assert rows(tmp_path, "select code, path from region order by code") == [("420000", "/420000/"), ("420100", "/420000/420100/")]
+
+
+def test_import_regions_rejects_a_bad_file_whole(tmp_path):
+    csv_file = tmp_path / "regions.csv"
+    csv_file.write_text("code,parent,level,name,population\n420000,,province,示例省,58000000\n420100,999999,city,示例市,-3\n", encoding="utf-8")
+    assert jianfu(tmp_path, "migrate").returncode == 0
+    failed = jianfu(tmp_path, "import-regions", str(csv_file))
+    assert failed.returncode == 1
+    assert "regions[1].population" in failed.stderr
+    assert rows(tmp_path, "select count(*) from region") == [(0,)]
+
+
+def test_serve_refuses_to_start_without_a_secret(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "JIANFU_SECRET"}
+    result = subprocess.run([sys.executable, "-m", "server", "serve"], capture_output=True, text=True, env=env, timeout=60)
+    assert (result.returncode, result.stderr.strip()) == (2, "configuration error: JIANFU_SECRET is required (set it to 32 or more random bytes)")
+
+
+def test_demo_loads_a_county_with_progress_and_logins_once(tmp_path):
+    loaded = jianfu(tmp_path, "demo")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "[demo] regions: 490/490 (100%)" in loaded.stdout
+    assert "cadre001             cadre, 石桥镇上坪村, reads Traditional Chinese" in loaded.stdout
+    cadres, supervisors = rows(tmp_path, "select count(*) from app_user where role='cadre'")[0][0], rows(tmp_path, "select count(*) from app_user where role='supervisor'")[0][0]
+    assert cadres >= 300 and 3 <= supervisors <= 10
+    weeks = rows(tmp_path, "select (julianday(max(date)) - julianday(min(date))) / 7 from time_entry")[0][0]
+    assert weeks >= 7.8
+    busiest = rows(tmp_path, "select substr(region_id, 1, 9), sum(minutes) * 1.0 / count(distinct reporter_key) from time_entry where region_id like '360721%' group by 1 order by 2")
+    assert busiest[-1][1] > 1.8 * busiest[0][1]  # some townships are overloaded, some are not
+    again = jianfu(tmp_path, "demo", "--if-empty")
+    assert (again.returncode, again.stdout.strip()) == (0, "[demo] the store already holds regions: demo data not loaded again")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_region_csv_reads_utf8_bom_and_gbk(encoding):
+    raw = "code,parent,level,name,population\n420000,,province,示例省,58000000\n".encode(encoding)
+    assert read_regions_csv(raw) == [{"code": "420000", "parent": None, "level": "province", "name": "示例省", "name_hant": None, "population": 58000000, "households": None}]
+
+
+def test_region_csv_without_required_columns_is_refused():
+    with pytest.raises(CommandError, match="missing columns: level, population"):
+        read_regions_csv(b"code,name\n1,x\n")
