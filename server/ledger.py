@@ -246,23 +246,35 @@ async def _task_error(user: User, entry: dict[str, Any]) -> dict[str, str]:
 
 
 async def _store_entries(key: str, home: Region, fresh: list[tuple[dict, str]], result: dict[str, list]) -> None:
-    known = {e.client_id: e.body_hash for e in await TimeEntry.filter(reporter_key=key, client_id__in=[e["client_id"] for e, _h in fresh])}
-    days = {e["date"] for e, _h in fresh}
-    day_totals = {row["date"]: row["total"] for row in await TimeEntry.filter(reporter_key=key, date__in=list(days)).group_by("date").annotate(total=Sum("minutes")).values("date", "total")}
-    async with in_transaction():
-        for entry, digest in fresh:
-            cid = entry["client_id"]
-            if cid in known:
-                _classify_known(cid, known[cid] == digest, result)
-                continue
-            total = (day_totals.get(entry["date"]) or 0) + entry["minutes"]
-            if total > DAY_MINUTES:
-                message = _("This would make more than 24 hours on %(day)s.", day=entry["date"].isoformat())
-                result["rejected"].append({"client_id": cid, "error": InvalidInput({"minutes": message}).body()["error"]})
-                continue
-            await TimeEntry.create(reporter_key=key, body_hash=digest, region=home, task_id=entry.pop("task"), **entry)
-            day_totals[entry["date"]], known[cid] = total, digest
-            result["accepted"].append(cid)
+    """One multi-row INSERT .. ON CONFLICT DO NOTHING, then one read to see what the database kept:
+    the unique (reporter_key, client_id) decides, even against a concurrent replay of the batch."""
+    client_ids = [e["client_id"] for e, _h in fresh]
+    known = dict(await TimeEntry.filter(reporter_key=key, client_id__in=client_ids).values_list("client_id", "body_hash"))
+    days = list({e["date"] for e, _h in fresh})
+    totals = await TimeEntry.filter(reporter_key=key, date__in=days).group_by("date").annotate(total=Sum("minutes")).values_list("date", "total")
+    day_totals = {day: total or 0 for day, total in totals}
+    rows: list[TimeEntry] = []
+    for entry, digest in fresh:
+        cid = entry["client_id"]
+        if cid in known:
+            _classify_known(cid, known[cid] == digest, result)
+            continue
+        total = day_totals.get(entry["date"], 0) + entry["minutes"]
+        if total > DAY_MINUTES:
+            message = _("This would make more than 24 hours on %(day)s.", day=entry["date"].isoformat())
+            result["rejected"].append({"client_id": cid, "error": InvalidInput({"minutes": message}).body()["error"]})
+            continue
+        day_totals[entry["date"]], known[cid] = total, digest
+        rows.append(TimeEntry(reporter_key=key, body_hash=digest, region=home, task_id=entry["task"], **{k: v for k, v in entry.items() if k != "task"}))
+    if not rows:
+        return
+    await TimeEntry.bulk_create(rows, batch_size=MAX_BATCH, ignore_conflicts=True)
+    kept = dict(await TimeEntry.filter(reporter_key=key, client_id__in=[r.client_id for r in rows]).values_list("client_id", "body_hash"))
+    for row in rows:
+        if kept.get(row.client_id) == row.body_hash:
+            result["accepted"].append(row.client_id)
+        else:  # a concurrent request stored another body under this client_id first
+            _classify_known(row.client_id, False, result)
 
 
 def _classify_known(client_id: str, same_body: bool, result: dict[str, list]) -> None:

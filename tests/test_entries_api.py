@@ -1,3 +1,4 @@
+import asyncio
 from datetime import date, timedelta
 
 from conftest import add_user, bearer, load_scenario, scenario
@@ -156,3 +157,13 @@ async def test_export_csv_holds_everything_the_cadre_logged(client):
     assert lines[1] == f"entry,{YESTERDAY},360721105201,{ids['reg']},data_entry,30,只给自己看,,,,,,,,"
     assert lines[2].startswith("quota,") and ",1500,population," in lines[2]
     assert len(lines) == 3  # wang's entry is not here
+
+
+async def test_concurrent_replays_of_a_batch_store_each_entry_once(client):
+    li, _wang, _ids = await two_cadres(client)
+    batch = {"entries": [entry(f"r{i}", 10) for i in range(40)]}
+    answers = await asyncio.gather(*(client.post("/api/entries", json=batch, headers=li) for _ in range(4)))
+    for answer in answers:
+        body = answer.json()
+        assert (body["rejected"], sorted(body["accepted"] + body["duplicates"])) == ([], sorted(f"r{i}" for i in range(40)))
+    assert await TimeEntry.all().count() == 40

@@ -1,0 +1,32 @@
+import re
+
+import pytest
+
+from server.config import PROJECT_ROOT, ConfigError, Settings
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_setting_is_documented_in_the_readme():
+    source = (PROJECT_ROOT / "server" / "config.py").read_text(encoding="utf-8")
+    names = set(re.findall(r'"(JIANFU_[A-Z_]+)"', source))
+    assert names and {n for n in names if f"`{n}`" not in README} == set()
+
+
+def test_the_readme_shows_the_two_commands():
+    assert "make run" in README and "make test" in README
+
+
+@pytest.mark.parametrize(("environ", "problem"), [
+    ({"JIANFU_SECRET": "s", "JIANFU_K": "4"}, "JIANFU_K may not be below 5: smaller cells expose reporters"),
+    ({"JIANFU_SECRET": "s", "JIANFU_MIN_LEVEL": "street"}, "JIANFU_MIN_LEVEL must be one of province, city, county, township, village, grid"),
+    ({}, "JIANFU_SECRET is required (set it to 32 or more random bytes)"),
+])
+def test_settings_refuse_what_would_expose_reporters(environ, problem):
+    with pytest.raises(ConfigError, match=re.escape(problem)):
+        Settings.from_env(environ)
+
+
+def test_settings_read_the_environment():
+    settings = Settings.from_env({"JIANFU_SECRET": "s", "JIANFU_K": "12", "JIANFU_WAGE": "30", "JIANFU_DATABASE_URL": "postgres://x@h/db"})
+    assert (settings.k, settings.wage, settings.database_url, settings.min_level) == (12, 30.0, "postgres://x@h/db", "township")
