@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import opencc
-from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
@@ -197,7 +196,3 @@ def format_minutes(minutes: int) -> str:
 def language_names() -> Iterable[tuple[str, str]]:
     """The language switch: each locale named in its own script."""
     return (("zh-Hans", "简体"), ("zh-Hant", "繁體"), ("en", "English"))
-
-
-def display_name(tag: str) -> str:
-    return Locale.parse(tag, sep="-").get_display_name(BABEL_LOCALE[tag]) or tag

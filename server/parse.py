@@ -8,14 +8,13 @@ import json
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 
 from server.burden.durations import DurationError, parse_minutes
 from server.errors import InvalidInput, MalformedBody
 from server.i18n import gettext as _
-
-MAX_NESTING = 32
 
 
 async def json_body(request: Request) -> dict[str, Any]:
@@ -181,8 +180,7 @@ class Reader:
 
 
 def local_today(timezone: str) -> date:
-    from zoneinfo import ZoneInfo  # noqa: PLC0415 -- only here
-
+    """Today where the cadres are: entries carry local dates (DESIGN.md §5)."""
     return datetime.now(ZoneInfo(timezone)).date()
 
 

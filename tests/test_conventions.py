@@ -1,4 +1,7 @@
 import re
+import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -30,3 +33,11 @@ def test_settings_refuse_what_would_expose_reporters(environ, problem):
 def test_settings_read_the_environment():
     settings = Settings.from_env({"JIANFU_SECRET": "s", "JIANFU_K": "12", "JIANFU_WAGE": "30", "JIANFU_DATABASE_URL": "postgres://x@h/db"})
     assert (settings.k, settings.wage, settings.database_url, settings.min_level) == (12, 30.0, "postgres://x@h/db", "township")
+
+
+def test_models_match_the_committed_migrations(tmp_path):
+    """A model change without `tortoise makemigrations` would leave the store behind the code."""
+    shutil.copytree(PROJECT_ROOT / "server", tmp_path / "server", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {"JIANFU_DATABASE_URL": f"sqlite://{tmp_path}/drift.sqlite3", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "tortoise", "-c", "server.db.TORTOISE_ORM", "makemigrations"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().splitlines()[-1:] == ["No changes detected"], result.stdout + result.stderr

@@ -26,21 +26,8 @@ METRICS = (
     "other",
 )
 ONE_PER_PERSON_METRICS = frozenset({"registrations", "monthly_active", "installs"})
-VANITY_METRICS = frozenset(
-    {
-        "registrations",
-        "monthly_active",
-        "installs",
-        "likes",
-        "reposts",
-        "reads",
-        "check_ins",
-        "online_time",
-        "study_time",
-        "record_updates",
-        "cases_reported",
-    }
-)
+# Everything but the work itself: people actually found and served, forms, visits.
+VANITY_METRICS = frozenset(METRICS) - {"eligible_people", "forms", "visits", "other"}
 
 FREQUENCIES = ("once", "daily", "weekly", "monthly", "quarterly", "yearly")
 RANKINGS = ("none", "daily", "weekly", "monthly")
