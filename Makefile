@@ -20,11 +20,12 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.in
 
 catalogs: $(CATALOGS)
 
-# After adding or changing a user-facing string: refresh the template and the three catalogs,
-# then translate what check_catalogs reports.
+# After adding or changing a user-facing string: refresh the template and the catalogs, write the
+# zh_Hans translation by hand, run this again to seed zh_Hant (OpenCC) and en, review the zh_Hant diff.
 catalogs-update: $(VENV)/.installed
 	$(EXTRACT)
-	for l in zh_Hans zh_Hant en; do $(BIN)/pybabel update -i locales/messages.pot -d locales -l $$l --no-fuzzy-matching --omit-header; done
+	for l in zh_Hans zh_Hant en; do $(BIN)/pybabel update -i locales/messages.pot -d locales -l $$l --no-fuzzy-matching; done
+	$(BIN)/python locales/seed.py
 	$(MAKE) check-catalogs
 
 check-catalogs: $(VENV)/.installed

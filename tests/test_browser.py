@@ -119,3 +119,18 @@ def test_pages_fit_a_360_pixel_screen(server, phone):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)
     shot(page, "history-en")
+
+
+def test_the_quota_form_shows_the_ratio_while_typing(server, phone):
+    page = phone
+    page.goto(server + "/login")
+    page.fill("input[name=username]", "cadre001")
+    page.fill("input[name=password]", "jianfu-demo")
+    page.click("button[type=submit]")
+    page.goto(server + "/quota")
+    page.select_option("select[name=region]", value="360721105201")
+    page.fill("input[name=target]", "3000")
+    assert page.locator("#live-ratio").inner_text() == "這個指標是上坪村戶籍人口的 0.77 倍。"
+    page.fill("input[name=target]", "9000")
+    live = page.locator("#live-ratio")
+    assert (live.inner_text(), live.get_attribute("class")) == ("這個指標是上坪村戶籍人口的 2.31 倍：不造假完不成。", "live critical")
