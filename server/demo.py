@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from tortoise.transactions import in_transaction
 
 from server import auth, db, i18n
+from server.closure import rebuild_ancestors
 from server.burden.regions import child_path
 from server.burden.vocab import ACTIVITIES, RESIDENT_USE
 from server.config import PROJECT_ROOT, Settings
@@ -253,11 +254,12 @@ async def load_demo(settings: Settings, *, only_if_empty: bool = False, seed: in
             sys.exit("the store is not empty: demo data goes into an empty store only")
         rng, today = random.Random(seed), local_today(settings.timezone)
         say(f"loading the demo county {COUNTY[1]} (seed {seed})")
-        async with in_transaction():
+        async with in_transaction() as connection:
             await save_regions(county_regions(rng))
             for name, function, level in APPS:
                 await App.create(name=name, function=function, owner_level=level)
             scenario_quotas = await load_scenarios(today)
+            say(f"region ancestors: {await rebuild_ancestors(client=connection)} rows")
             villages = await Region.filter(level="village", path__startswith=f"/360000/360700/{COUNTY[0]}/").order_by("code").values_list("code", "parent_id")
             places = [Place(code, township, township in OVERLOADED) for code, township in villages]
             tasks = await county_tasks(today)

@@ -11,6 +11,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from server import auth
+from server.closure import rebuild_ancestors
 from server.burden.quota_rules import TaskFacts, task_flags
 from server.burden.regions import RegionRow, ancestor_paths, child_path, in_subtree, level_below, on_line, save_order
 from server.burden.vocab import EVIDENCE, FREQUENCIES, LEVELS, LOCALES, METRICS, PENALTIES, RANKINGS, ROLES
@@ -68,7 +69,7 @@ async def upsert_regions(items: Any) -> dict[str, int]:
     index = {row["code"]: (i, row) for i, row in enumerate(rows)}
     created = updated = 0
     levels = {code: region.level for code, region in known.items()}
-    async with in_transaction():
+    async with in_transaction() as connection:
         paths = {code: region.path for code, region in known.items()}
         for item in ordered:
             i, row = index[item.code]
@@ -89,6 +90,7 @@ async def upsert_regions(items: Any) -> dict[str, int]:
                 await Region.create(code=row["code"], parent_id=parent, path=path, **fields)
                 created += 1
             paths[row["code"]], levels[row["code"]] = path, row["level"]
+        await rebuild_ancestors([row["code"] for row in rows], client=connection)
     return {"created": created, "updated": updated}
 
 

@@ -25,6 +25,21 @@ class Region(Model):
         table = "region"
 
 
+# Every region paired with itself and each of its ancestors, with the ancestor's level: a rollup of
+# facts to any level is one join and one GROUP BY (DHIS2's analytics-table idea, kept normalized so
+# that moving a region rewrites its closure rows, never the facts).
+class RegionAncestor(Model):
+    id = fields.IntField(primary_key=True)
+    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField("models.Region", related_name=False, on_delete=fields.CASCADE)
+    ancestor: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField("models.Region", related_name=False, on_delete=fields.CASCADE)
+    level = fields.CharField(max_length=10)
+
+    class Meta:
+        table = "region_ancestor"
+        unique_together = (("region", "ancestor"),)
+        indexes = (("ancestor_id", "level"),)
+
+
 class User(Model):
     id = fields.IntField(primary_key=True)
     username = fields.CharField(max_length=40, unique=True)
@@ -200,7 +215,7 @@ class TimeEntry(Model):
         table = "time_entry"
         # Idempotency is the database's job: a replayed batch cannot insert a row twice.
         unique_together = (("reporter_key", "client_id"),)
-        indexes = (("reporter_key", "date"),)
+        indexes = (("reporter_key", "date"), ("date", "region_id"))
 
 
 # One app a reporter must use, and how much residents really use it (sensitive).

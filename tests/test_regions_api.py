@@ -1,5 +1,5 @@
 from conftest import add_user, bearer
-from server.models import Region
+from server.models import Region, RegionAncestor
 
 TREE = [
     {"code": "420000", "parent": None, "level": "province", "name": "示例省", "population": 58_000_000},
@@ -33,6 +33,8 @@ async def test_moving_a_region_moves_its_subtree(client):
     await client.post("/api/regions", json={"regions": TREE + [{"code": "420200", "parent": "420000", "level": "city", "name": "另一市", "population": 1}]}, headers=admin)
     await client.post("/api/regions", json={"regions": [{**TREE[2], "parent": "420200"}]}, headers=admin)
     assert (await Region.get(code="420121101")).path == "/420000/420200/420121/420121101/"
+    ancestors = await RegionAncestor.filter(region_id="420121101").order_by("ancestor_id").values_list("ancestor_id", "level")
+    assert ancestors == [("420000", "province"), ("420121", "county"), ("420121101", "township"), ("420200", "city")]
 
 
 async def test_one_bad_row_rejects_the_whole_batch_with_per_row_fields(client):

@@ -70,3 +70,8 @@ def save_order(rows: list[RegionRow], known_paths: dict[str, str]) -> tuple[list
                 ordered.append(item)
                 placed.add(item.code)
     return ordered, broken
+
+
+def closure_rows(paths: dict[str, str], levels: dict[str, str], codes: list[str]) -> list[tuple[str, str, str]]:
+    """(region, ancestor, ancestor's level) for each region in `codes` and every ancestor, itself included."""
+    return [(code, ancestor, levels[ancestor]) for code in codes for ancestor in ancestor_codes(paths[code])]

@@ -1,0 +1,47 @@
+"""Keeping the region_ancestor closure in step with region paths (raw SQL, so migrations can use it)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from server.burden.regions import ancestor_codes, closure_rows
+
+CHUNK = 500
+
+
+def _placeholders(count: int, start: int = 1) -> str:
+    return ", ".join(f"${i}" for i in range(start, start + count))
+
+
+async def _regions(client: BaseDBAsyncClient, codes: list[str]) -> list[dict]:
+    found = []
+    for i in range(0, len(codes), CHUNK):
+        part = codes[i : i + CHUNK]
+        found += await client.execute_query_dict(f"SELECT code, path, level FROM region WHERE code IN ({_placeholders(len(part))})", part)
+    return found
+
+
+async def rebuild_ancestors(codes: Iterable[str] | None = None, client: BaseDBAsyncClient | None = None) -> int:
+    """Rewrite the closure rows of `codes` and of every region below them (all regions when None)."""
+    client = client or Tortoise.get_connection("default")
+    if codes is None:
+        regions = await client.execute_query_dict("SELECT code, path, level FROM region")
+    else:
+        roots = await _regions(client, sorted(set(codes)))
+        regions = list(roots)
+        for root in roots:  # descendants move with their ancestors
+            regions += await client.execute_query_dict("SELECT code, path, level FROM region WHERE path LIKE $1 AND code <> $2", [root["path"] + "%", root["code"]])
+    paths = {r["code"]: r["path"] for r in regions}
+    wanted = {a for path in paths.values() for a in ancestor_codes(path)}
+    levels = {r["code"]: r["level"] for r in await _regions(client, sorted(wanted))}
+    targets = sorted(paths)
+    rows = closure_rows(paths, levels, targets)
+    for i in range(0, len(targets), CHUNK):
+        part = targets[i : i + CHUNK]
+        await client.execute_query(f"DELETE FROM region_ancestor WHERE region_id IN ({_placeholders(len(part))})", part)
+    if rows:
+        await client.execute_many("INSERT INTO region_ancestor (region_id, ancestor_id, level) VALUES ($1, $2, $3)", [list(r) for r in rows])
+    return len(rows)
