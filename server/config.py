@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from server.burden.rules import Rules
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LEVELS = ("province", "city", "county", "township", "village", "grid")
 
@@ -40,6 +42,8 @@ class Settings:
     https: bool = False
     # Where the compiled gettext catalogs are.
     locales_dir: Path = PROJECT_ROOT / "locales"
+    # Thresholds and weights of the rules and indices (DESIGN.md §3); JIANFU_RULES overrides them.
+    rules: Rules = field(default_factory=Rules)
 
     def __post_init__(self) -> None:
         if self.k < 5:
@@ -70,4 +74,5 @@ class Settings:
             session_days=int(env.get("JIANFU_SESSION_DAYS", cls.session_days)),
             max_body_bytes=int(env.get("JIANFU_MAX_BODY_BYTES", cls.max_body_bytes)),
             https=env.get("JIANFU_HTTPS", "0").lower() in ("1", "true", "yes"),
+            rules=Rules.from_json(env["JIANFU_RULES"]) if env.get("JIANFU_RULES") else Rules(),
         )

@@ -32,18 +32,20 @@ OVERLOADED = {"360721105", "360721107", "360721111"}  # the townships that escal
 VILLAGE_FIRST, VILLAGE_SECOND = "上下东西南北新老大小前后", "坪塘湾岭冲桥山坑洲垄田坝"
 SCENARIOS = PROJECT_ROOT.parent / "shared" / "scenarios"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# (name, function, owner level, how residents use it: weights of none, rare, some, common)
 APPS = [
-    ("反诈助手", "anti_fraud", "province"),
-    ("学习平台", "study", "province"),
-    ("平安乡村", "public_security", "city"),
-    ("网格通", "grid_management", "county"),
-    ("河长巡河", "river_patrol", "province"),
-    ("民政救助系统", "social_assistance", "province"),
-    ("医保缴费", "medical_insurance", "province"),
-    ("乡村振兴填报", "rural_revitalization", "city"),
-    ("文明实践", "civilization", "county"),
-    ("村务公开", "village_affairs", "county"),
+    ("反诈助手", "anti_fraud", "province", (3, 4, 2, 1)),
+    ("学习平台", "study", "province", (3, 4, 2, 1)),
+    ("平安乡村", "public_security", "city", (6, 3, 1, 0)),
+    ("网格通", "grid_management", "county", (2, 3, 3, 2)),
+    ("河长巡河", "river_patrol", "province", (7, 2, 1, 0)),
+    ("民政救助系统", "social_assistance", "province", (1, 2, 4, 3)),
+    ("医保缴费", "medical_insurance", "province", (0, 1, 3, 6)),
+    ("乡村振兴填报", "rural_revitalization", "city", (4, 4, 2, 0)),
+    ("文明实践", "civilization", "county", (8, 2, 0, 0)),
+    ("村务公开", "village_affairs", "county", (2, 4, 3, 1)),
 ]
+USAGE = {name: weights for name, _f, _l, weights in APPS}
 
 
 @dataclass
@@ -194,9 +196,10 @@ async def create_people(places: list[Place], password_hash: str) -> tuple[list[U
     return people, logins
 
 
-def day_entries(rng: random.Random, key: str, region: str, day: date, heavy: bool, task_ids: list[int]) -> list[TimeEntry]:
+def day_entries(rng: random.Random, key: str, region: str, day: date, heavy: bool, tasks: list[Task]) -> list[TimeEntry]:
     if day.weekday() == 6 and rng.random() < 0.7:
         return []
+    task_ids = [t.id for t in tasks if t.period_start <= day <= t.period_end]
     entries = []
     for n in range(rng.randint(1, 4 if heavy else 2)):
         activity = rng.choice(ACTIVITIES[:6] if heavy else ACTIVITIES)
@@ -209,13 +212,12 @@ def day_entries(rng: random.Random, key: str, region: str, day: date, heavy: boo
 
 async def entries_for(people: list[User], heavy_regions: set[str], settings: Settings, today: date, rng: random.Random, tasks: list[Task]) -> None:
     days = [today - timedelta(days=d) for d in range(56, 0, -1)]
-    task_ids = [t.id for t in tasks]
     batch: list[TimeEntry] = []
     total = 0
     for i, person in enumerate(people, start=1):
         key = auth.reporter_key(settings.secret, person.id)
         for day in days:
-            batch += day_entries(rng, key, person.region_id, day, person.region_id in heavy_regions, task_ids)
+            batch += day_entries(rng, key, person.region_id, day, person.region_id in heavy_regions, tasks)
         if len(batch) > 2000 or i == len(people):
             await TimeEntry.bulk_create(batch, batch_size=500)
             total += len(batch)
@@ -228,7 +230,7 @@ async def rosters_and_outcomes(people: list[User], quotas: dict[str, list[int]],
     for i, person in enumerate(people, start=1):
         key = auth.reporter_key(settings.secret, person.id)
         for app in rng.sample(apps, min(len(apps), rng.randint(4, 10))):
-            use = rng.choices(RESIDENT_USE, weights=(4, 3, 2, 1))[0]
+            use = rng.choices(RESIDENT_USE, weights=USAGE.get(app.name, (2, 3, 3, 2)))[0]
             await RosterItem.create(reporter_key=key, region_id=person.region_id, app=app, resident_use=use)
         for quota_id in quotas.get(person.region_id, [])[:2]:
             bought = rng.random() < 0.3
@@ -256,7 +258,7 @@ async def load_demo(settings: Settings, *, only_if_empty: bool = False, seed: in
         say(f"loading the demo county {COUNTY[1]} (seed {seed})")
         async with in_transaction() as connection:
             await save_regions(county_regions(rng))
-            for name, function, level in APPS:
+            for name, function, level, _usage in APPS:
                 await App.create(name=name, function=function, owner_level=level)
             scenario_quotas = await load_scenarios(today)
             say(f"region ancestors: {await rebuild_ancestors(client=connection)} rows")

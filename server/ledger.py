@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from server.burden.quota_rules import Flag, QuotaFacts, quota_flags
 from server.burden.regions import in_subtree
+from server.burden.rules import DEFAULT_RULES, Rules
 from server.burden.series import check_series
 from server.burden.vocab import ACTIVITIES, BASES, MEANS, OUTCOME_STATUSES, RESIDENT_USE
 from server.directory import home_region, region_by_code, task_facts, visible_task
@@ -168,8 +169,8 @@ def series_json(points: list[tuple[datetime, int]]) -> dict[str, Any]:
     }
 
 
-def uniform_growth_flag(points: list[tuple[datetime, int]], region: str, task: int) -> Flag | None:
-    verdict = check_series(points)
+def uniform_growth_flag(points: list[tuple[datetime, int]], region: str, task: int, rules: Rules = DEFAULT_RULES) -> Flag | None:
+    verdict = check_series(points, rules)
     if not verdict.uniform:
         return None
     return Flag(

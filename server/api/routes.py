@@ -2,7 +2,7 @@
 
 from starlette.routing import Route
 
-from server.api import directory, ledger, meta, session
+from server.api import burden, directory, ledger, meta, session
 
 api_routes = [
     Route("/healthz", meta.healthz),
@@ -29,4 +29,6 @@ api_routes = [
     Route("/api/roster", ledger.replace_roster, methods=["PUT"]),
     Route("/api/roster", ledger.get_roster, methods=["GET"]),
     Route("/api/me/export.csv", ledger.export_csv),
+    Route("/api/burden/{code}", burden.burden),
+    Route("/api/flags/{code}", burden.flags),
 ]

@@ -7,15 +7,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from server.burden.rules import DEFAULT_RULES, Rules
 from server.burden.vocab import ONE_PER_PERSON_METRICS, VANITY_METRICS
 from server.i18n import format_number
 from server.i18n import gettext as _
 
-# DESIGN.md §3 thresholds.
-COVERAGE_WARNING = 0.9
-COVERAGE_CRITICAL = 1.0
-TIMES_WORDING_FROM = 2.0
-ELIGIBLE_CRITICAL = 1.0
 PRESSING_RANKINGS = frozenset({"daily", "weekly"})
 TRACE_EVIDENCE = frozenset({"gps_trace", "photos"})
 
@@ -70,7 +66,7 @@ def base_size(quota: QuotaFacts) -> int | None:
     }.get(quota.base)
 
 
-def exceeds_base(task: TaskFacts, quota: QuotaFacts) -> Flag | None:
+def exceeds_base(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_RULES) -> Flag | None:
     """A one-per-person target near or above the people (or households, accounts) it counts."""
     size = base_size(quota)
     if quota.base not in ("population", "households", "accounts") or task.metric not in ONE_PER_PERSON_METRICS:
@@ -78,18 +74,18 @@ def exceeds_base(task: TaskFacts, quota: QuotaFacts) -> Flag | None:
     if not size:
         return None
     coverage = quota.target / size
-    if coverage <= COVERAGE_WARNING:
+    if coverage <= rules.coverage_warning:
         return None
     values = {"region": quota.region_name, "target": format_number(quota.target), "size": format_number(size), "base": _base_noun(quota.base)}
-    if coverage >= TIMES_WORDING_FROM:
+    if coverage >= rules.times_wording_from:
         message = _("This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).", ratio=format_number(coverage, 2), **values)
-    elif coverage > COVERAGE_CRITICAL:
+    elif coverage > rules.coverage_critical:
         message = _("This target exceeds %(region)s's %(base)s (%(target)s against %(size)s): it cannot be met honestly.", **values)
     else:
         message = _("This target is %(percent)s%% of %(region)s's %(base)s (%(target)s against %(size)s): hardly anyone may be missed.", percent=round(coverage * 100), **values)
     return Flag(
         kind="exceeds_base",
-        severity="critical" if coverage > COVERAGE_CRITICAL else "warning",
+        severity="critical" if coverage > rules.coverage_critical else "warning",
         region=quota.region,
         task=task.id,
         app=task.app,
@@ -100,12 +96,12 @@ def exceeds_base(task: TaskFacts, quota: QuotaFacts) -> Flag | None:
     )
 
 
-def exceeds_eligible(task: TaskFacts, quota: QuotaFacts) -> Flag | None:
+def exceeds_eligible(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_RULES) -> Flag | None:
     """A target for eligible people (children in difficulty, say) above how many there are."""
     if quota.base != "eligible" or not quota.eligible:
         return None
     ratio = quota.target / quota.eligible
-    if ratio <= ELIGIBLE_CRITICAL:
+    if ratio <= rules.eligible_critical:
         return None
     return Flag(
         kind="exceeds_eligible",
@@ -173,9 +169,9 @@ def task_flags(task: TaskFacts) -> list[Flag]:
     return [f for f in (vanity_metric(task), ranking_pressure(task), trace_requirement(task)) if f]
 
 
-def quota_flags(task: TaskFacts, quota: QuotaFacts) -> list[Flag]:
+def quota_flags(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_RULES) -> list[Flag]:
     """The flags a saved quota answers with at once: its base, then its task's terms."""
-    own = [f for f in (exceeds_base(task, quota), exceeds_eligible(task, quota)) if f]
+    own = [f for f in (exceeds_base(task, quota, rules), exceeds_eligible(task, quota, rules)) if f]
     return own + task_flags(task)
 
 

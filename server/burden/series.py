@@ -11,10 +11,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-MIN_INTERVALS = 8
-MIN_MEAN_INCREMENT = 20.0
-DISPERSION_BELOW = 0.2
-P_BELOW = 0.001
+from server.burden.rules import DEFAULT_RULES, Rules
+
 
 
 @dataclass(frozen=True)
@@ -26,7 +24,7 @@ class SeriesVerdict:
     intervals: int
 
 
-def check_series(points: list[tuple[datetime, float]]) -> SeriesVerdict:
+def check_series(points: list[tuple[datetime, float]], rules: Rules = DEFAULT_RULES) -> SeriesVerdict:
     """The dispersion test over a counter's readings; a rate without a verdict when points are few."""
     ordered = sorted(points)
     increments = [(b[1] - a[1], (b[0] - a[0]).total_seconds() / 60) for a, b in zip(ordered, ordered[1:])]
@@ -34,12 +32,12 @@ def check_series(points: list[tuple[datetime, float]]) -> SeriesVerdict:
     total_value = sum(x for x, _ in increments)
     total_minutes = sum(t for _, t in increments)
     rate = total_value / total_minutes if total_minutes > 0 else None
-    if n < MIN_INTERVALS or not rate or rate <= 0 or total_value / n < MIN_MEAN_INCREMENT:
+    if n < rules.uniform_min_intervals or not rate or rate <= 0 or total_value / n < rules.uniform_min_mean:
         return SeriesVerdict(None, None, None, _round(rate), n)
     statistic = sum((x - rate * t) ** 2 / (rate * t) for x, t in increments if t > 0)
     dispersion = statistic / (n - 1)
     p_value = chi_square_lower_tail(statistic, n - 1)
-    uniform = dispersion < DISPERSION_BELOW and p_value < P_BELOW
+    uniform = dispersion < rules.uniform_dispersion and p_value < rules.uniform_p
     return SeriesVerdict(uniform, round(dispersion, 4), p_value, _round(rate), n)
 
 

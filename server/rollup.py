@@ -1,0 +1,200 @@
+"""Rollups in SQL: each query reads a period's facts once, pre-aggregates them per reporter and region,
+and spreads them over every ancestor through region_ancestor, so every level comes out of one
+GROUP BY (DHIS2's analytics tables). The same SQL runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Sequence
+
+from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from server.burden.periods import Period
+from server.burden.vocab import FABRICATION_MEANS
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Person-derived totals of one region (with everything below it) in one period."""
+
+    code: str
+    level: str
+    reporters: int
+    minutes: float
+    evidence_minutes: float
+    median_minutes: float | None
+
+
+def connection() -> BaseDBAsyncClient:
+    return Tortoise.get_connection("default")
+
+
+def _day(client: BaseDBAsyncClient, day: date) -> Any:
+    # SQLite keeps dates as ISO text; asyncpg wants date objects.
+    return day.isoformat() if client.capabilities.dialect == "sqlite" else day
+
+
+def _in_list(codes: Sequence[str] | None, start: int) -> tuple[str, list[str]]:
+    """"AND ra.ancestor_id IN ($3, $4 ...)" for a restricted rollup, or nothing for all cells."""
+    if codes is None:
+        return "", []
+    return "AND ra.ancestor_id IN (" + ", ".join(f"${i}" for i in range(start, start + len(codes))) + ")", list(codes)
+
+
+ENTRY_CELLS = """
+WITH per AS (
+    SELECT e.reporter_key, e.region_id, SUM(e.minutes) AS minutes,
+           SUM(CASE WHEN e.activity IN ('evidence', 'duplicate_reporting') THEN e.minutes ELSE 0 END) AS evidence_minutes
+    FROM time_entry e
+    WHERE e.date >= $1 AND e.date <= $2
+    GROUP BY e.reporter_key, e.region_id
+), cell AS (
+    SELECT ra.ancestor_id AS code, ra.level AS level, per.reporter_key,
+           SUM(per.minutes) AS minutes, SUM(per.evidence_minutes) AS evidence_minutes
+    FROM per JOIN region_ancestor ra ON ra.region_id = per.region_id
+    WHERE 1 = 1 {restrict}
+    GROUP BY ra.ancestor_id, ra.level, per.reporter_key
+), ranked AS (
+    SELECT code, level, minutes, evidence_minutes,
+           ROW_NUMBER() OVER (PARTITION BY code ORDER BY minutes) AS position,
+           COUNT(*) OVER (PARTITION BY code) AS reporters
+    FROM cell
+)
+SELECT code, level, MAX(reporters) AS reporters, SUM(minutes) AS minutes, SUM(evidence_minutes) AS evidence_minutes,
+       AVG(CASE WHEN position IN ((reporters + 1) / 2, (reporters + 2) / 2) THEN minutes END) AS median_minutes
+FROM ranked
+GROUP BY code, level
+"""
+
+
+async def entry_cells(period: Period, codes: Sequence[str] | None = None) -> dict[str, Cell]:
+    """Reporters, minutes and the median reporter's minutes of each region (only `codes` when given)."""
+    client = connection()
+    restrict, values = _in_list(codes, 3)
+    rows = await client.execute_query_dict(ENTRY_CELLS.format(restrict=restrict), [_day(client, period.first), _day(client, period.last), *values])
+    return {
+        r["code"]: Cell(r["code"], r["level"], int(r["reporters"]), float(r["minutes"]), float(r["evidence_minutes"]), float(r["median_minutes"]) if r["median_minutes"] is not None else None)
+        for r in rows
+    }
+
+
+QUOTA_CELLS = """
+WITH q AS (
+    SELECT ra.ancestor_id AS code,
+           CAST(qu.target AS DOUBLE PRECISION) / NULLIF(CASE qu.base
+               WHEN 'population' THEN r.population WHEN 'households' THEN r.households
+               WHEN 'accounts' THEN qu.base_count WHEN 'eligible' THEN qu.eligible END, 0) AS coverage,
+           CASE WHEN t.ranking <> 'none' OR t.penalty <> 'none' THEN 1 ELSE 0 END AS ranked
+    FROM quota qu
+    JOIN task t ON t.id = qu.task_id
+    JOIN region r ON r.code = qu.region_id
+    JOIN region_ancestor ra ON ra.region_id = qu.region_id
+    WHERE t.period_start <= $2 AND t.period_end >= $1 {restrict}
+), based AS (
+    SELECT code, coverage, ranked,
+           ROW_NUMBER() OVER (PARTITION BY code ORDER BY coverage) AS position,
+           COUNT(*) OVER (PARTITION BY code) AS quotas
+    FROM q WHERE coverage IS NOT NULL
+)
+SELECT code, MAX(quotas) AS quotas, AVG(CAST(ranked AS DOUBLE PRECISION)) AS ranking_share,
+       AVG(CASE WHEN position IN ((quotas + 1) / 2, (quotas + 2) / 2) THEN coverage END) AS quota_pressure
+FROM based GROUP BY code
+"""
+
+
+async def quota_cells(period: Period, codes: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
+    """Median coverage (target / base) and the share that ranks or penalizes, of quotas running in the period."""
+    client = connection()
+    restrict, values = _in_list(codes, 3)
+    rows = await client.execute_query_dict(QUOTA_CELLS.format(restrict=restrict), [_day(client, period.first), _day(client, period.last), *values])
+    return {r["code"]: {"quotas": int(r["quotas"]), "ranking_share": float(r["ranking_share"]), "quota_pressure": float(r["quota_pressure"])} for r in rows}
+
+
+_FABRICATED = " OR ".join(f"o.means LIKE '%{means}%'" for means in sorted(FABRICATION_MEANS))
+OUTCOME_CELLS = f"""
+SELECT ra.ancestor_id AS code, COUNT(*) AS outcomes, COUNT(DISTINCT o.reporter_key) AS reporters,
+       SUM(CASE WHEN {_FABRICATED} THEN 1 ELSE 0 END) AS fabricated,
+       COUNT(DISTINCT CASE WHEN {_FABRICATED} THEN o.reporter_key END) AS reporters_fabricating,
+       SUM(CASE WHEN o.means LIKE '%paid_service%' THEN CAST(COALESCE(o.cost_yuan, 0) AS DOUBLE PRECISION) ELSE 0 END) AS paid_yuan
+FROM outcome o
+JOIN quota qu ON qu.id = o.quota_id
+JOIN task t ON t.id = qu.task_id
+JOIN region_ancestor ra ON ra.region_id = qu.region_id
+WHERE t.period_start <= $2 AND t.period_end >= $1 {{restrict}}
+GROUP BY ra.ancestor_id
+"""
+
+
+async def outcome_cells(period: Period, codes: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
+    """How the period's quotas were met: outcomes, those met with fabricated means, yuan paid."""
+    client = connection()
+    restrict, values = _in_list(codes, 3)
+    rows = await client.execute_query_dict(OUTCOME_CELLS.format(restrict=restrict), [_day(client, period.first), _day(client, period.last), *values])
+    keys = ("outcomes", "reporters", "fabricated", "reporters_fabricating")
+    return {r["code"]: {**{k: int(r[k]) for k in keys}, "paid_yuan": float(r["paid_yuan"] or 0)} for r in rows}
+
+
+ROSTER_CELLS = """
+SELECT ra.ancestor_id AS code, COUNT(DISTINCT ri.reporter_key) AS reporters, COUNT(*) AS items
+FROM roster_item ri JOIN region_ancestor ra ON ra.region_id = ri.region_id
+WHERE 1 = 1 {restrict}
+GROUP BY ra.ancestor_id
+"""
+
+
+async def roster_cells(codes: Sequence[str] | None = None) -> dict[str, dict[str, int]]:
+    """Reporters with a roster and the apps they listed (rosters are current, not per period)."""
+    client = connection()
+    restrict, values = _in_list(codes, 1)
+    rows = await client.execute_query_dict(ROSTER_CELLS.format(restrict=restrict), values)
+    return {r["code"]: {"reporters": int(r["reporters"]), "items": int(r["items"])} for r in rows}
+
+
+SOURCE_HOURS = """
+SELECT t.id AS task, t.title AS title, t.app_id AS app, SUM(e.minutes) AS minutes
+FROM time_entry e
+JOIN region_ancestor ra ON ra.region_id = e.region_id
+JOIN task t ON t.id = e.task_id
+WHERE e.date >= $1 AND e.date <= $2 AND ra.ancestor_id = $3
+GROUP BY t.id, t.title, t.app_id
+"""
+
+ACTIVITY_MINUTES = """
+SELECT e.activity AS activity, SUM(e.minutes) AS minutes
+FROM time_entry e JOIN region_ancestor ra ON ra.region_id = e.region_id
+WHERE e.date >= $1 AND e.date <= $2 AND ra.ancestor_id = $3
+GROUP BY e.activity
+"""
+
+
+async def task_minutes(period: Period, code: str) -> list[dict[str, Any]]:
+    client = connection()
+    return await client.execute_query_dict(SOURCE_HOURS, [_day(client, period.first), _day(client, period.last), code])
+
+
+async def activity_minutes(period: Period, code: str) -> dict[str, float]:
+    client = connection()
+    rows = await client.execute_query_dict(ACTIVITY_MINUTES, [_day(client, period.first), _day(client, period.last), code])
+    return {r["activity"]: float(r["minutes"]) for r in rows}
+
+
+ROSTER_APPS = """
+SELECT ra.ancestor_id AS code, ri.app_id AS app, COUNT(DISTINCT ri.reporter_key) AS reporters,
+       COUNT(DISTINCT CASE WHEN ri.resident_use = 'none' THEN ri.reporter_key END) AS saying_none
+FROM roster_item ri JOIN region_ancestor ra ON ra.region_id = ri.region_id
+WHERE 1 = 1 {restrict}
+GROUP BY ra.ancestor_id, ri.app_id
+"""
+
+
+async def roster_apps(codes: Sequence[str]) -> dict[str, list[dict[str, int]]]:
+    """Per region: each required app, how many reporters must use it, how many say residents never do."""
+    client = connection()
+    restrict, values = _in_list(codes, 1)
+    cells: dict[str, list[dict[str, int]]] = {}
+    for r in await client.execute_query_dict(ROSTER_APPS.format(restrict=restrict), values):
+        cells.setdefault(r["code"], []).append({"app": int(r["app"]), "reporters": int(r["reporters"]), "saying_none": int(r["saying_none"])})
+    return cells

@@ -1,0 +1,118 @@
+"""The burden engine through the API: indices, suppression, flags, publication and scope."""
+
+from datetime import date, timedelta
+
+import httpx
+import pytest
+
+from conftest import SECRET, add_user, bearer, load_scenario, scenario
+from server.app import create_app
+from server.burden.periods import latest_published
+from server.config import Settings
+
+WEEK = latest_published(date.today(), "week")
+VILLAGES = ["360721105201", "360721105202", "360721105203", "360721105204", "360721105205"]
+
+
+@pytest.fixture
+async def village_client(store):
+    """The app publishing down to villages with k = 5, so a township's villages can be tested."""
+    app = create_app(Settings(database_url=store, secret=SECRET, k=5, min_level="village"), manage_store=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as http:
+        yield http
+
+
+async def county_with_reporters(client, per_village=(6, 6, 5, 2, 0), minutes_per_day=60, task_period=None):
+    """The escalation scenario, its task moved into the published week, and cadres logging every day."""
+    case = scenario("escalation")
+    first, last = task_period or (WEEK.first, WEEK.last)
+    for task in case["tasks"]:
+        task.update(period_start=first.isoformat(), period_end=last.isoformat())
+    await add_user("root", "admin", None)
+    admin = await bearer(client, "root")
+    ids = await load_scenario(client, admin, case)
+    for quota in case["quotas"]:
+        await client.post("/api/quotas", json={**quota, "task": ids["reg"]}, headers=admin)
+    for village, count in zip(VILLAGES, per_village):
+        for n in range(count):
+            await add_user(f"c{village}-{n}", "cadre", village)
+            headers = await bearer(client, f"c{village}-{n}")
+            days = [WEEK.first + timedelta(days=d) for d in range(7)]
+            batch = [{"client_id": f"d{d}", "date": day.isoformat(), "minutes": minutes_per_day, "activity": "evidence" if d < 2 else "data_entry", "task": ids["reg"]} for d, day in enumerate(days)]
+            answer = await client.post("/api/entries", json={"entries": batch}, headers=headers)
+            assert len(answer.json()["accepted"]) == 7, answer.text
+    await add_user("sup", "supervisor", "360721")
+    return await bearer(client, "sup"), ids
+
+
+async def test_a_township_summary_suppresses_small_villages_and_their_complement(village_client):
+    supervisor, _ids = await county_with_reporters(village_client)
+    answer = await village_client.get(f"/api/burden/360721105?period={WEEK.key}", headers=supervisor)
+    body = answer.json()
+    assert (answer.status_code, body["region"], body["period"], body["reporters"], body["suppressed"]) == (200, {"code": "360721105", "name": "石桥镇", "level": "township"}, WEEK.key, 19, False)
+    assert body["indices"]["hours_per_reporter_week"] == 7.0 and body["indices"]["evidence_share"] == round(2 / 7, 3)
+    # 2 and 0 reporters are under k; 19 - 6 - 6 - 5 = 2 would reveal them, so 河口村 (5) is hidden too.
+    assert [(c["region"]["name"], c["reporters"], c["suppressed"], c["indices"]["hours_per_reporter_week"]) for c in body["children"]] == [
+        ("上坪村", 6, False, 7.0),
+        ("下坪村", 6, False, 7.0),
+        ("河口村", None, True, None),
+        ("枫树村", None, True, None),
+        ("茶园村", None, True, None),
+    ]
+    hidden = body["children"][2]["indices"]
+    assert [hidden[k] for k in ("hours_per_reporter_week", "burden_index", "cost_yuan", "evidence_share")] == [None, None, None, None]
+    assert hidden["quota_pressure"] == round(1500 / 5100, 3)  # quotas are about places, not people
+
+
+async def test_cost_and_burden_index_follow_the_formulas(village_client):
+    supervisor, _ids = await county_with_reporters(village_client, per_village=(6, 6, 6, 6, 6))
+    body = (await village_client.get(f"/api/burden/360721105?period={WEEK.key}", headers=supervisor)).json()
+    indices = body["indices"]
+    assert indices["cost_yuan"] == 30 * 7 * 25  # 30 cadres x 7 hours x 25 yuan
+    expected = 100 * (0.35 * 7 / 20 + 0.20 * (indices["quota_pressure"] - 0.5) / 3.5 * (indices["quota_pressure"] > 0.5) + 0.10 * 1.0 + 0.10 * 2 / 7)
+    assert indices["burden_index"] == pytest.approx(round(expected, 1), abs=0.051)
+    assert body["top_sources"]["tasks"] == [{"id": 1, "name": "反诈助手注册", "hours": 210.0, "share": 1.0}]
+    assert body["categories"]["evidence"] == {"hours": 60.0, "share": round(2 / 7, 3)}
+
+
+async def test_flags_show_the_escalation_with_its_chain(village_client):
+    supervisor, ids = await county_with_reporters(village_client)
+    answer = await village_client.get(f"/api/flags/360721105?period={WEEK.key}", headers=supervisor)
+    flags = answer.json()["flags"]
+    escalation = [f for f in flags if f["kind"] == "escalation"]
+    assert [(f["region"], f["severity"], f["ratio"], f["task"], f["detail"]["chain"]) for f in escalation] == [("360721105", "warning", 1.25, ids["reg"], [{"region": "360721105", "ratio": 1.25}])]
+    assert sorted({f["kind"] for f in flags}) == ["escalation", "ranking_pressure", "vanity_metric"]
+
+
+async def test_a_period_is_published_seven_days_after_it_closes(client):
+    supervisor, _ids = await county_with_reporters(client, per_village=(0, 0, 0, 0, 0))
+    current = date.today().strftime("%Y-%m")
+    answer = await client.get(f"/api/burden/360721?period={current}&lang=en", headers=supervisor)
+    body = answer.json()["error"]
+    assert (answer.status_code, body["code"]) == (409, "not_published")
+    assert body["message"] == f"This period is not published yet. It will be on {body['available_on']}."
+    bad = await client.get("/api/burden/360721?period=2024-13&lang=en", headers=supervisor)
+    assert (bad.status_code, bad.json()["error"]["fields"]) == (422, {"period": "Must be a week like 2024-W10 or a month like 2024-03."})
+
+
+async def test_nothing_below_the_township_is_published_by_default(client):
+    supervisor, _ids = await county_with_reporters(client)
+    body = (await client.get(f"/api/burden/360721105?period={WEEK.key}", headers=supervisor)).json()
+    assert (body["reporters"], body["children"]) == (19, [])
+    village = await client.get(f"/api/burden/360721105201?period={WEEK.key}", headers=supervisor)
+    assert village.status_code == 404
+
+
+async def test_scope_supervisors_read_their_subtree_cadres_their_own_line(client):
+    _supervisor, _ids = await county_with_reporters(client, per_village=(1, 0, 0, 0, 0))
+    await add_user("sup-village", "supervisor", "360721105202")
+    outside = await client.get(f"/api/burden/360721105201?period={WEEK.key}", headers=await bearer(client, "sup-village"))
+    assert (outside.status_code, outside.json()["error"]["code"]) == (404, "not_found")
+    cadre = await bearer(client, "c360721105201-0")
+    own_township = await client.get(f"/api/burden/360721105?period={WEEK.key}", headers=cadre)
+    assert (own_township.status_code, own_township.json()["suppressed"], own_township.json()["reporters"]) == (200, True, None)
+    other_branch = await client.get(f"/api/burden/360000?period={WEEK.key}", headers=cadre)
+    assert other_branch.status_code == 200  # the province is on the cadre's line
+    await client.post("/api/regions", json={"regions": [{"code": "360722", "parent": "360700", "level": "county", "name": "邻县", "population": 1000}]}, headers=await bearer(client, "root"))
+    neighbour = await client.get(f"/api/burden/360722?period={WEEK.key}", headers=cadre)
+    assert neighbour.status_code == 404
