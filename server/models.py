@@ -215,7 +215,8 @@ class TimeEntry(Model):
         table = "time_entry"
         # Idempotency is the database's job: a replayed batch cannot insert a row twice.
         unique_together = (("reporter_key", "client_id"),)
-        indexes = (("reporter_key", "date"), ("date", "region_id"))
+        # The second index covers the rollup's read of a period: it never touches the table.
+        indexes = (("reporter_key", "date"), ("date", "region_id", "reporter_key", "minutes", "activity"))
 
 
 # One app a reporter must use, and how much residents really use it (sensitive).

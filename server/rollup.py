@@ -37,13 +37,21 @@ def _day(client: BaseDBAsyncClient, day: date) -> Any:
     return day.isoformat() if client.capabilities.dialect == "sqlite" else day
 
 
-def _in_list(codes: Sequence[str] | None, start: int) -> tuple[str, list[str]]:
-    """"AND ra.ancestor_id IN ($3, $4 ...)" for a restricted rollup, or nothing for all cells."""
-    if codes is None:
-        return "", []
-    return "AND ra.ancestor_id IN (" + ", ".join(f"${i}" for i in range(start, start + len(codes))) + ")", list(codes)
+def _in_list(codes: Sequence[str] | None, start: int, levels: Sequence[str] | None = None) -> tuple[str, list[str]]:
+    """"AND ra.ancestor_id IN ($3, ...) AND ra.level IN (...)": only these cells, or all cells of these levels."""
+    clause, values = "", []
+    if codes is not None:
+        clause += " AND ra.ancestor_id IN (" + ", ".join(f"${i}" for i in range(start, start + len(codes))) + ")"
+        values += list(codes)
+    if levels is not None:
+        first = start + len(values)
+        clause += " AND ra.level IN (" + ", ".join(f"${i}" for i in range(first, first + len(levels))) + ")"
+        values += list(levels)
+    return clause, values
 
 
+# Reporters who logged in one region only (nearly all) reach each ancestor once, so their rows need
+# no regrouping per (ancestor, reporter); only movers do, which keeps the distinct count exact.
 ENTRY_CELLS = """
 WITH per AS (
     SELECT e.reporter_key, e.region_id, SUM(e.minutes) AS minutes,
@@ -51,29 +59,39 @@ WITH per AS (
     FROM time_entry e
     WHERE e.date >= $1 AND e.date <= $2
     GROUP BY e.reporter_key, e.region_id
+), movers AS (
+    SELECT reporter_key FROM per GROUP BY reporter_key HAVING COUNT(*) > 1
 ), cell AS (
-    SELECT ra.ancestor_id AS code, ra.level AS level, per.reporter_key,
-           SUM(per.minutes) AS minutes, SUM(per.evidence_minutes) AS evidence_minutes
+    SELECT ra.ancestor_id AS code, ra.level AS level, per.minutes, per.evidence_minutes
     FROM per JOIN region_ancestor ra ON ra.region_id = per.region_id
-    WHERE 1 = 1 {restrict}
+    WHERE per.reporter_key NOT IN (SELECT reporter_key FROM movers) {restrict}
+    UNION ALL
+    SELECT ra.ancestor_id, ra.level, SUM(per.minutes), SUM(per.evidence_minutes)
+    FROM per JOIN region_ancestor ra ON ra.region_id = per.region_id
+    WHERE per.reporter_key IN (SELECT reporter_key FROM movers) {restrict}
     GROUP BY ra.ancestor_id, ra.level, per.reporter_key
 ), ranked AS (
-    SELECT code, level, minutes, evidence_minutes,
-           ROW_NUMBER() OVER (PARTITION BY code ORDER BY minutes) AS position,
-           COUNT(*) OVER (PARTITION BY code) AS reporters
+    -- One window (one sort) serves the position, the count and the sums; only the middle rows go on.
+    SELECT code, level, minutes,
+           ROW_NUMBER() OVER whole AS position,
+           COUNT(*) OVER whole AS reporters,
+           SUM(minutes) OVER whole AS total_minutes,
+           SUM(evidence_minutes) OVER whole AS total_evidence
     FROM cell
+    WINDOW whole AS (PARTITION BY code ORDER BY minutes ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
-SELECT code, level, MAX(reporters) AS reporters, SUM(minutes) AS minutes, SUM(evidence_minutes) AS evidence_minutes,
-       AVG(CASE WHEN position IN ((reporters + 1) / 2, (reporters + 2) / 2) THEN minutes END) AS median_minutes
+SELECT code, level, MAX(reporters) AS reporters, MAX(total_minutes) AS minutes, MAX(total_evidence) AS evidence_minutes,
+       AVG(minutes) AS median_minutes
 FROM ranked
+WHERE position IN ((reporters + 1) / 2, (reporters + 2) / 2)
 GROUP BY code, level
 """
 
 
-async def entry_cells(period: Period, codes: Sequence[str] | None = None) -> dict[str, Cell]:
-    """Reporters, minutes and the median reporter's minutes of each region (only `codes` when given)."""
+async def entry_cells(period: Period, codes: Sequence[str] | None = None, levels: Sequence[str] | None = None) -> dict[str, Cell]:
+    """Reporters, minutes and the median reporter's minutes of each region (only `codes`, `levels` when given)."""
     client = connection()
-    restrict, values = _in_list(codes, 3)
+    restrict, values = _in_list(codes, 3, levels)
     rows = await client.execute_query_dict(ENTRY_CELLS.format(restrict=restrict), [_day(client, period.first), _day(client, period.last), *values])
     return {
         r["code"]: Cell(r["code"], r["level"], int(r["reporters"]), float(r["minutes"]), float(r["evidence_minutes"]), float(r["median_minutes"]) if r["median_minutes"] is not None else None)
@@ -94,21 +112,24 @@ WITH q AS (
     JOIN region_ancestor ra ON ra.region_id = qu.region_id
     WHERE t.period_start <= $2 AND t.period_end >= $1 {restrict}
 ), based AS (
-    SELECT code, coverage, ranked,
-           ROW_NUMBER() OVER (PARTITION BY code ORDER BY coverage) AS position,
-           COUNT(*) OVER (PARTITION BY code) AS quotas
+    SELECT code, coverage,
+           ROW_NUMBER() OVER whole AS position,
+           COUNT(*) OVER whole AS quotas,
+           SUM(ranked) OVER whole AS ranked
     FROM q WHERE coverage IS NOT NULL
+    WINDOW whole AS (PARTITION BY code ORDER BY coverage ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
-SELECT code, MAX(quotas) AS quotas, AVG(CAST(ranked AS DOUBLE PRECISION)) AS ranking_share,
-       AVG(CASE WHEN position IN ((quotas + 1) / 2, (quotas + 2) / 2) THEN coverage END) AS quota_pressure
-FROM based GROUP BY code
+SELECT code, MAX(quotas) AS quotas, MAX(CAST(ranked AS DOUBLE PRECISION)) / MAX(quotas) AS ranking_share, AVG(coverage) AS quota_pressure
+FROM based
+WHERE position IN ((quotas + 1) / 2, (quotas + 2) / 2)
+GROUP BY code
 """
 
 
-async def quota_cells(period: Period, codes: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
+async def quota_cells(period: Period, codes: Sequence[str] | None = None, levels: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
     """Median coverage (target / base) and the share that ranks or penalizes, of quotas running in the period."""
     client = connection()
-    restrict, values = _in_list(codes, 3)
+    restrict, values = _in_list(codes, 3, levels)
     rows = await client.execute_query_dict(QUOTA_CELLS.format(restrict=restrict), [_day(client, period.first), _day(client, period.last), *values])
     return {r["code"]: {"quotas": int(r["quotas"]), "ranking_share": float(r["ranking_share"]), "quota_pressure": float(r["quota_pressure"])} for r in rows}
 
@@ -128,27 +149,30 @@ GROUP BY ra.ancestor_id
 """
 
 
-async def outcome_cells(period: Period, codes: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
+async def outcome_cells(period: Period, codes: Sequence[str] | None = None, levels: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
     """How the period's quotas were met: outcomes, those met with fabricated means, yuan paid."""
     client = connection()
-    restrict, values = _in_list(codes, 3)
+    restrict, values = _in_list(codes, 3, levels)
     rows = await client.execute_query_dict(OUTCOME_CELLS.format(restrict=restrict), [_day(client, period.first), _day(client, period.last), *values])
     keys = ("outcomes", "reporters", "fabricated", "reporters_fabricating")
     return {r["code"]: {**{k: int(r[k]) for k in keys}, "paid_yuan": float(r["paid_yuan"] or 0)} for r in rows}
 
 
 ROSTER_CELLS = """
-SELECT ra.ancestor_id AS code, COUNT(DISTINCT ri.reporter_key) AS reporters, COUNT(*) AS items
-FROM roster_item ri JOIN region_ancestor ra ON ra.region_id = ri.region_id
+WITH per AS (
+    SELECT reporter_key, region_id, COUNT(*) AS items FROM roster_item GROUP BY reporter_key, region_id
+)
+SELECT ra.ancestor_id AS code, COUNT(DISTINCT per.reporter_key) AS reporters, SUM(per.items) AS items
+FROM per JOIN region_ancestor ra ON ra.region_id = per.region_id
 WHERE 1 = 1 {restrict}
 GROUP BY ra.ancestor_id
 """
 
 
-async def roster_cells(codes: Sequence[str] | None = None) -> dict[str, dict[str, int]]:
+async def roster_cells(codes: Sequence[str] | None = None, levels: Sequence[str] | None = None) -> dict[str, dict[str, int]]:
     """Reporters with a roster and the apps they listed (rosters are current, not per period)."""
     client = connection()
-    restrict, values = _in_list(codes, 1)
+    restrict, values = _in_list(codes, 1, levels)
     rows = await client.execute_query_dict(ROSTER_CELLS.format(restrict=restrict), values)
     return {r["code"]: {"reporters": int(r["reporters"]), "items": int(r["items"])} for r in rows}
 

@@ -37,7 +37,7 @@ async def published_tree(period: Period, settings: Settings) -> PublishedTree:
     """Every region at a published level with its period's cell, and the cells that must stay hidden."""
     levels = [level for level in LEVELS if published_level(level, settings.min_level)]
     regions = {r["code"]: r for r in await Region.filter(level__in=levels).values("code", "parent_id", "level", "name", "name_hant", "path", "population")}
-    cells = await rollup.entry_cells(period)
+    cells = await rollup.entry_cells(period, levels=levels)
     counts = [CellCount(code, r["parent_id"], r["level"], cells[code].reporters if code in cells else 0) for code, r in regions.items()]
     return PublishedTree(regions, cells, suppressed_cells(counts, settings.k))
 

@@ -1,0 +1,20 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0002_rollup_closure')]
+
+    initial = False
+
+    operations = [
+        ops.RemoveIndex(
+            model_name='TimeEntry',
+            name=None,
+            fields=['date', 'region_id'],
+        ),
+        ops.AddIndex(
+            model_name='TimeEntry',
+            index=Index(fields=['date', 'region_id', 'reporter_key', 'minutes', 'activity']),
+        ),
+    ]
