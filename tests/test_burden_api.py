@@ -7,6 +7,7 @@ import pytest
 
 from conftest import SECRET, add_user, bearer, load_scenario, scenario
 from server.app import create_app
+from server.burden.rules import Rules
 from server.burden.periods import latest_published
 from server.config import Settings
 
@@ -116,3 +117,41 @@ async def test_scope_supervisors_read_their_subtree_cadres_their_own_line(client
     await client.post("/api/regions", json={"regions": [{"code": "360722", "parent": "360700", "level": "county", "name": "邻县", "population": 1000}]}, headers=await bearer(client, "root"))
     neighbour = await client.get(f"/api/burden/360722?period={WEEK.key}", headers=cadre)
     assert neighbour.status_code == 404
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [
+    ("zh-Hans", "指标 ÷ 符合条件的人数；高于 1.25 为严重。"),
+    ("zh-Hant", "指標 ÷ 符合條件的人數；高於 1.25 為嚴重。"),
+    ("en", "Target ÷ eligible people; critical above 1.25."),
+])
+async def test_the_method_page_states_the_rules_in_force(store, lang, sentence):
+    app = create_app(Settings(database_url=store, secret=SECRET, k=12, rules=Rules(eligible_critical=1.25)), manage_store=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as http:
+        answer = await http.get(f"/method?lang={lang}")
+    assert answer.status_code == 200
+    assert sentence in answer.text
+    assert {"zh-Hans": "至少 12 名", "zh-Hant": "至少 12 名", "en": "at least 12 distinct cadres"}[lang] in answer.text
+
+
+async def test_duplicate_systems_scenario_flags_duplicate_and_zombie_apps(village_client):
+    case = scenario("duplicate-systems")
+    await add_user("root", "admin", None)
+    ids = await load_scenario(village_client, await bearer(village_client, "root"), case)
+    roster = [{"app": ids[a["app"]], "resident_use": a["resident_use"]} for a in case["roster"][0]["apps"]]
+    for n in range(5):
+        await add_user(f"grid{n}", "cadre", "510104020005")
+        headers = await bearer(village_client, f"grid{n}")
+        await village_client.put("/api/roster", json={"apps": roster}, headers=headers)
+        await village_client.post("/api/entries", json={"entries": [{"client_id": "a", "date": WEEK.first.isoformat(), "minutes": 90, "activity": "duplicate_reporting"}]}, headers=headers)
+    await add_user("sup", "supervisor", "510104")
+    flags = (await village_client.get(f"/api/flags/510104020005?period={WEEK.key}", headers=await bearer(village_client, "sup"))).json()["flags"]
+    assert sorted((f["kind"], f["region"], f["app"]) for f in flags) == [
+        ("duplicate_app", "510104020005", ids["city"]),
+        ("zombie_app", "510104020005", ids["city"]),
+        ("zombie_app", "510104020005", ids["prov_a"]),
+        ("zombie_app", "510104020005", ids["prov_b"]),
+    ]
+    for expected in case["expect"]["flags"]:
+        assert any(all(f[k] == v for k, v in expected.items()) for f in flags)
+    few = await village_client.get(f"/api/flags/510104020005?period={WEEK.key}&lang=en", headers=await bearer(village_client, "sup"))
+    assert "Residents never use 市公租房管理系统, say 100% of the cadres required to use it." in [f["message"] for f in few.json()["flags"]]

@@ -2,7 +2,7 @@
 
 from starlette.routing import Route
 
-from server.pages import account, history, quota, roster, today
+from server.pages import account, history, method, quota, roster, today
 
 page_routes = [
     Route("/", today.home),
@@ -22,4 +22,5 @@ page_routes = [
     Route("/history/{client_id}", history.edit_form, methods=["GET"]),
     Route("/history/{client_id}", history.edit, methods=["POST"]),
     Route("/history/{client_id}/delete", history.delete, methods=["POST"]),
+    Route("/method", method.method, methods=["GET"]),
 ]
