@@ -9,6 +9,7 @@ from typing import AsyncIterator
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
     app = Starlette(
         routes=[*api_routes, *page_routes, Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],
         middleware=[
+            Middleware(GZipMiddleware, minimum_size=500),
             Middleware(i18n.LocaleMiddleware),
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),

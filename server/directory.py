@@ -258,10 +258,15 @@ async def create_task(user: User, data: Any, today: date) -> tuple[Task, bool]:
     if fields["app"] is not None and not await App.exists(id=fields["app"]):
         raise InvalidInput({"app": _("Unknown app.")})
     fields["issued_by"], fields["app_id"] = issuer, fields.pop("app")
-    same = await Task.get_or_none(title=fields["title"], issued_by_id=issuer.code, period_start=fields["period_start"], period_end=fields["period_end"])
+    identity = {"title": fields["title"], "issued_by_id": issuer.code, "period_start": fields["period_start"], "period_end": fields["period_end"]}
+    same = await Task.get_or_none(**identity)
     if same:
         return same, False
-    return await Task.create(**fields), True
+    try:
+        async with in_transaction():
+            return await Task.create(**fields), True
+    except IntegrityError:  # another report of the same task won the race
+        return await Task.get(**identity), False
 
 
 def task_facts(task: Task) -> TaskFacts:

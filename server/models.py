@@ -118,6 +118,8 @@ class Task(Model):
 
     class Meta:
         table = "task"
+        # The same demand reported by several cadres is one task; the database settles races.
+        unique_together = (("title", "issued_by", "period_start", "period_end"),)
 
 
 # The current target of a task for one region; QuotaRevision keeps every report of it.

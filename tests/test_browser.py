@@ -21,6 +21,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+expect = sync_api.expect
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
 
 
@@ -87,8 +88,8 @@ def test_a_cadre_logs_a_day_and_a_flagged_quota_in_traditional_chinese(server, p
     box = plus30.bounding_box()
     assert box and box["y"] + box["height"] <= 640
     plus30.tap()
-    page.wait_for_url("**/?chosen=*")
-    assert page.locator("#total").inner_text() == "今天已記：30 分鐘"
+    expect(page.locator("#total")).to_have_text("今天已記：30 分鐘")
+    expect(page.locator("#outbox .count")).to_have_text("全部已傳送。")
 
     # The quota page answers at once that the target cannot be met honestly.
     page.locator("nav.tabs a", has_text="指標").tap()
@@ -96,8 +97,7 @@ def test_a_cadre_logs_a_day_and_a_flagged_quota_in_traditional_chinese(server, p
     page.select_option("select[name=region]", value="360721105201")
     page.fill("input[name=target]", "9000")
     page.locator("button.primary").tap()
-    message = page.locator(".flag.critical .message").inner_text()
-    assert message == "這個指標是上坪村戶籍人口的 2.31 倍（9,000 對 3,900）。"
+    expect(page.locator(".flag-note.critical")).to_have_text("這個指標是上坪村戶籍人口的 2.31 倍（9,000 對 3,900）。")
     shot(page, "quota-flagged-zh-Hant")
 
     # The language switch is one tap, and it sticks.
@@ -134,3 +134,134 @@ def test_the_quota_form_shows_the_ratio_while_typing(server, phone):
     page.fill("input[name=target]", "9000")
     live = page.locator("#live-ratio")
     assert (live.inner_text(), live.get_attribute("class")) == ("這個指標是上坪村戶籍人口的 2.31 倍：不造假完不成。", "live critical")
+
+
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def sign_in(page, server: str, username: str) -> None:
+    page.goto(server + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "jianfu-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/")
+
+
+def controlled_by_the_worker(page) -> None:
+    """Wait for the service worker, then reload so that it controls the page and caches it."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_timeout(1000)  # the worker warms the other pages' copies
+    page.reload()
+    assert page.evaluate("!!navigator.serviceWorker.controller")
+
+
+def server_entries_today(server: str, username: str) -> list[dict]:
+    token = httpx.post(server + "/api/session", json={"username": username, "password": "jianfu-demo"}, trust_env=False).json()["token"]
+    answer = httpx.get(server + "/api/entries", params={"from": time.strftime("%Y-%m-%d")}, headers={"authorization": f"Bearer {token}"}, trust_env=False)
+    return answer.json()
+
+
+def server_quotas(server: str, target: int) -> int:
+    token = httpx.post(server + "/api/session", json={"username": "admin", "password": "jianfu-demo"}, trust_env=False).json()["token"]
+    tasks = httpx.get(server + "/api/tasks", headers={"authorization": f"Bearer {token}"}, trust_env=False).json()
+    return sum(1 for t in tasks if t["title"] == f"离线任务{target}")
+
+
+def test_logged_offline_waits_on_the_phone_and_arrives_exactly_once(server, phone):
+    page = phone
+    sign_in(page, server, "cadre005")
+    controlled_by_the_worker(page)
+    page.context.set_offline(True)
+    for preset in ("15", "30", "60"):
+        page.locator(f"button.preset[value='{preset}']").tap()
+        page.wait_for_timeout(200)
+    expect(page.locator("#outbox .count")).to_have_text("3 條等待傳送")
+    expect(page.locator("#total")).to_have_text("今天已記：1 小時 45 分鐘")
+    page.locator("nav.tabs a", has_text="指標").tap()  # served by the worker from its copy
+    page.fill("input[name=title]", "离线任务4242")
+    page.fill("input[name=target]", "4242")
+    page.locator("button.primary").tap()
+    expect(page.locator("#outbox .count")).to_have_text("4 條等待傳送")
+    page.reload()  # still offline: what waits is on the phone, not in the page
+    expect(page.locator("#outbox .count")).to_have_text("4 條等待傳送")
+    expect(page.locator("#outbox .waiting li")).to_have_count(4)
+    shot(page, "offline-waiting-zh-Hant")
+    assert server_entries_today(server, "cadre005") == []
+    page.context.set_offline(False)
+    expect(page.locator("#outbox .count")).to_have_text("全部已傳送。", timeout=20_000)
+    assert sorted(e["minutes"] for e in server_entries_today(server, "cadre005")) == [15, 30, 60]
+    assert server_quotas(server, 4242) == 1
+
+
+@pytest.fixture
+def phone_without_worker() -> Iterator[object]:
+    """A phone whose uploads all come from the page (no Background Sync), so a route sees them all."""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-TW", has_touch=True, service_workers="block")
+        yield context.new_page()
+        browser.close()
+
+
+def test_an_upload_whose_answer_is_lost_is_neither_lost_nor_doubled(server, phone_without_worker):
+    page = phone_without_worker
+    sign_in(page, server, "cadre007")
+    dropped = []
+
+    def drop_the_answer(route):
+        if len(dropped) < 2:  # the server stores the batch, the phone never hears back
+            route.fetch()
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/entries", drop_the_answer)
+    page.locator("button.preset[value='30']").tap()
+    page.wait_for_timeout(2500)  # the first retry waits 2 s
+    page.evaluate("JianfuOutbox.flush()")
+    page.wait_for_timeout(4500)  # the second retry waits 4 s
+    page.evaluate("JianfuOutbox.flush()")
+    expect(page.locator("#outbox .count")).to_have_text("全部已傳送。", timeout=20_000)
+    assert len(dropped) == 2
+    assert [e["minutes"] for e in server_entries_today(server, "cadre007")] == [30]
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_today_screenshots_in_each_language(server, phone, lang):
+    page = phone
+    sign_in(page, server, "cadre009")
+    page.goto(server + f"/?lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").inner_text().startswith({"zh-Hans": "今天", "zh-Hant": "今天", "en": "Today"}[lang])
+    shot(page, f"today-{lang}")
+
+
+def test_the_app_is_installable(server, tmp_path):
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM, args=FLAGS, locale="zh-CN")
+        page = context.new_page()
+        page.goto(server + "/login")
+        page.evaluate("navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready)")
+        session = context.new_cdp_session(page)
+        errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        manifest = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")
+        context.close()
+    assert errors == []
+    assert (manifest["short_name"], manifest["display"], manifest["start_url"]) == ("减负", "standalone", "/?source=pwa")
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (cd tests/axe && npm ci)")
+@pytest.mark.parametrize(("username", "path"), [("cadre011", "/"), ("cadre011", "/quota"), ("cadre011", "/history"), ("supervisor", "/"), ("supervisor", "/method")])
+def test_pages_have_no_serious_accessibility_violations(server, username, path):
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 360, "height": 640}, bypass_csp=True)  # axe is injected inline
+        page = context.new_page()
+        sign_in(page, server, username)
+        page.goto(server + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        browser.close()
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []

@@ -40,8 +40,8 @@ async def test_a_day_is_logged_in_two_taps(client):
     today_page = await client.get("/")
     html = today_page.text
     # The task the township imposes is a big button, preselected; "+30" saves at once.
-    assert f'value="task:{ids["current"]}" checked' in html
-    tap = {"csrf": hidden(html, "csrf"), "client_id": hidden(html, "client_id"), "choice": re.search(r'value="(task:\d+)" checked', html).group(1), "preset": "30"}
+    assert re.search(rf'value="task:{ids["current"]}" data-activity="registration_drive" checked', html)
+    tap = {"csrf": hidden(html, "csrf"), "client_id": hidden(html, "client_id"), "choice": f"task:{ids['current']}", "preset": "30"}
     saved = await client.post("/today", data=tap)
     assert saved.status_code == 303
     again = await client.post("/today", data=tap)  # a double tap sends the same form twice

@@ -1,3 +1,5 @@
+import asyncio
+
 import pytest
 
 from conftest import add_user, bearer, load_scenario, scenario
@@ -165,3 +167,11 @@ async def test_outcome_is_recorded_once_per_reporter(client):
     export = await client.get("/api/me/export.csv", headers=headers)
     outcomes = [line for line in export.text.splitlines() if line.startswith("outcome")]
     assert outcomes == [f"outcome,{outcomes[0].split(',')[1]},,,,,,,,{quota['id']},,,met,paid_service,4200.00"]
+
+
+async def test_the_same_task_reported_at_once_is_stored_once(client):
+    headers, _ids = await cadre_in(client, "escalation", "360721105201")
+    task = {"title": "同时上报", "metric": "reads", "issued_by": "360721105", "period_start": "2024-04-01", "period_end": "2024-04-30"}
+    answers = await asyncio.gather(*(client.post("/api/tasks", json=task, headers=headers) for _ in range(4)))
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 201]
+    assert len({a.json()["id"] for a in answers}) == 1

@@ -26,13 +26,16 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
     user = await require_user(request, "cadre")
     today = today_of(request)
     first, last = month_bounds(today)
-    defaults = {"period_start": first.isoformat(), "period_end": last.isoformat(), "base": "population", "client_id": str(uuid.uuid4()), "region": user.region_id, "task": "new"}
+    issuers = await queries.issuing_regions(user)
+    # The level just above a cadre is the likeliest to have passed the task down.
+    likely_issuer = issuers[-2].code if len(issuers) > 1 else user.region_id
+    defaults = {"period_start": first.isoformat(), "period_end": last.isoformat(), "base": "population", "client_id": str(uuid.uuid4()), "region": user.region_id, "task": "new", "issued_by": likely_issuer}
     return {
         "values": {**defaults, **values},
         "errors": errors,
         "tasks": await directory.visible_tasks(user),
         "regions": await queries.reportable_regions(user),
-        "issuers": await queries.issuing_regions(user),
+        "issuers": issuers,
         "labels": labels,
     }
 

@@ -2,7 +2,7 @@
 
 from starlette.routing import Route
 
-from server.pages import account, history, method, quota, roster, today
+from server.pages import account, history, method, pwa, quota, roster, today
 
 page_routes = [
     Route("/", today.home),
@@ -23,4 +23,7 @@ page_routes = [
     Route("/history/{client_id}", history.edit, methods=["POST"]),
     Route("/history/{client_id}/delete", history.delete, methods=["POST"]),
     Route("/method", method.method, methods=["GET"]),
+    Route("/sw.js", pwa.service_worker, methods=["GET"]),
+    Route("/manifest.webmanifest", pwa.manifest, methods=["GET"]),
+    Route("/offline", pwa.offline, methods=["GET"]),
 ]

@@ -1,0 +1,54 @@
+"""The installable shell: manifest, service worker (with the content-hashed precache list) and the
+offline page. The service worker is served from the root so that it controls every page."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.i18n import current_locale
+from server.i18n import gettext as _
+from server.pages.render import page
+from server.templating import STATIC_DIR, static_url
+
+STATIC_FILES = ["app.css", "app.js", "outbox.js", "quota.js", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png"]
+
+
+def precache_urls() -> list[str]:
+    return [static_url(name) for name in STATIC_FILES]
+
+
+async def service_worker(request: Request) -> Response:
+    urls = precache_urls()
+    version = hashlib.sha256("".join(urls).encode() + (STATIC_DIR / "sw.js").read_bytes()).hexdigest()[:12]
+    script = (STATIC_DIR / "sw.js").read_text(encoding="utf-8")
+    script = script.replace("__VERSION__", version).replace('"__PRECACHE__"', json.dumps(urls)).replace("__OUTBOX__", static_url("outbox.js"))
+    # no-cache: the browser checks for a new worker on every visit (DESIGN: updates reach phones).
+    return Response(script, media_type="text/javascript", headers={"cache-control": "no-cache"})
+
+
+async def manifest(request: Request) -> Response:
+    body = {
+        "name": _("Jianfu: burden ledger"),
+        "short_name": _("Jianfu"),
+        "id": "/",
+        "start_url": "/?source=pwa",
+        "scope": "/",
+        "display": "standalone",
+        "lang": current_locale(),
+        "background_color": "#fafaf9",
+        "theme_color": "#9b1c1c",
+        "icons": [
+            {"src": static_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static_url("icons/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+        ],
+    }
+    return Response(json.dumps(body, ensure_ascii=False), media_type="application/manifest+json")
+
+
+async def offline(request: Request) -> Response:
+    return await page(request, "offline.html")
