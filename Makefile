@@ -36,6 +36,7 @@ run: install
 	$(BIN)/jianfu serve --demo --host 127.0.0.1 --port 8000
 
 test: install
+	@if command -v npm >/dev/null && [ ! -d tests/axe/node_modules ]; then (cd tests/axe && npm ci --no-audit --no-fund --loglevel=error) || true; fi
 	$(BIN)/python -m pytest
 
 clean:

@@ -54,11 +54,19 @@ self.addEventListener("fetch", (event) => {
   else if (url.pathname.startsWith("/static/")) event.respondWith(staticFile(request));
 });
 
-// Pages ask the worker to keep copies of the other pages, so they open offline without a visit first.
+// Pages ask the worker for copies of the other pages, so they open offline without a visit first;
+// a copy it already has is left alone (visiting a page refreshes it anyway), which keeps repeat
+// visits light on the network.
+async function warm(urls) {
+  const cache = await caches.open(PAGES);
+  for (const url of urls) {
+    if (await cache.match(url, { ignoreVary: true })) continue;
+    await fetch(url, { credentials: "same-origin" }).then((r) => keepPage(new Request(url), r)).catch(() => null);
+  }
+}
+
 self.addEventListener("message", (event) => {
-  if (!event.data || event.data.type !== "warm") return;
-  event.waitUntil(Promise.all(event.data.urls.map((url) =>
-    fetch(url, { credentials: "same-origin" }).then((r) => keepPage(new Request(url), r)).catch(() => null))));
+  if (event.data && event.data.type === "warm") event.waitUntil(warm(event.data.urls));
 });
 
 // Background Sync, where the browser has it: send the outbox even with no page open.

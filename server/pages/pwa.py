@@ -24,10 +24,13 @@ def precache_urls() -> list[str]:
 async def service_worker(request: Request) -> Response:
     urls = precache_urls()
     version = hashlib.sha256("".join(urls).encode() + (STATIC_DIR / "sw.js").read_bytes()).hexdigest()[:12]
+    # no-cache: the browser asks for a new worker on every visit, and hears 304 while there is none.
+    headers = {"cache-control": "no-cache", "etag": f'"{version}"'}
+    if request.headers.get("if-none-match") == headers["etag"]:
+        return Response(status_code=304, headers=headers)
     script = (STATIC_DIR / "sw.js").read_text(encoding="utf-8")
     script = script.replace("__VERSION__", version).replace('"__PRECACHE__"', json.dumps(urls)).replace("__OUTBOX__", static_url("outbox.js"))
-    # no-cache: the browser checks for a new worker on every visit (DESIGN: updates reach phones).
-    return Response(script, media_type="text/javascript", headers={"cache-control": "no-cache"})
+    return Response(script, media_type="text/javascript", headers=headers)
 
 
 async def manifest(request: Request) -> Response:
