@@ -82,3 +82,17 @@ def levels() -> dict[str, str]:
 
 def severities() -> dict[str, str]:
     return {"info": _("Note"), "warning": _("Warning"), "critical": _("Impossible honestly")}
+
+
+def outcome_statuses() -> dict[str, str]:
+    return {"met": _("Met"), "partly": _("Partly met"), "missed": _("Missed")}
+
+
+def means() -> dict[str, str]:
+    return {
+        "door_to_door": _("Door to door"),
+        "own_accounts": _("With my own or colleagues' accounts"),
+        "borrowed_phones": _("With borrowed phones"),
+        "paid_service": _("With a paid service"),
+        "other": _("Another way"),
+    }

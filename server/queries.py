@@ -10,7 +10,7 @@ from server.burden.regions import ancestor_paths
 from server.burden.vocab import ACTIVITIES, default_activity
 from server.directory import home_region, visible_tasks
 from server.i18n import localized_name
-from server.models import App, Region, RosterItem, Task, TimeEntry, User
+from server.models import App, Outcome, Quota, QuotaRevision, Region, RosterItem, Task, TimeEntry, User
 
 
 @dataclass
@@ -77,3 +77,18 @@ async def roster_view(key: str) -> list[dict[str, Any]]:
     said = dict(await RosterItem.filter(reporter_key=key).values_list("app_id", "resident_use"))
     apps = await App.all().order_by("name")
     return [{"id": a.id, "name": localized_name(a.name, a.name_hant), "function": a.function, "use": said.get(a.id)} for a in apps]
+
+
+async def my_quotas(key: str, limit: int = 20) -> list[dict[str, Any]]:
+    """The quotas this cadre reported, newest first, with what they said of how each was met."""
+    ids: list[int] = []
+    for quota_id in await QuotaRevision.filter(reporter_key=key).order_by("-id").values_list("quota_id", flat=True):
+        if quota_id not in ids:
+            ids.append(quota_id)
+    ids = ids[:limit]
+    quotas = {q.id: q for q in await Quota.filter(id__in=ids).select_related("task", "region")}
+    outcomes = {o.quota_id: o for o in await Outcome.filter(reporter_key=key, quota_id__in=ids)}
+    return [
+        {"id": i, "title": localized_name(quotas[i].task.title, None), "region": localized_name(quotas[i].region.name, quotas[i].region.name_hant), "target": quotas[i].target, "outcome": outcomes.get(i)}
+        for i in ids if i in quotas
+    ]

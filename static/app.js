@@ -61,7 +61,16 @@
     return { id: "roster", kind: "roster", url: "/api/roster", method: "PUT", body: { apps }, label: words.roster };
   }
 
-  const BUILDERS = { entry: entryItem, quota: quotaItem, roster: rosterItem };
+  function outcomeItem(form) {
+    const f = form.elements;
+    const body = { status: f.status.value, means: Array.from(form.querySelectorAll("input[name=means]:checked"), (box) => box.value) };
+    if (f.cost_yuan.value.trim()) body.cost_yuan = f.cost_yuan.value.trim();
+    const quota = form.dataset.quota;
+    const label = `${form.querySelector("legend").textContent} · ${form.querySelector("input[name=status]:checked").parentElement.textContent.trim()}`;
+    return { id: "outcome-" + quota, kind: "outcome", url: `/api/quotas/${quota}/outcome`, method: "POST", body, label };
+  }
+
+  const BUILDERS = { entry: entryItem, quota: quotaItem, roster: rosterItem, outcome: outcomeItem };
 
   async function enqueue(event) {
     const form = event.target;

@@ -191,6 +191,17 @@ def test_logged_offline_waits_on_the_phone_and_arrives_exactly_once(server, phon
     expect(page.locator("#outbox .count")).to_have_text("全部已傳送。", timeout=20_000)
     assert sorted(e["minutes"] for e in server_entries_today(server, "cadre005")) == [15, 30, 60]
     assert server_quotas(server, 4242) == 1
+    # How the quota was met goes through the outbox too.
+    page.locator("nav.tabs a", has_text="記錄").tap()
+    outcome = page.locator("form.outcome").first
+    outcome.locator("input[name=status][value=met]").check()
+    outcome.locator("input[name=means][value=paid_service]").check()
+    outcome.locator("input[name=cost_yuan]").fill("1800")
+    outcome.locator("button[type=submit]").tap()
+    expect(page.locator("#outbox .count")).to_have_text("全部已傳送。", timeout=20_000)
+    token = httpx.post(server + "/api/session", json={"username": "cadre005", "password": "jianfu-demo"}, trust_env=False).json()["token"]
+    export = httpx.get(server + "/api/me/export.csv", headers={"authorization": f"Bearer {token}"}, trust_env=False).text
+    assert ["met", "paid_service", "1800.00"] in [line.split(",")[12:] for line in export.splitlines() if line.startswith("outcome")]
 
 
 @pytest.fixture

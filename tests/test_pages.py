@@ -1,8 +1,9 @@
 import re
+from decimal import Decimal
 from datetime import date, timedelta
 
 from conftest import PASSWORD, add_user, bearer, load_scenario, scenario
-from server.models import Quota, TimeEntry
+from server.models import Outcome, Quota, TimeEntry
 
 
 def hidden(html: str, name: str) -> str:
@@ -153,3 +154,16 @@ async def test_logout_ends_the_session(client):
     await signed_in_cadre(client)
     await client.post("/logout")
     assert (await client.get("/")).status_code == 303
+
+
+async def test_a_cadre_says_how_a_quota_was_met(client):
+    ids = await signed_in_cadre(client)
+    cadre = await bearer(client, "li")
+    quota = (await client.post("/api/quotas", json={"task": ids["active"], "region": "420121101201", "target": 3000}, headers=cadre)).json()
+    page = await client.get("/history?lang=en")
+    assert f'action="/quotas/{quota["id"]}/outcome"' in page.text and "With a paid service" in page.text
+    saved = await client.post(f"/quotas/{quota['id']}/outcome", data={"csrf": hidden(page.text, "csrf"), "status": "met", "means": ["paid_service", "own_accounts"], "cost_yuan": "4200"})
+    assert saved.status_code == 303
+    assert await Outcome.all().values_list("status", "means", "cost_yuan") == [("met", "own_accounts,paid_service", Decimal("4200.00"))]
+    again = await client.get("/history")
+    assert 'value="paid_service" checked' in again.text

@@ -15,9 +15,19 @@ from server.web import reporter_key_of, today_of
 
 async def history(request: Request) -> Response:
     user = await require_user(request, "cadre")
-    days = await queries.entries_by_day(reporter_key_of(request, user))
+    key = reporter_key_of(request, user)
+    days = await queries.entries_by_day(key)
     titles = await queries.task_titles({e.task_id for _day, entries in days for e in entries})
-    return await page(request, "history.html", days=days, titles=titles, activity_labels=labels.activities())
+    context = {"days": days, "titles": titles, "activity_labels": labels.activities(), "quotas": await queries.my_quotas(key), "statuses": labels.outcome_statuses(), "means": labels.means()}
+    return await page(request, "history.html", **context)
+
+
+async def outcome(request: Request) -> Response:
+    """How one of my quotas was met: a status, the means (several), the yuan spent."""
+    user, form = await form_writer(request, "cadre")
+    body = {"status": form.get("status"), "means": form.getlist("means"), "cost_yuan": form.get("cost_yuan") or None}
+    await ledger.save_outcome(user, reporter_key_of(request, user), request.path_params["quota_id"], body, today_of(request))
+    return go("/history")
 
 
 async def edit_form(request: Request, values: dict | None = None, errors: dict | None = None, status_code: int = 200) -> Response:

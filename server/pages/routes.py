@@ -22,6 +22,7 @@ page_routes = [
     Route("/history/{client_id}", history.edit_form, methods=["GET"]),
     Route("/history/{client_id}", history.edit, methods=["POST"]),
     Route("/history/{client_id}/delete", history.delete, methods=["POST"]),
+    Route("/quotas/{quota_id:int}/outcome", history.outcome, methods=["POST"]),
     Route("/method", method.method, methods=["GET"]),
     Route("/sw.js", pwa.service_worker, methods=["GET"]),
     Route("/manifest.webmanifest", pwa.manifest, methods=["GET"]),
