@@ -37,13 +37,21 @@ def save(locale: str, messages) -> None:
 
 def main() -> None:
     converter = opencc.OpenCC("s2twp")
-    hans = {m.id: m.string for m in catalog("zh_Hans") if m.id and m.string}
-    for locale, fill in (("zh_Hant", lambda m: to_hant(hans[m.id], converter) if m.id in hans else ""), ("en", lambda m: m.id)):
+    hans = {m.id: m.string for m in catalog("zh_Hans") if m.id and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])}
+
+    def hant(message):  # plural entries are tuples; Chinese has one form
+        found = hans.get(message.id)
+        if isinstance(found, tuple):
+            return tuple(to_hant(form, converter) for form in found)
+        return to_hant(found, converter) if found else ""
+
+    for locale, fill in (("zh_Hant", hant), ("en", lambda m: m.id)):
         messages, seeded = catalog(locale), 0
         for message in messages:
-            if message.id and not message.string:
+            empty = not all(message.string) if isinstance(message.string, tuple) else not message.string
+            if message.id and empty:
                 message.string = fill(message)
-                seeded += bool(message.string)
+                seeded += bool(message.string if not isinstance(message.string, tuple) else all(message.string))
         save(locale, messages)
         print(f"{locale}: seeded {seeded}")
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from server import rollup
+from server.burden.attribution import attributed_to_issuers
 from server.burden.cross_rules import QuotaNode, RequiredApp, duplicate_app_flags, escalation_flags, pace_flag, peer_outlier_flags, zombie_app_flag
 from server.burden.periods import Period
 from server.burden.quota_rules import Flag, quota_flags, task_flags
@@ -34,7 +35,13 @@ async def quota_flags_in(root: Region, period: Period, rules: Rules) -> list[Fla
         flags += task_flags(task_facts(task))
         flags += await _escalation(task, root)
     flags += await _progress_flags(quotas, period, rules)
-    return flags
+    return attributed_to_issuers(flags, await _setters(quotas))
+
+
+async def _setters(quotas: list[Quota]) -> dict[str, tuple[str, str]]:
+    """Each receiving region's parent, the region that set its target: (code, name)."""
+    parents = {r.code: r for r in await Region.filter(code__in={q.region.parent_id for q in quotas if q.region.parent_id})}
+    return {q.region_id: (p.code, localized_name(p.name, p.name_hant)) for q in quotas if (p := parents.get(q.region.parent_id))}
 
 
 async def _escalation(task, root: Region) -> list[Flag]:

@@ -155,3 +155,19 @@ async def test_duplicate_systems_scenario_flags_duplicate_and_zombie_apps(villag
         assert any(all(f[k] == v for k, v in expected.items()) for f in flags)
     few = await village_client.get(f"/api/flags/510104020005?period={WEEK.key}&lang=en", headers=await bearer(village_client, "sup"))
     assert "Residents never use 市公租房管理系统, say 100% of the cadres required to use it." in [f["message"] for f in few.json()["flags"]]
+
+
+async def test_flags_name_the_region_that_set_a_target_never_the_village_that_received_it(client):
+    case = scenario("village-activity-quota")
+    case["tasks"][0].update(period_start=WEEK.first.isoformat(), period_end=WEEK.last.isoformat())
+    await add_user("root", "admin", None)
+    admin = await bearer(client, "root")
+    ids = await load_scenario(client, admin, case)
+    await client.post("/api/quotas", json={**case["quotas"][0], "task": ids["active"]}, headers=admin)
+    await add_user("sup", "supervisor", "420121")
+    answer = await client.get(f"/api/flags/420121?period={WEEK.key}&lang=en", headers=await bearer(client, "sup"))
+    flags = answer.json()["flags"]
+    assert "420121101201" not in {f["region"] for f in flags}
+    quota_flag = next(f for f in flags if f["kind"] == "exceeds_base")
+    assert (quota_flag["region"], quota_flag["severity"], quota_flag["ratio"], quota_flag["detail"]) == ("420121101", "critical", 4.21, {"places": 1, "ratio_min": 4.21, "ratio_max": 4.21})
+    assert quota_flag["message"] == "沿江镇 passed a target close to or above the population to 1 place: 4.21 times."
