@@ -33,8 +33,28 @@ class PublishedTree:
         return None if code in self.hidden else self.cells.get(code)
 
 
+_trees: dict[tuple, PublishedTree] = {}
+TREES_KEPT = 32
+
+
 async def published_tree(period: Period, settings: Settings) -> PublishedTree:
-    """Every region at a published level with its period's cell, and the cells that must stay hidden."""
+    """The period's published tree, computed once per process: a published period is closed, and
+    answering it the same way every time keeps two answers from being subtracted from each other.
+    (Kept in memory only; issue 4 stores it so that restarts answer the same way too.)"""
+    key = (period.key, settings.k, settings.min_level)
+    if key not in _trees:
+        if len(_trees) >= TREES_KEPT:
+            _trees.pop(next(iter(_trees)))
+        _trees[key] = await _compute_tree(period, settings)
+    return _trees[key]
+
+
+def forget_trees() -> None:
+    """Tests and the demo loader change the store under a running process."""
+    _trees.clear()
+
+
+async def _compute_tree(period: Period, settings: Settings) -> PublishedTree:
     levels = [level for level in LEVELS if published_level(level, settings.min_level)]
     regions = {r["code"]: r for r in await Region.filter(level__in=levels).values("code", "parent_id", "level", "name", "name_hant", "path", "population")}
     cells = await rollup.entry_cells(period, levels=levels)

@@ -26,6 +26,7 @@ from server import db
 from server.app import create_app
 from server.config import Settings
 from server.models import User
+from server.summary import forget_trees
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
 POSTGRES_URL = os.environ.get("JIANFU_TEST_POSTGRES_URL")
@@ -71,6 +72,7 @@ async def migrated(database_url: str) -> AsyncIterator[str]:
 @pytest_asyncio.fixture
 async def store(migrated: str) -> str:
     """An empty store (every table cleared) on the backend under test."""
+    forget_trees()
     connection = Tortoise.get_connection("default")
     if migrated.startswith("postgres"):
         await connection.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")

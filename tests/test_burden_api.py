@@ -171,3 +171,20 @@ async def test_flags_name_the_region_that_set_a_target_never_the_village_that_re
     quota_flag = next(f for f in flags if f["kind"] == "exceeds_base")
     assert (quota_flag["region"], quota_flag["severity"], quota_flag["ratio"], quota_flag["detail"]) == ("420121101", "critical", 4.21, {"places": 1, "ratio_min": 4.21, "ratio_max": 4.21})
     assert quota_flag["message"] == "沿江镇 passed a target close to or above the population to 1 place: 4.21 times."
+
+
+async def test_the_dashboard_shows_places_chart_and_hidden_cells_in_traditional(village_client):
+    supervisor, _ids = await county_with_reporters(village_client)
+    page = await village_client.get(f"/dashboard/360721105?period={WEEK.key}&lang=zh-Hant", headers=supervisor)
+    assert page.status_code == 200
+    html = page.text
+    assert "<h1>石橋鎮 <small>鄉鎮/街道</small></h1>" in html
+    assert html.count('<rect x="120"') == 2  # bars for the two shown villages only
+    assert html.count("少於 5") >= 3  # the three hidden villages, in the chart and the table
+    assert 'href="/dashboard/360721105201?period=' in html
+    assert html.count('<svg class="sparkline"') == 5
+    elsewhere = await village_client.get(f"/dashboard/360721105?period={WEEK.key}", headers=await bearer(village_client, "c360721105201-0"))
+    assert elsewhere.status_code == 200  # a cadre reads the summary of their own township
+    await add_user("sup-other", "supervisor", "360721105202")
+    outside = await village_client.get(f"/dashboard/360721105?period={WEEK.key}", headers=await bearer(village_client, "sup-other"))
+    assert outside.status_code == 404

@@ -37,6 +37,9 @@ class Period:
     def previous(self) -> "Period":
         return period_containing(self.first - timedelta(days=1), self.kind)
 
+    def following(self) -> "Period":
+        return period_containing(self.last + timedelta(days=1), self.kind)
+
 
 def parse_period(text: str) -> Period:
     """'2024-W10' or '2024-03' as its first and last day."""

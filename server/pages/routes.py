@@ -2,7 +2,7 @@
 
 from starlette.routing import Route
 
-from server.pages import account, history, method, pwa, quota, roster, today
+from server.pages import account, dashboard, history, method, pwa, quota, roster, today
 
 page_routes = [
     Route("/", today.home),
@@ -24,6 +24,8 @@ page_routes = [
     Route("/history/{client_id}/delete", history.delete, methods=["POST"]),
     Route("/quotas/{quota_id:int}/outcome", history.outcome, methods=["POST"]),
     Route("/method", method.method, methods=["GET"]),
+    Route("/dashboard", dashboard.home, methods=["GET"]),
+    Route("/dashboard/{code}", dashboard.dashboard, methods=["GET"]),
     Route("/sw.js", pwa.service_worker, methods=["GET"]),
     Route("/manifest.webmanifest", pwa.manifest, methods=["GET"]),
     Route("/offline", pwa.offline, methods=["GET"]),

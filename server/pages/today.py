@@ -27,6 +27,8 @@ PRESETS = (15, 30, 60)
 
 async def home(request: Request) -> Response:
     user = await require_user(request)
+    if user.role == "supervisor":
+        return go(f"/dashboard/{user.region_id}")
     if user.role != "cadre":
         return await page(request, "home_other.html")
     return await show_today(request, errors={}, chosen=request.query_params.get("chosen"))
