@@ -96,3 +96,16 @@ def means() -> dict[str, str]:
         "paid_service": _("With a paid service"),
         "other": _("Another way"),
     }
+
+
+def complaint_categories() -> dict[str, str]:
+    """The categories the official complaint channels use, so summaries line up with them."""
+    return {
+        "promotion": _("Promotion (推广)"),
+        "evaluation": _("Evaluation and study (考核)"),
+        "check_in": _("Check-ins (打卡)"),
+        "evidence": _("Proof and evidence (过度留痕)"),
+        "duplicate_reporting": _("The same data again (多头填报)"),
+        "hollow_apps": _("Hollow apps (空壳应用)"),
+        "other": _("Other"),
+    }

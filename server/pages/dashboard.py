@@ -42,7 +42,7 @@ async def dashboard(request: Request) -> Response:
         "previous": period.previous(), "following": _following(period, today),
         "chart": burden_chart(report["children"], settings.k), "k": settings.k,
         "sparks": {code: charts.sparkline(values, _("Hours per cadre a week, last %(count)s periods", count=len(values))) for code, values in series.items()},
-        "categories": category_names(),
+        "categories": labels.complaint_categories(),
     }
     return await page(request, "dashboard.html", **context)
 
@@ -66,15 +66,3 @@ def burden_chart(children: list[dict], k: int) -> Markup | None:
 def _following(period: Period, today: date) -> Period | None:
     """The next period, when it is published already."""
     return None if latest_published(today, period.kind).first <= period.first else period.following()
-
-
-def category_names() -> dict[str, str]:
-    return {
-        "promotion": _("Promotion (推广)"),
-        "evaluation": _("Evaluation and study (考核)"),
-        "check_in": _("Check-ins (打卡)"),
-        "evidence": _("Proof and evidence (过度留痕)"),
-        "duplicate_reporting": _("The same data again (多头填报)"),
-        "hollow_apps": _("Hollow apps (空壳应用)"),
-        "other": _("Other"),
-    }
