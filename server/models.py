@@ -237,3 +237,24 @@ class RosterItem(Model):
     class Meta:
         table = "roster_item"
         unique_together = (("reporter_key", "app"),)
+
+
+# A published period's person-derived cells as first answered, then frozen (DESIGN.md §2: later
+# entries never move a published figure, so two releases cannot be subtracted).
+class PublishedCell(Model):
+    id = fields.IntField(primary_key=True)
+    period = fields.CharField(max_length=8)
+    # The rules the freeze was made under; other settings make another release.
+    k = fields.IntField()
+    min_level = fields.CharField(max_length=10)
+    code = fields.CharField(max_length=20)
+    level = fields.CharField(max_length=10)
+    hidden = fields.BooleanField()
+    reporters = fields.IntField()
+    minutes = fields.FloatField()
+    evidence_minutes = fields.FloatField()
+    median_minutes = fields.FloatField(null=True)
+
+    class Meta:
+        table = "published_cell"
+        unique_together = (("period", "k", "min_level", "code"),)

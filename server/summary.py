@@ -20,7 +20,7 @@ from server.burden.vocab import LEVELS
 from server.config import Settings
 from server.errors import NotFound, NotPublished
 from server.i18n import localized_name
-from server.models import App, Region
+from server.models import App, PublishedCell, Region
 
 
 @dataclass
@@ -38,15 +38,41 @@ TREES_KEPT = 32
 
 
 async def published_tree(period: Period, settings: Settings) -> PublishedTree:
-    """The period's published tree, computed once per process: a published period is closed, and
-    answering it the same way every time keeps two answers from being subtracted from each other.
-    (Kept in memory only; issue 4 stores it so that restarts answer the same way too.)"""
+    """The period's published tree, frozen the first time it is asked for: later entries, restarts
+    and other processes answer the same, so two answers can never be subtracted from each other."""
     key = (period.key, settings.k, settings.min_level)
     if key not in _trees:
         if len(_trees) >= TREES_KEPT:
             _trees.pop(next(iter(_trees)))
-        _trees[key] = await _compute_tree(period, settings)
+        _trees[key] = await _frozen_tree(period, settings)
     return _trees[key]
+
+
+async def _frozen_tree(period: Period, settings: Settings) -> PublishedTree:
+    release = {"period": period.key, "k": settings.k, "min_level": settings.min_level}
+    stored = await PublishedCell.filter(**release)
+    if not stored:
+        fresh = await _compute_tree(period, settings)
+        rows = [PublishedCell(**release, code=code, level=r["level"], hidden=code in fresh.hidden, **_cell_values(fresh.cells.get(code))) for code, r in fresh.regions.items()]
+        await PublishedCell.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        stored = await PublishedCell.filter(**release)  # whoever froze it first decides
+    regions = await _published_regions(settings)
+    frozen = {c.code: c for c in stored}
+    cells = {c.code: rollup.Cell(c.code, c.level, c.reporters, c.minutes, c.evidence_minutes, c.median_minutes) for c in stored if c.reporters}
+    # A region added after the freeze has no published figure.
+    hidden = {c.code for c in stored if c.hidden} | {code for code in regions if code not in frozen}
+    return PublishedTree(regions, cells, hidden)
+
+
+def _cell_values(cell: rollup.Cell | None) -> dict[str, Any]:
+    if cell is None:
+        return {"reporters": 0, "minutes": 0.0, "evidence_minutes": 0.0, "median_minutes": None}
+    return {"reporters": cell.reporters, "minutes": cell.minutes, "evidence_minutes": cell.evidence_minutes, "median_minutes": cell.median_minutes}
+
+
+async def _published_regions(settings: Settings) -> dict[str, dict[str, Any]]:
+    levels = [level for level in LEVELS if published_level(level, settings.min_level)]
+    return {r["code"]: r for r in await Region.filter(level__in=levels).values("code", "parent_id", "level", "name", "name_hant", "path", "population")}
 
 
 def forget_trees() -> None:
@@ -56,7 +82,7 @@ def forget_trees() -> None:
 
 async def _compute_tree(period: Period, settings: Settings) -> PublishedTree:
     levels = [level for level in LEVELS if published_level(level, settings.min_level)]
-    regions = {r["code"]: r for r in await Region.filter(level__in=levels).values("code", "parent_id", "level", "name", "name_hant", "path", "population")}
+    regions = await _published_regions(settings)
     cells = await rollup.entry_cells(period, levels=levels)
     counts = [CellCount(code, r["parent_id"], r["level"], cells[code].reporters if code in cells else 0) for code, r in regions.items()]
     return PublishedTree(regions, cells, suppressed_cells(counts, settings.k))

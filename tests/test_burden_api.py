@@ -10,6 +10,7 @@ from server.app import create_app
 from server.burden.rules import Rules
 from server.burden.periods import latest_published
 from server.config import Settings
+from server.summary import forget_trees
 
 WEEK = latest_published(date.today(), "week")
 VILLAGES = ["360721105201", "360721105202", "360721105203", "360721105204", "360721105205"]
@@ -188,3 +189,18 @@ async def test_the_dashboard_shows_places_chart_and_hidden_cells_in_traditional(
     await add_user("sup-other", "supervisor", "360721105202")
     outside = await village_client.get(f"/dashboard/360721105?period={WEEK.key}", headers=await bearer(village_client, "sup-other"))
     assert outside.status_code == 404
+
+
+async def test_a_published_figure_never_moves_after_a_late_entry_or_a_restart(village_client):
+    supervisor, ids = await county_with_reporters(village_client, per_village=(6, 6, 5, 0, 0))
+    url = f"/api/burden/360721105?period={WEEK.key}"
+    first = (await village_client.get(url, headers=supervisor)).json()
+    await add_user("late", "cadre", "360721105204")  # the fourth village, hidden so far
+    late = await bearer(village_client, "late")
+    entry = {"client_id": "late", "date": WEEK.first.isoformat(), "minutes": 600, "activity": "evidence", "task": ids["reg"]}
+    assert (await village_client.post("/api/entries", json={"entries": [entry]}, headers=late)).json()["accepted"] == ["late"]
+    forget_trees()  # as after a restart: only the store remembers
+    second = (await village_client.get(url, headers=supervisor)).json()
+    figures = lambda s: [(c["region"]["code"], c["reporters"], c["suppressed"], c["indices"]["hours_per_reporter_week"]) for c in [s, *s["children"]]]  # noqa: E731
+    assert figures(second) == figures(first)
+    assert first["reporters"] == 17 and second["reporters"] == 17
