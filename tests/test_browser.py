@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -56,14 +57,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process.wait(timeout=10)
 
 
-@pytest.fixture
-def phone() -> Iterator[object]:
+@contextmanager
+def open_phone(**options: object) -> Iterator[object]:
+    """A page in a 360x640 touch screen that reads Traditional Chinese."""
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-TW", has_touch=True, is_mobile=True)
+        context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-TW", has_touch=True, **options)
         yield context.new_page()
-        context.close()
         browser.close()
+
+
+@pytest.fixture
+def phone() -> Iterator[object]:
+    with open_phone(is_mobile=True) as page:
+        yield page
 
 
 def shot(page: object, name: str) -> None:
@@ -110,10 +117,8 @@ def test_a_cadre_logs_a_day_and_a_flagged_quota_in_traditional_chinese(server, p
 
 def test_pages_fit_a_360_pixel_screen(server, phone):
     page = phone
-    page.goto(server + "/login?lang=en")
-    page.fill("input[name=username]", "cadre003")
-    page.fill("input[name=password]", "jianfu-demo")
-    page.click("button[type=submit]")
+    page.goto(server + "/login?lang=en")  # the language sticks in a cookie
+    sign_in(page, server, "cadre003")
     for path in ("/", "/quota", "/apps", "/history"):
         page.goto(server + path)
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -123,10 +128,7 @@ def test_pages_fit_a_360_pixel_screen(server, phone):
 
 def test_the_quota_form_shows_the_ratio_while_typing(server, phone):
     page = phone
-    page.goto(server + "/login")
-    page.fill("input[name=username]", "cadre001")
-    page.fill("input[name=password]", "jianfu-demo")
-    page.click("button[type=submit]")
+    sign_in(page, server, "cadre001")
     page.goto(server + "/quota")
     page.select_option("select[name=region]", value="360721105201")
     page.fill("input[name=target]", "3000")
@@ -207,11 +209,8 @@ def test_logged_offline_waits_on_the_phone_and_arrives_exactly_once(server, phon
 @pytest.fixture
 def phone_without_worker() -> Iterator[object]:
     """A phone whose uploads all come from the page (no Background Sync), so a route sees them all."""
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-TW", has_touch=True, service_workers="block")
-        yield context.new_page()
-        browser.close()
+    with open_phone(service_workers="block") as page:
+        yield page
 
 
 def test_an_upload_whose_answer_is_lost_is_neither_lost_nor_doubled(server, phone_without_worker):
