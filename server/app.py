@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
         middleware=[
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(i18n.LocaleMiddleware),
-            Middleware(SecurityHeaders),
+            Middleware(SecurityHeaders, https=settings.https),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
         ],
         exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: server_error},

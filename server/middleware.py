@@ -18,10 +18,12 @@ SECURITY_HEADERS = {
 
 
 class SecurityHeaders:
-    """Every answer may be personal except content-hashed static files: no-store unless /static/."""
+    """Every answer may be personal except content-hashed static files: no-store unless /static/.
+    Behind HTTPS, browsers are told to keep to it (HSTS)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
         self.app = app
+        self.https = https
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -36,6 +38,8 @@ class SecurityHeaders:
                     headers[name] = value
                 if not cacheable:
                     headers["cache-control"] = "no-store"
+                if self.https:
+                    headers["strict-transport-security"] = "max-age=31536000"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

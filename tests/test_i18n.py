@@ -1,10 +1,13 @@
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from babel.support import Translations
 
+from server.app import create_app
 from server.config import PROJECT_ROOT
 from server.i18n import accept_language_tags, to_supported
 from server.templating import TEMPLATES_DIR, build_templates
@@ -125,3 +128,18 @@ async def test_health_and_openapi(client):
     spec = (await client.get("/api/openapi.json")).json()
     assert spec["openapi"].startswith("3.")
     assert {"/api/session", "/api/quotas", "/api/entries", "/api/roster", "/api/me/export.csv"} <= set(spec["paths"])
+
+
+async def test_openapi_declares_path_and_query_parameters(client):
+    spec = (await client.get("/api/openapi.json")).json()
+    progress = spec["paths"]["/api/quotas/{id}/progress"]["post"]["parameters"]
+    assert progress == [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+    burden = spec["paths"]["/api/burden/{code}"]["get"]["parameters"]
+    assert [(p["name"], p["in"]) for p in burden] == [("code", "path"), ("period", "query")]
+
+
+async def test_hsts_only_behind_https(settings):
+    for https, expected in ((False, None), (True, "max-age=31536000")):
+        app = create_app(replace(settings, https=https), manage_store=False)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as http:
+            assert (await http.get("/login")).headers.get("strict-transport-security") == expected

@@ -59,8 +59,25 @@ OPERATIONS: list[tuple[str, str, str, dict | None, int, dict | None]] = [
     ("get", "/api/roster", "The caller's roster", None, 200, ROSTER),
     ("post", "/api/series/check", "Is a counter more regular than people?", POINTS, 200, {"type": "object"}),
     ("get", "/api/me/export.csv", "Everything the caller logged, as CSV", None, 200, None),
+    ("get", "/api/burden/{code}", "Burden indices of a region and its children for a published period", None, 200, {"type": "object"}),
+    ("get", "/api/flags/{code}", "Flags of a region's subtree for a published period", None, 200, obj(["flags"], flags=array(FLAG))),
     ("get", "/healthz", "200 once the store answers", None, 200, obj(["status"], status=STR)),
 ]
+
+
+PATH_PARAMETERS = {"code": STR, "id": INT, "client_id": STR}
+QUERY_PARAMETERS = {
+    "/api/entries": {"from": DATE, "to": DATE},
+    "/api/burden/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
+    "/api/flags/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
+}
+
+
+def _parameters(method: str, path: str) -> list[dict[str, Any]]:
+    found = [{"name": name, "in": "path", "required": True, "schema": schema} for name, schema in PATH_PARAMETERS.items() if "{" + name + "}" in path]
+    if method == "get":
+        found += [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in QUERY_PARAMETERS.get(path, {}).items()]
+    return found
 
 
 def _operation(summary: str, body: dict | None, status: int, answer: dict | None) -> dict[str, Any]:
@@ -77,7 +94,10 @@ def _operation(summary: str, body: dict | None, status: int, answer: dict | None
 def openapi_document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for method, path, summary, body, status, answer in OPERATIONS:
-        paths.setdefault(path, {})[method] = _operation(summary, body, status, answer)
+        operation = _operation(summary, body, status, answer)
+        if parameters := _parameters(method, path):
+            operation["parameters"] = parameters
+        paths.setdefault(path, {})[method] = operation
     return {
         "openapi": "3.1.0",
         "info": {"title": "Jianfu", "version": "1", "description": "Burden ledger for grassroots cadres."},
