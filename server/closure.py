@@ -25,15 +25,13 @@ async def _regions(client: BaseDBAsyncClient, codes: list[str]) -> list[dict]:
 
 
 async def rebuild_ancestors(codes: Iterable[str] | None = None, client: BaseDBAsyncClient | None = None) -> int:
-    """Rewrite the closure rows of `codes` and of every region below them (all regions when None)."""
+    """Rewrite the closure rows of exactly `codes` (all regions when None). A caller that moved a
+    region passes its descendants too: their ancestors changed with it."""
     client = client or Tortoise.get_connection("default")
     if codes is None:
         regions = await client.execute_query_dict("SELECT code, path, level FROM region")
     else:
-        roots = await _regions(client, sorted(set(codes)))
-        regions = list(roots)
-        for root in roots:  # descendants move with their ancestors
-            regions += await client.execute_query_dict("SELECT code, path, level FROM region WHERE path LIKE $1 AND code <> $2", [root["path"] + "%", root["code"]])
+        regions = await _regions(client, sorted(set(codes)))
     paths = {r["code"]: r["path"] for r in regions}
     wanted = {a for path in paths.values() for a in ancestor_codes(path)}
     levels = {r["code"]: r["level"] for r in await _regions(client, sorted(wanted))}

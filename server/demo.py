@@ -118,7 +118,8 @@ def scenario_cases() -> list[dict[str, Any]]:
 async def load_scenarios(today: date) -> dict[str, list[int]]:
     """The shared scenarios' regions, apps, tasks and quotas; answers quota ids per region."""
     quotas_by_region: dict[str, list[int]] = {}
-    for case in scenario_cases():
+    cases = scenario_cases()
+    for case in cases:
         await save_regions(case["regions"])
         apps = {}
         for app in case.get("apps", []):
@@ -130,7 +131,7 @@ async def load_scenarios(today: date) -> dict[str, list[int]]:
         for quota in case.get("quotas", []):
             saved = await Quota.create(task=tasks[quota["task"]], region_id=quota["region"], target=quota["target"], base=quota["base"], eligible=quota.get("eligible"), updated_on=today)
             quotas_by_region.setdefault(quota["region"], []).append(saved.id)
-    say(f"scenarios: {len(scenario_cases())} cases loaded")
+    say(f"scenarios: {len(cases)} cases loaded")
     return quotas_by_region
 
 

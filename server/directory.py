@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Iterable
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
@@ -68,6 +68,7 @@ async def upsert_regions(items: Any) -> dict[str, int]:
         raise InvalidInput(errors)
     index = {row["code"]: (i, row) for i, row in enumerate(rows)}
     created = updated = 0
+    moved: list[str] = []
     levels = {code: region.level for code, region in known.items()}
     async with in_transaction() as connection:
         paths = {code: region.path for code, region in known.items()}
@@ -84,20 +85,23 @@ async def upsert_regions(items: Any) -> dict[str, int]:
             if row["code"] in known:
                 await Region.filter(code=row["code"]).update(parent_id=parent, path=path, **fields)
                 if old_path != path:
-                    await _move_subtree(old_path, path)
+                    moved += await _move_subtree(old_path, path)
                 updated += 1
             else:
                 await Region.create(code=row["code"], parent_id=parent, path=path, **fields)
                 created += 1
             paths[row["code"]], levels[row["code"]] = path, row["level"]
-        await rebuild_ancestors([row["code"] for row in rows], client=connection)
+        await rebuild_ancestors([row["code"] for row in rows] + moved, client=connection)
     return {"created": created, "updated": updated}
 
 
-async def _move_subtree(old_path: str, new_path: str) -> None:
-    for region in await Region.filter(path__startswith=old_path).exclude(path=old_path):
+async def _move_subtree(old_path: str, new_path: str) -> list[str]:
+    """Re-root the paths below a moved region; answers the codes that moved with it."""
+    below = await Region.filter(path__startswith=old_path).exclude(path=old_path)
+    for region in below:
         region.path = new_path + region.path[len(old_path):]
         await region.save(update_fields=["path"])
+    return [region.code for region in below]
 
 
 async def region_by_code(code: str, field: str = "region") -> Region:
@@ -295,6 +299,15 @@ async def visible_tasks(user: User, on_day: date | None = None) -> list[Task]:
     if on_day:
         query = query.filter(period_start__lte=on_day, period_end__gte=on_day)
     return await query.order_by("-period_start", "id")
+
+
+async def visible_task_ids(user: User, task_ids: Iterable[Any]) -> set[int]:
+    """Which of these ids name tasks the user may log against: one query for a whole batch.
+    (A list, not a set, comes in: JSON true would collapse with task 1 in a set.)"""
+    wanted = list({i for i in task_ids if isinstance(i, int) and not isinstance(i, bool)})
+    if not wanted:
+        return set()
+    return set(await Task.filter(await visible_task_filter(user), id__in=wanted).values_list("id", flat=True))
 
 
 async def visible_task(user: User, task_id: Any, field: str = "task") -> Task:

@@ -22,7 +22,7 @@ from server.burden.regions import in_subtree
 from server.burden.rules import DEFAULT_RULES, Rules
 from server.burden.series import check_series
 from server.burden.vocab import ACTIVITIES, BASES, MEANS, OUTCOME_STATUSES, RESIDENT_USE
-from server.directory import home_region, region_by_code, task_facts, visible_task
+from server.directory import home_region, region_by_code, task_facts, visible_task, visible_task_ids
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.i18n import gettext as _
 from server.i18n import localized_name
@@ -222,10 +222,10 @@ async def save_entries(user: User, reporter_key: str, data: Any, today: date) ->
     home = await home_region(user)
     result: dict[str, list] = {"accepted": [], "duplicates": [], "rejected": []}
     fresh: list[tuple[dict[str, Any], str]] = []
-    for item in items:
-        entry, errors = read_entry(item, today)
-        if not errors and entry["task"] is not None:
-            errors = await _task_error(user, entry)
+    read = [(item, *read_entry(item, today)) for item in items]
+    visible = await visible_task_ids(user, [entry["task"] for _item, entry, errors in read if not errors])
+    for item, entry, errors in read:
+        errors = errors or _task_problem(entry, visible)
         if errors:
             result["rejected"].append({"client_id": _client_id_of(item), "error": InvalidInput(errors).body()["error"]})
         else:
@@ -238,12 +238,12 @@ def _client_id_of(item: Any) -> Any:
     return item.get("client_id") if isinstance(item, dict) else None
 
 
-async def _task_error(user: User, entry: dict[str, Any]) -> dict[str, str]:
-    try:
-        entry["task"] = (await visible_task(user, entry["task"])).id
-    except InvalidInput as error:
-        return error.fields
-    return {}
+def _task_problem(entry: dict[str, Any], visible: set[int]) -> dict[str, str]:
+    """An entry may name no task, or one the cadre can see."""
+    task = entry["task"]
+    if task is None or (not isinstance(task, bool) and task in visible):  # True == 1 in a set
+        return {}
+    return {"task": _("Unknown task.")}
 
 
 async def _store_entries(key: str, home: Region, fresh: list[tuple[dict, str]], result: dict[str, list]) -> None:
@@ -317,8 +317,8 @@ async def edit_entry(user: User, reporter_key: str, client_id: str, data: Any, t
     """Correct one of the caller's entries; the day may still hold at most 24 hours."""
     entry = await own_entry(reporter_key, client_id)
     fields, errors = read_entry({**(data if isinstance(data, dict) else {}), "client_id": client_id}, today)
-    if not errors and fields["task"] is not None:
-        errors = await _task_error(user, fields)
+    if not errors:
+        errors = _task_problem(fields, await visible_task_ids(user, [fields["task"]]))
     if errors:
         raise InvalidInput(errors)
     others = await TimeEntry.filter(reporter_key=reporter_key, date=fields["date"]).exclude(id=entry.id).values_list("minutes", flat=True)

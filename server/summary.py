@@ -94,10 +94,13 @@ def check_published(period: Period, today: date) -> None:
 
 
 async def burden_summary(code: str, period: Period, settings: Settings, today: date) -> dict[str, Any]:
-    check_published(period, today)
-    tree = await published_tree(period, settings)
-    if code not in tree.regions:
-        raise NotFound("region")
+    summary, _flags = await region_report(code, period, settings, today)
+    return summary
+
+
+async def region_report(code: str, period: Period, settings: Settings, today: date) -> tuple[dict[str, Any], list]:
+    """The summary of a region and its children, and the flags of its subtree it counts."""
+    tree = await _tree_for(code, period, settings, today)
     children = sorted(c for c, r in tree.regions.items() if r["parent_id"] == code)
     codes = [code, *children]
     context = {
@@ -110,7 +113,7 @@ async def burden_summary(code: str, period: Period, settings: Settings, today: d
     root = await _cell_summary(tree, code, period, settings, context)
     root["children"] = [await _cell_summary(tree, child, period, settings, context) for child in children]
     root.update(await _sources_and_change(tree, code, period, settings))
-    return root
+    return root, flags
 
 
 async def subtree_flags(tree: PublishedTree, code: str, period: Period, settings: Settings) -> list:
@@ -204,8 +207,13 @@ async def _sources_and_change(tree: PublishedTree, code: str, period: Period, se
 
 
 async def region_flags(code: str, period: Period, settings: Settings, today: date) -> list:
+    return await subtree_flags(await _tree_for(code, period, settings, today), code, period, settings)
+
+
+async def _tree_for(code: str, period: Period, settings: Settings, today: date) -> PublishedTree:
+    """The published tree of a period that is open to readers and holds the region (else 409, 404)."""
     check_published(period, today)
     tree = await published_tree(period, settings)
     if code not in tree.regions:
         raise NotFound("region")
-    return await subtree_flags(tree, code, period, settings)
+    return tree

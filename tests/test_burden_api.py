@@ -113,8 +113,8 @@ async def test_scope_supervisors_read_their_subtree_cadres_their_own_line(client
     cadre = await bearer(client, "c360721105201-0")
     own_township = await client.get(f"/api/burden/360721105?period={WEEK.key}", headers=cadre)
     assert (own_township.status_code, own_township.json()["suppressed"], own_township.json()["reporters"]) == (200, True, None)
-    other_branch = await client.get(f"/api/burden/360000?period={WEEK.key}", headers=cadre)
-    assert other_branch.status_code == 200  # the province is on the cadre's line
+    province = await client.get(f"/api/burden/360000?period={WEEK.key}", headers=cadre)
+    assert (province.status_code, province.json()["region"]["code"]) == (200, "360000")  # the province is on the cadre's line
     await client.post("/api/regions", json={"regions": [{"code": "360722", "parent": "360700", "level": "county", "name": "邻县", "population": 1000}]}, headers=await bearer(client, "root"))
     neighbour = await client.get(f"/api/burden/360722?period={WEEK.key}", headers=cadre)
     assert neighbour.status_code == 404
@@ -184,8 +184,9 @@ async def test_the_dashboard_shows_places_chart_and_hidden_cells_in_traditional(
     assert html.count("少於 5") >= 3  # the three hidden villages, in the chart and the table
     assert 'href="/dashboard/360721105201?period=' in html
     assert html.count('<svg class="sparkline"') == 5
-    elsewhere = await village_client.get(f"/dashboard/360721105?period={WEEK.key}", headers=await bearer(village_client, "c360721105201-0"))
-    assert elsewhere.status_code == 200  # a cadre reads the summary of their own township
+    own_township = await village_client.get(f"/dashboard/360721105?period={WEEK.key}", headers=await bearer(village_client, "c360721105201-0"))
+    # A cadre reads their own township's summary; the language chosen earlier on this device sticks.
+    assert (own_township.status_code, "<h1>石橋鎮" in own_township.text) == (200, True)
     await add_user("sup-other", "supervisor", "360721105202")
     outside = await village_client.get(f"/dashboard/360721105?period={WEEK.key}", headers=await bearer(village_client, "sup-other"))
     assert outside.status_code == 404

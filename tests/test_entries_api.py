@@ -41,6 +41,7 @@ async def test_one_bad_entry_never_blocks_the_good_ones(client):
         entry("zero", minutes=0),
         {"client_id": "odd", "date": YESTERDAY, "minutes": 10, "activity": "dancing"},
         entry("notask", task=999999),
+        entry("booltask", task=True),
         "not an object",
         entry("ok2", task=ids["reg"]),
     ]
@@ -53,6 +54,7 @@ async def test_one_bad_entry_never_blocks_the_good_ones(client):
         "zero": {"minutes": "Must be between 1 minute and 24 hours."},
         "odd": {"activity": "Must be one of: registration_drive, data_entry, check_in, evidence, duplicate_reporting, study, meeting, other."},
         "notask": {"task": "Unknown task."},
+        "booltask": {"task": "Unknown task."},
         None: {"body": "Must be an object.", "client_id": "This field is required.", "date": "This field is required.", "minutes": "This field is required."},
     }
     assert await TimeEntry.all().count() == 2

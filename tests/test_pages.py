@@ -153,7 +153,8 @@ async def test_signup_page_creates_an_account_from_an_invite(client):
 async def test_logout_ends_the_session(client):
     await signed_in_cadre(client)
     await client.post("/logout")
-    assert (await client.get("/")).status_code == 303
+    after = await client.get("/")
+    assert (after.status_code, after.headers["location"]) == (303, "/login")
 
 
 async def test_a_cadre_says_how_a_quota_was_met(client):

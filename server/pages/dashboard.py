@@ -33,8 +33,7 @@ async def dashboard(request: Request) -> Response:
     region = await readable_region(user, request.path_params["code"])
     settings, today = settings_of(request), today_of(request)
     period = requested_period(request.query_params.get("period"), today)
-    report = await summary.burden_summary(region.code, period, settings, today)
-    flags = await summary.region_flags(region.code, period, settings, today)
+    report, flags = await summary.region_report(region.code, period, settings, today)
     codes = [region.code] + [c["region"]["code"] for c in report["children"]]
     series = await hours_series(codes, period, settings)
     context = {
