@@ -1,4 +1,5 @@
 import itertools
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,3 +74,87 @@ def test_no_hidden_cell_is_the_difference_of_shown_ones(tree, k):
         hidden_kids = [c for c in by_parent[cell.code] if c.code in hidden]
         if hidden_kids:
             assert cell.reporters - sum(c.reporters for c in shown_kids) >= k
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    rows = [list(r) for r in rows]
+    rank, width = 0, len(rows[0]) if rows else 0
+    for column in range(width):
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][column] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][column] != 0:
+                factor = rows[i][column] / rows[rank][column]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank])]
+        rank += 1
+    return rank
+
+
+def recoverable(cells: list[CellCount], hidden: set[str]) -> set[str]:
+    """The adversary: every published parent equals its children plus its own staff (unknown when it
+    has any); shown cells are known numbers. A hidden cell is recovered when its unit vector lies in
+    the row space of the equations over the unknowns."""
+    by_parent: dict[str, list[CellCount]] = {}
+    for cell in cells:
+        if cell.parent is not None:
+            by_parent.setdefault(cell.parent, []).append(cell)
+    staff = [p for p, kids in by_parent.items() if next(c for c in cells if c.code == p).reporters > sum(c.reporters for c in kids)]
+    unknowns = sorted(hidden) + [f"staff:{p}" for p in staff]
+    column = {name: i for i, name in enumerate(unknowns)}
+    equations = []
+    for parent, kids in sorted(by_parent.items()):
+        row = [Fraction(0)] * len(unknowns)
+        if parent in hidden:
+            row[column[parent]] += 1
+        for kid in kids:
+            if kid.code in hidden:
+                row[column[kid.code]] -= 1
+        if parent in staff:
+            row[column[f"staff:{parent}"]] -= 1
+        if any(row):
+            equations.append(row)
+    base = _rank(equations)
+    found = set()
+    for code in hidden:
+        unit = [Fraction(int(i == column[code])) for i in range(len(unknowns))]
+        if _rank(equations + [unit]) == base:
+            found.add(code)
+    return found
+
+
+counties = st.lists(
+    st.tuples(st.integers(0, 14), st.lists(st.integers(0, 25), min_size=0, max_size=5)), min_size=1, max_size=6
+).flatmap(lambda townships: st.tuples(st.just(townships), st.integers(0, 14)))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(counties, st.integers(5, 12))
+def test_the_adversary_solving_the_published_totals_recovers_no_hidden_cell(county, k):
+    """Generated counties: townships and villages with reporters, and staff at the county and township
+    offices themselves. Whatever is hidden stays undetermined by the published figures."""
+    townships, county_staff = county
+    cells, index = [], itertools.count()
+    for staff, villages in townships:
+        code = f"t{next(index)}"
+        cells.append(CellCount(code, "C", "township", staff + sum(villages)))
+        cells += [CellCount(f"v{next(index)}", code, "village", n) for n in villages]
+    cells.append(CellCount("C", None, "county", county_staff + sum(c.reporters for c in cells if c.level == "township")))
+    hidden = suppressed_cells(cells, k)
+    assert {c.code for c in cells if c.reporters < k} <= hidden
+    assert recoverable(cells, hidden) == set()
+
+
+def test_a_hidden_sibling_whose_children_all_show_would_be_their_sum():
+    # T2 hides to protect T1, but T2 = V1 + V2: the adversary would get T2, then T1. One of T2's villages hides too.
+    cells = [CellCount("C", None, "county", 40), CellCount("T1", "C", "township", 3), CellCount("T2", "C", "township", 12), CellCount("T3", "C", "township", 25),
+             CellCount("V1", "T2", "village", 6), CellCount("V2", "T2", "village", 6)]
+    hidden = suppressed_cells(cells, k=5)
+    assert {"T1", "T2"} <= hidden and hidden & {"V1", "V2"}
+    assert recoverable(cells, hidden) == set()
+
+
+def test_the_offices_own_staff_count_as_a_remainder():
+    # 30 - 12 - 10 = 8 reporters of the county office itself: shown, they would be one subtraction away.
+    assert suppressed_cells(family(30, 12, 10), k=10) == {"c1"}
