@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from server import rollup
 from server.burden.attribution import attributed_to_issuers
 from server.burden.cross_rules import QuotaNode, RequiredApp, duplicate_app_flags, escalation_flags, pace_flag, peer_outlier_flags, zombie_app_flag
 from server.burden.periods import Period
@@ -72,9 +71,9 @@ async def _progress_flags(quotas: list[Quota], period: Period, rules: Rules) -> 
     return flags
 
 
-async def app_flags(code: str, rules: Rules) -> list[Flag]:
-    """Duplicate and zombie apps among those the region's reporters must use (only for a shown cell)."""
-    cells = (await rollup.roster_apps([code])).get(code, [])
+async def app_flags(code: str, cells: list[dict[str, int]], rules: Rules) -> list[Flag]:
+    """Duplicate and zombie apps among those the region's reporters must use, from the frozen
+    release (`cells`: apps named by k reporters or more, for a shown cell only)."""
     apps = {a.id: a for a in await App.filter(id__in=[c["app"] for c in cells])}
     required = [RequiredApp(a.id, localized_name(a.name, a.name_hant), a.function, (a.owner_level, a.owner_region_id)) for a in apps.values()]
     flags = duplicate_app_flags(code, required)

@@ -254,7 +254,74 @@ class PublishedCell(Model):
     minutes = fields.FloatField()
     evidence_minutes = fields.FloatField()
     median_minutes = fields.FloatField(null=True)
+    # The rest of the release, each figure already past its own k rule: quota pressure, outcomes,
+    # rosters, hours by task and by complaint category (see summary.release_figures).
+    figures = fields.JSONField(null=True)
 
     class Meta:
         table = "published_cell"
         unique_together = (("period", "k", "min_level", "code"),)
+
+
+# A burden-reduction review of a region and period: the summary and flags as they stood when it
+# opened (in every interface language), the decisions taken, and when it closed.
+class Review(Model):
+    id = fields.IntField(primary_key=True)
+    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, on_delete=fields.RESTRICT
+    )
+    period = fields.CharField(max_length=8)
+    # Reviews are official acts: the supervisor who opened one is on record.
+    opened_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, on_delete=fields.RESTRICT
+    )
+    opened_on = fields.DateField()
+    closed_on = fields.DateField(null=True)
+    snapshot = fields.JSONField()
+
+    class Meta:
+        table = "review"
+
+
+# One decision of a review: what was withdrawn, reduced, merged, closed or dropped, and where.
+class ReviewDecision(Model):
+    id = fields.IntField(primary_key=True)
+    review: fields.ForeignKeyRelation[Review] = fields.ForeignKeyField(
+        "models.Review", related_name=False, on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=16)
+    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, on_delete=fields.RESTRICT
+    )
+    task: fields.ForeignKeyNullableRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    app: fields.ForeignKeyNullableRelation[App] = fields.ForeignKeyField(
+        "models.App", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    new_target = fields.IntField(null=True)
+    decided_on = fields.DateField()
+
+    class Meta:
+        table = "review_decision"
+
+
+# The review feed's durable outbox: a message is written in the same breath as what it reports
+# and leaves only when the receiver answered 2xx (DESIGN.md §5, JIANFU_REVIEW_WEBHOOK).
+class FeedMessage(Model):
+    id = fields.IntField(primary_key=True)
+    # Sent as Idempotency-Key: the receiver may see a message twice, never two messages for one event.
+    key = fields.CharField(max_length=80, unique=True)
+    event = fields.CharField(max_length=32)
+    body = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    # A worker holds a message until then, so several server processes never send it at once.
+    lease_until = fields.DatetimeField(null=True)
+    delivered_at = fields.DatetimeField(null=True)
+    last_error = fields.CharField(max_length=200, null=True)
+
+    class Meta:
+        table = "feed_message"
+        indexes = (("delivered_at", "next_attempt_at"),)

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from server.burden.anonymity import SourceCount
 from server.burden.periods import Period
 from server.burden.vocab import FABRICATION_MEANS
 
@@ -177,32 +178,50 @@ async def roster_cells(codes: Sequence[str] | None = None, levels: Sequence[str]
     return {r["code"]: {"reporters": int(r["reporters"]), "items": int(r["items"])} for r in rows}
 
 
-SOURCE_HOURS = """
-SELECT t.id AS task, t.title AS title, t.app_id AS app, SUM(e.minutes) AS minutes
-FROM time_entry e
-JOIN region_ancestor ra ON ra.region_id = e.region_id
-JOIN task t ON t.id = e.task_id
-WHERE e.date >= $1 AND e.date <= $2 AND ra.ancestor_id = $3
-GROUP BY t.id, t.title, t.app_id
-"""
-
-ACTIVITY_MINUTES = """
-SELECT e.activity AS activity, SUM(e.minutes) AS minutes
+SOURCE_CELLS = """
+SELECT ra.ancestor_id AS code, e.{column} AS source, SUM(e.minutes) AS minutes, COUNT(DISTINCT e.reporter_key) AS reporters
 FROM time_entry e JOIN region_ancestor ra ON ra.region_id = e.region_id
-WHERE e.date >= $1 AND e.date <= $2 AND ra.ancestor_id = $3
-GROUP BY e.activity
+WHERE e.date >= $1 AND e.date <= $2 {{restrict}}
+GROUP BY ra.ancestor_id, e.{column}
 """
 
 
-async def task_minutes(period: Period, code: str) -> list[dict[str, Any]]:
+async def _source_cells(column: str, period: Period, levels: Sequence[str]) -> dict[str, dict[Any, SourceCount]]:
     client = connection()
-    return await client.execute_query_dict(SOURCE_HOURS, [_day(client, period.first), _day(client, period.last), code])
+    restrict, values = _in_list(None, 3, levels)
+    rows = await client.execute_query_dict(SOURCE_CELLS.format(column=column).format(restrict=restrict), [_day(client, period.first), _day(client, period.last), *values])
+    cells: dict[str, dict[Any, SourceCount]] = {}
+    for r in rows:
+        cells.setdefault(r["code"], {})[r["source"]] = SourceCount(float(r["minutes"]), int(r["reporters"]))
+    return cells
 
 
-async def activity_minutes(period: Period, code: str) -> dict[str, float]:
+async def source_cells(period: Period, levels: Sequence[str]) -> dict[str, dict[int | None, SourceCount]]:
+    """Per region, the minutes and reporters of each task (None: time logged under no task)."""
+    return await _source_cells("task_id", period, levels)
+
+
+async def activity_cells(period: Period, levels: Sequence[str]) -> dict[str, dict[str, SourceCount]]:
+    """Per region, the minutes and reporters of each activity."""
+    return await _source_cells("activity", period, levels)
+
+
+REPORTERS_ON_DAYS = """
+SELECT ra.ancestor_id AS code, COUNT(DISTINCT e.reporter_key) AS reporters
+FROM time_entry e JOIN region_ancestor ra ON ra.region_id = e.region_id
+WHERE ({days}) {restrict}
+GROUP BY ra.ancestor_id
+"""
+
+
+async def reporters_on_days(ranges: Sequence[tuple[date, date]], codes: Sequence[str]) -> dict[str, int]:
+    """Distinct reporters of each region (with its subtree) over the given day ranges."""
     client = connection()
-    rows = await client.execute_query_dict(ACTIVITY_MINUTES, [_day(client, period.first), _day(client, period.last), code])
-    return {r["activity"]: float(r["minutes"]) for r in rows}
+    days = " OR ".join(f"(e.date >= ${2 * i + 1} AND e.date <= ${2 * i + 2})" for i in range(len(ranges)))
+    bounds = [_day(client, day) for pair in ranges for day in pair]
+    restrict, values = _in_list(codes, len(bounds) + 1)
+    rows = await client.execute_query_dict(REPORTERS_ON_DAYS.format(days=days, restrict=restrict), [*bounds, *values])
+    return {r["code"]: int(r["reporters"]) for r in rows}
 
 
 ROSTER_APPS = """
@@ -214,10 +233,10 @@ GROUP BY ra.ancestor_id, ri.app_id
 """
 
 
-async def roster_apps(codes: Sequence[str]) -> dict[str, list[dict[str, int]]]:
+async def roster_apps(codes: Sequence[str] | None = None, levels: Sequence[str] | None = None) -> dict[str, list[dict[str, int]]]:
     """Per region: each required app, how many reporters must use it, how many say residents never do."""
     client = connection()
-    restrict, values = _in_list(codes, 1)
+    restrict, values = _in_list(codes, 1, levels)
     cells: dict[str, list[dict[str, int]]] = {}
     for r in await client.execute_query_dict(ROSTER_APPS.format(restrict=restrict), values):
         cells.setdefault(r["code"], []).append({"app": int(r["app"]), "reporters": int(r["reporters"]), "saying_none": int(r["saying_none"])})

@@ -1,91 +1,26 @@
 """The burden summary of a region and its children for a published period (DESIGN.md §3, §4).
 
-Person-derived figures pass through one gate, `published_tree`: cells under k reporters, and
-cells whose figures would reveal them, read as suppressed (null), and nothing below the lowest
-published level is listed.
+Person-derived figures come from one place, the frozen release (`release.published_tree`): cells
+under k reporters, and cells whose figures would reveal them, read as suppressed (null), nothing
+below the lowest published level is listed, and each figure has passed its own k rule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from server import flagging, rollup
 from server.burden import indices
-from server.burden.anonymity import CellCount, published_level, suppressed_cells
 from server.burden.periods import Period
 from server.burden.regions import in_subtree
-from server.burden.vocab import LEVELS
 from server.config import Settings
 from server.errors import NotFound, NotPublished
 from server.i18n import localized_name
-from server.models import App, PublishedCell, Region
+from server.models import App, Region, Task
+from server.release import PublishedTree, forget_trees, published_tree
 
-
-@dataclass
-class PublishedTree:
-    regions: dict[str, dict[str, Any]]
-    cells: dict[str, rollup.Cell]
-    hidden: set[str]
-
-    def shown(self, code: str) -> rollup.Cell | None:
-        return None if code in self.hidden else self.cells.get(code)
-
-
-_trees: dict[tuple, PublishedTree] = {}
-TREES_KEPT = 32
-
-
-async def published_tree(period: Period, settings: Settings) -> PublishedTree:
-    """The period's published tree, frozen the first time it is asked for: later entries, restarts
-    and other processes answer the same, so two answers can never be subtracted from each other."""
-    key = (period.key, settings.k, settings.min_level)
-    if key not in _trees:
-        if len(_trees) >= TREES_KEPT:
-            _trees.pop(next(iter(_trees)))
-        _trees[key] = await _frozen_tree(period, settings)
-    return _trees[key]
-
-
-async def _frozen_tree(period: Period, settings: Settings) -> PublishedTree:
-    release = {"period": period.key, "k": settings.k, "min_level": settings.min_level}
-    stored = await PublishedCell.filter(**release)
-    if not stored:
-        fresh = await _compute_tree(period, settings)
-        rows = [PublishedCell(**release, code=code, level=r["level"], hidden=code in fresh.hidden, **_cell_values(fresh.cells.get(code))) for code, r in fresh.regions.items()]
-        await PublishedCell.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        stored = await PublishedCell.filter(**release)  # whoever froze it first decides
-    regions = await _published_regions(settings)
-    frozen = {c.code: c for c in stored}
-    cells = {c.code: rollup.Cell(c.code, c.level, c.reporters, c.minutes, c.evidence_minutes, c.median_minutes) for c in stored if c.reporters}
-    # A region added after the freeze has no published figure.
-    hidden = {c.code for c in stored if c.hidden} | {code for code in regions if code not in frozen}
-    return PublishedTree(regions, cells, hidden)
-
-
-def _cell_values(cell: rollup.Cell | None) -> dict[str, Any]:
-    if cell is None:
-        return {"reporters": 0, "minutes": 0.0, "evidence_minutes": 0.0, "median_minutes": None}
-    return {"reporters": cell.reporters, "minutes": cell.minutes, "evidence_minutes": cell.evidence_minutes, "median_minutes": cell.median_minutes}
-
-
-async def _published_regions(settings: Settings) -> dict[str, dict[str, Any]]:
-    levels = [level for level in LEVELS if published_level(level, settings.min_level)]
-    return {r["code"]: r for r in await Region.filter(level__in=levels).values("code", "parent_id", "level", "name", "name_hant", "path", "population")}
-
-
-def forget_trees() -> None:
-    """Tests and the demo loader change the store under a running process."""
-    _trees.clear()
-
-
-async def _compute_tree(period: Period, settings: Settings) -> PublishedTree:
-    levels = [level for level in LEVELS if published_level(level, settings.min_level)]
-    regions = await _published_regions(settings)
-    cells = await rollup.entry_cells(period, levels=levels)
-    counts = [CellCount(code, r["parent_id"], r["level"], cells[code].reporters if code in cells else 0) for code, r in regions.items()]
-    return PublishedTree(regions, cells, suppressed_cells(counts, settings.k))
+__all__ = ["burden_summary", "region_report", "region_flags", "published_tree", "forget_trees"]
 
 
 def check_published(period: Period, today: date) -> None:
@@ -102,16 +37,10 @@ async def region_report(code: str, period: Period, settings: Settings, today: da
     """The summary of a region and its children, and the flags of its subtree it counts."""
     tree = await _tree_for(code, period, settings, today)
     children = sorted(c for c, r in tree.regions.items() if r["parent_id"] == code)
-    codes = [code, *children]
-    context = {
-        "quotas": await rollup.quota_cells(period, codes),
-        "outcomes": await rollup.outcome_cells(period, codes),
-        "rosters": await rollup.roster_cells(codes),
-    }
     flags = await subtree_flags(tree, code, period, settings)
-    context["flag_paths"] = [path for path in (await _flag_paths(flags)).values()]
-    root = await _cell_summary(tree, code, period, settings, context)
-    root["children"] = [await _cell_summary(tree, child, period, settings, context) for child in children]
+    flag_paths = list((await _flag_paths(flags)).values())
+    root = _cell_summary(tree, code, period, settings, flag_paths)
+    root["children"] = [_cell_summary(tree, child, period, settings, flag_paths) for child in children]
     root.update(await _sources_and_change(tree, code, period, settings))
     return root, flags
 
@@ -121,7 +50,7 @@ async def subtree_flags(tree: PublishedTree, code: str, period: Period, settings
     root = await Region.get(code=code)
     flags = await flagging.quota_flags_in(root, period, settings.rules)
     if tree.shown(code):
-        flags += await flagging.app_flags(code, settings.rules)
+        flags += await flagging.app_flags(code, tree.figures_of(code).get("apps", []), settings.rules)
     hours = {c: h for c, r in tree.regions.items() if r["parent_id"] == code and (h := _hours(tree.shown(c), period)) is not None}
     names = {c: localized_name(tree.regions[c]["name"], tree.regions[c]["name_hant"]) for c in hours}
     return flagging.ordered(flags + flagging.peer_outlier_flags(hours, names, settings.rules))
@@ -136,10 +65,10 @@ async def _flag_paths(flags: list) -> dict[int, str]:
     return {i: paths.get(f.region, "") for i, f in enumerate(flags)}
 
 
-async def _cell_summary(tree: PublishedTree, code: str, period: Period, settings: Settings, context: dict) -> dict[str, Any]:
-    region, cell = tree.regions[code], tree.shown(code)
-    quotas = context["quotas"].get(code, {})
-    person = _person_indices(cell, period, settings, context, code) if cell else dict.fromkeys(PERSON_INDICES)
+def _cell_summary(tree: PublishedTree, code: str, period: Period, settings: Settings, flag_paths: list[str]) -> dict[str, Any]:
+    region, cell, figures = tree.regions[code], tree.shown(code), tree.figures_of(code)
+    quotas = figures.get("quotas") or {}
+    person = _person_indices(cell, figures, period, settings) if cell else dict.fromkeys(PERSON_INDICES)
     shared = {"quota_pressure": _round(quotas.get("quota_pressure")), "ranking_share": _round(quotas.get("ranking_share"))}
     if cell:
         inputs = indices.IndexInputs(person["hours_per_reporter_week"], person["apps_per_reporter"], shared["quota_pressure"], shared["ranking_share"], person["evidence_share"], person["fabrication_share"])
@@ -150,7 +79,7 @@ async def _cell_summary(tree: PublishedTree, code: str, period: Period, settings
         "reporters": cell.reporters if cell else None,
         "suppressed": cell is None,
         "indices": {**person, **shared},
-        "flags_count": sum(1 for path in context["flag_paths"] if in_subtree(path, region["path"])),
+        "flags_count": sum(1 for path in flag_paths if in_subtree(path, region["path"])),
         "children": [],
     }
 
@@ -158,19 +87,17 @@ async def _cell_summary(tree: PublishedTree, code: str, period: Period, settings
 PERSON_INDICES = ("hours_per_reporter_week", "hours_per_reporter_week_median", "apps_per_reporter", "evidence_share", "fabrication_share", "cost_yuan", "burden_index")
 
 
-def _person_indices(cell: rollup.Cell, period: Period, settings: Settings, context: dict, code: str) -> dict[str, Any]:
-    outcomes, roster = context["outcomes"].get(code, {}), context["rosters"].get(code, {})
+def _person_indices(cell: rollup.Cell, figures: dict[str, Any], period: Period, settings: Settings) -> dict[str, Any]:
     median = cell.median_minutes / 60 / period.weeks if cell.median_minutes is not None else None
-    # DESIGN.md §2: a sensitive share needs 3 reporters saying yes and 3 saying no.
-    yes, said = outcomes.get("reporters_fabricating", 0), outcomes.get("reporters", 0)
-    fabrication = indices.share(outcomes.get("fabricated", 0), outcomes.get("outcomes", 0)) if yes >= 3 and said - yes >= 3 else None
+    evidence = figures.get("evidence_minutes")
+    fabricated, outcomes = figures.get("fabricated"), figures.get("outcomes")
     return {
         "hours_per_reporter_week": _round(_hours(cell, period)),
         "hours_per_reporter_week_median": _round(median),
-        "apps_per_reporter": _round(indices.share(roster.get("items", 0), roster.get("reporters", 0))),
-        "evidence_share": _round(indices.share(cell.evidence_minutes, cell.minutes)),
-        "fabrication_share": _round(fabrication),
-        "cost_yuan": round(indices.cost_yuan(cell.minutes, outcomes.get("paid_yuan", 0.0), settings.wage)),
+        "apps_per_reporter": _round(indices.share(figures["roster_items"], figures["roster_reporters"])) if figures.get("roster_reporters") else None,
+        "evidence_share": _round(indices.share(evidence, cell.minutes)) if evidence is not None else None,
+        "fabrication_share": _round(indices.share(fabricated, outcomes)) if fabricated is not None and outcomes else None,
+        "cost_yuan": round(indices.cost_yuan(cell.minutes, figures.get("paid_yuan", 0.0), settings.wage)),
         "burden_index": None,
     }
 
@@ -180,28 +107,32 @@ def _round(value: float | None, digits: int = 3) -> float | None:
 
 
 async def _sources_and_change(tree: PublishedTree, code: str, period: Period, settings: Settings) -> dict[str, Any]:
-    """Where the hours went (tasks, apps, complaint categories) and the change against the previous period."""
+    """Where the hours went (tasks, apps, complaint categories) and the change against the previous
+    period, all from the frozen release: a task or category carried by fewer than k reporters is
+    not listed, and an app's hours are the sum of its listed tasks."""
     cell = tree.shown(code)
     if cell is None:
         return {"top_sources": None, "categories": None, "change": None}
     total = cell.minutes / 60
-    by_task = await rollup.task_minutes(period, code)
-    task_hours = {(t["task"], localized_name(t["title"], None)): t["minutes"] / 60 for t in by_task}
+    figures = tree.figures_of(code)
+    tasks = {t.id: t for t in await Task.filter(id__in=[t["task"] for t in figures.get("tasks", [])])}
+    task_hours = {(ident, tasks[ident].title): t["minutes"] / 60 for t in figures.get("tasks", []) if (ident := t["task"]) in tasks}
     app_hours: dict[int, float] = {}
-    for t in by_task:
-        if t["app"]:
-            app_hours[t["app"]] = app_hours.get(t["app"], 0.0) + t["minutes"] / 60
+    for (ident, _title), hours in task_hours.items():
+        if tasks[ident].app_id:
+            app_hours[tasks[ident].app_id] = app_hours.get(tasks[ident].app_id, 0.0) + hours
     app_names = {a.id: localized_name(a.name, a.name_hant) for a in await App.filter(id__in=list(app_hours))}
-    categories: dict[str, float] = dict.fromkeys(indices.CATEGORIES, 0.0)
-    for activity, minutes in (await rollup.activity_minutes(period, code)).items():
-        categories[indices.CATEGORY_OF_ACTIVITY.get(activity, "other")] += minutes / 60
+    categories = figures.get("categories", {})
     previous = (await published_tree(period.previous(), settings)).shown(code)
     return {
         "top_sources": {
-            "tasks": [{"id": ident, "name": name, "hours": hours, "share": _round(part)} for (ident, name), hours, part in indices.top_sources(task_hours, total)],
-            "apps": [{"id": ident, "name": app_names[ident], "hours": hours, "share": _round(part)} for ident, hours, part in indices.top_sources(app_hours, total)],
+            "tasks": [{"id": ident, "name": localized_name(name, None), "hours": hours, "share": _round(part)} for (ident, name), hours, part in indices.top_sources(task_hours, total)],
+            "apps": [{"id": ident, "name": app_names[ident], "hours": hours, "share": _round(part)} for ident, hours, part in indices.top_sources(app_hours, total) if ident in app_names],
         },
-        "categories": {name: {"hours": round(hours, 2), "share": _round(indices.share(hours, total))} for name, hours in categories.items()},
+        "categories": {
+            name: {"hours": round(minutes / 60, 2), "share": _round(indices.share(minutes / 60, total))} if (minutes := categories.get(name, 0.0)) is not None else {"hours": None, "share": None}
+            for name in indices.CATEGORIES
+        },
         "change": indices.change((previous.reporters, previous.minutes), (cell.reporters, cell.minutes)) if previous else None,
     }
 

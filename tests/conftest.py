@@ -26,7 +26,7 @@ from server import db
 from server.app import create_app
 from server.config import Settings
 from server.models import User
-from server.summary import forget_trees
+from server.release import forget_trees
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
 POSTGRES_URL = os.environ.get("JIANFU_TEST_POSTGRES_URL")
@@ -35,7 +35,7 @@ PASSWORD = "correct horse battery"
 SECRET = "test-secret-" + "x" * 32
 # Hashing is deliberately slow; tests share one hash instead of paying 0.1 s per user.
 PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
-TABLES = ["published_cell", "token", "invite", "progress_point", "outcome", "quota_revision", "roster_item", "time_entry", "quota", "task", "gov_app", "app_user", "region"]
+TABLES = ["feed_message", "review_decision", "review", "published_cell", "token", "invite", "progress_point", "outcome", "quota_revision", "roster_item", "time_entry", "quota", "task", "gov_app", "app_user", "region"]
 
 
 def scenario(name: str) -> dict[str, Any]:

@@ -8,9 +8,9 @@ import pytest
 from conftest import SECRET, add_user, bearer, load_scenario, scenario
 from server.app import create_app
 from server.burden.rules import Rules
-from server.burden.periods import latest_published
+from server.burden.periods import latest_published, weeks_overlapping
 from server.config import Settings
-from server.summary import forget_trees
+from server.release import forget_trees
 
 WEEK = latest_published(date.today(), "week")
 VILLAGES = ["360721105201", "360721105202", "360721105203", "360721105204", "360721105205"]
@@ -205,3 +205,43 @@ async def test_a_published_figure_never_moves_after_a_late_entry_or_a_restart(vi
     figures = lambda s: [(c["region"]["code"], c["reporters"], c["suppressed"], c["indices"]["hours_per_reporter_week"]) for c in [s, *s["children"]]]  # noqa: E731
     assert figures(second) == figures(first)
     assert first["reporters"] == 17 and second["reporters"] == 17
+    assert second == first  # sources, categories, costs and shares too: the whole release is frozen
+
+
+async def log_days(client, username: str, region: str, days, minutes: int = 60, activity: str = "data_entry", task=None) -> None:
+    await add_user(username, "cadre", region)
+    headers = await bearer(client, username)
+    batch = [{"client_id": f"{username}-{day}", "date": day.isoformat(), "minutes": minutes, "activity": activity, "task": task} for day in days]
+    answer = await client.post("/api/entries", json={"entries": batch}, headers=headers)
+    assert len(answer.json()["accepted"]) == len(batch), answer.text
+
+
+async def test_a_task_or_category_carried_by_fewer_than_k_cadres_is_not_listed(village_client):
+    supervisor, ids = await county_with_reporters(village_client, per_village=(6, 6, 6, 6, 6))
+    admin = await bearer(village_client, "root")
+    task = {"title": "一人专项台账", "metric": "other", "issued_by": "360721105", "period_start": WEEK.first.isoformat(), "period_end": WEEK.last.isoformat(), "frequency": "weekly", "ranking": "none", "penalty": "none", "evidence": "none"}
+    lone = (await village_client.post("/api/tasks", json=task, headers=admin)).json()["id"]
+    await log_days(village_client, "lone", "360721105201", [WEEK.first], minutes=300, activity="check_in", task=lone)
+    body = (await village_client.get(f"/api/burden/360721105?period={WEEK.key}", headers=supervisor)).json()
+    # One cadre's 5 hours on a task of their own, and on check-ins, would point at that cadre.
+    assert [t["id"] for t in body["top_sources"]["tasks"]] == []  # and the big task hides with it: 300 min would be total minus it
+    assert body["categories"]["check_in"] == {"hours": None, "share": None}
+    assert body["reporters"] == 31 and body["indices"]["hours_per_reporter_week"] == round((30 * 7 * 60 + 300) / 60 / 31, 3)
+
+
+async def test_a_month_hides_a_place_whose_week_it_would_give_away(village_client):
+    supervisor, _ids = await county_with_reporters(village_client, per_village=(0, 0, 0, 0, 0))
+    month = latest_published(date.today(), "month")
+    weeks = [w for w in weeks_overlapping(month) if w.first >= month.first and w.last <= month.last]
+    quiet = weeks[1]
+    days = [month.first + timedelta(days=d) for d in range(month.days)]
+    for n in range(6):
+        await log_days(village_client, f"a{n}", VILLAGES[0], days)
+        await log_days(village_client, f"b{n}", VILLAGES[1], [d for d in days if n < 2 or not quiet.first <= d <= quiet.last])
+    week = (await village_client.get(f"/api/burden/360721105?period={quiet.key}", headers=supervisor)).json()
+    # In the quiet week 下坪村 has 2 cadres; 上坪村 hides with it, or the township minus 上坪村 would tell.
+    assert [(c["region"]["code"], c["suppressed"]) for c in week["children"][:2]] == [(VILLAGES[0], True), (VILLAGES[1], True)]
+    body = (await village_client.get(f"/api/burden/360721105?period={month.key}", headers=supervisor)).json()
+    # 下坪村 has 6 cadres in the month, but the month minus its shown weeks is 2 cadres' week.
+    assert [(c["region"]["code"], c["suppressed"]) for c in body["children"][:2]] == [(VILLAGES[0], False), (VILLAGES[1], True)]
+    assert body["reporters"] == 12 and not body["suppressed"]

@@ -13,6 +13,7 @@ sum, and would give its hidden sibling away).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Hashable, Iterable, Mapping
 
 from server.burden.vocab import LEVELS
 
@@ -32,12 +33,38 @@ def published_level(level: str, min_level: str) -> bool:
     return LEVELS.index(level) <= LEVELS.index(min_level)
 
 
-def suppressed_cells(cells: list[CellCount], k: int) -> set[str]:
+@dataclass(frozen=True)
+class SourceCount:
+    """Minutes one source (a task, a category of work) carries inside a shown cell, and from how many reporters."""
+
+    minutes: float
+    reporters: int
+
+
+def publishable_sources(groups: Mapping[Hashable, SourceCount], k: int) -> set[Hashable]:
+    """Which sources of a shown cell may show their hours: each rests on k reporters or more, and
+    what stays unshown (the key None holds hours of no named source) is nothing or rests on k or
+    more too, else the smallest shown source joins it. Reporters overlap between sources, so the
+    largest unshown group stands in for their union: a floor, which errs on the side of hiding.
+    """
+    k = max(k, K_FLOOR)
+    shown = sorted((key for key, g in groups.items() if key is not None and g.reporters >= k), key=lambda key: (groups[key].reporters, groups[key].minutes, str(key)))
+    while shown:
+        kept = set(shown)
+        rest = [g.reporters for key, g in groups.items() if key not in kept and g.minutes > 0]
+        if not rest or max(rest) >= k:
+            break
+        shown.pop(0)
+    return set(shown)
+
+
+def suppressed_cells(cells: list[CellCount], k: int, forced: Iterable[str] = ()) -> set[str]:
     """Codes whose person-derived figures must not be shown.
 
     Primary: fewer than k reporters (zero included). Complementary: while a shown parent's hidden
     remainder (parent minus its shown children) holds fewer than k reporters, hide the next-smallest
     shown sibling; with no sibling left, hide the parent, which its own parent then answers for.
+    `forced` cells are hidden for reasons outside the tree (another period would reveal them).
     """
     k = max(k, K_FLOOR)
     by_code = {c.code: c for c in cells}
@@ -45,7 +72,7 @@ def suppressed_cells(cells: list[CellCount], k: int) -> set[str]:
     for cell in cells:
         if cell.parent in by_code:
             children.setdefault(cell.parent, []).append(cell)
-    hidden = {c.code for c in cells if c.reporters < k}
+    hidden = {c.code for c in cells if c.reporters < k} | (set(forced) & set(by_code))
     while True:
         changed = True
         while changed:

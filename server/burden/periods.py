@@ -32,7 +32,10 @@ class Period:
 
     @property
     def published_on(self) -> date:
-        return self.last + timedelta(days=GRACE_DAYS + 1)
+        """7 days after the close; a month also waits for the release of its last week, so that it
+        is frozen against its weeks (DESIGN.md §2: suppression across periods)."""
+        closes = self.last if self.kind == "week" else period_containing(self.last, "week").last
+        return closes + timedelta(days=GRACE_DAYS + 1)
 
     def previous(self) -> "Period":
         return period_containing(self.first - timedelta(days=1), self.kind)
@@ -80,3 +83,11 @@ def recent_periods(last: Period, count: int) -> list[Period]:
     while len(periods) < count:
         periods.insert(0, periods[0].previous())
     return periods
+
+
+def weeks_overlapping(month: Period) -> list[Period]:
+    """The ISO weeks that hold at least one day of the period."""
+    weeks = [period_containing(month.first, "week")]
+    while weeks[-1].last < month.last:
+        weeks.append(weeks[-1].following())
+    return weeks
