@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
@@ -16,7 +17,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server import db, i18n
+from server import db, feed, i18n
 from server.api.routes import api_routes
 from server.auth import LoginThrottle
 from server.config import Settings
@@ -24,6 +25,7 @@ from server.errors import ApiError, NotFound, Unauthenticated
 from server.i18n import gettext as _
 from server.middleware import BodyLimit, SecurityHeaders
 from server.pages.render import error_page
+from server.parse import local_today
 from server.pages.routes import page_routes
 from server.templating import STATIC_DIR, build_templates
 
@@ -71,7 +73,16 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
         # RegisterTortoise keeps the ORM context reachable from the server's request tasks, which
         # do not inherit the lifespan task's context variables.
         async with RegisterTortoise(app, config=db.tortoise_config(settings.database_url), generate_schemas=False):
-            yield
+            if not settings.review_webhook:
+                yield
+                return
+            stop = asyncio.Event()
+            sender = asyncio.create_task(feed.run(settings, stop, lambda: local_today(settings.timezone)))
+            try:
+                yield
+            finally:
+                stop.set()
+                await sender
 
     app = Starlette(
         routes=[*api_routes, *page_routes, Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],

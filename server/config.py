@@ -32,8 +32,14 @@ class Settings:
     wage: float = 25.0
     # Local time zone: dates of entries and periods are local dates there.
     timezone: str = "Asia/Shanghai"
-    # Optional receiver of published summaries.
+    # Optional receiver of published summaries and closed reviews (the review feed).
     review_webhook: str | None = None
+    # Signs each feed message (HMAC-SHA256); required with the webhook, never the server secret.
+    review_webhook_secret: str | None = None
+    # Seconds before the first retry of a failed feed message; doubled each time, at most an hour.
+    feed_retry_seconds: float = 30.0
+    # Seconds between two rounds of the feed loop (queue what was published, send what is due).
+    feed_poll_seconds: float = 5.0
     # Lifetime of a login (cookie and bearer token), in days: cadres go days without signal.
     session_days: int = 30
     # Largest request body accepted, in bytes (413 above).
@@ -52,6 +58,14 @@ class Settings:
             raise ConfigError(f"JIANFU_MIN_LEVEL must be one of {', '.join(LEVELS)}")
         if self.wage < 0:
             raise ConfigError("JIANFU_WAGE may not be negative")
+        if self.review_webhook and not self.review_webhook_secret:
+            raise ConfigError("JIANFU_REVIEW_WEBHOOK_SECRET is required with JIANFU_REVIEW_WEBHOOK (the receiver checks the signature with it)")
+        if self.review_webhook and not self.review_webhook.startswith(("http://", "https://")):
+            raise ConfigError("JIANFU_REVIEW_WEBHOOK must be an http:// or https:// address")
+
+    @property
+    def feed_secret(self) -> str:
+        return self.review_webhook_secret or ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, demo: bool = False) -> "Settings":
@@ -71,6 +85,9 @@ class Settings:
             wage=float(env.get("JIANFU_WAGE", cls.wage)),
             timezone=env.get("JIANFU_TIMEZONE", cls.timezone),
             review_webhook=env.get("JIANFU_REVIEW_WEBHOOK") or None,
+            review_webhook_secret=env.get("JIANFU_REVIEW_WEBHOOK_SECRET") or None,
+            feed_retry_seconds=float(env.get("JIANFU_FEED_RETRY_SECONDS", cls.feed_retry_seconds)),
+            feed_poll_seconds=float(env.get("JIANFU_FEED_POLL_SECONDS", cls.feed_poll_seconds)),
             session_days=int(env.get("JIANFU_SESSION_DAYS", cls.session_days)),
             max_body_bytes=int(env.get("JIANFU_MAX_BODY_BYTES", cls.max_body_bytes)),
             https=env.get("JIANFU_HTTPS", "0").lower() in ("1", "true", "yes"),

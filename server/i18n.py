@@ -7,10 +7,11 @@ own negotiation does not map zh-TW or bare zh onto script catalogs, so the mappi
 from __future__ import annotations
 
 import functools
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import opencc
 from babel.dates import format_date as babel_format_date
@@ -98,6 +99,16 @@ def use_locale(conn: HTTPConnection, tag: str) -> None:
 
 def current_locale() -> str:
     return _current.get()
+
+
+@contextmanager
+def in_locale(tag: str) -> Iterator[None]:
+    """Run a block in another language: a review's snapshot is kept in every interface language."""
+    token = _current.set(tag)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 class LocaleMiddleware:

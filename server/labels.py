@@ -109,3 +109,14 @@ def complaint_categories() -> dict[str, str]:
         "hollow_apps": _("Hollow apps (空壳应用)"),
         "other": _("Other"),
     }
+
+
+def decisions() -> dict[str, str]:
+    return {
+        "withdraw_quota": _("Withdraw the quota"),
+        "reduce_quota": _("Reduce the quota"),
+        "merge_app": _("Merge the app into another"),
+        "close_app": _("Close the app"),
+        "drop_ranking": _("Drop the ranking"),
+        "other": _("Other"),
+    }

@@ -20,7 +20,7 @@ from server.i18n import localized_name
 from server.models import App, Region, Task
 from server.release import PublishedTree, forget_trees, published_tree
 
-__all__ = ["burden_summary", "region_report", "region_flags", "published_tree", "forget_trees"]
+__all__ = ["burden_summary", "region_report", "region_flags", "place_indices", "published_tree", "forget_trees"]
 
 
 def check_published(period: Period, today: date) -> None:
@@ -82,6 +82,13 @@ def _cell_summary(tree: PublishedTree, code: str, period: Period, settings: Sett
         "flags_count": sum(1 for path in flag_paths if in_subtree(path, region["path"])),
         "children": [],
     }
+
+
+def place_indices(tree: PublishedTree, code: str, period: Period, settings: Settings) -> dict[str, Any]:
+    """One place's headline figures in a release (for a review's before and after)."""
+    cell = _cell_summary(tree, code, period, settings, [])
+    keep = ("burden_index", "hours_per_reporter_week", "cost_yuan", "quota_pressure")
+    return {"reporters": cell["reporters"], "suppressed": cell["suppressed"], **{name: cell["indices"][name] for name in keep}}
 
 
 PERSON_INDICES = ("hours_per_reporter_week", "hours_per_reporter_week_median", "apps_per_reporter", "evidence_share", "fabrication_share", "cost_yuan", "burden_index")

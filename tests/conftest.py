@@ -95,6 +95,14 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+@pytest_asyncio.fixture
+async def village_client(store):
+    """The app publishing down to villages with k = 5, so a township's villages can be tested."""
+    app = create_app(Settings(database_url=store, secret=SECRET, k=5, min_level="village"), manage_store=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as http:
+        yield http
+
+
 async def add_user(username: str, role: str, region: str | None, locale: str | None = None) -> User:
     return await User.create(username=username, password_hash=PASSWORD_HASH, role=role, region_id=region, locale=locale)
 

@@ -16,14 +16,6 @@ WEEK = latest_published(date.today(), "week")
 VILLAGES = ["360721105201", "360721105202", "360721105203", "360721105204", "360721105205"]
 
 
-@pytest.fixture
-async def village_client(store):
-    """The app publishing down to villages with k = 5, so a township's villages can be tested."""
-    app = create_app(Settings(database_url=store, secret=SECRET, k=5, min_level="village"), manage_store=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as http:
-        yield http
-
-
 async def county_with_reporters(client, per_village=(6, 6, 5, 2, 0), minutes_per_day=60, task_period=None):
     """The escalation scenario, its task moved into the published week, and cadres logging every day."""
     case = scenario("escalation")

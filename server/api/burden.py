@@ -1,9 +1,9 @@
 """Burden indices and flags for a region and a published period."""
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
-from server import summary
+from server import documents, summary
 from server.auth import require_user
 from server.scope import readable_region, requested_period
 from server.web import settings_of, today_of
@@ -22,3 +22,22 @@ async def flags(request: Request) -> JSONResponse:
     period = requested_period(request.query_params.get("period"), today_of(request))
     found = await summary.region_flags(region.code, period, settings_of(request), today_of(request))
     return JSONResponse({"flags": [f.as_json() for f in found]})
+
+
+async def summary_document(request: Request) -> Response:
+    """The review document: the summary with its flags, sources and change (JSON, or CSV for .csv)."""
+    user = await require_user(request)
+    code = request.path_params["code"]
+    as_csv = code.endswith(".csv")
+    region = await readable_region(user, code.removesuffix(".csv"))
+    period = requested_period(request.query_params.get("period"), today_of(request))
+    settings = settings_of(request)
+    report, found = await summary.region_report(region.code, period, settings, today_of(request))
+    flags = [f.as_json() for f in found]
+    if as_csv:
+        return csv_response(documents.summary_csv(report, flags, settings.k), f"jianfu-summary-{region.code}-{period.key}.csv")
+    return JSONResponse({**report, "flags": flags})
+
+
+def csv_response(text: str, filename: str) -> Response:
+    return Response(text, media_type="text/csv; charset=utf-8", headers={"content-disposition": f'attachment; filename="{filename}"'})

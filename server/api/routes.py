@@ -2,7 +2,7 @@
 
 from starlette.routing import Route
 
-from server.api import burden, directory, ledger, meta, session
+from server.api import burden, directory, ledger, meta, reviews, session
 
 api_routes = [
     Route("/healthz", meta.healthz),
@@ -31,4 +31,11 @@ api_routes = [
     Route("/api/me/export.csv", ledger.export_csv),
     Route("/api/burden/{code}", burden.burden),
     Route("/api/flags/{code}", burden.flags),
+    Route("/api/summaries/{code}", burden.summary_document),
+    Route("/api/reviews", reviews.open_review, methods=["POST"]),
+    Route("/api/reviews", reviews.list_reviews, methods=["GET"]),
+    Route("/api/reviews/{id:int}", reviews.review, methods=["GET"]),
+    Route("/api/reviews/{id:int}.csv", reviews.review_csv, methods=["GET"]),
+    Route("/api/reviews/{id:int}/decisions", reviews.add_decision, methods=["POST"]),
+    Route("/api/reviews/{id:int}/close", reviews.close_review, methods=["POST"]),
 ]

@@ -70,3 +70,7 @@ ACTIVITY_OF_METRIC = {
 def default_activity(metric: str) -> str:
     """The activity logged when a cadre taps a task with this metric."""
     return ACTIVITY_OF_METRIC.get(metric, "other")
+
+# What a burden-reduction review may decide (DESIGN.md §2), and what each decision must name.
+DECISIONS = ("withdraw_quota", "reduce_quota", "merge_app", "close_app", "drop_ranking", "other")
+DECISION_NEEDS = {"withdraw_quota": "task", "reduce_quota": "task", "drop_ranking": "task", "merge_app": "app", "close_app": "app"}

@@ -42,6 +42,7 @@ async def dashboard(request: Request) -> Response:
         "chart": burden_chart(report["children"], settings.k), "k": settings.k,
         "sparks": {code: charts.sparkline(values, _("Hours per cadre a week, last %(count)s periods", count=len(values))) for code, values in series.items()},
         "categories": labels.complaint_categories(),
+        "can_review": user.role in ("supervisor", "admin"),
     }
     return await page(request, "dashboard.html", **context)
 

@@ -2,7 +2,7 @@
 
 from starlette.routing import Route
 
-from server.pages import account, dashboard, history, method, pwa, quota, roster, today
+from server.pages import account, dashboard, history, method, pwa, quota, reviews, roster, today
 
 page_routes = [
     Route("/", today.home),
@@ -26,6 +26,12 @@ page_routes = [
     Route("/method", method.method, methods=["GET"]),
     Route("/dashboard", dashboard.home, methods=["GET"]),
     Route("/dashboard/{code}", dashboard.dashboard, methods=["GET"]),
+    Route("/summaries/{code}", reviews.summary_page, methods=["GET"]),
+    Route("/reviews", reviews.review_list, methods=["GET"]),
+    Route("/reviews", reviews.open_review, methods=["POST"]),
+    Route("/reviews/{id:int}", reviews.review_page, methods=["GET"]),
+    Route("/reviews/{id:int}/decisions", reviews.add_decision, methods=["POST"]),
+    Route("/reviews/{id:int}/close", reviews.close_review, methods=["POST"]),
     Route("/sw.js", pwa.service_worker, methods=["GET"]),
     Route("/manifest.webmanifest", pwa.manifest, methods=["GET"]),
     Route("/offline", pwa.offline, methods=["GET"]),

@@ -1,0 +1,91 @@
+"""Supervisors' review pages: the list, opening one from a dashboard, the review itself (printable,
+with its decisions and before/after) and the printable summary of a place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import labels, reviews, summary
+from server.auth import require_user
+from server.errors import InvalidInput
+from server.i18n import gettext as _
+from server.i18n import localized_name
+from server.models import App, Quota, Review, Task
+from server.pages.render import form_writer, go, page
+from server.scope import readable_region, requested_period
+from server.web import settings_of, today_of
+
+REVIEWERS = ("supervisor", "admin")
+
+
+def statuses() -> dict[str, str]:
+    return {"open": _("Open"), "closed": _("Closed")}
+
+
+async def review_list(request: Request) -> Response:
+    user = await require_user(request, *REVIEWERS)
+    found = [reviews.review_row(r) for r in await reviews.reviews_in_scope(user)]
+    return await page(request, "reviews.html", reviews=found, statuses=statuses())
+
+
+async def open_review(request: Request) -> Response:
+    user, form = await form_writer(request, *REVIEWERS)
+    region = await readable_region(user, str(form.get("region", "")))
+    period = requested_period(str(form.get("period", "")) or None, today_of(request))
+    review = await reviews.open_review(user, region, period, settings_of(request), today_of(request))
+    return go(f"/reviews/{review.id}")
+
+
+async def review_page(request: Request, values: dict[str, str] | None = None, errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    user = await require_user(request, *REVIEWERS)
+    review = await reviews.review_in_scope(user, request.path_params["id"])
+    document = await reviews.review_json(review, await reviews.decisions_of(review), settings_of(request), today_of(request))
+    return await page(request, "review.html", status_code=status_code, **document_context(request, document), **await _decision_choices(review), form=values or {}, errors=errors or {})
+
+
+async def add_decision(request: Request) -> Response:
+    user, form = await form_writer(request, *REVIEWERS)
+    review = await reviews.review_in_scope(user, request.path_params["id"])
+    values = {k: str(v) for k, v in form.items() if k != "csrf"}
+    try:
+        await reviews.add_decision(review, {k: v for k, v in values.items() if v}, today_of(request))
+    except InvalidInput as error:
+        return await review_page(request, values, error.fields, status_code=422)
+    return go(f"/reviews/{review.id}")
+
+
+async def close_review(request: Request) -> Response:
+    user, _form = await form_writer(request, *REVIEWERS)
+    review = await reviews.review_in_scope(user, request.path_params["id"])
+    await reviews.close_review(review, settings_of(request), today_of(request))
+    return go(f"/reviews/{review.id}")
+
+
+async def summary_page(request: Request) -> Response:
+    user = await require_user(request)
+    region = await readable_region(user, request.path_params["code"])
+    period = requested_period(request.query_params.get("period"), today_of(request))
+    report, flags = await summary.region_report(region.code, period, settings_of(request), today_of(request))
+    return await page(request, "summary.html", report=report, flags=flags, **_report_labels(request))
+
+
+def document_context(request: Request, document: dict[str, Any]) -> dict[str, Any]:
+    return {"review": document, "statuses": statuses(), "decision_kinds": labels.decisions(), **_report_labels(request)}
+
+
+def _report_labels(request: Request) -> dict[str, Any]:
+    return {"k": settings_of(request).k, "severities": labels.severities(), "levels": labels.levels(), "categories": labels.complaint_categories(), "links": False, "sparks": None, "chart": None}
+
+
+async def _decision_choices(review: Review) -> dict[str, Any]:
+    """What a decision can name: tasks with quotas in the place, the apps, the place and its children."""
+    path = review.region.path
+    task_ids = await Quota.filter(region__path__startswith=path).distinct().values_list("task_id", flat=True)
+    tasks = await Task.filter(id__in=list(task_ids)).order_by("title")
+    apps = [{"id": a.id, "name": localized_name(a.name, a.name_hant)} for a in await App.all().order_by("name")]
+    frozen = reviews.snapshot_in(review)["summary"]
+    places = [frozen["region"], *(child["region"] for child in frozen["children"])]
+    return {"tasks": tasks, "apps": apps, "places": places}

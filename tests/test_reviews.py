@@ -1,0 +1,123 @@
+"""Reviews through the API: open on a published period (summary and flags frozen with it), decide,
+close, export, and the before/after burden of what the decisions touched. Also the summaries."""
+
+from datetime import timedelta
+
+from conftest import add_user, bearer
+from server.models import ReviewDecision
+from test_burden_api import VILLAGES, WEEK, county_with_reporters, log_days
+
+
+async def open_on(client, headers, region="360721105", period=WEEK.key, **extra):
+    return await client.post("/api/reviews", json={"region": region, "period": period}, headers={**headers, **extra})
+
+
+async def test_a_review_freezes_the_summary_and_flags_and_records_decisions(village_client):
+    supervisor, ids = await county_with_reporters(village_client)
+    answer = await open_on(village_client, supervisor)
+    assert answer.status_code == 201, answer.text
+    review = answer.json()
+    assert (review["status"], review["period"], review["region"]["name"], review["decisions"], review["before_after"]) == ("open", WEEK.key, "石桥镇", [], None)
+    assert review["summary"]["reporters"] == 19 and any(f["kind"] == "escalation" for f in review["flags"])
+    traditional = (await village_client.get(f"/api/reviews/{review['id']}?lang=zh-Hant", headers=supervisor)).json()
+    assert traditional["region"]["name"] == "石橋鎮" and traditional["summary"]["indices"] == review["summary"]["indices"]
+
+    # A late entry does not move what the review holds (nor the release it came from).
+    await log_days(village_client, "late", VILLAGES[3], [WEEK.first], minutes=600)
+    again = (await village_client.get(f"/api/reviews/{review['id']}?lang=zh-Hans", headers=supervisor)).json()
+    assert again["summary"] == review["summary"]
+
+    missing = await village_client.post(f"/api/reviews/{review['id']}/decisions?lang=en", json={"kind": "withdraw_quota"}, headers=supervisor)
+    assert (missing.status_code, missing.json()["error"]["fields"]) == (422, {"task": "This field is required."})
+    outside = await village_client.post(f"/api/reviews/{review['id']}/decisions?lang=en", json={"kind": "reduce_quota", "task": ids["reg"], "new_target": 900, "region": "360721"}, headers=supervisor)
+    assert (outside.status_code, list(outside.json()["error"]["fields"])) == (422, ["region"])
+    decided = await village_client.post(f"/api/reviews/{review['id']}/decisions", json={"kind": "withdraw_quota", "task": ids["reg"], "region": VILLAGES[0]}, headers=supervisor)
+    assert decided.status_code == 201, decided.text
+    assert (decided.json()["kind"], decided.json()["task"]["id"], decided.json()["region"]["code"]) == ("withdraw_quota", ids["reg"], VILLAGES[0])
+
+    closed = await village_client.post(f"/api/reviews/{review['id']}/close", headers=supervisor)
+    assert (closed.status_code, closed.json()["status"], len(closed.json()["decisions"])) == (200, "closed", 1)
+    late = await village_client.post(f"/api/reviews/{review['id']}/decisions?lang=en", json={"kind": "other"}, headers=supervisor)
+    assert (late.status_code, late.json()["error"]["code"]) == (409, "conflict")
+    listed = (await village_client.get("/api/reviews", headers=supervisor)).json()
+    assert [(r["id"], r["status"]) for r in listed] == [(review["id"], "closed")]
+
+
+async def test_reviews_stay_within_the_supervisors_subtree_and_out_of_cadres_reach(village_client):
+    supervisor, _ids = await county_with_reporters(village_client)
+    review = (await open_on(village_client, supervisor)).json()
+    await add_user("sup-other", "supervisor", "360721105202")
+    other = await bearer(village_client, "sup-other")
+    assert (await village_client.get(f"/api/reviews/{review['id']}", headers=other)).status_code == 404
+    assert (await village_client.get("/api/reviews", headers=other)).json() == []
+    assert (await open_on(village_client, other)).status_code == 404
+    cadre = await bearer(village_client, "c360721105201-0")
+    assert (await village_client.get("/api/reviews", headers=cadre)).status_code == 403
+    assert (await open_on(village_client, cadre)).status_code == 403
+    current = WEEK.following().following().key
+    unpublished = await open_on(village_client, supervisor, period=current)
+    assert (unpublished.status_code, unpublished.json()["error"]["code"]) == (409, "not_published")
+
+
+async def test_before_and_after_show_whether_the_burden_fell(village_client):
+    """Cadres spend an hour a day on the task in a reviewed week; after the decision, half that."""
+    reviewed = WEEK.previous().previous()
+    supervisor, ids = await county_with_reporters(village_client, per_village=(0, 0, 0, 0, 0), task_period=(reviewed.first, WEEK.last))
+    for n in range(6):
+        for village in VILLAGES[:2]:
+            days = [reviewed.first + timedelta(days=d) for d in range(7)]
+            later = [WEEK.first + timedelta(days=d) for d in range(7)]
+            await add_user(f"r{village}{n}", "cadre", village)
+            headers = await bearer(village_client, f"r{village}{n}")
+            batch = [{"client_id": f"b{d}", "date": day.isoformat(), "minutes": 60, "activity": "registration_drive", "task": ids["reg"]} for d, day in enumerate(days)]
+            batch += [{"client_id": f"a{d}", "date": day.isoformat(), "minutes": 30, "activity": "registration_drive", "task": ids["reg"]} for d, day in enumerate(later)]
+            assert len((await village_client.post("/api/entries", json={"entries": batch}, headers=headers)).json()["accepted"]) == 14
+    review = (await open_on(village_client, supervisor, period=reviewed.key)).json()
+    await village_client.post(f"/api/reviews/{review['id']}/decisions", json={"kind": "reduce_quota", "task": ids["reg"], "new_target": 500, "region": VILLAGES[0]}, headers=supervisor)
+    pending = (await village_client.get(f"/api/reviews/{review['id']}", headers=supervisor)).json()["before_after"]
+    assert (pending["before"], pending["after"]) == (reviewed.key, None) and pending["after_available_on"]
+    await ReviewDecision.filter(review_id=review["id"]).update(decided_on=reviewed.last + timedelta(days=1))
+    changes = (await village_client.get(f"/api/reviews/{review['id']}", headers=supervisor)).json()["before_after"]
+    assert (changes["before"], changes["after"]) == (reviewed.key, WEEK.key)
+    township = changes["places"][0]
+    assert township["region"]["code"] == "360721105"
+    assert (township["before"]["hours_per_reporter_week"], township["after"]["hours_per_reporter_week"]) == (7.0, 3.5)
+    assert township["after"]["burden_index"] < township["before"]["burden_index"]
+    assert changes["tasks"] == [{"task": {"id": ids["reg"], "title": "反诈助手注册"}, "before": 84.0, "after": 42.0}]
+    csv = await village_client.get(f"/api/reviews/{review['id']}.csv?lang=en", headers=supervisor)
+    assert csv.headers["content-type"] == "text/csv; charset=utf-8" and csv.text.startswith("\ufeffReview")
+    assert f"360721105,石桥镇,{reviewed.key},".encode() in csv.content or "Before and after" in csv.text
+
+
+async def test_the_summary_document_carries_flags_sources_and_csv(village_client):
+    supervisor, _ids = await county_with_reporters(village_client)
+    body = (await village_client.get(f"/api/summaries/360721105?period={WEEK.key}", headers=supervisor)).json()
+    assert body["reporters"] == 19 and {"flags", "top_sources", "change", "children"} <= set(body)
+    assert all(set(f) >= {"kind", "severity", "message", "basis"} for f in body["flags"])
+    csv = await village_client.get(f"/api/summaries/360721105.csv?period={WEEK.key}&lang=zh-Hant", headers=supervisor)
+    lines = csv.text.splitlines()
+    assert csv.status_code == 200 and lines[0] == "\ufeff地方"
+    assert lines[2].startswith(f"360721105,石橋鎮,township,{WEEK.key},19,")
+    assert any(line.startswith(f"{VILLAGES[2]},河口村,village,{WEEK.key},少於 5,") for line in lines)
+    assert (await village_client.get(f"/api/summaries/360721.csv?period={WEEK.key}", headers=await bearer(village_client, "c360721105201-0"))).status_code == 200
+
+
+async def test_a_supervisor_reviews_through_the_pages(village_client):
+    supervisor, ids = await county_with_reporters(village_client)
+    opened = await village_client.post("/reviews", data={"region": "360721105", "period": WEEK.key}, headers=supervisor)
+    assert (opened.status_code, opened.headers["location"]) == (303, "/reviews/1")
+    page = await village_client.get("/reviews/1?lang=en", headers=supervisor)
+    assert page.status_code == 200 and "<h1>石桥镇 <small>" in page.text and "Record the decision" in page.text
+    assert "The summary and flags below are as they stood when the review opened." in page.text
+    wrong = await village_client.post("/reviews/1/decisions?lang=en", data={"kind": "close_app"}, headers=supervisor)
+    assert wrong.status_code == 422 and '<p class="error" id="app-error">This field is required.</p>' in wrong.text
+    done = await village_client.post("/reviews/1/decisions", data={"kind": "drop_ranking", "task": str(ids["reg"]), "region": "360721105"}, headers=supervisor)
+    assert done.status_code == 303
+    closed = await village_client.post("/reviews/1/close", headers=supervisor)
+    assert closed.status_code == 303
+    final = await village_client.get("/reviews/1?lang=zh-Hant", headers=supervisor)
+    assert "石橋鎮" in final.text and "取消排名" in final.text and "記錄決定" not in final.text
+    listed = await village_client.get("/reviews?lang=en", headers=supervisor)
+    assert '<a href="/reviews/1">石桥镇</a>' in listed.text and "Closed" in listed.text
+    printable = await village_client.get(f"/summaries/360721105?period={WEEK.key}&lang=en", headers=supervisor)
+    assert printable.status_code == 200 and "Burden summary" in printable.text and "河口村" in printable.text
