@@ -129,7 +129,7 @@ def decision_json(decision: ReviewDecision) -> dict[str, Any]:
         "id": decision.id,
         "kind": decision.kind,
         "region": {"code": decision.region.code, "name": localized_name(decision.region.name, decision.region.name_hant)},
-        "task": {"id": decision.task.id, "title": decision.task.title} if decision.task else None,
+        "task": {"id": decision.task.id, "title": localized_name(decision.task.title, None)} if decision.task else None,
         "app": {"id": decision.app.id, "name": localized_name(decision.app.name, decision.app.name_hant)} if decision.app else None,
         "new_target": decision.new_target,
         "decided_on": decision.decided_on.isoformat(),
@@ -160,7 +160,7 @@ async def before_after(review: Review, decisions: list[ReviewDecision], settings
             for code in places
         ],
         "tasks": [
-            {"task": {"id": task.id, "title": task.title},
+            {"task": {"id": task.id, "title": localized_name(task.title, None)},
              "before": _task_hours(before_tree, review.region_id, task.id),
              "after": _task_hours(after_tree, review.region_id, task.id) if after_tree else None}
             for task in tasks

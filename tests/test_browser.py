@@ -5,8 +5,11 @@ Skips with the reason when chromium or Playwright is missing; .ci/run installs c
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import os
-import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,7 +20,10 @@ from typing import Iterator
 import httpx
 import pytest
 
+from receiver import Receiver, free_port, serving
+
 CHROMIUM = "/usr/bin/chromium"
+FEED_SECRET = "browser-feed-secret"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
@@ -26,17 +32,26 @@ expect = sync_api.expect
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app as `make run` starts it: demo data in a fresh SQLite store, uvicorn on loopback."""
-    folder = tmp_path_factory.mktemp("browser")
-    env = {**os.environ, "JIANFU_DATABASE_URL": f"sqlite://{folder}/e2e.sqlite3", "JIANFU_SECRET": "browser-test-secret"}
+def feed_port() -> int:
+    """Where the review feed's receiver will listen: nothing does until a test starts it."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def server(folder: Path, feed_port: int) -> Iterator[str]:
+    """The app as `make run` starts it: demo data in a fresh SQLite store, uvicorn on loopback,
+    with the review feed pointed at a receiver that is down for now."""
+    env = {
+        **os.environ, "JIANFU_DATABASE_URL": f"sqlite://{folder}/e2e.sqlite3", "JIANFU_SECRET": "browser-test-secret",
+        "JIANFU_REVIEW_WEBHOOK": f"http://127.0.0.1:{feed_port}/feed", "JIANFU_REVIEW_WEBHOOK_SECRET": FEED_SECRET,
+        "JIANFU_FEED_RETRY_SECONDS": "0.3", "JIANFU_FEED_POLL_SECONDS": "0.2",
+    }
     subprocess.run([sys.executable, "-m", "server", "demo"], env=env, check=True, capture_output=True, timeout=300)
     port = free_port()
     log = (folder / "server.log").open("w")
@@ -262,7 +277,7 @@ def test_the_app_is_installable(server, tmp_path):
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (cd tests/axe && npm ci)")
-@pytest.mark.parametrize(("username", "path"), [("cadre011", "/"), ("cadre011", "/quota"), ("cadre011", "/history"), ("supervisor", "/dashboard/360721"), ("supervisor", "/dashboard/360721105"), ("supervisor", "/method")])
+@pytest.mark.parametrize(("username", "path"), [("cadre011", "/"), ("cadre011", "/quota"), ("cadre011", "/history"), ("supervisor", "/dashboard/360721"), ("supervisor", "/dashboard/360721105"), ("supervisor", "/method"), ("supervisor", "/summaries/360721105"), ("supervisor", "/reviews")])
 def test_pages_have_no_serious_accessibility_violations(server, username, path):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -275,3 +290,59 @@ def test_pages_have_no_serious_accessibility_violations(server, username, path):
         browser.close()
     serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def feed_message(folder: Path, key: str) -> tuple[int, str | None] | None:
+    """(attempts, delivered_at) of a feed message, read from the server's store."""
+    with sqlite3.connect(folder / "e2e.sqlite3") as db:
+        return db.execute("SELECT attempts, delivered_at FROM feed_message WHERE key = ?", (key,)).fetchone()
+
+
+def test_a_supervisor_reviews_a_flagged_township_and_the_feed_delivers_it_after_an_outage(server, folder, feed_port):
+    """DESIGN.md's supervisor side end to end: the township's dashboard in Traditional Chinese, a
+    review of its flagged quotas, a decision, the close, and the feed reaching a receiver that was
+    down for the first tries."""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_context(viewport={"width": 1024, "height": 800}, locale="zh-TW").new_page()
+        sign_in(page, server, "supervisor")
+        page.goto(server + "/dashboard/360721105")
+        expect(page.locator("h1")).to_contain_text("石橋鎮")
+        flags = page.locator("ul.flags li")
+        assert flags.count() > 0
+        assert "指標" in flags.first.inner_text() or "指標" in page.locator("ul.flags").inner_text()
+        shot(page, "dashboard-township-zh-Hant")
+        page.click("text=對此地此期發起減負審查")
+        page.wait_for_url(lambda url: "/reviews/" in url)
+        review_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+        expect(page.locator("h1")).to_contain_text("石橋鎮")
+        page.select_option("#kind", "reduce_quota")
+        task = page.locator("#task option").nth(1)
+        page.select_option("#task", task.get_attribute("value"))
+        page.fill("#new_target", "300")
+        page.click("text=記錄決定")
+        expect(page.locator("table.decisions tbody tr")).to_have_count(1)
+        expect(page.locator("table.decisions tbody tr th")).to_have_text("壓減指標")
+        page.click("text=結束審查")
+        expect(page.locator("p.quiet").first).to_contain_text("已結束")
+        shot(page, "review-closed-zh-Hant")
+        browser.close()
+
+    key = f"review.closed:{review_id}"
+    deadline = time.monotonic() + 15
+    while (state := feed_message(folder, key)) is None or state[0] < 1:
+        assert time.monotonic() < deadline, "the closed review was not queued or not tried"
+        time.sleep(0.2)
+    assert state[1] is None  # the receiver is down: tried, not delivered, still queued
+    receiver = Receiver()
+    with serving(receiver, feed_port):
+        deadline = time.monotonic() + 30
+        while not any(d.headers.get("idempotency-key") == key for d in receiver.accepted):
+            assert time.monotonic() < deadline, "the feed did not deliver after the receiver came back"
+            time.sleep(0.2)
+    delivered = next(d for d in receiver.accepted if d.headers["idempotency-key"] == key)
+    assert delivered.headers["x-jianfu-signature"] == "sha256=" + hmac.new(FEED_SECRET.encode(), delivered.body, hashlib.sha256).hexdigest()
+    body = json.loads(delivered.body)
+    assert (body["id"], body["status"], body["region"]["code"], body["decisions"][0]["kind"], body["decisions"][0]["new_target"]) == (review_id, "closed", "360721105", "reduce_quota", 300)
+    attempts, delivered_at = feed_message(folder, key)
+    assert attempts >= 2 and delivered_at is not None

@@ -84,7 +84,7 @@ async def _decision_choices(review: Review) -> dict[str, Any]:
     """What a decision can name: tasks with quotas in the place, the apps, the place and its children."""
     path = review.region.path
     task_ids = await Quota.filter(region__path__startswith=path).distinct().values_list("task_id", flat=True)
-    tasks = await Task.filter(id__in=list(task_ids)).order_by("title")
+    tasks = [{"id": t.id, "title": localized_name(t.title, None)} for t in await Task.filter(id__in=list(task_ids)).order_by("title")]
     apps = [{"id": a.id, "name": localized_name(a.name, a.name_hant)} for a in await App.all().order_by("name")]
     frozen = reviews.snapshot_in(review)["summary"]
     places = [frozen["region"], *(child["region"] for child in frozen["children"])]
