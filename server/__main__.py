@@ -54,11 +54,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def cmd_create_user(args: argparse.Namespace) -> None:
     password = os.environ.get("JIANFU_PASSWORD") or getpass.getpass("Password: ")
     settings = settings_for(args)
+    asyncio.run(db.apply_migrations(settings.database_url))  # the first admin of a fresh store
     asyncio.run(create_user(settings, args.username, password, args.role, args.region, args.locale))
 
 
 def cmd_import_regions(args: argparse.Namespace) -> None:
-    asyncio.run(import_regions(settings_for(args), args.file))
+    settings = settings_for(args)
+    asyncio.run(db.apply_migrations(settings.database_url))
+    asyncio.run(import_regions(settings, args.file))
 
 
 def build_parser() -> argparse.ArgumentParser:

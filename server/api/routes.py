@@ -10,6 +10,7 @@ api_routes = [
     Route("/api/session", session.login, methods=["POST"]),
     Route("/api/session", session.logout, methods=["DELETE"]),
     Route("/api/signup", session.signup, methods=["POST"]),
+    Route("/api/me/password", session.change_password, methods=["POST"]),
     Route("/api/regions", directory.upsert_regions, methods=["POST"]),
     Route("/api/regions/{code}", directory.region),
     Route("/api/users", directory.create_user, methods=["POST"]),

@@ -6,7 +6,8 @@ from starlette.responses import JSONResponse, Response
 from server import auth, directory
 from server.models import User
 from server.parse import Reader, json_body
-from server.web import settings_of, today_of
+from server.i18n import gettext as _
+from server.web import settings_of, today_of, writer
 
 
 def session_json(token: str, user: User) -> dict:
@@ -34,3 +35,24 @@ async def signup(request: Request) -> JSONResponse:
     user = await directory.sign_up(await json_body(request), today_of(request))
     token = await auth.issue_token(user, settings_of(request).session_days)
     return JSONResponse(session_json(token, user), status_code=201)
+
+
+def read_password_change(data: object) -> tuple[str, str]:
+    r = Reader(data)
+    current = r.data.get("current_password")
+    new = r.data.get("new_password")
+    if not isinstance(current, str) or not current:
+        r.fail("current_password", _("This field is required."))
+    if not isinstance(new, str) or not 8 <= len(new) <= 200:
+        r.fail("new_password", _("At least 8 characters."))
+    r.done()
+    return str(current), str(new)
+
+
+async def change_password(request: Request) -> JSONResponse:
+    """Ends every session and token of the account; answers with a fresh one."""
+    user = await writer(request)
+    current, new = read_password_change(await json_body(request))
+    address = request.client.host if request.client else None
+    token = await auth.change_password(request.app.state.throttle, user, current, new, address, settings_of(request).session_days)
+    return JSONResponse(session_json(token, user))

@@ -4,8 +4,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server import auth, directory
-from server.errors import ApiError
-from server.pages.render import go, page, signed_in
+from server.errors import ApiError, TooManyAttempts
+from server.api.session import read_password_change
+from server.auth import require_user
+from server.pages.render import form_writer, go, page, signed_in
 from server.web import settings_of, today_of
 
 
@@ -21,7 +23,7 @@ async def login(request: Request) -> Response:
     try:
         user = await auth.sign_in(request.app.state.throttle, username, password, address)
     except ApiError as error:
-        return await page(request, "login.html", status_code=error.status, errors={"form": error.message}, username=username)
+        return with_retry_after(error, await page(request, "login.html", status_code=error.status, errors={"form": error.message}, username=username))
     return signed_in(request, await auth.issue_token(user, settings_of(request).session_days))
 
 
@@ -44,4 +46,27 @@ async def logout(request: Request) -> Response:
     await auth.revoke_token(request)
     response = go("/login")
     response.delete_cookie(auth.COOKIE, path="/")
+    return response
+
+
+async def password_form(request: Request) -> Response:
+    await require_user(request)
+    return await page(request, "password.html", errors={})
+
+
+async def change_password(request: Request) -> Response:
+    user, form = await form_writer(request)
+    address = request.client.host if request.client else None
+    try:
+        current, new = read_password_change({k: str(v) for k, v in form.items()})
+        token = await auth.change_password(request.app.state.throttle, user, current, new, address, settings_of(request).session_days)
+    except ApiError as error:
+        return with_retry_after(error, await page(request, "password.html", status_code=error.status, errors=error.fields or {"form": error.message}))
+    return signed_in(request, token)
+
+
+def with_retry_after(error: ApiError, response: Response) -> Response:
+    """A throttled form says when to try again, as the API does."""
+    if isinstance(error, TooManyAttempts):
+        response.headers["retry-after"] = str(error.retry_after)
     return response
