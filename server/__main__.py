@@ -1,4 +1,4 @@
-"""`python -m server COMMAND` (also `jianfu`): serve, migrate, demo, create-user, import-regions."""
+"""`python -m server COMMAND` (also `jianfu`): serve, migrate, demo, create-user, import-regions, backup, restore."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from server import db
 from server.cli_tasks import CommandError, create_user, import_regions
@@ -64,6 +65,40 @@ def cmd_import_regions(args: argparse.Namespace) -> None:
     asyncio.run(import_regions(settings, args.file))
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from server import backup  # noqa: PLC0415
+
+    settings = settings_for(args)
+
+    async def run() -> dict[str, int]:
+        async with db.connect(settings.database_url):
+            return await backup.backup(Path(args.file), progress=_progress)
+
+    counts = asyncio.run(run())
+    print(f"backup written to {args.file}: {sum(counts.values())} rows in {len(counts)} tables")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from server import backup  # noqa: PLC0415
+
+    settings = settings_for(args)
+    asyncio.run(db.apply_migrations(settings.database_url))
+
+    async def run() -> dict[str, int]:
+        async with db.connect(settings.database_url):
+            return await backup.restore(Path(args.file), progress=_progress)
+
+    try:
+        counts = asyncio.run(run())
+    except backup.BackupError as error:
+        raise CommandError(str(error)) from None
+    print(f"restored {sum(counts.values())} rows in {len(counts)} tables from {args.file}")
+
+
+def _progress(table: str, rows: int) -> None:
+    print(f"  {table}: {rows} rows", file=sys.stderr, flush=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jianfu", description="Jianfu burden ledger")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -87,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     regions = commands.add_parser("import-regions", help="import code,parent,level,name,name_hant,population,households")
     regions.add_argument("file")
     regions.set_defaults(run=cmd_import_regions)
+    backup = commands.add_parser("backup", help="write a consistent copy of the store to FILE (gzip'd JSON lines)")
+    backup.add_argument("file")
+    backup.set_defaults(run=cmd_backup)
+    restore = commands.add_parser("restore", help="load a backup into an empty store (SQLite or PostgreSQL)")
+    restore.add_argument("file")
+    restore.set_defaults(run=cmd_restore)
     return parser
 
 
