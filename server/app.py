@@ -21,7 +21,7 @@ from server import db, feed, i18n
 from server.api.routes import api_routes
 from server.auth import LoginThrottle
 from server.config import Settings
-from server.errors import ApiError, NotFound, Unauthenticated
+from server.errors import ApiError, NotFound, Unauthenticated, store_failure
 from server.i18n import gettext as _
 from server.middleware import BodyLimit, SecurityHeaders
 from server.pages.render import error_page
@@ -54,10 +54,21 @@ async def http_error(request: Request, error: Exception) -> Response:
 
 
 async def server_error(request: Request, error: Exception) -> Response:
-    log.exception("unhandled error")  # the request line is not logged: no addresses, no agents
-    failure = ApiError(_("Something went wrong on our side. Nothing was saved from this request."))
-    failure.status, failure.code = 500, "internal"
-    return await api_error(request, failure)
+    # This runs outside the locale middleware: the language is negotiated again from the request.
+    tag = i18n.negotiate(request)
+    with i18n.in_locale(tag):
+        away = store_failure(error)
+        if away is not None:  # the store is down or full: say so, and when to try again
+            log.error("store unavailable: %s", type(error).__name__)
+            response = await api_error(request, away) if wants_json(request) else await error_page(request, away.message, away.status, reach_store=False)
+            response.headers["retry-after"] = str(away.retry_after)
+        else:
+            log.exception("unhandled error")  # the request line is not logged: no addresses, no agents
+            failure = ApiError(_("Something went wrong on our side. Nothing was saved from this request."))
+            failure.status, failure.code = 500, "internal"
+            response = await api_error(request, failure)
+    response.headers["content-language"] = tag
+    return response
 
 
 def create_app(settings: Settings | None = None, *, manage_store: bool = True) -> Starlette:

@@ -97,3 +97,46 @@ class TooManyAttempts(ApiError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(_("Too many failed attempts. Try again in %(seconds)s seconds.", seconds=retry_after))
         self.retry_after = retry_after
+
+
+class StoreUnavailable(ApiError):
+    status, code = 503, "store_unavailable"
+    retry_after = 5
+
+    def __init__(self) -> None:
+        super().__init__(_("The data store is not answering. Nothing was saved from this request; please try again shortly."))
+
+
+class StorageFull(ApiError):
+    status, code = 507, "storage_full"
+    retry_after = 60
+
+    def __init__(self) -> None:
+        super().__init__(_("The server has run out of disk space. Nothing was saved from this request; it is kept on your phone until there is room."))
+
+
+# SQLite's words for a store that cannot be used right now (the file, the disk, the lock).
+_SQLITE_UNAVAILABLE = ("unable to open", "disk i/o error", "database is locked", "readonly database")
+
+
+def store_failure(error: BaseException) -> ApiError | None:
+    """The answer for an exception that means the store is away or full, else None.
+
+    Looks along the chain of causes: Tortoise wraps some driver errors and lets others through.
+    """
+    import asyncpg  # noqa: PLC0415 -- only PostgreSQL deployments reach this with its errors
+    from tortoise.exceptions import DBConnectionError  # noqa: PLC0415
+
+    seen: BaseException | None = error
+    while seen is not None:
+        text = str(seen).lower()
+        if "database or disk is full" in text or "no space left" in text:
+            return StorageFull()
+        away = (ConnectionError, TimeoutError, DBConnectionError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.CannotConnectNowError)
+        if isinstance(seen, away) or (isinstance(seen, OSError) and not isinstance(seen, FileNotFoundError)):
+            return StoreUnavailable()
+        if any(words in text for words in _SQLITE_UNAVAILABLE):
+            return StoreUnavailable()
+        seen = seen.__cause__ or seen.__context__
+    return None

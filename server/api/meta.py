@@ -5,19 +5,14 @@ from starlette.responses import JSONResponse
 from tortoise import Tortoise
 
 from server.api.openapi import openapi_document
-from server.errors import ApiError
-from server.i18n import gettext as _
-
-
-class StoreUnavailable(ApiError):
-    status, code = 503, "store_unavailable"
+from server.errors import StoreUnavailable
 
 
 async def healthz(request: Request) -> JSONResponse:
     try:
         await Tortoise.get_connection("default").execute_query("SELECT 1")
     except Exception:  # any failure of the store means "not ready"
-        raise StoreUnavailable(_("The data store is not answering. Please try again shortly.")) from None
+        raise StoreUnavailable() from None
     return JSONResponse({"status": "ok"})
 
 

@@ -37,9 +37,9 @@ def go(to: str) -> Response:
     return RedirectResponse(to, status_code=303)
 
 
-async def error_page(request: Request, message: str, status_code: int) -> Response:
+async def error_page(request: Request, message: str, status_code: int, reach_store: bool = True) -> Response:
     """An error as a page; after a server failure nothing more is asked of the store."""
-    if status_code >= 500:
+    if status_code >= 500 or not reach_store:
         context = {"user": None, "csrf": "", "message": message}
         return request.app.state.templates.TemplateResponse(request, "error.html", context, status_code=status_code)
     return await page(request, "error.html", status_code=status_code, message=message)
