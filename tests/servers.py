@@ -4,6 +4,7 @@ one-region store, and batches of entries sent the way the phone's outbox sends t
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -12,10 +13,13 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
 
 import httpx
 
-from conftest import PASSWORD, SECRET
+from conftest import PASSWORD, POSTGRES_URL, SECRET
 from receiver import free_port
 
 REGIONS_CSV = "code,parent,level,name,name_hant,population,households\n360000,,province,江西省,,45000000,\n"
@@ -107,3 +111,18 @@ def stored_ids(url: str, headers: dict[str, str]) -> list[str]:
     answer = httpx.get(url + "/api/entries", params={"from": (today - timedelta(days=400)).isoformat(), "to": today.isoformat()}, headers=headers, timeout=60, trust_env=False)
     assert answer.status_code == 200, answer.text
     return [e["client_id"] for e in answer.json()]
+
+
+async def create_database() -> str:
+    """A new, empty PostgreSQL database on the test server; its URL."""
+    name = f"jianfu_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(POSTGRES_URL)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    return urlunsplit(urlsplit(POSTGRES_URL)._replace(scheme="postgres", path=f"/{name}"))
+
+
+async def drop_database(url: str) -> None:
+    admin = await asyncpg.connect(POSTGRES_URL)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    await admin.close()

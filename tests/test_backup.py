@@ -5,17 +5,15 @@ import asyncio
 import gzip
 import json
 import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 
 import pytest
 
 from conftest import POSTGRES_URL, SECRET
+from servers import create_database, drop_database
 
 
 def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess:
@@ -48,7 +46,7 @@ def test_a_backup_restores_every_row_and_refuses_a_full_store(tmp_path, targets)
     assert len(original) > 30_000
     for name, url in targets.items():
         if name == "postgres":
-            url = asyncio.run(_fresh_postgres(url))
+            url = asyncio.run(create_database())
             created.append(url)
         restored = run_cli("restore", str(file), database_url=url)
         assert restored.returncode == 0, restored.stderr
@@ -61,21 +59,7 @@ def test_a_backup_restores_every_row_and_refuses_a_full_store(tmp_path, targets)
         # New rows get new ids after a restore (the sequences moved past the restored ones).
         assert run_cli("create-user", "after-restore", "--role", "admin", database_url=url).returncode == 0
     for url in created:
-        asyncio.run(_drop_postgres(url))
-
-
-async def _fresh_postgres(server_url: str) -> str:
-    name = f"jianfu_restore_{secrets.token_hex(3)}"
-    admin = await asyncpg.connect(server_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    return urlunsplit(urlsplit(server_url)._replace(scheme="postgres", path=f"/{name}"))
-
-
-async def _drop_postgres(url: str) -> None:
-    admin = await asyncpg.connect(POSTGRES_URL)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    await admin.close()
+        asyncio.run(drop_database(url))
 
 
 def test_a_file_that_is_not_a_backup_is_refused(tmp_path):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -14,31 +13,15 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 import pytest
 
 from conftest import POSTGRES_URL
 from receiver import free_port
-from servers import Server, batch, prepare_store, running, stored_ids, token
+from servers import Server, batch, create_database, drop_database, prepare_store, running, stored_ids, token
 
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
-
-
-async def _create_database() -> str:
-    name = f"jianfu_fault_{secrets.token_hex(3)}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    return urlunsplit(urlsplit(POSTGRES_URL)._replace(scheme="postgres", path=f"/{name}"))
-
-
-async def _drop_database(url: str) -> None:
-    admin = await asyncpg.connect(POSTGRES_URL)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    await admin.close()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -46,9 +29,9 @@ def store_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite://{tmp_path}/faults.sqlite3"
         return
-    url = asyncio.run(_create_database())
+    url = asyncio.run(create_database())
     yield url
-    asyncio.run(_drop_database(url))
+    asyncio.run(drop_database(url))
 
 
 def send_stream(url: str, headers: dict, acknowledged: set, pending: list, stop: threading.Event) -> None:
@@ -101,7 +84,7 @@ def test_kill_9_during_acknowledged_batches_loses_and_doubles_nothing(store_url,
 def test_two_server_processes_on_postgresql_write_one_store_exactly_once(tmp_path):
     if not POSTGRES_URL:
         pytest.skip("JIANFU_TEST_POSTGRES_URL is not set")
-    url = asyncio.run(_create_database())
+    url = asyncio.run(create_database())
     try:
         prepare_store(url, tmp_path)
         with running(url, tmp_path, workers=2) as server:
@@ -130,7 +113,7 @@ def test_two_server_processes_on_postgresql_write_one_store_exactly_once(tmp_pat
         assert len(ids) == len(set(ids)) == 30 * 40
         assert acknowledged == set(ids)
     finally:
-        asyncio.run(_drop_database(url))
+        asyncio.run(drop_database(url))
 
 
 def _parent(proc: Path) -> int | None:
