@@ -32,6 +32,16 @@ from server.templating import STATIC_DIR, build_templates
 log = logging.getLogger("jianfu")
 
 
+def _log_to_stderr() -> None:
+    """Our own log lines (errors with their tracebacks, feed retries) go to stderr like uvicorn's.
+    No line carries a client address or user agent: nothing here is given one."""
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
@@ -74,6 +84,7 @@ async def server_error(request: Request, error: Exception) -> Response:
 def create_app(settings: Settings | None = None, *, manage_store: bool = True) -> Starlette:
     """The application; tests pass manage_store=False and open the store themselves."""
     settings = settings or Settings.from_env()
+    _log_to_stderr()
     i18n.load_catalogs(settings.locales_dir)
 
     @asynccontextmanager

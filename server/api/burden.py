@@ -27,9 +27,8 @@ async def flags(request: Request) -> JSONResponse:
 async def summary_document(request: Request) -> Response:
     """The review document: the summary with its flags, sources and change (JSON, or CSV for .csv)."""
     user = await require_user(request)
-    code = request.path_params["code"]
-    as_csv = code.endswith(".csv")
-    region = await readable_region(user, code.removesuffix(".csv"))
+    as_csv = request.url.path.endswith(".csv")
+    region = await readable_region(user, request.path_params["code"])
     period = requested_period(request.query_params.get("period"), today_of(request))
     settings = settings_of(request)
     report, found = await summary.region_report(region.code, period, settings, today_of(request))

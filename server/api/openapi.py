@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.burden.vocab import ACTIVITIES, BASES, EVIDENCE, FREQUENCIES, LEVELS, LOCALES, MEANS, METRICS, OUTCOME_STATUSES, PENALTIES, RANKINGS, RESIDENT_USE, ROLES
+from server.burden.vocab import ACTIVITIES, BASES, DECISIONS, EVIDENCE, FREQUENCIES, LEVELS, LOCALES, MEANS, METRICS, OUTCOME_STATUSES, PENALTIES, RANKINGS, RESIDENT_USE, ROLES
 
 STR, INT, NUM, DATE = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "string", "format": "date"}
 
@@ -33,6 +33,12 @@ QUOTA_OUT = obj(["id", "task", "region", "target", "base", "flags"], id=INT, tas
 POINTS = obj(["points"], points=array(obj(["at", "value"], at={"type": "string", "format": "date-time"}, value=INT)))
 ENTRY_IN = obj(["client_id", "date", "minutes"], client_id=STR, date=DATE, minutes={"oneOf": [INT, STR]}, activity=enum(ACTIVITIES), task=INT, note=STR)
 ENTRY_OUT = obj(["client_id", "date", "minutes", "activity"], client_id=STR, date=DATE, minutes=INT, activity=enum(ACTIVITIES), task={"type": ["integer", "null"]}, note={"type": ["string", "null"]})
+PERIOD = {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}
+DECISION = obj(["id", "kind", "region", "decided_on"], id=INT, kind=enum(DECISIONS), region={"type": "object"}, task={"type": ["object", "null"]}, app={"type": ["object", "null"]},
+               new_target={"type": ["integer", "null"]}, decided_on=DATE)
+REVIEW = obj(["id", "region", "period", "status", "opened_on", "summary", "flags", "decisions"], id=INT, region={"type": "object"}, period=STR, status=enum(("open", "closed")),
+             opened_on=DATE, closed_on={"type": ["string", "null"], "format": "date"}, summary={"type": "object"}, flags=array(FLAG), decisions=array(DECISION),
+             before_after={"type": ["object", "null"]})
 ROSTER = obj(["apps"], apps=array(obj(["app", "resident_use"], app=INT, resident_use=enum(RESIDENT_USE))))
 
 # (method, path, summary, request schema, success status, response schema)
@@ -61,15 +67,25 @@ OPERATIONS: list[tuple[str, str, str, dict | None, int, dict | None]] = [
     ("get", "/api/me/export.csv", "Everything the caller logged, as CSV", None, 200, None),
     ("get", "/api/burden/{code}", "Burden indices of a region and its children for a published period", None, 200, {"type": "object"}),
     ("get", "/api/flags/{code}", "Flags of a region's subtree for a published period", None, 200, obj(["flags"], flags=array(FLAG))),
+    ("get", "/api/summaries/{code}", "The review document: summary, flags, sources and change (CSV when the code ends in .csv)", None, 200, None),
+    ("post", "/api/reviews", "Open a review of a region and a published period", obj(["region", "period"], region=STR, period=PERIOD), 201, REVIEW),
+    ("get", "/api/reviews", "Reviews in the caller's subtree", None, 200, array(obj(["id", "region", "period", "status", "opened_on"], id=INT, region={"type": "object"}, period=STR, status=enum(("open", "closed")), opened_on=DATE))),
+    ("get", "/api/reviews/{id}", "A review with its frozen summary, flags, decisions and before/after", None, 200, REVIEW),
+    ("post", "/api/reviews/{id}/decisions", "Record a decision of an open review", obj(["kind"], kind=enum(DECISIONS), region=STR, task=INT, app=INT, new_target=INT), 201, DECISION),
+    ("post", "/api/reviews/{id}/close", "Close a review and send it down the review feed", None, 200, REVIEW),
+    ("post", "/api/me/password", "Change the password; ends every session and token", obj(["current_password", "new_password"], current_password=STR, new_password=STR), 200, SESSION),
     ("get", "/healthz", "200 once the store answers", None, 200, obj(["status"], status=STR)),
 ]
 
 
+# Answer 201 when they create and 200 when the same thing was reported before.
+UPSERTS = {"Record a government app", "Record a task imposed from above", "Report a quota; answers with its flags"}
 PATH_PARAMETERS = {"code": STR, "id": INT, "client_id": STR}
 QUERY_PARAMETERS = {
     "/api/entries": {"from": DATE, "to": DATE},
     "/api/burden/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
     "/api/flags/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
+    "/api/summaries/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
 }
 
 
@@ -84,7 +100,8 @@ def _operation(summary: str, body: dict | None, status: int, answer: dict | None
     success: dict[str, Any] = {"description": summary}
     if answer is not None:
         success["content"] = {"application/json": {"schema": answer}}
-    responses = {str(status): success, "default": {"description": "Error", "content": {"application/json": {"schema": ERROR}}}}
+    statuses = [status] + ([200] if status == 201 and summary in UPSERTS else [])
+    responses = {**{str(code): success for code in statuses}, "default": {"description": "Error", "content": {"application/json": {"schema": ERROR}}}}
     operation: dict[str, Any] = {"summary": summary, "responses": responses}
     if body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}

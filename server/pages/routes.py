@@ -2,6 +2,8 @@
 
 from starlette.routing import Route
 
+import server.convertors  # noqa: F401 -- registers {id:id}
+
 from server.pages import account, dashboard, history, method, pwa, quota, reviews, roster, today
 
 page_routes = [
@@ -21,19 +23,19 @@ page_routes = [
     Route("/apps", roster.save_roster, methods=["POST"]),
     Route("/apps/new", roster.add_app, methods=["POST"]),
     Route("/history", history.history, methods=["GET"]),
-    Route("/history/{client_id}", history.edit_form, methods=["GET"]),
-    Route("/history/{client_id}", history.edit, methods=["POST"]),
-    Route("/history/{client_id}/delete", history.delete, methods=["POST"]),
-    Route("/quotas/{quota_id:int}/outcome", history.outcome, methods=["POST"]),
+    Route("/history/{client_id:client_id}", history.edit_form, methods=["GET"]),
+    Route("/history/{client_id:client_id}", history.edit, methods=["POST"]),
+    Route("/history/{client_id:client_id}/delete", history.delete, methods=["POST"]),
+    Route("/quotas/{quota_id:id}/outcome", history.outcome, methods=["POST"]),
     Route("/method", method.method, methods=["GET"]),
     Route("/dashboard", dashboard.home, methods=["GET"]),
-    Route("/dashboard/{code}", dashboard.dashboard, methods=["GET"]),
-    Route("/summaries/{code}", reviews.summary_page, methods=["GET"]),
+    Route("/dashboard/{code:code}", dashboard.dashboard, methods=["GET"]),
+    Route("/summaries/{code:code}", reviews.summary_page, methods=["GET"]),
     Route("/reviews", reviews.review_list, methods=["GET"]),
     Route("/reviews", reviews.open_review, methods=["POST"]),
-    Route("/reviews/{id:int}", reviews.review_page, methods=["GET"]),
-    Route("/reviews/{id:int}/decisions", reviews.add_decision, methods=["POST"]),
-    Route("/reviews/{id:int}/close", reviews.close_review, methods=["POST"]),
+    Route("/reviews/{id:id}", reviews.review_page, methods=["GET"]),
+    Route("/reviews/{id:id}/decisions", reviews.add_decision, methods=["POST"]),
+    Route("/reviews/{id:id}/close", reviews.close_review, methods=["POST"]),
     Route("/sw.js", pwa.service_worker, methods=["GET"]),
     Route("/manifest.webmanifest", pwa.manifest, methods=["GET"]),
     Route("/offline", pwa.offline, methods=["GET"]),
