@@ -58,7 +58,7 @@ async def upsert_regions(items: Any) -> dict[str, int]:
     """Create or update regions by code, parents before children, all or nothing."""
     rows = read_region_rows(items)
     parents = {row["parent"] for row in rows if row["parent"]}
-    known = {r.code: r for r in await Region.filter(code__in=list(parents | {row["code"] for row in rows}))}
+    known = await _regions_by_code(sorted(parents | {row["code"] for row in rows}))
     ordered, broken = save_order([RegionRow(r["code"], r["parent"], r["level"]) for r in rows], {c: known[c].path for c in known})
     errors = {}
     for i, row in enumerate(rows):
@@ -70,6 +70,7 @@ async def upsert_regions(items: Any) -> dict[str, int]:
     created = updated = 0
     moved: list[str] = []
     levels = {code: region.level for code, region in known.items()}
+    fresh: list[Region] = []
     async with in_transaction() as connection:
         paths = {code: region.path for code, region in known.items()}
         for item in ordered:
@@ -83,16 +84,33 @@ async def upsert_regions(items: Any) -> dict[str, int]:
             path = child_path(paths.get(parent), row["code"])
             fields = {k: row[k] for k in ("level", "name", "name_hant", "population", "households")}
             if row["code"] in known:
-                await Region.filter(code=row["code"]).update(parent_id=parent, path=path, **fields)
+                await _create(fresh, connection)  # an updated region may hang under a new one
+                await Region.filter(code=row["code"]).using_db(connection).update(parent_id=parent, path=path, **fields)
                 if old_path != path:
                     moved += await _move_subtree(old_path, path)
                 updated += 1
             else:
-                await Region.create(code=row["code"], parent_id=parent, path=path, **fields)
+                fresh.append(Region(code=row["code"], parent_id=parent, path=path, **fields))
                 created += 1
             paths[row["code"]], levels[row["code"]] = path, row["level"]
+        await _create(fresh, connection)
         await rebuild_ancestors([row["code"] for row in rows] + moved, client=connection)
     return {"created": created, "updated": updated}
+
+
+async def _regions_by_code(codes: list[str], chunk: int = 5000) -> dict[str, Region]:
+    """Regions by code, asked in chunks (PostgreSQL takes at most 32,767 parameters a query)."""
+    found: dict[str, Region] = {}
+    for i in range(0, len(codes), chunk):
+        found.update({r.code: r for r in await Region.filter(code__in=codes[i : i + chunk])})
+    return found
+
+
+async def _create(fresh: list[Region], connection: Any) -> None:
+    """New regions in bulk, in save order (parents first); the list is emptied."""
+    if fresh:
+        await Region.bulk_create(fresh, batch_size=1000, using_db=connection)
+        fresh.clear()
 
 
 async def _move_subtree(old_path: str, new_path: str) -> list[str]:

@@ -32,3 +32,24 @@ def test_parse_minutes_reads_what_people_type(typed, minutes):
 def test_parse_minutes_refuses_what_is_not_a_duration(typed):
     with pytest.raises(DurationError):
         parse_minutes(typed)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=2000)
+@given(st.one_of(st.text(), st.text(alphabet="0123456789.:：hHmM分钟鐘小时時半 min"), st.integers(), st.floats()))
+def test_anything_typed_is_a_duration_or_a_clean_refusal(typed):
+    try:
+        minutes = parse_minutes(typed)
+    except DurationError:
+        return
+    assert isinstance(minutes, int) and minutes >= 0
+
+
+@given(st.integers(0, 23), st.integers(0, 59))
+def test_every_way_of_writing_hours_and_minutes_agrees(hours, minutes):
+    total = hours * 60 + minutes
+    written = [f"{total}", f"{total}m", f"{hours}:{minutes:02d}", f"{hours}h{minutes}m", f"{hours}小时{minutes}分", f"{hours}小時{minutes}分鐘"]
+    assert {parse_minutes(text) for text in written} == {total}

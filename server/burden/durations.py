@@ -40,6 +40,6 @@ def parse_minutes(text: str | int | float) -> int:
 
 
 def _whole(minutes: float) -> int:
-    if minutes != minutes or minutes in (float("inf"), float("-inf")):
+    if minutes != minutes or minutes in (float("inf"), float("-inf")) or minutes < 0:
         raise DurationError(minutes)
     return int(round(minutes))
