@@ -68,7 +68,8 @@ async def current_user(conn: HTTPConnection) -> User | None:
     token, _from_cookie = presented_token(conn)
     user = None
     if token:
-        row = await Token.get_or_none(token_hash=_token_hash(token)).select_related("user")
+        # The user's home region comes along: nearly every request needs it (one query, not two).
+        row = await Token.get_or_none(token_hash=_token_hash(token)).select_related("user", "user__region")
         now = datetime.now(timezone.utc)
         if row and row.expires_at > now and row.session_version == row.user.session_version:
             user = row.user

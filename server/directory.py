@@ -239,6 +239,9 @@ async def list_apps() -> list[dict[str, Any]]:
 async def home_region(user: User) -> Region:
     if user.region_id is None:
         raise Forbidden(_("Your account has no home region."))
+    loaded = getattr(user, "_region", None)  # fetched with the token (auth.current_user)
+    if isinstance(loaded, Region) and loaded.code == user.region_id:
+        return loaded
     return await Region.get(code=user.region_id)
 
 

@@ -13,8 +13,9 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
+from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
-from tortoise.functions import Sum
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from server.burden.quota_rules import Flag, QuotaFacts, quota_flags
@@ -247,14 +248,21 @@ def _task_problem(entry: dict[str, Any], visible: set[int]) -> dict[str, str]:
 
 
 async def _store_entries(key: str, home: Region, fresh: list[tuple[dict, str]], result: dict[str, list]) -> None:
-    """One multi-row INSERT .. ON CONFLICT DO NOTHING, then one read to see what the database kept:
-    the unique (reporter_key, client_id) decides, even against a concurrent replay of the batch."""
+    """One read of what the cadre already has (those client_ids, and those days' totals), one
+    multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING: the unique (reporter_key, client_id)
+    decides what is new, even against a concurrent replay of the batch."""
+    if not fresh:
+        return
     client_ids = [e["client_id"] for e, _h in fresh]
-    known = dict(await TimeEntry.filter(reporter_key=key, client_id__in=client_ids).values_list("client_id", "body_hash"))
     days = list({e["date"] for e, _h in fresh})
-    totals = await TimeEntry.filter(reporter_key=key, date__in=days).group_by("date").annotate(total=Sum("minutes")).values_list("date", "total")
-    day_totals = {day: total or 0 for day, total in totals}
-    rows: list[TimeEntry] = []
+    existing = await TimeEntry.filter(Q(client_id__in=client_ids) | Q(date__in=days), reporter_key=key).values_list("client_id", "body_hash", "date", "minutes")
+    asked = set(client_ids)
+    known = {cid: digest for cid, digest, _day, _minutes in existing if cid in asked}
+    day_totals: dict[date, int] = {}
+    for _cid, _digest, day, minutes in existing:
+        if day in days:
+            day_totals[day] = day_totals.get(day, 0) + minutes
+    rows: list[dict[str, Any]] = []
     for entry, digest in fresh:
         cid = entry["client_id"]
         if cid in known:
@@ -266,16 +274,33 @@ async def _store_entries(key: str, home: Region, fresh: list[tuple[dict, str]], 
             result["rejected"].append({"client_id": cid, "error": InvalidInput({"minutes": message}).body()["error"]})
             continue
         day_totals[entry["date"]], known[cid] = total, digest
-        rows.append(TimeEntry(reporter_key=key, body_hash=digest, region=home, task_id=entry["task"], **{k: v for k, v in entry.items() if k != "task"}))
+        rows.append({**entry, "body_hash": digest})
     if not rows:
         return
-    await TimeEntry.bulk_create(rows, batch_size=MAX_BATCH, ignore_conflicts=True)
-    kept = dict(await TimeEntry.filter(reporter_key=key, client_id__in=[r.client_id for r in rows]).values_list("client_id", "body_hash"))
+    inserted = await _insert_new(key, home.code, rows)
+    missed = [row for row in rows if row["client_id"] not in inserted]
+    if missed:  # a concurrent request stored these client_ids first: same body or not?
+        kept = dict(await TimeEntry.filter(reporter_key=key, client_id__in=[r["client_id"] for r in missed]).values_list("client_id", "body_hash"))
+        for row in missed:
+            _classify_known(row["client_id"], kept.get(row["client_id"]) == row["body_hash"], result)
+    result["accepted"] += [row["client_id"] for row in rows if row["client_id"] in inserted]
+
+
+ENTRY_COLUMNS = ("reporter_key", "client_id", "body_hash", "region_id", "date", "minutes", "activity", "task_id", "note")
+
+
+async def _insert_new(key: str, region: str, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert the rows, skipping client_ids the reporter already used; answers the ids inserted."""
+    client = Tortoise.get_connection("default")
+    sqlite = client.capabilities.dialect == "sqlite"
+    values, params = [], []
     for row in rows:
-        if kept.get(row.client_id) == row.body_hash:
-            result["accepted"].append(row.client_id)
-        else:  # a concurrent request stored another body under this client_id first
-            _classify_known(row.client_id, False, result)
+        day = row["date"].isoformat() if sqlite else row["date"]
+        params += [key, row["client_id"], row["body_hash"], region, day, row["minutes"], row["activity"], row["task"], row["note"]]
+        first = len(params) - len(ENTRY_COLUMNS) + 1
+        values.append("(" + ", ".join(f"${i}" for i in range(first, first + len(ENTRY_COLUMNS))) + ")")
+    sql = f"INSERT INTO time_entry ({', '.join(ENTRY_COLUMNS)}) VALUES {', '.join(values)} ON CONFLICT (reporter_key, client_id) DO NOTHING RETURNING client_id"
+    return {r["client_id"] for r in await client.execute_query_dict(sql, params)}
 
 
 def _classify_known(client_id: str, same_body: bool, result: dict[str, list]) -> None:
