@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import secrets
 from datetime import date
 
 from starlette.requests import Request
@@ -28,7 +29,21 @@ def reporter_key_of(request: Request, user: User) -> str:
 
 
 def csrf_of(request: Request) -> str:
-    return auth.csrf_token(settings_of(request).secret, request)
+    """The session's CSRF token, masked afresh for every page (a random pad, then the token XOR the
+    pad): pages are gzip'd, and a secret repeated unchanged in compressed pages that also echo
+    what someone typed can be guessed from their sizes (BREACH). A masked token never repeats."""
+    token = bytes.fromhex(auth.csrf_token(settings_of(request).secret, request))
+    pad = secrets.token_bytes(len(token))
+    return (pad + bytes(a ^ b for a, b in zip(pad, token))).hex()
+
+
+def _unmasked(sent: str) -> str:
+    try:
+        raw = bytes.fromhex(sent)
+    except ValueError:
+        return ""
+    half = len(raw) // 2
+    return bytes(a ^ b for a, b in zip(raw[:half], raw[half:])).hex() if len(raw) == 2 * half and half else ""
 
 
 async def writer(request: Request, *roles: str, form_token: str | None = None) -> User:
@@ -38,6 +53,6 @@ async def writer(request: Request, *roles: str, form_token: str | None = None) -
     if from_cookie:
         auth.check_same_origin(request)
         sent = form_token if form_token is not None else request.headers.get("x-csrf-token", "")
-        if not hmac.compare_digest(sent, csrf_of(request)):
+        if not hmac.compare_digest(_unmasked(sent), auth.csrf_token(settings_of(request).secret, request)):
             raise Forbidden(_("This form has expired. Please reload the page and try again."))
     return user

@@ -141,3 +141,14 @@ def test_no_client_address_or_user_agent_reaches_the_logs(tmp_path):
     assert "Uvicorn running" in output or "Application startup complete" in output  # the log was captured
     for telltale in ("127.0.0.2", agent, "TelltaleAgent", "192.0.2.77", "GET /", "POST /api"):
         assert telltale not in output, telltale
+
+
+async def test_the_csrf_token_is_masked_afresh_on_every_page_and_each_mask_works(client):
+    """Pages are gzip'd: an unchanging secret beside echoed input could be guessed from sizes (BREACH)."""
+    await add_user("li", "cadre", None)
+    await client.post("/login", data={"username": "li", "password": PASSWORD}, headers={"sec-fetch-site": "same-origin"})
+    tokens = [re.search(r'name="csrf" content="([^"]+)"', (await client.get("/password")).text)[1] for _ in range(3)]
+    assert len(set(tokens)) == 3
+    for token in tokens:
+        answer = await client.post("/password", data={"csrf": token, "current_password": "wrong", "new_password": "whatever123"}, headers={"sec-fetch-site": "same-origin"})
+        assert answer.status_code == 401  # past the CSRF check, stopped by the wrong password
