@@ -162,6 +162,9 @@ async def sign_in(throttle: LoginThrottle, username: str, password: str, address
         throttle.failed(username, address)
         raise InvalidCredentials()
     throttle.succeeded(username, address)
+    if _hasher.check_needs_rehash(user.password_hash):  # parameters raised since: upgrade on login
+        user.password_hash = await hash_password(password)
+        await user.save(update_fields=["password_hash"])
     return user
 
 

@@ -152,3 +152,15 @@ async def test_the_csrf_token_is_masked_afresh_on_every_page_and_each_mask_works
     for token in tokens:
         answer = await client.post("/password", data={"csrf": token, "current_password": "wrong", "new_password": "whatever123"}, headers={"sec-fetch-site": "same-origin"})
         assert answer.status_code == 401  # past the CSRF check, stopped by the wrong password
+
+
+async def test_a_hash_made_with_weaker_parameters_is_upgraded_at_the_next_login(client):
+    from argon2 import PasswordHasher
+
+    from server.models import User
+
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    await User.create(username="old", password_hash=weak, role="cadre")
+    assert (await client.post("/api/session", json={"username": "old", "password": PASSWORD})).status_code == 200
+    upgraded = (await User.get(username="old")).password_hash
+    assert upgraded.startswith("$argon2id$") and upgraded != weak and not PasswordHasher().check_needs_rehash(upgraded)
