@@ -31,6 +31,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Awaitable, Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -123,43 +124,35 @@ async def drive(url: str, seconds: float, tokens: list[str], supervisor_tokens: 
     limits = httpx.Limits(max_connections=CADRES + SUPERVISORS, max_keepalive_connections=CADRES + SUPERVISORS)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits, trust_env=False) as http:
 
-        async def cadre(index: int, token: str) -> None:
-            n = 0
+        async def person(send: Callable[[int], Awaitable[httpx.Response]], accepted: Callable[[httpx.Response], bool], times: list[float], counter: str, credit: int) -> None:
+            """One cadre or supervisor: request, wait for the answer, think, again until the deadline."""
             if think:  # people do not all start in the same instant
                 await asyncio.sleep(think * jitter.random())
+            n = 0
             while time.monotonic() < deadline:
                 started = time.perf_counter()
                 try:
-                    answer = await http.post("/api/entries", json={"entries": entries_for(phase, index, n)}, headers={"authorization": f"Bearer {token}"})
-                    ok = answer.status_code == 200 and len(answer.json().get("accepted", [])) == BATCH
+                    answer = await send(n)
+                    ok = accepted(answer)
                     if not ok:
-                        failures.append(f"{answer.status_code} {answer.text[:120]}")
+                        failures.append(f"{counter} {answer.status_code} {answer.text[:120]}")
                 except httpx.HTTPError as error:
                     ok = False
                     failures.append(type(error).__name__)
-                latencies.append(time.perf_counter() - started)
-                counts["entries" if ok else "errors"] += BATCH if ok else 1
+                times.append(time.perf_counter() - started)
+                counts[counter if ok else "errors"] += credit if ok else 1
                 n += 1
                 if think:
                     await asyncio.sleep(think * jitter.uniform(0.5, 1.5))
 
-        async def supervisor(index: int, token: str) -> None:
-            if think:
-                await asyncio.sleep(think * jitter.random())
-            while time.monotonic() < deadline:
-                started = time.perf_counter()
-                try:
-                    answer = await http.get(f"/dashboard/{TOWNSHIPS[index % len(TOWNSHIPS)]}?period={period}", headers={"authorization": f"Bearer {token}"})
-                    ok = answer.status_code == 200
-                    if not ok:
-                        failures.append(f"dashboard {answer.status_code}")
-                except httpx.HTTPError as error:
-                    ok = False
-                    failures.append(type(error).__name__)
-                read_latencies.append(time.perf_counter() - started)
-                counts["reads" if ok else "errors"] += 1
-                if think:
-                    await asyncio.sleep(think * jitter.uniform(0.5, 1.5))
+        def cadre(index: int, token: str) -> Awaitable[None]:
+            post = lambda n: http.post("/api/entries", json={"entries": entries_for(phase, index, n)}, headers={"authorization": f"Bearer {token}"})  # noqa: E731
+            stored = lambda answer: answer.status_code == 200 and len(answer.json().get("accepted", [])) == BATCH  # noqa: E731
+            return person(post, stored, latencies, "entries", BATCH)
+
+        def supervisor(index: int, token: str) -> Awaitable[None]:
+            read = lambda n: http.get(f"/dashboard/{TOWNSHIPS[index % len(TOWNSHIPS)]}?period={period}", headers={"authorization": f"Bearer {token}"})  # noqa: E731
+            return person(read, lambda answer: answer.status_code == 200, read_latencies, "reads", 1)
 
         async def sample_memory() -> None:
             while time.monotonic() < deadline:

@@ -8,6 +8,7 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from server.burden.regions import ancestor_codes, closure_rows
+from server.db import row_placeholders
 
 CHUNK = 500
 INSERT_ROWS = 1000
@@ -49,6 +50,5 @@ async def rebuild_ancestors(codes: Iterable[str] | None = None, client: BaseDBAs
     # Multi-row INSERTs: a province's half a million closure rows in a few hundred statements.
     for i in range(0, len(rows), INSERT_ROWS):
         part = rows[i : i + INSERT_ROWS]
-        values = ", ".join(f"(${3 * j + 1}, ${3 * j + 2}, ${3 * j + 3})" for j in range(len(part)))
-        await client.execute_query(f"INSERT INTO region_ancestor (region_id, ancestor_id, level) VALUES {values}", [v for row in part for v in row])
+        await client.execute_query(f"INSERT INTO region_ancestor (region_id, ancestor_id, level) VALUES {row_placeholders(len(part), 3)}", [v for row in part for v in row])
     return len(rows)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from contextlib import asynccontextmanager
+from datetime import date
 from typing import Any, AsyncIterator
 
 from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.migrations.api import migrate
 
 MODELS = "server.models"
@@ -52,3 +54,13 @@ async def connect(database_url: str) -> AsyncIterator[None]:
         yield
     finally:
         await Tortoise.close_connections()
+
+
+def day_param(client: BaseDBAsyncClient, day: date) -> Any:
+    """A date as a raw-SQL parameter: SQLite keeps dates as ISO text, asyncpg wants date objects."""
+    return day.isoformat() if client.capabilities.dialect == "sqlite" else day
+
+
+def row_placeholders(rows: int, width: int, start: int = 1) -> str:
+    """"($1, $2), ($3, $4)" for a multi-row INSERT of `rows` rows of `width` values."""
+    return ", ".join("(" + ", ".join(f"${start + r * width + c}" for c in range(width)) + ")" for r in range(rows))

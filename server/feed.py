@@ -16,7 +16,7 @@ import hmac
 import json
 import logging
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 from tortoise.expressions import Q
@@ -106,7 +106,7 @@ async def queue_published_periods(settings: Settings, today: date) -> None:
         await enqueue("period.published", key, {"period": period.key, "regions": documents}, settings)
 
 
-async def run(settings: Settings, stop: asyncio.Event, today: Any) -> None:
+async def run(settings: Settings, stop: asyncio.Event, today: Callable[[], date]) -> None:
     """The sending loop of one server process, until `stop` is set. `today` gives the local date."""
     async with httpx.AsyncClient(trust_env=False, follow_redirects=False) as client:
         while not stop.is_set():

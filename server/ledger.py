@@ -23,6 +23,7 @@ from server.burden.regions import in_subtree
 from server.burden.rules import DEFAULT_RULES, Rules
 from server.burden.series import check_series
 from server.burden.vocab import ACTIVITIES, BASES, MEANS, OUTCOME_STATUSES, RESIDENT_USE
+from server.db import day_param, row_placeholders
 from server.directory import home_region, region_by_code, task_facts, visible_task, visible_task_ids
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.i18n import gettext as _
@@ -292,14 +293,9 @@ ENTRY_COLUMNS = ("reporter_key", "client_id", "body_hash", "region_id", "date", 
 async def _insert_new(key: str, region: str, rows: list[dict[str, Any]]) -> set[str]:
     """Insert the rows, skipping client_ids the reporter already used; answers the ids inserted."""
     client = Tortoise.get_connection("default")
-    sqlite = client.capabilities.dialect == "sqlite"
-    values, params = [], []
-    for row in rows:
-        day = row["date"].isoformat() if sqlite else row["date"]
-        params += [key, row["client_id"], row["body_hash"], region, day, row["minutes"], row["activity"], row["task"], row["note"]]
-        first = len(params) - len(ENTRY_COLUMNS) + 1
-        values.append("(" + ", ".join(f"${i}" for i in range(first, first + len(ENTRY_COLUMNS))) + ")")
-    sql = f"INSERT INTO time_entry ({', '.join(ENTRY_COLUMNS)}) VALUES {', '.join(values)} ON CONFLICT (reporter_key, client_id) DO NOTHING RETURNING client_id"
+    params = [v for row in rows for v in (key, row["client_id"], row["body_hash"], region, day_param(client, row["date"]), row["minutes"], row["activity"], row["task"], row["note"])]
+    values = row_placeholders(len(rows), len(ENTRY_COLUMNS))
+    sql = f"INSERT INTO time_entry ({', '.join(ENTRY_COLUMNS)}) VALUES {values} ON CONFLICT (reporter_key, client_id) DO NOTHING RETURNING client_id"
     return {r["client_id"] for r in await client.execute_query_dict(sql, params)}
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from server import rollup
 from server.burden import indices
-from server.burden.anonymity import CellCount, SourceCount, publishable_sources, published_level, suppressed_cells
+from server.burden.anonymity import K_FLOOR, CellCount, SourceCount, publishable_sources, published_level, suppressed_cells
 from server.burden.periods import Period, weeks_overlapping
 from server.burden.vocab import LEVELS
 from server.config import Settings
@@ -121,7 +121,7 @@ async def _hidden_by_weeks(month: Period, cells: dict[str, rollup.Cell], hidden:
     for missing, codes in hidden_weeks.items():
         ranges = [(max(week.first, month.first), min(week.last, month.last)) for week, _tree in weeks if week.key in missing]
         for code, reporters in (await rollup.reporters_on_days(ranges, codes)).items():
-            if 0 < reporters < max(settings.k, 5):
+            if 0 < reporters < max(settings.k, K_FLOOR):
                 forced.add(code)
     return forced
 
@@ -138,13 +138,12 @@ async def _release_figures(tree: PublishedTree, period: Period, levels: list[str
     figures: dict[str, dict[str, Any]] = {}
     for code in tree.regions:
         figures[code] = {"quotas": quotas.get(code)}
-        cell = tree.shown(code)
-        if cell is not None:
-            figures[code].update(_person_figures(cell, outcomes.get(code, {}), rosters.get(code, {}), roster_apps.get(code, []), sources.get(code, {}), activities.get(code, {}), k))
+        if tree.shown(code) is not None:
+            figures[code].update(_person_figures(outcomes.get(code, {}), rosters.get(code, {}), roster_apps.get(code, []), sources.get(code, {}), activities.get(code, {}), k))
     return figures
 
 
-def _person_figures(cell: rollup.Cell, outcomes: dict, roster: dict, apps: list[dict], sources: dict, activities: dict, k: int) -> dict[str, Any]:
+def _person_figures(outcomes: dict, roster: dict, apps: list[dict], sources: dict, activities: dict, k: int) -> dict[str, Any]:
     yes, said = outcomes.get("reporters_fabricating", 0), outcomes.get("reporters", 0)
     # A sensitive share, and the yuan paid behind it, need 3 reporters saying yes and 3 saying no.
     sensitive = yes >= SENSITIVE_SHARE_FLOOR and said - yes >= SENSITIVE_SHARE_FLOOR

@@ -25,6 +25,7 @@ from server.parse import Reader
 from server.release import PublishedTree, published_tree
 
 ID_LIMIT = 2**31 - 1
+REVIEWERS = ("supervisor", "admin")  # who may open, read and decide reviews
 
 
 async def open_review(user: User, region: Region, period: Period, settings: Settings, today: date) -> Review:

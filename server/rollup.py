@@ -13,6 +13,7 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from server.burden.anonymity import SourceCount
+from server.db import day_param
 from server.burden.periods import Period
 from server.burden.vocab import FABRICATION_MEANS
 
@@ -31,11 +32,6 @@ class Cell:
 
 def connection() -> BaseDBAsyncClient:
     return Tortoise.get_connection("default")
-
-
-def _day(client: BaseDBAsyncClient, day: date) -> Any:
-    # SQLite keeps dates as ISO text; asyncpg wants date objects.
-    return day.isoformat() if client.capabilities.dialect == "sqlite" else day
 
 
 def _in_list(codes: Sequence[str] | None, start: int, levels: Sequence[str] | None = None) -> tuple[str, list[str]]:
@@ -93,7 +89,7 @@ async def entry_cells(period: Period, codes: Sequence[str] | None = None, levels
     """Reporters, minutes and the median reporter's minutes of each region (only `codes`, `levels` when given)."""
     client = connection()
     restrict, values = _in_list(codes, 3, levels)
-    rows = await client.execute_query_dict(ENTRY_CELLS.format(restrict=restrict), [_day(client, period.first), _day(client, period.last), *values])
+    rows = await client.execute_query_dict(ENTRY_CELLS.format(restrict=restrict), [day_param(client, period.first), day_param(client, period.last), *values])
     return {
         r["code"]: Cell(r["code"], r["level"], int(r["reporters"]), float(r["minutes"]), float(r["evidence_minutes"]), float(r["median_minutes"]) if r["median_minutes"] is not None else None)
         for r in rows
@@ -131,7 +127,7 @@ async def quota_cells(period: Period, codes: Sequence[str] | None = None, levels
     """Median coverage (target / base) and the share that ranks or penalizes, of quotas running in the period."""
     client = connection()
     restrict, values = _in_list(codes, 3, levels)
-    rows = await client.execute_query_dict(QUOTA_CELLS.format(restrict=restrict), [_day(client, period.first), _day(client, period.last), *values])
+    rows = await client.execute_query_dict(QUOTA_CELLS.format(restrict=restrict), [day_param(client, period.first), day_param(client, period.last), *values])
     return {r["code"]: {"quotas": int(r["quotas"]), "ranking_share": float(r["ranking_share"]), "quota_pressure": float(r["quota_pressure"])} for r in rows}
 
 
@@ -154,7 +150,7 @@ async def outcome_cells(period: Period, codes: Sequence[str] | None = None, leve
     """How the period's quotas were met: outcomes, those met with fabricated means, yuan paid."""
     client = connection()
     restrict, values = _in_list(codes, 3, levels)
-    rows = await client.execute_query_dict(OUTCOME_CELLS.format(restrict=restrict), [_day(client, period.first), _day(client, period.last), *values])
+    rows = await client.execute_query_dict(OUTCOME_CELLS.format(restrict=restrict), [day_param(client, period.first), day_param(client, period.last), *values])
     keys = ("outcomes", "reporters", "fabricated", "reporters_fabricating")
     return {r["code"]: {**{k: int(r[k]) for k in keys}, "paid_yuan": float(r["paid_yuan"] or 0)} for r in rows}
 
@@ -189,7 +185,7 @@ GROUP BY ra.ancestor_id, e.{column}
 async def _source_cells(column: str, period: Period, levels: Sequence[str]) -> dict[str, dict[Any, SourceCount]]:
     client = connection()
     restrict, values = _in_list(None, 3, levels)
-    rows = await client.execute_query_dict(SOURCE_CELLS.format(column=column).format(restrict=restrict), [_day(client, period.first), _day(client, period.last), *values])
+    rows = await client.execute_query_dict(SOURCE_CELLS.format(column=column).format(restrict=restrict), [day_param(client, period.first), day_param(client, period.last), *values])
     cells: dict[str, dict[Any, SourceCount]] = {}
     for r in rows:
         cells.setdefault(r["code"], {})[r["source"]] = SourceCount(float(r["minutes"]), int(r["reporters"]))
@@ -218,7 +214,7 @@ async def reporters_on_days(ranges: Sequence[tuple[date, date]], codes: Sequence
     """Distinct reporters of each region (with its subtree) over the given day ranges."""
     client = connection()
     days = " OR ".join(f"(e.date >= ${2 * i + 1} AND e.date <= ${2 * i + 2})" for i in range(len(ranges)))
-    bounds = [_day(client, day) for pair in ranges for day in pair]
+    bounds = [day_param(client, day) for pair in ranges for day in pair]
     restrict, values = _in_list(codes, len(bounds) + 1)
     rows = await client.execute_query_dict(REPORTERS_ON_DAYS.format(days=days, restrict=restrict), [*bounds, *values])
     return {r["code"]: int(r["reporters"]) for r in rows}

@@ -5,6 +5,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+from datetime import date
 
 import httpx
 import pytest
@@ -17,7 +18,6 @@ from server.burden.periods import latest_published
 from server.config import ConfigError, Settings
 from server.models import FeedMessage
 from test_burden_api import WEEK, county_with_reporters
-from datetime import date
 
 FEED_SECRET = "feed-secret-for-tests"
 

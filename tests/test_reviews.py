@@ -86,7 +86,10 @@ async def test_before_and_after_show_whether_the_burden_fell(village_client):
     assert changes["tasks"] == [{"task": {"id": ids["reg"], "title": "反诈助手注册"}, "before": 84.0, "after": 42.0}]
     csv = await village_client.get(f"/api/reviews/{review['id']}.csv?lang=en", headers=supervisor)
     assert csv.headers["content-type"] == "text/csv; charset=utf-8" and csv.text.startswith("\ufeffReview")
-    assert f"360721105,石桥镇,{reviewed.key},".encode() in csv.content or "Before and after" in csv.text
+    lines = csv.text.splitlines()
+    before, after = township["before"]["burden_index"], township["after"]["burden_index"]
+    assert f"360721105,石桥镇,{reviewed.key},{before},7.0,{WEEK.key},{after},3.5" in lines
+    assert any(line.startswith(f"1,reduce_quota,{VILLAGES[0]},上坪村,反诈助手注册,,500,") for line in lines)
 
 
 async def test_the_summary_document_carries_flags_sources_and_csv(village_client):

@@ -10,11 +10,8 @@ from server.parse import Reader, json_body
 from server.scope import readable_region, requested_period
 from server.web import settings_of, today_of, writer
 
-REVIEWERS = ("supervisor", "admin")
-
-
 async def open_review(request: Request) -> JSONResponse:
-    user = await writer(request, *REVIEWERS)
+    user = await writer(request, *reviews.REVIEWERS)
     r = Reader(await json_body(request))
     code, period_text = r.text("region", max_length=20), r.text("period", max_length=8)
     r.done()
@@ -25,33 +22,33 @@ async def open_review(request: Request) -> JSONResponse:
 
 
 async def list_reviews(request: Request) -> JSONResponse:
-    user = await require_user(request, *REVIEWERS)
+    user = await require_user(request, *reviews.REVIEWERS)
     found = await reviews.reviews_in_scope(user)
     return JSONResponse([reviews.review_row(r) for r in found])
 
 
 async def review(request: Request) -> JSONResponse:
-    user = await require_user(request, *REVIEWERS)
+    user = await require_user(request, *reviews.REVIEWERS)
     found = await reviews.review_in_scope(user, request.path_params["id"])
     return JSONResponse(await _review_json(request, found))
 
 
 async def review_csv(request: Request) -> Response:
-    user = await require_user(request, *REVIEWERS)
+    user = await require_user(request, *reviews.REVIEWERS)
     found = await reviews.review_in_scope(user, request.path_params["id"])
     text = documents.review_csv(await _review_json(request, found), settings_of(request).k)
     return csv_response(text, f"jianfu-review-{found.id}.csv")
 
 
 async def add_decision(request: Request) -> JSONResponse:
-    user = await writer(request, *REVIEWERS)
+    user = await writer(request, *reviews.REVIEWERS)
     found = await reviews.review_in_scope(user, request.path_params["id"])
     decision = await reviews.add_decision(found, await json_body(request), today_of(request))
     return JSONResponse(reviews.decision_json(decision), status_code=201)
 
 
 async def close_review(request: Request) -> JSONResponse:
-    user = await writer(request, *REVIEWERS)
+    user = await writer(request, *reviews.REVIEWERS)
     found = await reviews.review_in_scope(user, request.path_params["id"])
     await reviews.close_review(found, settings_of(request), today_of(request))
     return JSONResponse(await _review_json(request, found))

@@ -18,21 +18,18 @@ from server.pages.render import form_writer, go, page
 from server.scope import readable_region, requested_period
 from server.web import settings_of, today_of
 
-REVIEWERS = ("supervisor", "admin")
-
-
 def statuses() -> dict[str, str]:
     return {"open": _("Open"), "closed": _("Closed")}
 
 
 async def review_list(request: Request) -> Response:
-    user = await require_user(request, *REVIEWERS)
+    user = await require_user(request, *reviews.REVIEWERS)
     found = [reviews.review_row(r) for r in await reviews.reviews_in_scope(user)]
     return await page(request, "reviews.html", reviews=found, statuses=statuses())
 
 
 async def open_review(request: Request) -> Response:
-    user, form = await form_writer(request, *REVIEWERS)
+    user, form = await form_writer(request, *reviews.REVIEWERS)
     region = await readable_region(user, str(form.get("region", "")))
     period = requested_period(str(form.get("period", "")) or None, today_of(request))
     review = await reviews.open_review(user, region, period, settings_of(request), today_of(request))
@@ -40,14 +37,14 @@ async def open_review(request: Request) -> Response:
 
 
 async def review_page(request: Request, values: dict[str, str] | None = None, errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    user = await require_user(request, *REVIEWERS)
+    user = await require_user(request, *reviews.REVIEWERS)
     review = await reviews.review_in_scope(user, request.path_params["id"])
     document = await reviews.review_json(review, await reviews.decisions_of(review), settings_of(request), today_of(request))
     return await page(request, "review.html", status_code=status_code, **document_context(request, document), **await _decision_choices(review), form=values or {}, errors=errors or {})
 
 
 async def add_decision(request: Request) -> Response:
-    user, form = await form_writer(request, *REVIEWERS)
+    user, form = await form_writer(request, *reviews.REVIEWERS)
     review = await reviews.review_in_scope(user, request.path_params["id"])
     values = {k: str(v) for k, v in form.items() if k != "csrf"}
     try:
@@ -58,7 +55,7 @@ async def add_decision(request: Request) -> Response:
 
 
 async def close_review(request: Request) -> Response:
-    user, _form = await form_writer(request, *REVIEWERS)
+    user, _form = await form_writer(request, *reviews.REVIEWERS)
     review = await reviews.review_in_scope(user, request.path_params["id"])
     await reviews.close_review(review, settings_of(request), today_of(request))
     return go(f"/reviews/{review.id}")
