@@ -10,7 +10,7 @@ import sys
 import time
 import zlib
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -19,6 +19,7 @@ import asyncpg
 
 import httpx
 
+from clock import app_today
 from conftest import PASSWORD, POSTGRES_URL, SECRET
 from receiver import free_port
 
@@ -101,13 +102,13 @@ def token(url: str) -> dict[str, str]:
 
 def batch(name: str, size: int, note: str | None = None) -> list[dict]:
     """Entries of one minute each, spread over the last 300 days (a day holds at most 24 hours)."""
-    today = date.today()
+    today = app_today()
     return [{"client_id": f"{name}-{n}", "date": (today - timedelta(days=zlib.crc32(f"{name}-{n}".encode()) % 300)).isoformat(), "minutes": 1, "activity": "other", "note": note}
             for n in range(size)]
 
 
 def stored_ids(url: str, headers: dict[str, str]) -> list[str]:
-    today = date.today()
+    today = app_today()
     answer = httpx.get(url + "/api/entries", params={"from": (today - timedelta(days=400)).isoformat(), "to": today.isoformat()}, headers=headers, timeout=60, trust_env=False)
     assert answer.status_code == 200, answer.text
     return [e["client_id"] for e in answer.json()]

@@ -1,5 +1,6 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
+from clock import app_today
 from conftest import PASSWORD, add_user, bearer, scenario
 
 REGIONS = scenario("escalation")["regions"]
@@ -73,7 +74,7 @@ async def test_cadre_may_not_create_users(client):
 async def test_invite_then_signup_without_name_or_phone(client):
     await setup_area(client)
     await add_user("sup", "supervisor", TOWNSHIP)
-    expires = (date.today() + timedelta(days=7)).isoformat()
+    expires = (app_today() + timedelta(days=7)).isoformat()
     invite = await client.post("/api/invites", json={"region": VILLAGE, "role": "cadre", "uses": 1, "expires": expires}, headers=await bearer(client, "sup"))
     assert invite.status_code == 201
     assert {k: invite.json()[k] for k in ("region", "uses", "expires")} == {"region": VILLAGE, "uses": 1, "expires": expires}
@@ -87,7 +88,7 @@ async def test_invite_then_signup_without_name_or_phone(client):
 async def test_supervisor_cannot_invite_outside_their_subtree(client):
     await setup_area(client)
     await add_user("sup", "supervisor", VILLAGE)
-    expires = (date.today() + timedelta(days=7)).isoformat()
+    expires = (app_today() + timedelta(days=7)).isoformat()
     answer = await client.post("/api/invites", json={"region": OTHER_VILLAGE, "uses": 3, "expires": expires}, headers=await bearer(client, "sup"))
     assert (answer.status_code, list(answer.json()["error"]["fields"])) == (403, ["region"])
 

@@ -20,6 +20,7 @@ from typing import Iterator
 import httpx
 import pytest
 
+from clock import TIMEZONE, app_today
 from receiver import Receiver, free_port, serving
 
 CHROMIUM = "/usr/bin/chromium"
@@ -74,10 +75,11 @@ def server(folder: Path, feed_port: int) -> Iterator[str]:
 
 @contextmanager
 def open_phone(**options: object) -> Iterator[object]:
-    """A page in a 360x640 touch screen that reads Traditional Chinese."""
+    """A page in a 360x640 touch screen that reads Traditional Chinese, with the clock of a phone in
+    China: the outbox dates entries by the phone's day, which must be the app's day whatever the TZ."""
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-TW", has_touch=True, **options)
+        context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-TW", timezone_id=TIMEZONE, has_touch=True, **options)
         yield context.new_page()
         browser.close()
 
@@ -174,7 +176,7 @@ def controlled_by_the_worker(page) -> None:
 
 def server_entries_today(server: str, username: str) -> list[dict]:
     token = httpx.post(server + "/api/session", json={"username": username, "password": "jianfu-demo"}, trust_env=False).json()["token"]
-    answer = httpx.get(server + "/api/entries", params={"from": time.strftime("%Y-%m-%d")}, headers={"authorization": f"Bearer {token}"}, trust_env=False)
+    answer = httpx.get(server + "/api/entries", params={"from": app_today().isoformat()}, headers={"authorization": f"Bearer {token}"}, trust_env=False)
     return answer.json()
 
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
+from clock import app_today
 from conftest import SECRET, add_user, bearer, load_scenario, scenario
 from server.app import create_app
 from server.burden.rules import Rules
@@ -12,7 +13,7 @@ from server.burden.periods import latest_published, weeks_overlapping
 from server.config import Settings
 from server.release import forget_trees
 
-WEEK = latest_published(date.today(), "week")
+WEEK = latest_published(app_today(), "week")
 VILLAGES = ["360721105201", "360721105202", "360721105203", "360721105204", "360721105205"]
 
 
@@ -80,7 +81,7 @@ async def test_flags_show_the_escalation_with_its_chain(village_client):
 
 async def test_a_period_is_published_seven_days_after_it_closes(client):
     supervisor, _ids = await county_with_reporters(client, per_village=(0, 0, 0, 0, 0))
-    current = date.today().strftime("%Y-%m")
+    current = app_today().strftime("%Y-%m")
     answer = await client.get(f"/api/burden/360721?period={current}&lang=en", headers=supervisor)
     body = answer.json()["error"]
     assert (answer.status_code, body["code"]) == (409, "not_published")
@@ -223,7 +224,7 @@ async def test_a_task_or_category_carried_by_fewer_than_k_cadres_is_not_listed(v
 
 async def test_a_month_hides_a_place_whose_week_it_would_give_away(village_client):
     supervisor, _ids = await county_with_reporters(village_client, per_village=(0, 0, 0, 0, 0))
-    month = latest_published(date.today(), "month")
+    month = latest_published(app_today(), "month")
     weeks = [w for w in weeks_overlapping(month) if w.first >= month.first and w.last <= month.last]
     quiet = weeks[1]
     days = [month.first + timedelta(days=d) for d in range(month.days)]

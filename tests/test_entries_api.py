@@ -1,11 +1,14 @@
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 
+from clock import app_today
 from conftest import add_user, bearer, load_scenario, scenario
 from server.models import RosterItem, TimeEntry
 
-TODAY = date.today()
-YESTERDAY = (TODAY - timedelta(days=1)).isoformat()
+
+def yesterday() -> str:
+    """The app's yesterday, asked at each use: a module constant goes stale if the suite runs past midnight."""
+    return (app_today() - timedelta(days=1)).isoformat()
 
 
 async def two_cadres(client):
@@ -16,8 +19,8 @@ async def two_cadres(client):
     return await bearer(client, "li"), await bearer(client, "wang"), ids
 
 
-def entry(client_id, minutes=30, day=YESTERDAY, **more):
-    return {"client_id": client_id, "date": day, "minutes": minutes, "activity": "data_entry", **more}
+def entry(client_id, minutes=30, day=None, **more):
+    return {"client_id": client_id, "date": day or yesterday(), "minutes": minutes, "activity": "data_entry", **more}
 
 
 async def test_batch_accepts_duplicates_and_conflicts_per_client_id(client):
@@ -33,13 +36,14 @@ async def test_batch_accepts_duplicates_and_conflicts_per_client_id(client):
 
 async def test_one_bad_entry_never_blocks_the_good_ones(client):
     li, _wang, ids = await two_cadres(client)
-    future = (TODAY + timedelta(days=30)).isoformat()
+    today = app_today()
+    future = (today + timedelta(days=30)).isoformat()
     batch = [
         entry("ok1"),
         entry("late", day=future),
         entry("long", minutes="25h"),
         entry("zero", minutes=0),
-        {"client_id": "odd", "date": YESTERDAY, "minutes": 10, "activity": "dancing"},
+        {"client_id": "odd", "date": yesterday(), "minutes": 10, "activity": "dancing"},
         entry("notask", task=999999),
         entry("booltask", task=True),
         "not an object",
@@ -49,7 +53,7 @@ async def test_one_bad_entry_never_blocks_the_good_ones(client):
     body = answer.json()
     assert (answer.status_code, body["accepted"], body["duplicates"]) == (200, ["ok1", "ok2"], [])
     assert {r["client_id"]: r["error"]["fields"] for r in body["rejected"]} == {
-        "late": {"date": f"Must be between {(TODAY - timedelta(days=400)).isoformat()} and {(TODAY + timedelta(days=1)).isoformat()}."},
+        "late": {"date": f"Must be between {(today - timedelta(days=400)).isoformat()} and {(today + timedelta(days=1)).isoformat()}."},
         "long": {"minutes": "Must be between 1 minute and 24 hours."},
         "zero": {"minutes": "Must be between 1 minute and 24 hours."},
         "odd": {"activity": "Must be one of: registration_drive, data_entry, check_in, evidence, duplicate_reporting, study, meeting, other."},
@@ -88,13 +92,13 @@ async def test_each_cadre_reads_only_their_own_entries(client):
     await client.post("/api/entries", json={"entries": [entry("li-1", 45)]}, headers=wang)  # same client_id, another person
     mine = await client.get("/api/entries", headers=li)
     theirs = await client.get("/api/entries", headers=wang)
-    assert mine.json() == [{"client_id": "li-1", "date": YESTERDAY, "minutes": 30, "activity": "data_entry", "task": None, "note": "我的备注"}]
+    assert mine.json() == [{"client_id": "li-1", "date": yesterday(), "minutes": 30, "activity": "data_entry", "task": None, "note": "我的备注"}]
     assert [e["minutes"] for e in theirs.json()] == [45]
 
 
 async def test_entries_filter_by_date_range(client):
     li, _wang, _ids = await two_cadres(client)
-    days = [(TODAY - timedelta(days=n)).isoformat() for n in (1, 5, 10)]
+    days = [(app_today() - timedelta(days=n)).isoformat() for n in (1, 5, 10)]
     await client.post("/api/entries", json={"entries": [entry(d, day=d) for d in days]}, headers=li)
     answer = await client.get(f"/api/entries?from={days[1]}&to={days[0]}", headers=li)
     assert [e["date"] for e in answer.json()] == [days[0], days[1]]
@@ -113,8 +117,8 @@ async def test_supervisor_and_admin_get_no_entries_endpoint(client):
 async def test_edit_and_delete_own_entry(client):
     li, wang, _ids = await two_cadres(client)
     await client.post("/api/entries", json={"entries": [entry("a")]}, headers=li)
-    edited = await client.put("/api/entries/a", json={"date": YESTERDAY, "minutes": "1:15", "activity": "meeting"}, headers=li)
-    assert edited.json() == {"client_id": "a", "date": YESTERDAY, "minutes": 75, "activity": "meeting", "task": None, "note": None}
+    edited = await client.put("/api/entries/a", json={"date": yesterday(), "minutes": "1:15", "activity": "meeting"}, headers=li)
+    assert edited.json() == {"client_id": "a", "date": yesterday(), "minutes": 75, "activity": "meeting", "task": None, "note": None}
     stranger = await client.delete("/api/entries/a", headers=wang)
     assert stranger.status_code == 404
     assert (await client.delete("/api/entries/a", headers=li)).status_code == 204
@@ -156,7 +160,7 @@ async def test_export_csv_holds_everything_the_cadre_logged(client):
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"
     lines = answer.text.lstrip("\ufeff").splitlines()
     assert lines[0] == "record,date,region,task,activity,minutes,note,app,resident_use,quota,target,base,status,means,cost_yuan"
-    assert lines[1] == f"entry,{YESTERDAY},360721105201,{ids['reg']},data_entry,30,只给自己看,,,,,,,,"
+    assert lines[1] == f"entry,{yesterday()},360721105201,{ids['reg']},data_entry,30,只给自己看,,,,,,,,"
     assert lines[2].startswith("quota,") and ",1500,population," in lines[2]
     assert len(lines) == 3  # wang's entry is not here
 

@@ -5,11 +5,11 @@ import asyncio
 import hashlib
 import hmac
 import json
-from datetime import date
 
 import httpx
 import pytest
 
+from clock import app_today
 from conftest import SECRET, bearer
 from receiver import Receiver, free_port, serving
 from server import feed
@@ -86,7 +86,7 @@ async def test_each_published_period_is_queued_once_and_the_backoff_doubles(stor
     app = create_app(settings, manage_store=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as client:
         await county_with_reporters(client)
-    today = date.today()
+    today = app_today()
     await feed.queue_published_periods(settings, today)
     await feed.queue_published_periods(settings, today)
     keys = sorted(await FeedMessage.all().values_list("key", flat=True))

@@ -1,7 +1,11 @@
 import re
 from decimal import Decimal
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
+import pytest
+import time_machine
+
+from clock import app_today
 from conftest import PASSWORD, add_user, bearer, load_scenario, scenario
 from server.models import Outcome, Quota, TimeEntry
 
@@ -14,7 +18,7 @@ async def signed_in_cadre(client, region="420121101201", locale=None):
     await add_user("root", "admin", None)
     admin = await bearer(client, "root")
     ids = await load_scenario(client, admin, scenario("village-activity-quota"))
-    current = {"title": "本月注册", "metric": "registrations", "issued_by": "420121101", "period_start": date.today().replace(day=1).isoformat(), "period_end": (date.today() + timedelta(days=30)).isoformat()}
+    current = {"title": "本月注册", "metric": "registrations", "issued_by": "420121101", "period_start": app_today().replace(day=1).isoformat(), "period_end": (app_today() + timedelta(days=30)).isoformat()}
     ids["current"] = (await client.post("/api/tasks", json=current, headers=admin)).json()["id"]
     await add_user("li", "cadre", region, locale)
     answer = await client.post("/login", data={"username": "li", "password": PASSWORD})
@@ -48,8 +52,28 @@ async def test_a_day_is_logged_in_two_taps(client):
     again = await client.post("/today", data=tap)  # a double tap sends the same form twice
     assert again.status_code == 303
     entries = await TimeEntry.all().values("minutes", "activity", "date")
-    assert entries == [{"minutes": 30, "activity": "registration_drive", "date": date.today()}]
+    assert entries == [{"minutes": 30, "activity": "registration_drive", "date": app_today()}]
     assert "今天已记：30 分钟" in (await client.get("/")).text
+
+
+@pytest.mark.parametrize(("instant", "local_day"), [
+    (datetime(2026, 3, 10, 20, 30, tzinfo=timezone.utc), date(2026, 3, 11)),  # 04:30 of the next day in Shanghai
+    (datetime(2026, 3, 10, 3, 0, tzinfo=timezone.utc), date(2026, 3, 10)),  # 11:00 of the same day
+], ids=["utc-a-day-behind", "same-day"])
+async def test_an_entry_for_the_apps_today_counts_whatever_the_hour(client, instant, local_day):
+    """Issue 11: the app's day is Shanghai's, not the machine's or UTC's. Frozen at an instant, so
+    this test means the same at whatever hour and in whatever time zone it runs."""
+    with time_machine.travel(instant, tick=True):
+        assert app_today() == local_day
+        ids = await signed_in_cadre(client)
+        html = (await client.get("/")).text
+        tap = {"csrf": hidden(html, "csrf"), "client_id": hidden(html, "client_id"), "choice": f"task:{ids['current']}", "preset": "30"}
+        assert (await client.post("/today", data=tap)).status_code == 303
+        typed = {"client_id": "api-1", "date": app_today().isoformat(), "minutes": 15, "activity": "meeting"}
+        answer = await client.post("/api/entries", json={"entries": [typed]}, headers=await bearer(client, "li"))
+        assert answer.json() == {"accepted": ["api-1"], "duplicates": [], "rejected": []}
+        assert await TimeEntry.all().order_by("id").values_list("date", "minutes") == [(local_day, 30), (local_day, 15)]
+        assert "今天已记：45 分钟" in (await client.get("/")).text
 
 
 async def test_typed_durations_and_their_errors(client):
@@ -67,14 +91,14 @@ async def test_typed_durations_and_their_errors(client):
 async def test_same_as_last_time_copies_the_previous_day_once(client):
     await signed_in_cadre(client)
     cadre = await bearer(client, "li")
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (app_today() - timedelta(days=1)).isoformat()
     batch = [{"client_id": "y1", "date": yesterday, "minutes": 60, "activity": "meeting"}, {"client_id": "y2", "date": yesterday, "minutes": 45, "activity": "evidence"}]
     await client.post("/api/entries", json={"entries": batch}, headers=cadre)
     html = (await client.get("/")).text
     assert "和 " in html and "1 小时 45 分钟" in html
     for _ in range(2):
         assert (await client.post("/today/repeat", data={"csrf": hidden(html, "csrf")})).status_code == 303
-    copied = await TimeEntry.filter(date=date.today()).order_by("id").values_list("minutes", "activity")
+    copied = await TimeEntry.filter(date=app_today()).order_by("id").values_list("minutes", "activity")
     assert copied == [(60, "meeting"), (45, "evidence")]
 
 
@@ -117,7 +141,7 @@ async def test_a_new_task_can_be_described_with_the_quota(client):
 async def test_history_edit_and_delete(client):
     await signed_in_cadre(client)
     cadre = await bearer(client, "li")
-    day = (date.today() - timedelta(days=2)).isoformat()
+    day = (app_today() - timedelta(days=2)).isoformat()
     await client.post("/api/entries", json={"entries": [{"client_id": "h1", "date": day, "minutes": 30, "activity": "study"}]}, headers=cadre)
     history = await client.get("/history?lang=en")
     assert "Compulsory study" in history.text and 'href="/history/h1"' in history.text
@@ -141,7 +165,7 @@ async def test_signup_page_creates_an_account_from_an_invite(client):
     await add_user("root", "admin", None)
     admin = await bearer(client, "root")
     await load_scenario(client, admin, scenario("village-activity-quota"))
-    expires = (date.today() + timedelta(days=3)).isoformat()
+    expires = (app_today() + timedelta(days=3)).isoformat()
     code = (await client.post("/api/invites", json={"region": "420121101201", "uses": 5, "expires": expires}, headers=admin)).json()["code"]
     page = await client.get(f"/signup?code={code}")
     assert f'value="{code}"' in page.text and "手机" in page.text  # it says it never asks for a phone number

@@ -10,6 +10,7 @@ import time
 import httpx
 import pytest
 
+from clock import app_today
 from conftest import PASSWORD, SECRET, add_user, bearer
 from receiver import free_port
 from server.app import create_app
@@ -129,7 +130,7 @@ def test_no_client_address_or_user_agent_reaches_the_logs(tmp_path):
             http.post("/api/session", json={"username": "lixia", "password": "wrong"})
             token = http.post("/api/session", json={"username": "lixia", "password": PASSWORD}).json()["token"]
             auth = {"authorization": f"Bearer {token}"}
-            http.post("/api/entries", json={"entries": [{"client_id": "a", "date": time.strftime("%Y-%m-%d"), "minutes": 30, "activity": "other"}]}, headers=auth)
+            http.post("/api/entries", json={"entries": [{"client_id": "a", "date": app_today().isoformat(), "minutes": 30, "activity": "other"}]}, headers=auth)
             http.get("/api/entries", headers=auth)
             http.get("/no/such/page")
             http.post("/api/entries", content=b"x" * 2_000_000, headers=auth)
