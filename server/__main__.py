@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from server import db
-from server.cli_tasks import CommandError, create_user, import_regions
+from server.cli_tasks import CommandError, create_user, import_regions, publish
 from server.config import ConfigError, Settings
 
 
@@ -63,6 +63,12 @@ def cmd_import_regions(args: argparse.Namespace) -> None:
     settings = settings_for(args)
     asyncio.run(db.apply_migrations(settings.database_url))
     asyncio.run(import_regions(settings, args.file))
+
+
+def cmd_publish(args: argparse.Namespace) -> None:
+    settings = settings_for(args)
+    asyncio.run(db.apply_migrations(settings.database_url))
+    asyncio.run(publish(settings, args.month))
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
@@ -122,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     regions = commands.add_parser("import-regions", help="import code,parent,level,name,name_hant,population,households")
     regions.add_argument("file")
     regions.set_defaults(run=cmd_import_regions)
+    publish_cmd = commands.add_parser("publish", help="publish the months whose publication day has come (the scheduler does the same)")
+    publish_cmd.add_argument("--month", help="only this month (YYYY-MM)")
+    publish_cmd.set_defaults(run=cmd_publish)
     backup = commands.add_parser("backup", help="write a consistent copy of the store to FILE (gzip'd JSON lines)")
     backup.add_argument("file")
     backup.set_defaults(run=cmd_backup)

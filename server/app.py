@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
@@ -17,7 +18,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server import db, feed, i18n
+from server import db, feed, i18n, publication
 from server.api.routes import api_routes
 from server.auth import LoginThrottle
 from server.config import Settings
@@ -95,16 +96,16 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
         # RegisterTortoise keeps the ORM context reachable from the server's request tasks, which
         # do not inherit the lifespan task's context variables.
         async with RegisterTortoise(app, config=db.tortoise_config(settings.database_url), generate_schemas=False):
-            if not settings.review_webhook:
-                yield
-                return
             stop = asyncio.Event()
-            sender = asyncio.create_task(feed.run(settings, stop, lambda: local_today(settings.timezone)))
+            today = functools.partial(local_today, settings.timezone)
+            loops = [asyncio.create_task(publication.run(settings, stop, today))]
+            if settings.review_webhook:
+                loops.append(asyncio.create_task(feed.run(settings, stop, today)))
             try:
                 yield
             finally:
                 stop.set()
-                await sender
+                await asyncio.gather(*loops)
 
     app = Starlette(
         routes=[*api_routes, *page_routes, Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],

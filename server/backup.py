@@ -33,7 +33,7 @@ CHUNK = 5000
 ORDER: tuple[type[Model], ...] = (
     models.Region, models.RegionAncestor, models.User, models.Token, models.Invite, models.App, models.Task,
     models.Quota, models.QuotaRevision, models.ProgressPoint, models.Outcome, models.TimeEntry, models.RosterItem,
-    models.PublishedCell, models.Review, models.ReviewDecision, models.FeedMessage,
+    models.Release, models.ReleaseCell, models.ReleaseFlag, models.Review, models.ReviewDecision, models.FeedMessage,
 )
 
 

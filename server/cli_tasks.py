@@ -9,6 +9,7 @@ from pathlib import Path
 from server import db, directory, i18n
 from server.config import Settings
 from server.errors import ApiError
+from server.parse import local_today
 
 REGION_COLUMNS = ("code", "parent", "level", "name", "name_hant", "population", "households")
 
@@ -26,7 +27,8 @@ async def create_user(settings: Settings, username: str, password: str, role: st
     i18n.load_catalogs(settings.locales_dir)
     async with db.connect(settings.database_url):
         try:
-            await directory.create_user({"username": username, "password": password, "role": role, "region": region, "locale": locale})
+            today = local_today(settings.timezone)
+            await directory.create_user({"username": username, "password": password, "role": role, "region": region, "locale": locale}, today)
         except ApiError as error:
             raise CommandError(_explain(error)) from None
     print(f"created {role} {username}")
@@ -65,3 +67,29 @@ async def import_regions(settings: Settings, file: str) -> None:
         except ApiError as error:
             raise CommandError(_explain(error)) from None
     print(f"created {result['created']}, updated {result['updated']}")
+
+
+async def publish(settings: Settings, month: str | None) -> None:
+    """Publish one month, or every month whose publication day has come, with progress."""
+    from server import publication  # noqa: PLC0415 -- only this command needs it
+    from server.burden.periods import PeriodError, parse_period  # noqa: PLC0415
+
+    i18n.load_catalogs(settings.locales_dir)
+    today = local_today(settings.timezone)
+    async with db.connect(settings.database_url):
+        if month is None:
+            done = await publication.publish_due(settings, today, say=print)
+            print(f"published {len(done)} month(s)" if done else "nothing to publish")
+            return
+        try:
+            period = parse_period(month)
+        except PeriodError:
+            period = None
+        if period is None or period.kind != "month":
+            raise CommandError(f"not a month: {month} (give YYYY-MM)")
+        try:
+            published = await publication.publish(period, settings, today, say=print)
+        except publication.TooEarly as early:
+            raise CommandError(str(early)) from None
+        if not published:
+            print(f"{month} is published already (or another process is publishing it)")

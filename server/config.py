@@ -48,6 +48,10 @@ class Settings:
     https: bool = False
     # Where the compiled gettext catalogs are.
     locales_dir: Path = PROJECT_ROOT / "locales"
+    # Days after a month's end on which it is published; data received later never counts for it.
+    publish_days: int = 7
+    # Seconds between two checks for months whose publication day has come.
+    publish_poll_seconds: float = 300.0
     # Thresholds and weights of the rules and indices (DESIGN.md §3); JIANFU_RULES overrides them.
     rules: Rules = field(default_factory=Rules)
 
@@ -56,6 +60,8 @@ class Settings:
             raise ConfigError("JIANFU_K may not be below 5: smaller cells expose reporters")
         if self.min_level not in LEVELS:
             raise ConfigError(f"JIANFU_MIN_LEVEL must be one of {', '.join(LEVELS)}")
+        if not 1 <= self.publish_days <= 60:
+            raise ConfigError("JIANFU_PUBLISH_DAYS must be between 1 and 60")
         if self.wage < 0:
             raise ConfigError("JIANFU_WAGE may not be negative")
         if self.review_webhook and not self.review_webhook_secret:
@@ -88,6 +94,8 @@ class Settings:
             review_webhook_secret=env.get("JIANFU_REVIEW_WEBHOOK_SECRET") or None,
             feed_retry_seconds=float(env.get("JIANFU_FEED_RETRY_SECONDS", cls.feed_retry_seconds)),
             feed_poll_seconds=float(env.get("JIANFU_FEED_POLL_SECONDS", cls.feed_poll_seconds)),
+            publish_days=int(env.get("JIANFU_PUBLISH_DAYS", cls.publish_days)),
+            publish_poll_seconds=float(env.get("JIANFU_PUBLISH_POLL_SECONDS", cls.publish_poll_seconds)),
             session_days=int(env.get("JIANFU_SESSION_DAYS", cls.session_days)),
             max_body_bytes=int(env.get("JIANFU_MAX_BODY_BYTES", cls.max_body_bytes)),
             https=env.get("JIANFU_HTTPS", "0").lower() in ("1", "true", "yes"),

@@ -1,5 +1,9 @@
 """The demo county: 青山县 with its townships, villages and grids, the shared scenarios, a few hundred
-cadres and eight weeks of entries, outcomes and rosters. Deterministic for a given seed.
+cadres and about three months of entries, outcomes and rosters, then the months that are due
+published as the scheduler would. Deterministic for a given seed.
+
+Every account dates from before the first month with entries, and every cadre logs on many days,
+so the demo's reporters are established (DESIGN.md §2) honestly, not by exemption.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from typing import Any
 from argon2 import PasswordHasher
 from tortoise.transactions import in_transaction
 
-from server import auth, db, i18n
+from server import auth, db, i18n, publication
 from server.closure import rebuild_ancestors
+from server.burden.periods import latest_due
 from server.burden.regions import child_path
 from server.burden.vocab import ACTIVITIES, RESIDENT_USE
 from server.config import PROJECT_ROOT, Settings
@@ -178,7 +183,14 @@ async def county_quotas(tasks: list[Task], places: list[Place], today: date, rng
     return quota_ids
 
 
-async def create_people(places: list[Place], password_hash: str) -> tuple[list[User], list[tuple[str, str]]]:
+ENTRY_DAYS = 100  # three whole months are published whatever day the demo is loaded on
+
+
+def first_entry_day(today: date) -> date:
+    return today - timedelta(days=ENTRY_DAYS)
+
+
+async def create_people(places: list[Place], password_hash: str, created_on: date) -> tuple[list[User], list[tuple[str, str]]]:
     """Two cadres per village and one grid worker in its first grid (cadre001 in 石桥镇上坪村, reading
     Traditional), a cadre in each scenario village outside the county, an admin and supervisors."""
     staff = [("admin", "admin", None), ("supervisor", "supervisor", COUNTY[0]), ("supervisor-shiqiao", "supervisor", "360721105"), ("supervisor-meilin", "supervisor", "360721102")]
@@ -188,7 +200,7 @@ async def create_people(places: list[Place], password_hash: str) -> tuple[list[U
     cadres = [(f"cadre{n:03d}", "cadre", code) for n, code in enumerate(homes, start=1)]
     people = []
     for i, (username, role, region) in enumerate(staff + cadres, start=1):
-        user = await User.create(username=username, password_hash=password_hash, role=role, region_id=region, locale="zh-Hant" if username == "cadre001" else None)
+        user = await User.create(username=username, password_hash=password_hash, role=role, region_id=region, locale="zh-Hant" if username == "cadre001" else None, created_on=created_on)
         if role == "cadre":
             people.append(user)
         progress("accounts", i, len(staff) + len(cadres))
@@ -197,7 +209,7 @@ async def create_people(places: list[Place], password_hash: str) -> tuple[list[U
     return people, logins
 
 
-def day_entries(rng: random.Random, key: str, region: str, day: date, heavy: bool, tasks: list[Task]) -> list[TimeEntry]:
+def day_entries(rng: random.Random, key: str, day: date, heavy: bool, tasks: list[Task]) -> list[TimeEntry]:
     if day.weekday() == 6 and rng.random() < 0.7:
         return []
     task_ids = [t.id for t in tasks if t.period_start <= day <= t.period_end]
@@ -207,37 +219,40 @@ def day_entries(rng: random.Random, key: str, region: str, day: date, heavy: boo
         minutes = int(rng.choice([15, 30, 30, 45, 60, 90, 120]) * (1.8 if heavy else 1))
         task = rng.choice(task_ids) if task_ids and rng.random() < 0.5 else None
         client_id = f"demo-{key[:8]}-{day.isoformat()}-{n}"
-        entries.append(TimeEntry(reporter_key=key, client_id=client_id, body_hash="demo", region_id=region, date=day, minutes=minutes, activity=activity, task_id=task))
+        entries.append(TimeEntry(reporter_key=key, client_id=client_id, body_hash="demo", date=day, received_on=day, minutes=minutes, activity=activity, task_id=task))
     return entries
 
 
 async def entries_for(people: list[User], heavy_regions: set[str], settings: Settings, today: date, rng: random.Random, tasks: list[Task]) -> None:
-    days = [today - timedelta(days=d) for d in range(56, 0, -1)]
+    days = [today - timedelta(days=d) for d in range(ENTRY_DAYS, 0, -1)]
     batch: list[TimeEntry] = []
     total = 0
     for i, person in enumerate(people, start=1):
         key = auth.reporter_key(settings.secret, person.id)
         for day in days:
-            batch += day_entries(rng, key, person.region_id, day, person.region_id in heavy_regions, tasks)
+            batch += day_entries(rng, key, day, person.region_id in heavy_regions, tasks)
         if len(batch) > 2000 or i == len(people):
             await TimeEntry.bulk_create(batch, batch_size=500)
             total += len(batch)
             batch = []
-        progress(f"eight weeks of entries ({total} so far)", i, len(people))
+        progress(f"{ENTRY_DAYS} days of entries ({total} so far)", i, len(people))
 
 
 async def rosters_and_outcomes(people: list[User], quotas: dict[str, list[int]], settings: Settings, today: date, rng: random.Random) -> None:
+    """Rosters confirmed and outcomes told during the latest month that is due, so its release has them."""
     apps = await App.all()
+    month = latest_due(today, settings.publish_days)
     for i, person in enumerate(people, start=1):
         key = auth.reporter_key(settings.secret, person.id)
+        said_on = month.first + timedelta(days=rng.randint(0, month.days - 1))
         for app in rng.sample(apps, min(len(apps), rng.randint(4, 10))):
             use = rng.choices(RESIDENT_USE, weights=USAGE.get(app.name, (2, 3, 3, 2)))[0]
-            await RosterItem.create(reporter_key=key, region_id=person.region_id, app=app, resident_use=use)
+            await RosterItem.create(reporter_key=key, app=app, resident_use=use, received_on=said_on)
         for quota_id in quotas.get(person.region_id, [])[:2]:
             bought = rng.random() < 0.3
             means = "paid_service" if bought else rng.choice(["door_to_door", "own_accounts,door_to_door", "borrowed_phones"])
             cost = Decimal(rng.randint(200, 4000)) if bought else None
-            await Outcome.create(reporter_key=key, quota_id=quota_id, status=rng.choice(["met", "partly", "missed"]), means=means, cost_yuan=cost, reported_on=today)
+            await Outcome.create(reporter_key=key, quota_ref=auth.quota_ref(settings.secret, quota_id), status=rng.choice(["met", "partly", "missed"]), means=means, cost_yuan=cost, reported_on=said_on)
         progress("rosters and outcomes", i, len(people))
 
 
@@ -270,12 +285,14 @@ async def load_demo(settings: Settings, *, only_if_empty: bool = False, seed: in
             places += [Place(code, "", False) for code in scenario_quotas if code not in quotas]
             for region, ids in scenario_quotas.items():
                 quotas.setdefault(region, []).extend(ids)
-            people, logins = await create_people(places, PasswordHasher().hash(DEMO_PASSWORD))
+            created_on = first_entry_day(today).replace(day=1) - timedelta(days=1)
+            people, logins = await create_people(places, PasswordHasher().hash(DEMO_PASSWORD), created_on)
             await entries_for(people, {p.code for p in places if p.overloaded}, settings, today, rng, tasks)
             await rosters_and_outcomes(people, quotas, settings, today, rng)
             if scenario_quotas.get("420121101201"):
                 await scripted_progress(scenario_quotas["420121101201"][0])
         say(f"done: {len(people)} cadres in {len(places)} villages and townships, {await TimeEntry.all().count()} time entries")
+        await publication.publish_due(settings, today, say=say)
         say(f"demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in logins:
             say(f"  {username:<20} {role}")

@@ -159,25 +159,30 @@ def read_account(r: Reader) -> dict[str, Any]:
     return {"username": username, "password": password, "locale": locale or None}
 
 
-async def create_user(data: Any) -> User:
+async def create_user(data: Any, today: date) -> User:
     r = Reader(data)
     account = read_account(r)
     role = r.choice("role", ROLES)
     code = r.text("region", required=role != "admin", max_length=20)
     r.done()
     region = await region_by_code(code) if code else None
-    return await _new_user(account, role, region)
+    return await _new_user(account, role, region, today)
 
 
-async def _new_user(account: dict[str, Any], role: str, region: Region | None) -> User:
+async def _new_user(account: dict[str, Any], role: str, region: Region | None, today: date) -> User:
     password_hash = await auth.hash_password(account["password"])
     try:
-        return await User.create(username=account["username"], password_hash=password_hash, role=role, region=region, locale=account["locale"])
+        return await User.create(username=account["username"], password_hash=password_hash, role=role, region=region, locale=account["locale"], created_on=today)
     except IntegrityError:
         raise Conflict(_("This username is taken."), {"username": _("This username is taken.")}) from None
 
 
 async def create_invite(user: User, data: Any, today: date) -> Invite:
+    """Admins invite anyone anywhere; a cadre invites colleagues into their own region only.
+    Supervisors invite nobody: accounts they made could be counted towards k beside one real
+    reporter, and subtracting them would expose that one (DESIGN.md §2)."""
+    if user.role not in ("admin", "cadre"):
+        raise Forbidden()
     r = Reader(data)
     code = r.text("region", max_length=20)
     role = r.choice("role", ("cadre", "supervisor") if user.role == "admin" else ("cadre",), default="cadre")
@@ -185,10 +190,8 @@ async def create_invite(user: User, data: Any, today: date) -> Invite:
     expires = r.day("expires", earliest=today, latest=today + timedelta(days=366))
     r.done()
     region = await region_by_code(code)
-    if user.role == "supervisor":
-        home = await Region.get(code=user.region_id)
-        if not in_subtree(region.path, home.path):
-            raise Forbidden(_("This region is outside your area."), {"region": _("This region is outside your area.")})
+    if user.role == "cadre" and region.code != user.region_id:
+        raise Forbidden(_("You may invite colleagues into your own region only."), {"region": _("You may invite colleagues into your own region only.")})
     return await Invite.create(code=secrets.token_hex(4).upper(), region=region, role=role, uses_left=uses, expires=expires)
 
 
@@ -204,7 +207,7 @@ async def sign_up(data: Any, today: date) -> User:
         if not invite or not taken:
             raise InvalidInput({"code": _("This invite code is unknown, used up or expired.")})
         region = await Region.get(code=invite.region_id)
-        return await _new_user(account, invite.role, region)
+        return await _new_user(account, invite.role, region, today)
 
 
 async def create_app(data: Any) -> tuple[App, bool]:
@@ -272,12 +275,17 @@ def read_task(r: Reader, today: date) -> dict[str, Any]:
     return task
 
 
-async def create_task(user: User, data: Any, today: date) -> tuple[Task, bool]:
-    """A demand as a cadre received it; the same title, issuer and period is the same task."""
+async def create_task(user: User, data: Any, today: date, min_level: str = "township") -> tuple[Task, bool]:
+    """A demand as a cadre received it; the same title, issuer and period is the same task.
+
+    Issuers are published places (DESIGN.md §2): time entries name their task, and a task issued
+    by a village would place whoever logged it in that village."""
     r = Reader(data)
     fields = read_task(r, today)
     r.done()
     issuer = await region_by_code(fields["issued_by"], "issued_by")
+    if LEVELS.index(issuer.level) > LEVELS.index(min_level):
+        raise InvalidInput({"issued_by": _("Name the office that issued it: a township or a higher level.") if min_level == "township" else _("Name the office that issued it, at a level that is published.")})
     if user.role != "admin" and not on_line(issuer.path, (await home_region(user)).path):
         raise Forbidden(_("This region is outside your area."), {"issued_by": _("This region is outside your area.")})
     if fields["app"] is not None and not await App.exists(id=fields["app"]):

@@ -21,12 +21,8 @@ from typing import Any, Callable
 import httpx
 from tortoise.expressions import Q
 
-from server import summary
-from server.burden.periods import latest_published
-from server.burden.vocab import LOCALES
 from server.config import Settings
-from server.i18n import in_locale
-from server.models import FeedMessage, Region
+from server.models import FeedMessage
 
 log = logging.getLogger("jianfu.feed")
 
@@ -91,27 +87,11 @@ async def deliver_due(settings: Settings, client: httpx.AsyncClient) -> int:
     return delivered
 
 
-async def queue_published_periods(settings: Settings, today: date) -> None:
-    """Queue the summary of the latest published week and month, once each."""
-    for kind in ("week", "month"):
-        period = latest_published(today, kind)
-        key = f"period.published:{period.key}:k{settings.k}:{settings.min_level}"
-        if await FeedMessage.exists(key=key):
-            continue
-        documents = []
-        with in_locale(LOCALES[0]):
-            for code in await Region.filter(parent_id=None).order_by("code").values_list("code", flat=True):
-                report, flags = await summary.region_report(code, period, settings, today)
-                documents.append({"summary": report, "flags": [f.as_json() for f in flags]})
-        await enqueue("period.published", key, {"period": period.key, "regions": documents}, settings)
-
-
 async def run(settings: Settings, stop: asyncio.Event, today: Callable[[], date]) -> None:
     """The sending loop of one server process, until `stop` is set. `today` gives the local date."""
     async with httpx.AsyncClient(trust_env=False, follow_redirects=False) as client:
         while not stop.is_set():
             try:
-                await queue_published_periods(settings, today())
                 await deliver_due(settings, client)
             except Exception:  # the store may be away for a while: try again on the next round
                 log.exception("review feed: round failed")

@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from server import auth
 from server.burden.quota_rules import Flag, QuotaFacts, quota_flags
 from server.burden.regions import in_subtree
 from server.burden.rules import DEFAULT_RULES, Rules
@@ -186,7 +187,8 @@ def uniform_growth_flag(points: list[tuple[datetime, int]], region: str, task: i
     )
 
 
-async def save_outcome(user: User, reporter_key: str, quota_id: int, data: Any, today: date) -> None:
+async def save_outcome(user: User, reporter_key: str, quota_id: int, data: Any, today: date, secret: str) -> None:
+    """How the caller met a quota; it counts in the release of the month it is received in."""
     quota = await reported_quota(user, quota_id)
     r = Reader(data)
     status = r.choice("status", OUTCOME_STATUSES)
@@ -194,7 +196,7 @@ async def save_outcome(user: User, reporter_key: str, quota_id: int, data: Any, 
     cost = r.number("cost_yuan", low=0, high=10_000_000, required=False)
     r.done()
     values = {"status": status, "means": ",".join(means), "cost_yuan": Decimal(str(round(cost, 2))) if cost is not None else None, "reported_on": today}
-    await Outcome.update_or_create(reporter_key=reporter_key, quota_id=quota.id, defaults=values)
+    await Outcome.update_or_create(reporter_key=reporter_key, quota_ref=auth.quota_ref(secret, quota.id), defaults=values)
 
 
 def read_entry(item: Any, today: date) -> tuple[dict[str, Any], dict[str, str]]:
@@ -221,7 +223,6 @@ async def save_entries(user: User, reporter_key: str, data: Any, today: date) ->
     items = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
         raise InvalidInput({"entries": _("Must be a list of 1 to %(count)s entries.", count=MAX_BATCH)})
-    home = await home_region(user)
     result: dict[str, list] = {"accepted": [], "duplicates": [], "rejected": []}
     fresh: list[tuple[dict[str, Any], str]] = []
     read = [(item, *read_entry(item, today)) for item in items]
@@ -232,7 +233,7 @@ async def save_entries(user: User, reporter_key: str, data: Any, today: date) ->
             result["rejected"].append({"client_id": _client_id_of(item), "error": InvalidInput(errors).body()["error"]})
         else:
             fresh.append((entry, body_hash(entry)))
-    await _store_entries(reporter_key, home, fresh, result)
+    await _store_entries(reporter_key, today, fresh, result)
     return result
 
 
@@ -248,7 +249,7 @@ def _task_problem(entry: dict[str, Any], visible: set[int]) -> dict[str, str]:
     return {"task": _("Unknown task.")}
 
 
-async def _store_entries(key: str, home: Region, fresh: list[tuple[dict, str]], result: dict[str, list]) -> None:
+async def _store_entries(key: str, today: date, fresh: list[tuple[dict, str]], result: dict[str, list]) -> None:
     """One read of what the cadre already has (those client_ids, and those days' totals), one
     multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING: the unique (reporter_key, client_id)
     decides what is new, even against a concurrent replay of the batch."""
@@ -278,7 +279,7 @@ async def _store_entries(key: str, home: Region, fresh: list[tuple[dict, str]], 
         rows.append({**entry, "body_hash": digest})
     if not rows:
         return
-    inserted = await _insert_new(key, home.code, rows)
+    inserted = await _insert_new(key, today, rows)
     missed = [row for row in rows if row["client_id"] not in inserted]
     if missed:  # a concurrent request stored these client_ids first: same body or not?
         kept = dict(await TimeEntry.filter(reporter_key=key, client_id__in=[r["client_id"] for r in missed]).values_list("client_id", "body_hash"))
@@ -287,13 +288,15 @@ async def _store_entries(key: str, home: Region, fresh: list[tuple[dict, str]], 
     result["accepted"] += [row["client_id"] for row in rows if row["client_id"] in inserted]
 
 
-ENTRY_COLUMNS = ("reporter_key", "client_id", "body_hash", "region_id", "date", "minutes", "activity", "task_id", "note")
+ENTRY_COLUMNS = ("reporter_key", "client_id", "body_hash", "received_on", "date", "minutes", "activity", "task_id", "note")
 
 
-async def _insert_new(key: str, region: str, rows: list[dict[str, Any]]) -> set[str]:
-    """Insert the rows, skipping client_ids the reporter already used; answers the ids inserted."""
+async def _insert_new(key: str, today: date, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert the rows, skipping client_ids the reporter already used; answers the ids inserted.
+    No region: where an entry counts is resolved through the secret at publication."""
     client = Tortoise.get_connection("default")
-    params = [v for row in rows for v in (key, row["client_id"], row["body_hash"], region, day_param(client, row["date"]), row["minutes"], row["activity"], row["task"], row["note"])]
+    received = day_param(client, today)
+    params = [v for row in rows for v in (key, row["client_id"], row["body_hash"], received, day_param(client, row["date"]), row["minutes"], row["activity"], row["task"], row["note"])]
     values = row_placeholders(len(rows), len(ENTRY_COLUMNS))
     sql = f"INSERT INTO time_entry ({', '.join(ENTRY_COLUMNS)}) VALUES {values} ON CONFLICT (reporter_key, client_id) DO NOTHING RETURNING client_id"
     return {r["client_id"] for r in await client.execute_query_dict(sql, params)}
@@ -356,8 +359,9 @@ async def delete_entry(reporter_key: str, client_id: str) -> None:
     await entry.delete()
 
 
-async def replace_roster(user: User, reporter_key: str, data: Any) -> list[dict[str, Any]]:
-    """The apps the caller must use, replacing what they said before."""
+async def replace_roster(user: User, reporter_key: str, data: Any, today: date) -> list[dict[str, Any]]:
+    """The apps the caller must use, replacing what they said before; confirmed today, so the
+    whole roster counts in this month's release."""
     items = data.get("apps") if isinstance(data, dict) else None
     if not isinstance(items, list) or len(items) > 200:
         raise InvalidInput({"apps": _("Must be a list of at most %(count)s apps.", count=200)})
@@ -373,11 +377,10 @@ async def replace_roster(user: User, reporter_key: str, data: Any) -> list[dict[
             errors[f"apps[{i}].app"] = _("Unknown app.")
     if errors:
         raise InvalidInput(errors)
-    home = await home_region(user)
     async with in_transaction():
         await RosterItem.filter(reporter_key=reporter_key).delete()
         for app_id, use in rows.items():
-            await RosterItem.create(reporter_key=reporter_key, region=home, app_id=app_id, resident_use=use)
+            await RosterItem.create(reporter_key=reporter_key, app_id=app_id, resident_use=use, received_on=today)
     return await own_roster(reporter_key)
 
 
@@ -389,15 +392,18 @@ async def own_roster(reporter_key: str) -> list[dict[str, Any]]:
 EXPORT_COLUMNS = ["record", "date", "region", "task", "activity", "minutes", "note", "app", "resident_use", "quota", "target", "base", "status", "means", "cost_yuan"]
 
 
-async def export_rows(reporter_key: str) -> list[dict[str, Any]]:
+async def export_rows(user: User, reporter_key: str, quota_key: str, secret: str) -> list[dict[str, Any]]:
     """Everything the caller logged, as rows for their own CSV: the data comes back to them."""
+    home = user.region_id
     rows = [
-        {"record": "entry", "date": e.date.isoformat(), "region": e.region_id, "task": e.task_id, "activity": e.activity, "minutes": e.minutes, "note": e.note}
+        {"record": "entry", "date": e.date.isoformat(), "region": home, "task": e.task_id, "activity": e.activity, "minutes": e.minutes, "note": e.note}
         for e in reversed(await own_entries(reporter_key))
     ]
+    reported = await QuotaRevision.filter(reporter_key=quota_key).select_related("quota").order_by("id")
+    refs = {auth.quota_ref(secret, q.quota_id): q.quota_id for q in reported}
     for o in await Outcome.filter(reporter_key=reporter_key).order_by("id"):
-        rows.append({"record": "outcome", "date": o.reported_on.isoformat(), "quota": o.quota_id, "status": o.status, "means": o.means, "cost_yuan": o.cost_yuan})
-    for q in await QuotaRevision.filter(reporter_key=reporter_key).select_related("quota").order_by("id"):
+        rows.append({"record": "outcome", "date": o.reported_on.isoformat(), "quota": refs.get(o.quota_ref), "status": o.status, "means": o.means, "cost_yuan": o.cost_yuan})
+    for q in reported:
         rows.append({"record": "quota", "date": q.reported_on.isoformat(), "region": q.quota.region_id, "task": q.quota.task_id, "quota": q.quota_id, "target": q.target, "base": q.base})
     for item in await own_roster(reporter_key):
         rows.append({"record": "roster", "app": item["name"], "resident_use": item["resident_use"]})

@@ -1,7 +1,9 @@
 """Tortoise models: declarations only. Rules live in server/burden, queries in server/queries.py.
 
 Sensitive rows (TimeEntry, Outcome, RosterItem) carry `reporter_key` (HMAC of the user id with the
-server secret) and never a user foreign key, and keep a date, never a time of day (DESIGN.md §2).
+server secret) and never a user foreign key, no region and no quota: where a row belongs is resolved
+through the secret at publication (DESIGN.md §2), so a copy of the store ties none of them to a
+person or a place. They keep dates (of the work, of receipt), never a time of day.
 """
 
 from tortoise import fields
@@ -51,6 +53,8 @@ class User(Model):
     locale = fields.CharField(max_length=8, null=True)
     # Bumped on password change: every token minted before it stops working.
     session_version = fields.IntField(default=1)
+    # Only accounts that existed before a month began count towards its k (DESIGN.md §2).
+    created_on = fields.DateField()
 
     class Meta:
         table = "app_user"
@@ -144,6 +148,8 @@ class Quota(Model):
         unique_together = (("task", "region"),)
 
 
+# Who reported a quota, for idempotency only: its key is derived apart from the reporter key of
+# sensitive rows (auth.quota_reporter_key), since a quota names a village.
 class QuotaRevision(Model):
     id = fields.IntField(primary_key=True)
     quota: fields.ForeignKeyRelation[Quota] = fields.ForeignKeyField(
@@ -175,37 +181,37 @@ class ProgressPoint(Model):
         unique_together = (("quota", "at"),)
 
 
-# How one reporter met one quota (sensitive).
+# How one reporter met one quota (sensitive). The quota is named by a keyed hash of its id: a quota
+# names a village, and the reporter key beside it would tie the reporter to that village.
 class Outcome(Model):
 
     id = fields.IntField(primary_key=True)
     reporter_key = fields.CharField(max_length=64)
-    quota: fields.ForeignKeyRelation[Quota] = fields.ForeignKeyField(
-        "models.Quota", related_name=False, on_delete=fields.CASCADE
-    )
+    quota_ref = fields.CharField(max_length=64)
     status = fields.CharField(max_length=8)
     # Comma-separated members of vocab.MEANS, sorted.
     means = fields.CharField(max_length=120)
     cost_yuan = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
+    # The day it was received: it counts in that month's release.
     reported_on = fields.DateField()
 
     class Meta:
         table = "outcome"
-        unique_together = (("reporter_key", "quota"),)
+        unique_together = (("reporter_key", "quota_ref"),)
 
 
 # Minutes one reporter spent on one day (sensitive).
 class TimeEntry(Model):
 
-    id = fields.IntField(primary_key=True)
+    id = fields.BigIntField(primary_key=True)
     reporter_key = fields.CharField(max_length=64)
     client_id = fields.CharField(max_length=64)
     # A digest of the body as first sent: the same client_id with another body is a conflict.
     body_hash = fields.CharField(max_length=64)
-    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
-        "models.Region", related_name=False, on_delete=fields.RESTRICT
-    )
     date = fields.DateField()
+    # The day it reached the server: an entry counts for a month only if received before the
+    # month's publication, so nothing sent later can move or be subtracted from a release.
+    received_on = fields.DateField()
     minutes = fields.IntField()
     activity = fields.CharField(max_length=24)
     task: fields.ForeignKeyNullableRelation[Task] = fields.ForeignKeyField(
@@ -217,8 +223,8 @@ class TimeEntry(Model):
         table = "time_entry"
         # Idempotency is the database's job: a replayed batch cannot insert a row twice.
         unique_together = (("reporter_key", "client_id"),)
-        # The second index covers the rollup's read of a period: it never touches the table.
-        indexes = (("reporter_key", "date"), ("date", "region_id", "reporter_key", "minutes", "activity"))
+        # The second index covers the release's read of a month: it never touches the table.
+        indexes = (("reporter_key", "date"), ("date", "received_on", "reporter_key", "minutes", "activity"))
 
 
 # One app a reporter must use, and how much residents really use it (sensitive).
@@ -226,41 +232,63 @@ class RosterItem(Model):
 
     id = fields.IntField(primary_key=True)
     reporter_key = fields.CharField(max_length=64)
-    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
-        "models.Region", related_name=False, on_delete=fields.RESTRICT
-    )
     app: fields.ForeignKeyRelation[App] = fields.ForeignKeyField(
         "models.App", related_name=False, on_delete=fields.CASCADE
     )
     resident_use = fields.CharField(max_length=8)
+    # The day the reporter last confirmed their roster: it counts in that month's release only.
+    received_on = fields.DateField()
 
     class Meta:
         table = "roster_item"
         unique_together = (("reporter_key", "app"),)
 
 
-# A published period's person-derived cells as first answered, then frozen (DESIGN.md §2: later
-# entries never move a published figure, so two releases cannot be subtracted).
-class PublishedCell(Model):
-    id = fields.IntField(primary_key=True)
-    period = fields.CharField(max_length=8)
-    # The rules the freeze was made under; other settings make another release.
-    k = fields.IntField()
-    min_level = fields.CharField(max_length=10)
-    code = fields.CharField(max_length=20)
-    level = fields.CharField(max_length=10)
-    hidden = fields.BooleanField()
-    reporters = fields.IntField()
-    minutes = fields.FloatField()
-    evidence_minutes = fields.FloatField()
-    median_minutes = fields.FloatField(null=True)
-    # The rest of the release, each figure already past its own k rule: quota pressure, outcomes,
-    # rosters, hours by task and by complaint category (see summary.release_figures).
-    figures = fields.JSONField(null=True)
+# A month's release (DESIGN.md §2): published once, at its publication day, by whichever process
+# takes the lease; what it holds never changes, and it records the settings it was made under.
+class Release(Model):
+    month = fields.CharField(max_length=7, primary_key=True)
+    # "computing" while a process holds the lease, then "published".
+    status = fields.CharField(max_length=10)
+    lease_until = fields.DatetimeField(null=True)
+    # The day it was published: only data received before it counts.
+    published_on = fields.DateField()
+    # k, min_level, wage, publish_days and the rules the release was made under.
+    settings = fields.JSONField()
 
     class Meta:
-        table = "published_cell"
-        unique_together = (("period", "k", "min_level", "code"),)
+        table = "release"
+
+
+# One region of a release: its place in the tree as it stood, and only the figures that passed the
+# disclosure pass (hidden figures are never stored).
+class ReleaseCell(Model):
+    id = fields.BigIntField(primary_key=True)
+    month = fields.CharField(max_length=7)
+    code = fields.CharField(max_length=20)
+    parent = fields.CharField(max_length=20, null=True)
+    level = fields.CharField(max_length=10)
+    path = fields.CharField(max_length=255)
+    # Reporters, minutes, median, quota pressure, outcomes, rosters, tasks, categories: see release.py.
+    figures = fields.JSONField()
+
+    class Meta:
+        table = "release_cell"
+        unique_together = (("month", "code"),)
+
+
+# A flag of a release, rendered in one interface language, under the region it names.
+class ReleaseFlag(Model):
+    id = fields.BigIntField(primary_key=True)
+    month = fields.CharField(max_length=7)
+    locale = fields.CharField(max_length=8)
+    path = fields.CharField(max_length=255)
+    position = fields.IntField()
+    flag = fields.JSONField()
+
+    class Meta:
+        table = "release_flag"
+        indexes = (("month", "locale", "path"),)
 
 
 # A burden-reduction review of a region and period: the summary and flags as they stood when it

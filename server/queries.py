@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from server import auth
 from server.burden.regions import ancestor_paths
 from server.burden.vocab import ACTIVITIES, default_activity
 from server.directory import home_region, visible_tasks
@@ -79,15 +80,16 @@ async def roster_view(key: str) -> list[dict[str, Any]]:
     return [{"id": a.id, "name": localized_name(a.name, a.name_hant), "function": a.function, "use": said.get(a.id)} for a in apps]
 
 
-async def my_quotas(key: str, limit: int = 20) -> list[dict[str, Any]]:
+async def my_quotas(quota_key: str, reporter_key: str, secret: str, limit: int = 20) -> list[dict[str, Any]]:
     """The quotas this cadre reported, newest first, with what they said of how each was met."""
     ids: list[int] = []
-    for quota_id in await QuotaRevision.filter(reporter_key=key).order_by("-id").values_list("quota_id", flat=True):
+    for quota_id in await QuotaRevision.filter(reporter_key=quota_key).order_by("-id").values_list("quota_id", flat=True):
         if quota_id not in ids:
             ids.append(quota_id)
     ids = ids[:limit]
     quotas = {q.id: q for q in await Quota.filter(id__in=ids).select_related("task", "region")}
-    outcomes = {o.quota_id: o for o in await Outcome.filter(reporter_key=key, quota_id__in=ids)}
+    refs = {auth.quota_ref(secret, i): i for i in ids}
+    outcomes = {refs[o.quota_ref]: o for o in await Outcome.filter(reporter_key=reporter_key, quota_ref__in=list(refs))}
     return [
         {"id": i, "title": localized_name(quotas[i].task.title, None), "region": localized_name(quotas[i].region.name, quotas[i].region.name_hant), "target": quotas[i].target, "outcome": outcomes.get(i)}
         for i in ids if i in quotas

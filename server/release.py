@@ -1,176 +1,149 @@
-"""A period's release: every person-derived figure supervisors may see, computed once when the period
-is first asked for after its grace delay, then frozen in `published_cell` (DESIGN.md §2).
+"""A month's release (DESIGN.md §2): computed once, at the month's publication, from what the store
+had received before that day; stored with the settings it was made under; read, never recomputed.
 
-Freezing the whole release, not only the entry cells, is what makes "two releases cannot be
-subtracted" true: hours by task, fabrication shares and rosters would otherwise move with every
-late entry and point at whoever sent it. Each figure passes its own k rule here, before it is
-stored, so readers never see a figure that was not cleared.
+`compute_month` reads the store and runs the disclosure pass; `store_month` writes the cells and
+flags; `published_month` and `month_flags` are what readers use. A release is immutable: later
+entries, moved regions, another JIANFU_K and restarts change nothing in it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable
 
-from server import rollup
-from server.burden import indices
-from server.burden.anonymity import K_FLOOR, CellCount, SourceCount, publishable_sources, published_level, suppressed_cells
-from server.burden.periods import Period, weeks_overlapping
+from tortoise.transactions import in_transaction
+
+from server import auth, rollup
+from server.burden import measures
+from server.burden.anonymity import published_level
+from server.burden.measures import MonthFacts, Part, PlacedRegion
+from server.burden.periods import Period, parse_period
+from server.burden.quota_rules import Flag
 from server.burden.vocab import LEVELS
 from server.config import Settings
-from server.models import PublishedCell, Region
+from server.models import Region, Release, ReleaseCell, ReleaseFlag, User
 
-EVIDENCE_ACTIVITIES = frozenset({"evidence", "duplicate_reporting"})
-SENSITIVE_SHARE_FLOOR = 3  # DESIGN.md §2: 3 reporters saying yes and 3 saying no
+
+def published_levels(min_level: str) -> list[str]:
+    return [level for level in LEVELS if published_level(level, min_level)]
+
+
+async def placed_regions(min_level: str) -> list[PlacedRegion]:
+    """The published part of the tree as it stands now (the release keeps it as it stood)."""
+    rows = await Region.filter(level__in=published_levels(min_level)).order_by("path").values("code", "parent_id", "level", "path")
+    return [PlacedRegion(r["code"], r["parent_id"], r["level"], r["path"]) for r in rows]
+
+
+async def _reporter_rows(month: Period, cutoff: date, secret: str) -> list[tuple[str, str, bool]]:
+    """Every cadre account that could have sent data before the cutoff: its reporter key (through
+    the secret, the only way from a person to their rows), home region, and whether it existed
+    before the month began."""
+    users = await User.filter(role="cadre", region_id__isnull=False, created_on__lt=cutoff).values_list("id", "region_id", "created_on")
+    return [(auth.reporter_key(secret, uid), region, created < month.first) for uid, region, created in users]
+
+
+async def read_month_facts(month: Period, settings: Settings, cutoff: date) -> MonthFacts:
+    """Everything the store received about the month before `cutoff`, per published region."""
+    levels = published_levels(settings.min_level)
+    facts = MonthFacts(regions=await placed_regions(settings.min_level), accounts={})
+    window = rollup.Window(month, cutoff)
+    async with in_transaction() as client:
+        await rollup.prepare_reporters(client, await _reporter_rows(month, cutoff, settings.secret), window)
+        facts.accounts = await rollup.accounts(client, levels)
+        entries = await rollup.entry_cells(client, window, levels)
+        facts.reporters = {code: Part(e.reporters, e.established) for code, e in entries.items()}
+        facts.minutes = {code: Part(e.minutes, e.established) for code, e in entries.items()}
+        facts.median_minutes = {code: e.median_minutes for code, e in entries.items()}
+        facts.tasks = await rollup.source_cells(client, "task", window, levels)
+        facts.activities = await rollup.source_cells(client, "activity", window, levels)
+        facts.categories = await rollup.source_cells(client, "category", window, levels)
+        facts.evidence = await rollup.source_cells(client, "evidence", window, levels)
+        facts.outcomes = await rollup.outcome_cells(client, window, levels)
+        facts.rosters = await rollup.roster_cells(client, window, levels)
+        facts.apps = await rollup.roster_apps(client, window, levels)
+        facts.quotas = await rollup.quota_cells(client, month, levels)
+        await rollup.drop_reporters(client)
+    return facts
+
+
+def release_settings(settings: Settings) -> dict[str, Any]:
+    """What a release records of the settings it was made under (shown on /method)."""
+    return {"k": settings.k, "min_level": settings.min_level, "wage": settings.wage, "publish_days": settings.publish_days, "rules": settings.rules.as_json()}
+
+
+async def store_month(month: Period, facts: MonthFacts, figures: dict[str, dict[str, Any]], flags: dict[str, list[tuple[str, Flag]]], settings: Settings, published_on: date) -> None:
+    """Write the cells and flags and mark the release published, all at once."""
+    cells = [ReleaseCell(month=month.key, code=r.code, parent=r.parent, level=r.level, path=r.path, figures=figures[r.code]) for r in facts.regions]
+    rows = [ReleaseFlag(month=month.key, locale=tag, path=path, position=i, flag=flag.as_json()) for tag, found in flags.items() for i, (path, flag) in enumerate(found)]
+    async with in_transaction():
+        await ReleaseCell.bulk_create(cells, batch_size=1000)
+        await ReleaseFlag.bulk_create(rows, batch_size=1000)
+        await Release.filter(month=month.key).update(status="published", lease_until=None, published_on=published_on, settings=release_settings(settings))
 
 
 @dataclass
-class PublishedTree:
+class PublishedMonth:
+    """A stored release as readers see it."""
+
+    month: Period
+    published_on: date
+    settings: dict[str, Any]
     regions: dict[str, dict[str, Any]]
-    cells: dict[str, rollup.Cell]
-    hidden: set[str]
-    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    figures: dict[str, dict[str, Any]]
 
-    def shown(self, code: str) -> rollup.Cell | None:
-        return None if code in self.hidden else self.cells.get(code)
+    def shown(self, code: str) -> bool:
+        return self.figures.get(code, {}).get("reporters") is not None
 
-    def figures_of(self, code: str) -> dict[str, Any]:
-        return self.figures.get(code) or {}
+    def children(self, code: str) -> list[str]:
+        return sorted(c for c, r in self.regions.items() if r["parent"] == code)
 
 
-_trees: dict[tuple, PublishedTree] = {}
-TREES_KEPT = 32
+_months: dict[str, PublishedMonth] = {}
+MONTHS_KEPT = 64
 
 
-async def published_tree(period: Period, settings: Settings) -> PublishedTree:
-    """The period's release, frozen the first time it is asked for: later entries, restarts and
-    other processes answer the same, so two answers can never be subtracted from each other."""
-    key = (period.key, settings.k, settings.min_level)
-    if key not in _trees:
-        if len(_trees) >= TREES_KEPT:
-            _trees.pop(next(iter(_trees)))
-        _trees[key] = await _frozen_tree(period, settings)
-    return _trees[key]
+async def published_month(month: Period) -> PublishedMonth | None:
+    """The stored release of the month, or None before its publication. Releases never change, so
+    each process keeps the ones it read."""
+    if month.key in _months:
+        return _months[month.key]
+    release = await Release.get_or_none(month=month.key, status="published")
+    if release is None:
+        return None
+    cells = await ReleaseCell.filter(month=month.key).values("code", "parent", "level", "path", "figures")
+    found = PublishedMonth(
+        month, release.published_on, release.settings,
+        {c["code"]: {"parent": c["parent"], "level": c["level"], "path": c["path"]} for c in cells},
+        {c["code"]: c["figures"] for c in cells},
+    )
+    if len(_months) >= MONTHS_KEPT:
+        _months.pop(next(iter(_months)))
+    _months[month.key] = found
+    return found
 
 
-def forget_trees() -> None:
-    """Tests and the demo loader change the store under a running process."""
-    _trees.clear()
+def forget_months() -> None:
+    """Tests clear the store under a running process."""
+    _months.clear()
 
 
-async def _frozen_tree(period: Period, settings: Settings) -> PublishedTree:
-    release = {"period": period.key, "k": settings.k, "min_level": settings.min_level}
-    stored = await PublishedCell.filter(**release)
-    if not stored:
-        fresh = await _compute_tree(period, settings)
-        rows = [
-            PublishedCell(**release, code=code, level=r["level"], hidden=code in fresh.hidden, figures=fresh.figures.get(code), **_cell_values(fresh.cells.get(code)))
-            for code, r in fresh.regions.items()
-        ]
-        await PublishedCell.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        stored = await PublishedCell.filter(**release)  # whoever froze it first decides
-    regions = await published_regions(settings)
-    frozen = {c.code: c for c in stored}
-    cells = {c.code: rollup.Cell(c.code, c.level, c.reporters, c.minutes, c.evidence_minutes, c.median_minutes) for c in stored if c.reporters}
-    # A region added after the freeze has no published figure.
-    hidden = {c.code for c in stored if c.hidden} | {code for code in regions if code not in frozen}
-    return PublishedTree(regions, cells, hidden, {c.code: c.figures or {} for c in stored})
+async def published_keys() -> list[str]:
+    """The months published so far, oldest first."""
+    return sorted(await Release.filter(status="published").values_list("month", flat=True))
 
 
-def _cell_values(cell: rollup.Cell | None) -> dict[str, Any]:
-    if cell is None:
-        return {"reporters": 0, "minutes": 0.0, "evidence_minutes": 0.0, "median_minutes": None}
-    return {"reporters": cell.reporters, "minutes": cell.minutes, "evidence_minutes": cell.evidence_minutes, "median_minutes": cell.median_minutes}
+async def month_flags(month: Period, path: str, locale: str) -> list[tuple[str, Flag]]:
+    """The release's flags at or under the region with this path, in one language, as stored."""
+    rows = await ReleaseFlag.filter(month=month.key, locale=locale, path__startswith=path).order_by("position").values("path", "flag")
+    return [(r["path"], Flag(**r["flag"])) for r in rows]
 
 
-async def published_regions(settings: Settings) -> dict[str, dict[str, Any]]:
-    levels = [level for level in LEVELS if published_level(level, settings.min_level)]
-    return {r["code"]: r for r in await Region.filter(level__in=levels).values("code", "parent_id", "level", "name", "name_hant", "path", "population")}
+def months_of(keys: Iterable[str]) -> list[Period]:
+    return [parse_period(key) for key in keys]
 
 
-async def _compute_tree(period: Period, settings: Settings) -> PublishedTree:
-    levels = [level for level in LEVELS if published_level(level, settings.min_level)]
-    regions = await published_regions(settings)
-    cells = await rollup.entry_cells(period, levels=levels)
-    counts = [CellCount(code, r["parent_id"], r["level"], cells[code].reporters if code in cells else 0) for code, r in regions.items()]
-    hidden = suppressed_cells(counts, settings.k)
-    if period.kind == "month":
-        forced = await _hidden_by_weeks(period, cells, hidden, settings)
-        hidden = suppressed_cells(counts, settings.k, forced)
-    tree = PublishedTree(regions, cells, hidden)
-    tree.figures = await _release_figures(tree, period, levels, settings.k)
-    return tree
-
-
-async def _hidden_by_weeks(month: Period, cells: dict[str, rollup.Cell], hidden: set[str], settings: Settings) -> set[str]:
-    """Regions whose month would give away a week they are hidden in (DESIGN.md §2, across periods).
-
-    A month minus the weeks it shows of a region is what the region logged on the month's days of
-    its hidden weeks. That remainder must rest on k reporters or more, or on none at all. The weeks
-    are frozen first (a month is published only after its last week is).
-    """
-    weeks = [(week, await published_tree(week, settings)) for week in weeks_overlapping(month)]
-    hidden_weeks: dict[frozenset[str], list[str]] = {}
-    for code in cells:
-        if code in hidden:
-            continue
-        missing = frozenset(week.key for week, tree in weeks if tree.shown(code) is None)
-        if missing:
-            hidden_weeks.setdefault(missing, []).append(code)
-    forced = set()
-    for missing, codes in hidden_weeks.items():
-        ranges = [(max(week.first, month.first), min(week.last, month.last)) for week, _tree in weeks if week.key in missing]
-        for code, reporters in (await rollup.reporters_on_days(ranges, codes)).items():
-            if 0 < reporters < max(settings.k, K_FLOOR):
-                forced.add(code)
-    return forced
-
-
-async def _release_figures(tree: PublishedTree, period: Period, levels: list[str], k: int) -> dict[str, dict[str, Any]]:
-    """Everything beyond the entry cells, per region: quota pressure (not person-derived, kept for
-    every region) and, for shown cells only, the figures that passed their own k rules."""
-    quotas = await rollup.quota_cells(period, levels=levels)
-    outcomes = await rollup.outcome_cells(period, levels=levels)
-    rosters = await rollup.roster_cells(levels=levels)
-    roster_apps = await rollup.roster_apps(levels=levels)
-    sources = await rollup.source_cells(period, levels)
-    activities = await rollup.activity_cells(period, levels)
-    figures: dict[str, dict[str, Any]] = {}
-    for code in tree.regions:
-        figures[code] = {"quotas": quotas.get(code)}
-        if tree.shown(code) is not None:
-            figures[code].update(_person_figures(outcomes.get(code, {}), rosters.get(code, {}), roster_apps.get(code, []), sources.get(code, {}), activities.get(code, {}), k))
-    return figures
-
-
-def _person_figures(outcomes: dict, roster: dict, apps: list[dict], sources: dict, activities: dict, k: int) -> dict[str, Any]:
-    yes, said = outcomes.get("reporters_fabricating", 0), outcomes.get("reporters", 0)
-    # A sensitive share, and the yuan paid behind it, need 3 reporters saying yes and 3 saying no.
-    sensitive = yes >= SENSITIVE_SHARE_FLOOR and said - yes >= SENSITIVE_SHARE_FLOOR
-    shown_tasks = publishable_sources(sources, k)
-    by_category: dict[str, SourceCount] = {}
-    for activity, count in activities.items():
-        category = indices.CATEGORY_OF_ACTIVITY.get(activity, "other")
-        before = by_category.get(category, SourceCount(0.0, 0))
-        # Reporters overlap across activities: the largest group is a floor for the union.
-        by_category[category] = SourceCount(before.minutes + count.minutes, max(before.reporters, count.reporters))
-    shown_categories = publishable_sources(by_category, k)
-    evidence = _grouped(activities, EVIDENCE_ACTIVITIES)
-    rest = _grouped(activities, set(activities) - EVIDENCE_ACTIVITIES)
-    evidence_shown = evidence.minutes == 0 or "evidence" in publishable_sources({"evidence": evidence, None: rest}, k)
-    return {
-        "roster_reporters": roster.get("reporters", 0) if roster.get("reporters", 0) >= k else None,
-        "roster_items": roster.get("items", 0) if roster.get("reporters", 0) >= k else None,
-        "apps": [a for a in apps if a["reporters"] >= k],
-        "outcomes": outcomes.get("outcomes", 0) if sensitive else None,
-        "fabricated": outcomes.get("fabricated", 0) if sensitive else None,
-        "paid_yuan": outcomes.get("paid_yuan", 0.0) if sensitive else 0.0,
-        "tasks": [{"task": task, "minutes": sources[task].minutes} for task in sorted(shown_tasks)],
-        "categories": {name: (by_category[name].minutes if name in shown_categories else None) if name in by_category else 0.0 for name in indices.CATEGORIES},
-        "evidence_minutes": evidence.minutes if evidence_shown else None,
-    }
-
-
-def _grouped(activities: dict[str, SourceCount], names: set[str] | frozenset[str]) -> SourceCount:
-    members = [activities[name] for name in names if name in activities]
-    return SourceCount(sum(m.minutes for m in members), max((m.reporters for m in members), default=0))
+async def drop_unfinished(month: Period) -> None:
+    """A process that died while computing leaves rows of its own: the next one starts clean."""
+    await ReleaseCell.filter(month=month.key).delete()
+    await ReleaseFlag.filter(month=month.key).delete()

@@ -12,7 +12,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from server import feed, summary
-from server.burden.periods import Period, latest_published, parse_period, period_containing
+from server.burden.periods import Period, parse_period, publication_day
 from server.burden.regions import ancestor_codes, in_subtree
 from server.burden.vocab import DECISION_NEEDS, DECISIONS, LOCALES
 from server.config import Settings
@@ -22,7 +22,7 @@ from server.i18n import current_locale, in_locale, localized_name
 from server.i18n import gettext as _
 from server.models import App, Region, Review, ReviewDecision, Task, User
 from server.parse import Reader
-from server.release import PublishedTree, published_tree
+from server.release import PublishedMonth, published_keys, published_month
 
 ID_LIMIT = 2**31 - 1
 REVIEWERS = ("supervisor", "admin")  # who may open, read and decide reviews
@@ -33,7 +33,7 @@ async def open_review(user: User, region: Region, period: Period, settings: Sett
     snapshot = {}
     for tag in LOCALES:
         with in_locale(tag):
-            report, flags = await summary.region_report(region.code, period, settings, today)
+            report, flags = await summary.region_report(region.code, period, settings)
             snapshot[tag] = {"summary": report, "flags": [f.as_json() for f in flags]}
     return await Review.create(region=region, period=period.key, opened_by=user, opened_on=today, snapshot=snapshot)
 
@@ -144,20 +144,24 @@ async def before_after(review: Review, decisions: list[ReviewDecision], settings
         return None
     before = parse_period(review.period)
     first_day = min(d.decided_on for d in decisions)
-    latest = latest_published(today, before.kind)
+    keys = await published_keys()
+    latest = parse_period(keys[-1]) if keys else before
     after = latest if latest.first > first_day and latest.first > before.last else None
-    before_tree = await published_tree(before, settings)
-    after_tree = await published_tree(after, settings) if after else None
+    before_tree = await published_month(before)
+    after_tree = await published_month(after) if after else None
+    if before_tree is None:
+        return None
     places = _touched_places(review, decisions, before_tree)
+    names = {r.code: localized_name(r.name, r.name_hant) for r in await Region.filter(code__in=places)}
     tasks = list(dict.fromkeys(d.task for d in decisions if d.task))
     return {
         "before": before.key,
         "after": after.key if after else None,
-        "after_available_on": None if after else period_containing(first_day, before.kind).following().published_on.isoformat(),
+        "after_available_on": None if after else publication_day(parse_period(first_day.strftime("%Y-%m")).following(), settings.publish_days).isoformat(),
         "places": [
-            {"region": {"code": code, "name": localized_name(before_tree.regions[code]["name"], before_tree.regions[code]["name_hant"])},
-             "before": summary.place_indices(before_tree, code, before, settings),
-             "after": summary.place_indices(after_tree, code, after, settings) if after and after_tree else None}
+            {"region": {"code": code, "name": names.get(code, code)},
+             "before": summary.place_indices(before_tree, code),
+             "after": summary.place_indices(after_tree, code) if after_tree and code in after_tree.regions else None}
             for code in places
         ],
         "tasks": [
@@ -169,7 +173,7 @@ async def before_after(review: Review, decisions: list[ReviewDecision], settings
     }
 
 
-def _touched_places(review: Review, decisions: list[ReviewDecision], tree: PublishedTree) -> list[str]:
+def _touched_places(review: Review, decisions: list[ReviewDecision], tree: PublishedMonth) -> list[str]:
     """The review's region and, for each decision, its region or the nearest published one above."""
     places = [review.region_id]
     for decision in decisions:
@@ -179,7 +183,7 @@ def _touched_places(review: Review, decisions: list[ReviewDecision], tree: Publi
     return places
 
 
-def _task_hours(tree: PublishedTree, code: str, task: int) -> float | None:
+def _task_hours(tree: PublishedMonth, code: str, task: int) -> float | None:
     """Hours on the task in the region, when the release lists it (k cadres or more)."""
-    listed = {t["task"]: t["minutes"] for t in tree.figures_of(code).get("tasks", [])} if tree.shown(code) else {}
+    listed = {t["task"]: t["minutes"] for t in tree.figures.get(code, {}).get("tasks", [])} if tree.shown(code) else {}
     return round(listed[task] / 60, 1) if task in listed else None

@@ -1,99 +1,259 @@
-"""Rollups in SQL: each query reads a period's facts once, pre-aggregates them per reporter and region,
-and spreads them over every ancestor through region_ancestor, so every level comes out of one
-GROUP BY (DHIS2's analytics tables). The same SQL runs on SQLite and PostgreSQL.
+"""The release's reads of the store, in SQL: each query pre-aggregates a month's facts per reporter,
+places each reporter through `release_reporter`, and spreads the totals over every published
+ancestor through region_ancestor, so every level comes out of one GROUP BY (DHIS2's analytics
+tables). The same SQL runs on SQLite and PostgreSQL.
+
+Sensitive rows carry no region (DESIGN.md §2). `release_reporter` is a temporary table, filled
+inside the publication's transaction from the accounts and the secret: reporter key, home region,
+and whether the account is established for the month. It never outlives the transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
-from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from server.burden.anonymity import SourceCount
-from server.db import day_param
+from server.burden.indices import CATEGORY_OF_ACTIVITY, EVIDENCE_ACTIVITIES
+from server.burden.measures import Part
 from server.burden.periods import Period
-from server.burden.vocab import FABRICATION_MEANS
+from server.burden.vocab import ACTIVITIES, FABRICATION_MEANS
+from server.db import day_param, row_placeholders
+
+MIN_ACTIVE_DAYS = 2  # DESIGN.md §2: an established reporter logged on at least 2 distinct days
 
 
 @dataclass(frozen=True)
-class Cell:
-    """Person-derived totals of one region (with everything below it) in one period."""
+class Window:
+    """What a month's release reads: the month's days, and only what was received before `cutoff`."""
 
-    code: str
-    level: str
-    reporters: int
-    minutes: float
-    evidence_minutes: float
-    median_minutes: float | None
+    month: Period
+    cutoff: date
 
-
-def connection() -> BaseDBAsyncClient:
-    return Tortoise.get_connection("default")
+    def params(self, client: BaseDBAsyncClient) -> list[Any]:
+        return [day_param(client, self.month.first), day_param(client, self.month.last), day_param(client, self.cutoff)]
 
 
-def _in_list(codes: Sequence[str] | None, start: int, levels: Sequence[str] | None = None) -> tuple[str, list[str]]:
-    """"AND ra.ancestor_id IN ($3, ...) AND ra.level IN (...)": only these cells, or all cells of these levels."""
-    clause, values = "", []
-    if codes is not None:
-        clause += " AND ra.ancestor_id IN (" + ", ".join(f"${i}" for i in range(start, start + len(codes))) + ")"
-        values += list(codes)
-    if levels is not None:
-        first = start + len(values)
-        clause += " AND ra.level IN (" + ", ".join(f"${i}" for i in range(first, first + len(levels))) + ")"
-        values += list(levels)
-    return clause, values
+def _levels(levels: Sequence[str], start: int) -> tuple[str, list[str]]:
+    """" AND ra.level IN ($4, ...)": only cells of the published levels."""
+    return " AND ra.level IN (" + ", ".join(f"${start + i}" for i in range(len(levels))) + ")", list(levels)
 
 
-# Reporters who logged in one region only (nearly all) reach each ancestor once, so their rows need
-# no regrouping per (ancestor, reporter); only movers do, which keeps the distinct count exact.
-ENTRY_CELLS = """
-WITH per AS (
-    SELECT e.reporter_key, e.region_id, SUM(e.minutes) AS minutes,
-           SUM(CASE WHEN e.activity IN ('evidence', 'duplicate_reporting') THEN e.minutes ELSE 0 END) AS evidence_minutes
-    FROM time_entry e
-    WHERE e.date >= $1 AND e.date <= $2
-    GROUP BY e.reporter_key, e.region_id
-), movers AS (
-    SELECT reporter_key FROM per GROUP BY reporter_key HAVING COUNT(*) > 1
-), cell AS (
-    SELECT ra.ancestor_id AS code, ra.level AS level, per.minutes, per.evidence_minutes
-    FROM per JOIN region_ancestor ra ON ra.region_id = per.region_id
-    WHERE per.reporter_key NOT IN (SELECT reporter_key FROM movers) {restrict}
-    UNION ALL
-    SELECT ra.ancestor_id, ra.level, SUM(per.minutes), SUM(per.evidence_minutes)
-    FROM per JOIN region_ancestor ra ON ra.region_id = per.region_id
-    WHERE per.reporter_key IN (SELECT reporter_key FROM movers) {restrict}
-    GROUP BY ra.ancestor_id, ra.level, per.reporter_key
-), ranked AS (
-    -- One window (one sort) serves the position, the count and the sums; only the middle rows go on.
-    SELECT code, level, minutes,
-           ROW_NUMBER() OVER whole AS position,
-           COUNT(*) OVER whole AS reporters,
-           SUM(minutes) OVER whole AS total_minutes,
-           SUM(evidence_minutes) OVER whole AS total_evidence
-    FROM cell
-    WINDOW whole AS (PARTITION BY code ORDER BY minutes ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+async def prepare_reporters(client: BaseDBAsyncClient, rows: Iterable[tuple[str, str, bool]], window: Window) -> None:
+    """Fill `release_reporter` with (reporter key, home region, account old enough), then mark as
+    established those old enough who logged on MIN_ACTIVE_DAYS distinct days of the month."""
+    if client.capabilities.dialect == "sqlite":
+        await client.execute_script("DROP TABLE IF EXISTS temp.release_reporter;")
+        create = "CREATE TEMP TABLE release_reporter (reporter_key VARCHAR(64) PRIMARY KEY, region_id VARCHAR(20) NOT NULL, old_enough INT NOT NULL, established INT NOT NULL DEFAULT 0)"
+    else:
+        create = "CREATE TEMP TABLE release_reporter (reporter_key VARCHAR(64) PRIMARY KEY, region_id VARCHAR(20) NOT NULL, old_enough INT NOT NULL, established INT NOT NULL DEFAULT 0) ON COMMIT DROP"
+    await client.execute_script(create)
+    batch: list[tuple[str, str, bool]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == 500:
+            await _insert_reporters(client, batch)
+            batch = []
+    if batch:
+        await _insert_reporters(client, batch)
+    await client.execute_query(MARK_ESTABLISHED, window.params(client))
+
+
+async def _insert_reporters(client: BaseDBAsyncClient, rows: list[tuple[str, str, bool]]) -> None:
+    values = row_placeholders(len(rows), 3)
+    await client.execute_query(f"INSERT INTO release_reporter (reporter_key, region_id, old_enough) VALUES {values}", [v for key, region, old in rows for v in (key, region, int(old))])
+
+
+async def drop_reporters(client: BaseDBAsyncClient) -> None:
+    if client.capabilities.dialect == "sqlite":
+        await client.execute_script("DROP TABLE IF EXISTS temp.release_reporter;")
+
+
+MARK_ESTABLISHED = f"""
+UPDATE release_reporter SET established = 1
+WHERE old_enough = 1 AND reporter_key IN (
+    SELECT e.reporter_key FROM time_entry e
+    WHERE e.date >= $1 AND e.date <= $2 AND e.received_on < $3
+    GROUP BY e.reporter_key HAVING COUNT(DISTINCT e.date) >= {MIN_ACTIVE_DAYS}
 )
-SELECT code, level, MAX(reporters) AS reporters, MAX(total_minutes) AS minutes, MAX(total_evidence) AS evidence_minutes,
-       AVG(minutes) AS median_minutes
-FROM ranked
-WHERE position IN ((reporters + 1) / 2, (reporters + 2) / 2)
-GROUP BY code, level
 """
 
 
-async def entry_cells(period: Period, codes: Sequence[str] | None = None, levels: Sequence[str] | None = None) -> dict[str, Cell]:
-    """Reporters, minutes and the median reporter's minutes of each region (only `codes`, `levels` when given)."""
-    client = connection()
-    restrict, values = _in_list(codes, 3, levels)
-    rows = await client.execute_query_dict(ENTRY_CELLS.format(restrict=restrict), [day_param(client, period.first), day_param(client, period.last), *values])
-    return {
-        r["code"]: Cell(r["code"], r["level"], int(r["reporters"]), float(r["minutes"]), float(r["evidence_minutes"]), float(r["median_minutes"]) if r["median_minutes"] is not None else None)
-        for r in rows
-    }
+ACCOUNTS = """
+SELECT ra.ancestor_id AS code, COUNT(*) AS accounts
+FROM release_reporter rr JOIN region_ancestor ra ON ra.region_id = rr.region_id
+WHERE 1 = 1 {levels}
+GROUP BY ra.ancestor_id
+"""
+
+
+async def accounts(client: BaseDBAsyncClient, levels: Sequence[str]) -> dict[str, int]:
+    """Cadre accounts under each region: a region with none is a known zero."""
+    clause, values = _levels(levels, 1)
+    return {r["code"]: int(r["accounts"]) for r in await client.execute_query_dict(ACCOUNTS.format(levels=clause), values)}
+
+
+# One window (one sort) per cell serves the median's position, the count and the sums.
+ENTRY_CELLS = """
+WITH per AS (
+    SELECT e.reporter_key, SUM(e.minutes) AS minutes
+    FROM time_entry e
+    WHERE e.date >= $1 AND e.date <= $2 AND e.received_on < $3
+    GROUP BY e.reporter_key
+), cell AS (
+    SELECT ra.ancestor_id AS code, per.minutes, rr.established
+    FROM per
+    JOIN release_reporter rr ON rr.reporter_key = per.reporter_key
+    JOIN region_ancestor ra ON ra.region_id = rr.region_id
+    WHERE 1 = 1 {levels}
+), ranked AS (
+    SELECT code, minutes,
+           ROW_NUMBER() OVER whole AS position,
+           COUNT(*) OVER whole AS reporters,
+           SUM(established) OVER whole AS established,
+           SUM(minutes) OVER whole AS total_minutes
+    FROM cell
+    WINDOW whole AS (PARTITION BY code ORDER BY minutes ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+)
+SELECT code, MAX(reporters) AS reporters, MAX(established) AS established, MAX(total_minutes) AS minutes,
+       AVG(minutes) AS median_minutes
+FROM ranked
+WHERE position IN ((reporters + 1) / 2, (reporters + 2) / 2)
+GROUP BY code
+"""
+
+
+@dataclass(frozen=True)
+class EntryCell:
+    """Everything logged under one region in the month."""
+
+    reporters: int
+    established: int
+    minutes: int
+    median_minutes: float
+
+
+async def entry_cells(client: BaseDBAsyncClient, window: Window, levels: Sequence[str]) -> dict[str, EntryCell]:
+    clause, values = _levels(levels, 4)
+    rows = await client.execute_query_dict(ENTRY_CELLS.format(levels=clause), [*window.params(client), *values])
+    return {r["code"]: EntryCell(int(r["reporters"]), int(r["established"] or 0), int(r["minutes"]), float(r["median_minutes"])) for r in rows}
+
+
+SOURCE_CELLS = """
+WITH per AS (
+    SELECT e.reporter_key, {source} AS source, SUM(e.minutes) AS minutes
+    FROM time_entry e
+    WHERE e.date >= $1 AND e.date <= $2 AND e.received_on < $3
+    GROUP BY e.reporter_key, {source}
+)
+SELECT ra.ancestor_id AS code, per.source AS source, SUM(per.minutes) AS minutes, SUM(rr.established) AS established
+FROM per
+JOIN release_reporter rr ON rr.reporter_key = per.reporter_key
+JOIN region_ancestor ra ON ra.region_id = rr.region_id
+WHERE 1 = 1 {levels}
+GROUP BY ra.ancestor_id, per.source
+"""
+
+
+def _case(mapping: dict[str, str]) -> str:
+    return "CASE e.activity " + " ".join(f"WHEN '{activity}' THEN '{group}'" for activity, group in sorted(mapping.items())) + " ELSE 'other' END"
+
+
+# What each kind of source groups time entries by. Grouping in SQL keeps each group's count of
+# distinct reporters exact (a reporter with time in two activities of one category counts once).
+SOURCES = {
+    "task": "e.task_id",
+    "activity": "e.activity",
+    "category": _case(CATEGORY_OF_ACTIVITY),
+    "evidence": _case({activity: ("evidence" if activity in EVIDENCE_ACTIVITIES else "rest") for activity in ACTIVITIES}),
+}
+
+
+async def source_cells(client: BaseDBAsyncClient, kind: str, window: Window, levels: Sequence[str]) -> dict[str, dict[Any, Part]]:
+    """Per region, the minutes of each source of one kind: tasks (None: under no task), activities,
+    complaint categories, or evidence against the rest."""
+    clause, values = _levels(levels, 4)
+    rows = await client.execute_query_dict(SOURCE_CELLS.format(source=SOURCES[kind], levels=clause), [*window.params(client), *values])
+    cells: dict[str, dict[Any, Part]] = {}
+    for r in rows:
+        cells.setdefault(r["code"], {})[r["source"]] = Part(int(r["minutes"]), int(r["established"] or 0))
+    return cells
+
+
+_FABRICATED = " OR ".join(f"o.means LIKE '%{means}%'" for means in sorted(FABRICATION_MEANS))
+OUTCOME_CELLS = f"""
+WITH per AS (
+    SELECT o.reporter_key, COUNT(*) AS outcomes,
+           SUM(CASE WHEN {_FABRICATED} THEN 1 ELSE 0 END) AS fabricated,
+           SUM(CASE WHEN o.means LIKE '%paid_service%' THEN CAST(COALESCE(o.cost_yuan, 0) AS DOUBLE PRECISION) ELSE 0 END) AS paid_yuan
+    FROM outcome o
+    WHERE o.reported_on >= $1 AND o.reported_on <= $2 AND o.reported_on < $3
+    GROUP BY o.reporter_key
+)
+SELECT ra.ancestor_id AS code, SUM(per.outcomes) AS outcomes, SUM(per.fabricated) AS fabricated, SUM(per.paid_yuan) AS paid_yuan,
+       SUM(rr.established) AS established,
+       SUM(CASE WHEN per.fabricated > 0 THEN rr.established ELSE 0 END) AS saying_yes,
+       SUM(CASE WHEN per.fabricated = 0 THEN rr.established ELSE 0 END) AS saying_no
+FROM per
+JOIN release_reporter rr ON rr.reporter_key = per.reporter_key
+JOIN region_ancestor ra ON ra.region_id = rr.region_id
+WHERE 1 = 1 {{levels}}
+GROUP BY ra.ancestor_id
+"""
+
+
+async def outcome_cells(client: BaseDBAsyncClient, window: Window, levels: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """How quotas were met, as said in the month: outcomes, those met with fabricated means, yuan
+    paid, and the established reporters behind them (all, saying yes, saying no)."""
+    clause, values = _levels(levels, 4)
+    rows = await client.execute_query_dict(OUTCOME_CELLS.format(levels=clause), [*window.params(client), *values])
+    counts = ("outcomes", "fabricated", "established", "saying_yes", "saying_no")
+    return {r["code"]: {**{k: int(r[k] or 0) for k in counts}, "paid_yuan": round(float(r["paid_yuan"] or 0), 2)} for r in rows}
+
+
+ROSTER_CELLS = """
+WITH per AS (
+    SELECT reporter_key, COUNT(*) AS items FROM roster_item
+    WHERE received_on >= $1 AND received_on <= $2 AND received_on < $3
+    GROUP BY reporter_key
+)
+SELECT ra.ancestor_id AS code, COUNT(*) AS reporters, SUM(per.items) AS items, SUM(rr.established) AS established
+FROM per
+JOIN release_reporter rr ON rr.reporter_key = per.reporter_key
+JOIN region_ancestor ra ON ra.region_id = rr.region_id
+WHERE 1 = 1 {levels}
+GROUP BY ra.ancestor_id
+"""
+
+
+async def roster_cells(client: BaseDBAsyncClient, window: Window, levels: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Reporters who confirmed their roster in the month, and the apps they listed."""
+    clause, values = _levels(levels, 4)
+    rows = await client.execute_query_dict(ROSTER_CELLS.format(levels=clause), [*window.params(client), *values])
+    return {r["code"]: {"reporters": int(r["reporters"]), "items": int(r["items"]), "established": int(r["established"] or 0)} for r in rows}
+
+
+ROSTER_APPS = """
+SELECT ra.ancestor_id AS code, ri.app_id AS app, COUNT(*) AS reporters,
+       SUM(CASE WHEN ri.resident_use = 'none' THEN 1 ELSE 0 END) AS saying_none,
+       SUM(rr.established) AS established
+FROM roster_item ri
+JOIN release_reporter rr ON rr.reporter_key = ri.reporter_key
+JOIN region_ancestor ra ON ra.region_id = rr.region_id
+WHERE ri.received_on >= $1 AND ri.received_on <= $2 AND ri.received_on < $3 {levels}
+GROUP BY ra.ancestor_id, ri.app_id
+"""
+
+
+async def roster_apps(client: BaseDBAsyncClient, window: Window, levels: Sequence[str]) -> dict[str, dict[int, dict[str, int]]]:
+    """Per region and app: reporters who must use it, those saying residents never do, established ones."""
+    clause, values = _levels(levels, 4)
+    cells: dict[str, dict[int, dict[str, int]]] = {}
+    for r in await client.execute_query_dict(ROSTER_APPS.format(levels=clause), [*window.params(client), *values]):
+        cells.setdefault(r["code"], {})[int(r["app"])] = {"reporters": int(r["reporters"]), "saying_none": int(r["saying_none"]), "established": int(r["established"] or 0)}
+    return cells
 
 
 QUOTA_CELLS = """
@@ -107,7 +267,7 @@ WITH q AS (
     JOIN task t ON t.id = qu.task_id
     JOIN region r ON r.code = qu.region_id
     JOIN region_ancestor ra ON ra.region_id = qu.region_id
-    WHERE t.period_start <= $2 AND t.period_end >= $1 {restrict}
+    WHERE t.period_start <= $2 AND t.period_end >= $1 {levels}
 ), based AS (
     SELECT code, coverage,
            ROW_NUMBER() OVER whole AS position,
@@ -123,117 +283,9 @@ GROUP BY code
 """
 
 
-async def quota_cells(period: Period, codes: Sequence[str] | None = None, levels: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
-    """Median coverage (target / base) and the share that ranks or penalizes, of quotas running in the period."""
-    client = connection()
-    restrict, values = _in_list(codes, 3, levels)
-    rows = await client.execute_query_dict(QUOTA_CELLS.format(restrict=restrict), [day_param(client, period.first), day_param(client, period.last), *values])
+async def quota_cells(client: BaseDBAsyncClient, month: Period, levels: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Median coverage (target / base) and the share that ranks or penalizes, of quotas running in
+    the month. Quotas are demands on places, not person data: no k rule applies."""
+    clause, values = _levels(levels, 3)
+    rows = await client.execute_query_dict(QUOTA_CELLS.format(levels=clause), [day_param(client, month.first), day_param(client, month.last), *values])
     return {r["code"]: {"quotas": int(r["quotas"]), "ranking_share": float(r["ranking_share"]), "quota_pressure": float(r["quota_pressure"])} for r in rows}
-
-
-_FABRICATED = " OR ".join(f"o.means LIKE '%{means}%'" for means in sorted(FABRICATION_MEANS))
-OUTCOME_CELLS = f"""
-SELECT ra.ancestor_id AS code, COUNT(*) AS outcomes, COUNT(DISTINCT o.reporter_key) AS reporters,
-       SUM(CASE WHEN {_FABRICATED} THEN 1 ELSE 0 END) AS fabricated,
-       COUNT(DISTINCT CASE WHEN {_FABRICATED} THEN o.reporter_key END) AS reporters_fabricating,
-       SUM(CASE WHEN o.means LIKE '%paid_service%' THEN CAST(COALESCE(o.cost_yuan, 0) AS DOUBLE PRECISION) ELSE 0 END) AS paid_yuan
-FROM outcome o
-JOIN quota qu ON qu.id = o.quota_id
-JOIN task t ON t.id = qu.task_id
-JOIN region_ancestor ra ON ra.region_id = qu.region_id
-WHERE t.period_start <= $2 AND t.period_end >= $1 {{restrict}}
-GROUP BY ra.ancestor_id
-"""
-
-
-async def outcome_cells(period: Period, codes: Sequence[str] | None = None, levels: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
-    """How the period's quotas were met: outcomes, those met with fabricated means, yuan paid."""
-    client = connection()
-    restrict, values = _in_list(codes, 3, levels)
-    rows = await client.execute_query_dict(OUTCOME_CELLS.format(restrict=restrict), [day_param(client, period.first), day_param(client, period.last), *values])
-    keys = ("outcomes", "reporters", "fabricated", "reporters_fabricating")
-    return {r["code"]: {**{k: int(r[k]) for k in keys}, "paid_yuan": float(r["paid_yuan"] or 0)} for r in rows}
-
-
-ROSTER_CELLS = """
-WITH per AS (
-    SELECT reporter_key, region_id, COUNT(*) AS items FROM roster_item GROUP BY reporter_key, region_id
-)
-SELECT ra.ancestor_id AS code, COUNT(DISTINCT per.reporter_key) AS reporters, SUM(per.items) AS items
-FROM per JOIN region_ancestor ra ON ra.region_id = per.region_id
-WHERE 1 = 1 {restrict}
-GROUP BY ra.ancestor_id
-"""
-
-
-async def roster_cells(codes: Sequence[str] | None = None, levels: Sequence[str] | None = None) -> dict[str, dict[str, int]]:
-    """Reporters with a roster and the apps they listed (rosters are current, not per period)."""
-    client = connection()
-    restrict, values = _in_list(codes, 1, levels)
-    rows = await client.execute_query_dict(ROSTER_CELLS.format(restrict=restrict), values)
-    return {r["code"]: {"reporters": int(r["reporters"]), "items": int(r["items"])} for r in rows}
-
-
-SOURCE_CELLS = """
-SELECT ra.ancestor_id AS code, e.{column} AS source, SUM(e.minutes) AS minutes, COUNT(DISTINCT e.reporter_key) AS reporters
-FROM time_entry e JOIN region_ancestor ra ON ra.region_id = e.region_id
-WHERE e.date >= $1 AND e.date <= $2 {{restrict}}
-GROUP BY ra.ancestor_id, e.{column}
-"""
-
-
-async def _source_cells(column: str, period: Period, levels: Sequence[str]) -> dict[str, dict[Any, SourceCount]]:
-    client = connection()
-    restrict, values = _in_list(None, 3, levels)
-    rows = await client.execute_query_dict(SOURCE_CELLS.format(column=column).format(restrict=restrict), [day_param(client, period.first), day_param(client, period.last), *values])
-    cells: dict[str, dict[Any, SourceCount]] = {}
-    for r in rows:
-        cells.setdefault(r["code"], {})[r["source"]] = SourceCount(float(r["minutes"]), int(r["reporters"]))
-    return cells
-
-
-async def source_cells(period: Period, levels: Sequence[str]) -> dict[str, dict[int | None, SourceCount]]:
-    """Per region, the minutes and reporters of each task (None: time logged under no task)."""
-    return await _source_cells("task_id", period, levels)
-
-
-async def activity_cells(period: Period, levels: Sequence[str]) -> dict[str, dict[str, SourceCount]]:
-    """Per region, the minutes and reporters of each activity."""
-    return await _source_cells("activity", period, levels)
-
-
-REPORTERS_ON_DAYS = """
-SELECT ra.ancestor_id AS code, COUNT(DISTINCT e.reporter_key) AS reporters
-FROM time_entry e JOIN region_ancestor ra ON ra.region_id = e.region_id
-WHERE ({days}) {restrict}
-GROUP BY ra.ancestor_id
-"""
-
-
-async def reporters_on_days(ranges: Sequence[tuple[date, date]], codes: Sequence[str]) -> dict[str, int]:
-    """Distinct reporters of each region (with its subtree) over the given day ranges."""
-    client = connection()
-    days = " OR ".join(f"(e.date >= ${2 * i + 1} AND e.date <= ${2 * i + 2})" for i in range(len(ranges)))
-    bounds = [day_param(client, day) for pair in ranges for day in pair]
-    restrict, values = _in_list(codes, len(bounds) + 1)
-    rows = await client.execute_query_dict(REPORTERS_ON_DAYS.format(days=days, restrict=restrict), [*bounds, *values])
-    return {r["code"]: int(r["reporters"]) for r in rows}
-
-
-ROSTER_APPS = """
-SELECT ra.ancestor_id AS code, ri.app_id AS app, COUNT(DISTINCT ri.reporter_key) AS reporters,
-       COUNT(DISTINCT CASE WHEN ri.resident_use = 'none' THEN ri.reporter_key END) AS saying_none
-FROM roster_item ri JOIN region_ancestor ra ON ra.region_id = ri.region_id
-WHERE 1 = 1 {restrict}
-GROUP BY ra.ancestor_id, ri.app_id
-"""
-
-
-async def roster_apps(codes: Sequence[str] | None = None, levels: Sequence[str] | None = None) -> dict[str, list[dict[str, int]]]:
-    """Per region: each required app, how many reporters must use it, how many say residents never do."""
-    client = connection()
-    restrict, values = _in_list(codes, 1, levels)
-    cells: dict[str, list[dict[str, int]]] = {}
-    for r in await client.execute_query_dict(ROSTER_APPS.format(restrict=restrict), values):
-        cells.setdefault(r["code"], []).append({"app": int(r["app"]), "reporters": int(r["reporters"]), "saying_none": int(r["saying_none"])})
-    return cells

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from server.burden.periods import Period, PeriodError, latest_published, parse_period
+from server.burden.periods import Period, PeriodError, latest_due, parse_period
 from server.burden.regions import in_subtree, on_line
 from server.directory import home_region
 from server.errors import InvalidInput, NotFound
 from server.i18n import gettext as _
 from server.models import Region, User
+from server.release import published_keys
 
 
-def requested_period(text: str | None, today: date, kind: str = "month") -> Period:
+async def requested_month(text: str | None, today: date, publish_days: int) -> Period:
+    """The month a reader names, else the latest published one (else the latest that is due, which
+    then answers 409 with its day). Published figures are monthly only (DESIGN.md §2)."""
     if not text:
-        return latest_published(today, kind)
+        keys = await published_keys()
+        return parse_period(keys[-1]) if keys else latest_due(today, publish_days)
     try:
-        return parse_period(text)
+        period = parse_period(text)
     except PeriodError:
-        raise InvalidInput({"period": _("Must be a week like 2024-W10 or a month like 2024-03.")}) from None
+        period = None
+    if period is None or period.kind != "month":
+        raise InvalidInput({"period": _("Published figures are monthly: give a month such as 2024-03.")})
+    return period
 
 
 async def readable_region(user: User, code: str) -> Region:

@@ -1,110 +1,142 @@
-"""The burden summary of a region and its children for a published period (DESIGN.md §3, §4).
+"""The burden summary of a region and its children in a published month (DESIGN.md §3, §4).
 
-Person-derived figures come from one place, the frozen release (`release.published_tree`): cells
-under k reporters, and cells whose figures would reveal them, read as suppressed (null), nothing
-below the lowest published level is listed, and each figure has passed its own k rule.
+Everything here reads a stored release (`release.published_month`) and renders it with the settings
+that release was made under: a hidden figure reads as suppressed (null), nothing below the lowest
+published level is listed, and the flags are the ones frozen with the release. Nothing computes.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from server import flagging, rollup
 from server.burden import indices
-from server.burden.periods import Period
+from server.burden.periods import Period, publication_day
+from server.burden.quota_rules import Flag
 from server.burden.regions import in_subtree
+from server.burden.rules import Rules
 from server.config import Settings
-from server.errors import NotFound, NotPublished
-from server.i18n import localized_name
+from server.errors import InvalidInput, NotFound, NotPublished
+from server.i18n import current_locale, localized_name
+from server.i18n import gettext as _
 from server.models import App, Region, Task
-from server.release import PublishedTree, forget_trees, published_tree
+from server.release import PublishedMonth, month_flags, published_month
 
-__all__ = ["burden_summary", "region_report", "region_flags", "place_indices", "published_tree", "forget_trees"]
-
-
-def check_published(period: Period, today: date) -> None:
-    if period.published_on > today:
-        raise NotPublished(period.published_on)
+# Flags about one place's own apps and about busy children read only on that place's own page.
+LOCAL_KINDS = frozenset({"duplicate_app", "zombie_app"})
 
 
-async def burden_summary(code: str, period: Period, settings: Settings, today: date) -> dict[str, Any]:
-    summary, _flags = await region_report(code, period, settings, today)
+async def published(code: str, period: Period, settings: Settings) -> PublishedMonth:
+    """The stored release of a month that holds the region: 409 before its publication, 404 else."""
+    if period.kind != "month":
+        raise InvalidInput({"period": _("Published figures are monthly: give a month such as 2024-03.")})
+    found = await published_month(period)
+    if found is None:
+        raise NotPublished(publication_day(period, settings.publish_days))
+    if code not in found.regions:
+        raise NotFound("region")
+    return found
+
+
+async def burden_summary(code: str, period: Period, settings: Settings) -> dict[str, Any]:
+    summary, _flags = await region_report(code, period, settings)
     return summary
 
 
-async def region_report(code: str, period: Period, settings: Settings, today: date) -> tuple[dict[str, Any], list]:
-    """The summary of a region and its children, and the flags of its subtree it counts."""
-    tree = await _tree_for(code, period, settings, today)
-    children = sorted(c for c, r in tree.regions.items() if r["parent_id"] == code)
-    flags = await subtree_flags(tree, code, period, settings)
-    flag_paths = list((await _flag_paths(flags)).values())
-    root = _cell_summary(tree, code, period, settings, flag_paths)
-    root["children"] = [_cell_summary(tree, child, period, settings, flag_paths) for child in children]
-    root.update(await _sources_and_change(tree, code, period, settings))
-    return root, flags
+async def region_report(code: str, period: Period, settings: Settings) -> tuple[dict[str, Any], list[Flag]]:
+    """The summary of a region and its children, and the release's flags it counts."""
+    month = await published(code, period, settings)
+    flags = await _flags_of(month, code)
+    names = await _names(month, [code, *month.children(code)])
+    root = _cell_summary(month, code, names, flags)
+    root["children"] = [_cell_summary(month, child, names, flags) for child in month.children(code)]
+    root.update(await _sources_and_change(month, code))
+    return root, [flag for _path, flag in flags]
 
 
-async def subtree_flags(tree: PublishedTree, code: str, period: Period, settings: Settings) -> list:
-    """Quota flags of the subtree; app flags of the region when its cell is shown; busy outliers among shown children."""
-    root = await Region.get(code=code)
-    flags = await flagging.quota_flags_in(root, period, settings.rules)
-    if tree.shown(code):
-        flags += await flagging.app_flags(code, tree.figures_of(code).get("apps", []), settings.rules)
-    hours = {c: h for c, r in tree.regions.items() if r["parent_id"] == code and (h := _hours(tree.shown(c), period)) is not None}
-    names = {c: localized_name(tree.regions[c]["name"], tree.regions[c]["name_hant"]) for c in hours}
-    return flagging.ordered(flags + flagging.peer_outlier_flags(hours, names, settings.rules))
+async def region_flags(code: str, period: Period, settings: Settings) -> list[Flag]:
+    month = await published(code, period, settings)
+    return [flag for _path, flag in await _flags_of(month, code)]
 
 
-def _hours(cell: rollup.Cell | None, period: Period) -> float | None:
-    return indices.hours_per_reporter_week(cell.minutes, cell.reporters, period.weeks) if cell else None
+async def _flags_of(month: PublishedMonth, code: str) -> list[tuple[str, Flag]]:
+    """Quota flags of the subtree; app flags of the region itself; busy outliers among its children."""
+    path = month.regions[code]["path"]
+    kept, seen = [], set()
+    for flag_path, flag in await month_flags(month.month, path, current_locale()):
+        if flag.kind in LOCAL_KINDS and flag.region != code:
+            continue
+        if flag.kind == "peer_outlier" and month.regions.get(flag.region, {}).get("parent") != code:
+            continue
+        # A task's flag is filed under each place it reaches; each reader counts it once, at the
+        # highest of those places under them.
+        identity = (flag.kind, flag.region, flag.task, flag.app)
+        if identity not in seen:
+            seen.add(identity)
+            kept.append((flag_path, flag))
+    return kept
 
 
-async def _flag_paths(flags: list) -> dict[int, str]:
-    paths = dict(await Region.filter(code__in={f.region for f in flags}).values_list("code", "path"))
-    return {i: paths.get(f.region, "") for i, f in enumerate(flags)}
+async def _names(month: PublishedMonth, codes: list[str]) -> dict[str, str]:
+    rows = await Region.filter(code__in=codes).values("code", "name", "name_hant")
+    return {r["code"]: localized_name(r["name"], r["name_hant"]) for r in rows}
 
 
-def _cell_summary(tree: PublishedTree, code: str, period: Period, settings: Settings, flag_paths: list[str]) -> dict[str, Any]:
-    region, cell, figures = tree.regions[code], tree.shown(code), tree.figures_of(code)
+async def release_k(period: Period) -> int:
+    """The k a release was made under (pages say "fewer than k" with the k that applied)."""
+    month = await published_month(period)
+    return int(month.settings.get("k", 10)) if month else 10
+
+
+def _rules(month: PublishedMonth) -> Rules:
+    return Rules.from_values(month.settings.get("rules", {}))
+
+
+def _cell_summary(month: PublishedMonth, code: str, names: dict[str, str], flags: list[tuple[str, Flag]]) -> dict[str, Any]:
+    region, figures = month.regions[code], month.figures[code]
     quotas = figures.get("quotas") or {}
-    person = _person_indices(cell, figures, period, settings) if cell else dict.fromkeys(PERSON_INDICES)
+    shown = month.shown(code)
+    person = _person_indices(figures, month) if shown else dict.fromkeys(PERSON_INDICES)
     shared = {"quota_pressure": _round(quotas.get("quota_pressure")), "ranking_share": _round(quotas.get("ranking_share"))}
-    if cell:
+    if shown and figures["reporters"]:
         inputs = indices.IndexInputs(person["hours_per_reporter_week"], person["apps_per_reporter"], shared["quota_pressure"], shared["ranking_share"], person["evidence_share"], person["fabrication_share"])
-        person["burden_index"] = indices.burden_index(inputs, settings.rules)
+        person["burden_index"] = indices.burden_index(inputs, _rules(month))
     return {
-        "region": {"code": code, "name": localized_name(region["name"], region["name_hant"]), "level": region["level"]},
-        "period": period.key,
-        "reporters": cell.reporters if cell else None,
-        "suppressed": cell is None,
+        "region": {"code": code, "name": names.get(code, code), "level": region["level"]},
+        "period": month.month.key,
+        "reporters": figures["reporters"] if shown else None,
+        "suppressed": not shown,
+        "known_zero": bool(figures.get("known_zero")),
         "indices": {**person, **shared},
-        "flags_count": sum(1 for path in flag_paths if in_subtree(path, region["path"])),
+        "flags_count": sum(1 for path, _flag in flags if in_subtree(path, region["path"])),
         "children": [],
     }
 
 
-def place_indices(tree: PublishedTree, code: str, period: Period, settings: Settings) -> dict[str, Any]:
+def place_indices(month: PublishedMonth, code: str) -> dict[str, Any]:
     """One place's headline figures in a release (for a review's before and after)."""
-    cell = _cell_summary(tree, code, period, settings, [])
+    cell = _cell_summary(month, code, {}, [])
     keep = ("burden_index", "hours_per_reporter_week", "cost_yuan", "quota_pressure")
     return {"reporters": cell["reporters"], "suppressed": cell["suppressed"], **{name: cell["indices"][name] for name in keep}}
 
 
-PERSON_INDICES = ("hours_per_reporter_week", "hours_per_reporter_week_median", "apps_per_reporter", "evidence_share", "fabrication_share", "cost_yuan", "burden_index")
+PERSON_INDICES = ("hours_per_reporter_week", "hours_per_reporter_week_median", "apps_per_reporter", "evidence_share", "fabrication_share", "paid_yuan", "cost_yuan", "burden_index")
 
 
-def _person_indices(cell: rollup.Cell, figures: dict[str, Any], period: Period, settings: Settings) -> dict[str, Any]:
-    median = cell.median_minutes / 60 / period.weeks if cell.median_minutes is not None else None
-    evidence = figures.get("evidence_minutes")
-    fabricated, outcomes = figures.get("fabricated"), figures.get("outcomes")
+def _person_indices(figures: dict[str, Any], month: PublishedMonth) -> dict[str, Any]:
+    """Indices from shown figures only: each is a function of what the release shows, so none of
+    them tells a reader more than the release does. Cost counts yuan paid only where shown."""
+    period, minutes, reporters = month.month, figures["minutes"], figures["reporters"]
+    median = figures["median_minutes"] / 60 / period.weeks if figures.get("median_minutes") is not None and reporters else None
+    evidence, fabricated, outcomes, paid = figures.get("evidence_minutes"), figures.get("fabricated"), figures.get("outcomes"), figures.get("paid_yuan")
+    wage = float(month.settings.get("wage", 25.0))
     return {
-        "hours_per_reporter_week": _round(_hours(cell, period)),
+        "hours_per_reporter_week": _round(indices.hours_per_reporter_week(minutes, reporters, period.weeks)),
         "hours_per_reporter_week_median": _round(median),
         "apps_per_reporter": _round(indices.share(figures["roster_items"], figures["roster_reporters"])) if figures.get("roster_reporters") else None,
-        "evidence_share": _round(indices.share(evidence, cell.minutes)) if evidence is not None else None,
+        "evidence_share": _round(indices.share(evidence, minutes)) if evidence is not None else None,
         "fabrication_share": _round(indices.share(fabricated, outcomes)) if fabricated is not None and outcomes else None,
-        "cost_yuan": round(indices.cost_yuan(cell.minutes, figures.get("paid_yuan", 0.0), settings.wage)),
+        "paid_yuan": paid,
+        "cost_yuan": round(indices.cost_yuan(minutes, paid or 0.0, wage)),
         "burden_index": None,
     }
 
@@ -113,15 +145,14 @@ def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
-async def _sources_and_change(tree: PublishedTree, code: str, period: Period, settings: Settings) -> dict[str, Any]:
+async def _sources_and_change(month: PublishedMonth, code: str) -> dict[str, Any]:
     """Where the hours went (tasks, apps, complaint categories) and the change against the previous
-    period, all from the frozen release: a task or category carried by fewer than k reporters is
-    not listed, and an app's hours are the sum of its listed tasks."""
-    cell = tree.shown(code)
-    if cell is None:
+    month, all from stored releases: a task or category the release hid is not listed, and an
+    app's hours are the sum of its listed tasks."""
+    if not month.shown(code) or not month.figures[code]["reporters"]:
         return {"top_sources": None, "categories": None, "change": None}
-    total = cell.minutes / 60
-    figures = tree.figures_of(code)
+    figures = month.figures[code]
+    total = figures["minutes"] / 60
     tasks = {t.id: t for t in await Task.filter(id__in=[t["task"] for t in figures.get("tasks", [])])}
     task_hours = {(ident, tasks[ident].title): t["minutes"] / 60 for t in figures.get("tasks", []) if (ident := t["task"]) in tasks}
     app_hours: dict[int, float] = {}
@@ -130,28 +161,22 @@ async def _sources_and_change(tree: PublishedTree, code: str, period: Period, se
             app_hours[tasks[ident].app_id] = app_hours.get(tasks[ident].app_id, 0.0) + hours
     app_names = {a.id: localized_name(a.name, a.name_hant) for a in await App.filter(id__in=list(app_hours))}
     categories = figures.get("categories", {})
-    previous = (await published_tree(period.previous(), settings)).shown(code)
     return {
         "top_sources": {
             "tasks": [{"id": ident, "name": localized_name(name, None), "hours": hours, "share": _round(part)} for (ident, name), hours, part in indices.top_sources(task_hours, total)],
             "apps": [{"id": ident, "name": app_names[ident], "hours": hours, "share": _round(part)} for ident, hours, part in indices.top_sources(app_hours, total) if ident in app_names],
         },
         "categories": {
-            name: {"hours": round(minutes / 60, 2), "share": _round(indices.share(minutes / 60, total))} if (minutes := categories.get(name, 0.0)) is not None else {"hours": None, "share": None}
+            name: {"hours": round(minutes / 60, 2), "share": _round(indices.share(minutes / 60, total))} if (minutes := categories.get(name)) is not None else {"hours": None, "share": None}
             for name in indices.CATEGORIES
         },
-        "change": indices.change((previous.reporters, previous.minutes), (cell.reporters, cell.minutes)) if previous else None,
+        "change": await _change(month, code),
     }
 
 
-async def region_flags(code: str, period: Period, settings: Settings, today: date) -> list:
-    return await subtree_flags(await _tree_for(code, period, settings, today), code, period, settings)
-
-
-async def _tree_for(code: str, period: Period, settings: Settings, today: date) -> PublishedTree:
-    """The published tree of a period that is open to readers and holds the region (else 409, 404)."""
-    check_published(period, today)
-    tree = await published_tree(period, settings)
-    if code not in tree.regions:
-        raise NotFound("region")
-    return tree
+async def _change(month: PublishedMonth, code: str) -> dict[str, float] | None:
+    previous = await published_month(month.month.previous())
+    if previous is None or not previous.shown(code) or not previous.figures[code]["reporters"]:
+        return None
+    before, now = previous.figures[code], month.figures[code]
+    return indices.change((before["reporters"], before["minutes"]), (now["reporters"], now["minutes"]))

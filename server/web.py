@@ -28,6 +28,10 @@ def reporter_key_of(request: Request, user: User) -> str:
     return auth.reporter_key(settings_of(request).secret, user.id)
 
 
+def quota_key_of(request: Request, user: User) -> str:
+    return auth.quota_reporter_key(settings_of(request).secret, user.id)
+
+
 def csrf_of(request: Request) -> str:
     """The session's CSRF token, masked afresh for every page (a random pad, then the token XOR the
     pad): pages are gzip'd, and a secret repeated unchanged in compressed pages that also echo

@@ -10,23 +10,26 @@ import json
 import os
 import secrets
 import tempfile
+from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
+import time_machine
 from argon2 import PasswordHasher
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from server import db
+from server import db, publication
+from server.burden.periods import Period, parse_period
 from server.app import create_app
 from server.config import Settings
 from server.models import User
-from server.release import forget_trees
+from server.release import forget_months
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
 POSTGRES_URL = os.environ.get("JIANFU_TEST_POSTGRES_URL")
@@ -35,7 +38,7 @@ PASSWORD = "correct horse battery"
 SECRET = "test-secret-" + "x" * 32
 # Hashing is deliberately slow; tests share one hash instead of paying 0.1 s per user.
 PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
-TABLES = ["feed_message", "review_decision", "review", "published_cell", "token", "invite", "progress_point", "outcome", "quota_revision", "roster_item", "time_entry", "quota", "task", "gov_app", "app_user", "region"]
+TABLES = ["feed_message", "review_decision", "review", "release_flag", "release_cell", "release", "token", "invite", "progress_point", "outcome", "quota_revision", "roster_item", "time_entry", "quota", "task", "gov_app", "app_user", "region"]
 
 
 def scenario(name: str) -> dict[str, Any]:
@@ -72,7 +75,7 @@ async def migrated(database_url: str) -> AsyncIterator[str]:
 @pytest_asyncio.fixture
 async def store(migrated: str) -> str:
     """An empty store (every table cleared) on the backend under test."""
-    forget_trees()
+    forget_months()
     connection = Tortoise.get_connection("default")
     if migrated.startswith("postgres"):
         await connection.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
@@ -95,16 +98,25 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+@pytest.fixture
+def village_settings(store: str) -> Settings:
+    """Publishing down to villages with k = 5, so a township's villages can be tested."""
+    return Settings(database_url=store, secret=SECRET, k=5, min_level="village")
+
+
 @pytest_asyncio.fixture
-async def village_client(store):
-    """The app publishing down to villages with k = 5, so a township's villages can be tested."""
-    app = create_app(Settings(database_url=store, secret=SECRET, k=5, min_level="village"), manage_store=False)
+async def village_client(village_settings: Settings):
+    app = create_app(village_settings, manage_store=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as http:
         yield http
 
 
-async def add_user(username: str, role: str, region: str | None, locale: str | None = None) -> User:
-    return await User.create(username=username, password_hash=PASSWORD_HASH, role=role, region_id=region, locale=locale)
+# Accounts made by tests are old: they count towards k in any month (DESIGN.md §2, established).
+LONG_AGO = date(2000, 1, 1)
+
+
+async def add_user(username: str, role: str, region: str | None, locale: str | None = None, created_on: date = LONG_AGO) -> User:
+    return await User.create(username=username, password_hash=PASSWORD_HASH, role=role, region_id=region, locale=locale, created_on=created_on)
 
 
 async def bearer(client: httpx.AsyncClient, username: str) -> dict[str, str]:
@@ -129,3 +141,22 @@ async def load_scenario(client: httpx.AsyncClient, admin: dict[str, str], case: 
         assert answer.status_code == 201, answer.text
         ids[task["key"]] = answer.json()["id"]
     return ids
+
+
+# A month of the past, reached with a frozen clock: tests log during it, then publish it on its day.
+MONTH = parse_period("2026-03")
+DURING = datetime(2026, 3, 31, 4, 0, tzinfo=timezone.utc)  # noon in Shanghai, the month's last day
+PUBLISHED = date(2026, 4, 7)  # the month's publication day (7 days after it ends)
+AFTER = datetime(2026, 4, 8, 4, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def during_month() -> Iterator[time_machine.Traveller]:
+    """The clock at the end of MONTH (ticking); `.move_to(AFTER)` to read what was published."""
+    with time_machine.travel(DURING, tick=True) as traveller:
+        yield traveller
+
+
+async def publish_month(settings: Settings, month: Period = MONTH, today: date = PUBLISHED) -> None:
+    """Publish as the scheduler would on the month's publication day, and forget cached releases."""
+    assert await publication.publish(month, settings, today)

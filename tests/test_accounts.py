@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from clock import app_today
+from server.models import User
 from conftest import PASSWORD, add_user, bearer, scenario
 
 REGIONS = scenario("escalation")["regions"]
@@ -73,24 +74,35 @@ async def test_cadre_may_not_create_users(client):
 
 async def test_invite_then_signup_without_name_or_phone(client):
     await setup_area(client)
-    await add_user("sup", "supervisor", TOWNSHIP)
+    await add_user("li", "cadre", VILLAGE)
     expires = (app_today() + timedelta(days=7)).isoformat()
-    invite = await client.post("/api/invites", json={"region": VILLAGE, "role": "cadre", "uses": 1, "expires": expires}, headers=await bearer(client, "sup"))
+    invite = await client.post("/api/invites", json={"region": VILLAGE, "role": "cadre", "uses": 1, "expires": expires}, headers=await bearer(client, "li"))
     assert invite.status_code == 201
     assert {k: invite.json()[k] for k in ("region", "uses", "expires")} == {"region": VILLAGE, "uses": 1, "expires": expires}
     code = invite.json()["code"]
     joined = await client.post("/api/signup", json={"code": code, "username": "newcadre", "password": "longenough", "locale": "zh-Hant"})
     assert (joined.status_code, joined.json()["user"]) == (201, {"username": "newcadre", "role": "cadre", "region": VILLAGE, "locale": "zh-Hant"})
+    assert (await User.get(username="newcadre")).created_on == app_today()  # counts towards k from next month on
     again = await client.post("/api/signup?lang=en", json={"code": code, "username": "second", "password": "longenough"})
     assert (again.status_code, again.json()["error"]["fields"]) == (422, {"code": "This invite code is unknown, used up or expired."})
 
 
-async def test_supervisor_cannot_invite_outside_their_subtree(client):
-    await setup_area(client)
-    await add_user("sup", "supervisor", VILLAGE)
+async def test_supervisors_invite_nobody_and_cadres_only_into_their_own_region(client):
+    """A supervisor's own invitees could stand beside one real cadre and be subtracted (DESIGN.md §2)."""
+    admin = await setup_area(client)
+    await add_user("sup", "supervisor", TOWNSHIP)
+    await add_user("li", "cadre", VILLAGE)
     expires = (app_today() + timedelta(days=7)).isoformat()
-    answer = await client.post("/api/invites", json={"region": OTHER_VILLAGE, "uses": 3, "expires": expires}, headers=await bearer(client, "sup"))
-    assert (answer.status_code, list(answer.json()["error"]["fields"])) == (403, ["region"])
+    supervisor = await client.post("/api/invites?lang=en", json={"region": VILLAGE, "uses": 3, "expires": expires}, headers=await bearer(client, "sup"))
+    assert (supervisor.status_code, supervisor.json()["error"]["code"]) == (403, "forbidden")
+    account = await client.post("/api/users", json={"username": "fake1", "password": "longenough", "role": "cadre", "region": VILLAGE}, headers=await bearer(client, "sup"))
+    assert account.status_code == 403
+    elsewhere = await client.post("/api/invites?lang=en", json={"region": OTHER_VILLAGE, "uses": 3, "expires": expires}, headers=await bearer(client, "li"))
+    assert (elsewhere.status_code, elsewhere.json()["error"]["fields"]) == (403, {"region": "You may invite colleagues into your own region only."})
+    promoted = await client.post("/api/invites?lang=en", json={"region": VILLAGE, "role": "supervisor", "uses": 1, "expires": expires}, headers=await bearer(client, "li"))
+    assert (promoted.status_code, list(promoted.json()["error"]["fields"])) == (422, ["role"])
+    by_admin = await client.post("/api/invites", json={"region": OTHER_VILLAGE, "role": "supervisor", "uses": 1, "expires": expires}, headers=admin)
+    assert by_admin.status_code == 201
 
 
 async def test_region_detail_lists_children_in_traditional_through_opencc(client):

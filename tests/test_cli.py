@@ -59,11 +59,21 @@ def test_demo_loads_a_county_with_progress_and_logins_once(tmp_path):
     cadres, supervisors = rows(tmp_path, "select count(*) from app_user where role='cadre'")[0][0], rows(tmp_path, "select count(*) from app_user where role='supervisor'")[0][0]
     assert cadres >= 300 and 3 <= supervisors <= 10
     weeks = rows(tmp_path, "select (julianday(max(date)) - julianday(min(date))) / 7 from time_entry")[0][0]
-    assert weeks >= 7.8
-    busiest = rows(tmp_path, "select substr(region_id, 1, 9), sum(minutes) * 1.0 / count(distinct reporter_key) from time_entry where region_id like '360721%' group by 1 order by 2")
-    assert busiest[-1][1] > 1.8 * busiest[0][1]  # some townships are overloaded, some are not
+    assert weeks >= 14
+    # Every account predates the first month with entries: the demo's reporters are established honestly.
+    assert rows(tmp_path, "select count(*) from app_user where created_on >= (select min(date) from time_entry)") == [(0,)]
+    months = [m for (m,) in rows(tmp_path, "select month from release where status = 'published' order by month")]
+    assert len(months) >= 3 and f"[demo] {months[-1]}: published" in loaded.stdout
+    # The latest month shows every township of the county, each with 17 to 39 cadres.
+    cells = rows(tmp_path, f"select code, json_extract(figures, '$.reporters'), json_extract(figures, '$.minutes') from release_cell where month = '{months[-1]}' and level = 'township' and code like '360721%'")
+    assert len(cells) == 12 and all(reporters for _code, reporters, _minutes in cells)
+    hours = sorted(minutes / reporters for _code, reporters, minutes in cells)
+    assert hours[-1] > 1.8 * hours[0]  # some townships are overloaded, some are not
     again = jianfu(tmp_path, "demo", "--if-empty")
     assert (again.returncode, again.stdout.strip()) == (0, "[demo] the store already holds regions: demo data not loaded again")
+    assert jianfu(tmp_path, "publish").stdout.strip() == "nothing to publish"
+    early = jianfu(tmp_path, "publish", "--month", "2099-01")
+    assert (early.returncode, early.stderr.strip()) == (1, "error: 2099-01 is published on 2099-02-07, not before")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])

@@ -9,15 +9,15 @@ import json
 import httpx
 import pytest
 
-from clock import app_today
-from conftest import SECRET, bearer
+import time_machine
+
+from burden_cases import county_with_reporters
+from conftest import AFTER, DURING, MONTH, SECRET, publish_month
 from receiver import Receiver, free_port, serving
-from server import feed
+from server import feed, publication
 from server.app import create_app
-from server.burden.periods import latest_published
 from server.config import ConfigError, Settings
 from server.models import FeedMessage
-from test_burden_api import WEEK, county_with_reporters
 
 FEED_SECRET = "feed-secret-for-tests"
 
@@ -27,12 +27,18 @@ def feed_settings(store: str, url: str) -> Settings:
 
 
 async def closed_review(store: str, url: str) -> None:
-    app = create_app(feed_settings(store, url), manage_store=False)
+    settings = feed_settings(store, url)
+    app = create_app(settings, manage_store=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as client:
-        supervisor, ids = await county_with_reporters(client)
-        review = (await client.post("/api/reviews", json={"region": "360721105", "period": WEEK.key}, headers=supervisor)).json()
-        await client.post(f"/api/reviews/{review['id']}/decisions", json={"kind": "withdraw_quota", "task": ids["reg"]}, headers=supervisor)
-        assert (await client.post(f"/api/reviews/{review['id']}/close", headers=supervisor)).status_code == 200
+        with time_machine.travel(DURING, tick=True) as clock:
+            supervisor, ids = await county_with_reporters(client)
+            await publish_month(settings)
+            # The month's own message went out before; these tests follow the review's.
+            await FeedMessage.filter(key=f"month.published:{MONTH.key}").update(delivered_at=feed.now())
+            clock.move_to(AFTER)
+            review = (await client.post("/api/reviews", json={"region": "360721105", "period": MONTH.key}, headers=supervisor)).json()
+            await client.post(f"/api/reviews/{review['id']}/decisions", json={"kind": "withdraw_quota", "task": ids["reg"]}, headers=supervisor)
+            assert (await client.post(f"/api/reviews/{review['id']}/close", headers=supervisor)).status_code == 200
 
 
 async def deliver_until_done(settings: Settings, rounds: int = 60) -> None:
@@ -81,18 +87,17 @@ async def test_the_outbox_keeps_a_message_through_a_receiver_outage_and_a_restar
     assert len(receiver.accepted) == 1 and json.loads(receiver.accepted[0].body)["event"] == "review.closed"
 
 
-async def test_each_published_period_is_queued_once_and_the_backoff_doubles(store):
+async def test_each_published_month_is_queued_once_and_the_backoff_doubles(store, during_month):
     settings = feed_settings(store, "http://127.0.0.1:9/feed")
     app = create_app(settings, manage_store=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as client:
         await county_with_reporters(client)
-    today = app_today()
-    await feed.queue_published_periods(settings, today)
-    await feed.queue_published_periods(settings, today)
-    keys = sorted(await FeedMessage.all().values_list("key", flat=True))
-    assert keys == sorted(f"period.published:{latest_published(today, kind).key}:k5:village" for kind in ("week", "month"))
-    week = json.loads((await FeedMessage.get(key__contains="-W")).body)
-    assert week["period"] == WEEK.key and week["regions"][0]["summary"]["region"]["code"] == "360000"
+    await publish_month(settings)
+    assert await publication.publish(MONTH, settings, AFTER.date()) is False  # published already: nothing more
+    assert await publication.publish_due(settings, AFTER.date()) == []
+    assert await FeedMessage.all().values_list("key", flat=True) == [f"month.published:{MONTH.key}"]
+    month = json.loads((await FeedMessage.get(key=f"month.published:{MONTH.key}")).body)
+    assert (month["event"], month["period"], month["regions"][0]["summary"]["region"]["code"]) == ("month.published", MONTH.key, "360000")
     assert [feed.backoff(n, 30).total_seconds() for n in (1, 2, 3, 8, 20)] == [30, 60, 120, 3600, 3600]
 
 

@@ -129,6 +129,15 @@ async def test_task_creation_answers_its_flags_and_dedupes(client):
     assert sorted(t["title"] for t in listed.json()) == ["反诈助手注册", "每日转发"]
 
 
+async def test_a_task_is_issued_by_a_published_level_never_a_village(client):
+    """Time entries name their task: a village as issuer would place whoever logged it there."""
+    headers, _ids = await cadre_in(client, "escalation", "360721105201")
+    task = {"title": "村里的表", "metric": "forms", "issued_by": "360721105201", "period_start": "2024-04-01", "period_end": "2024-04-30"}
+    answer = await client.post("/api/tasks?lang=en", json=task, headers=headers)
+    assert (answer.status_code, answer.json()["error"]["fields"]) == (422, {"issued_by": "Name the office that issued it: a township or a higher level."})
+    assert (await client.post("/api/tasks", json={**task, "issued_by": "360721105"}, headers=headers)).status_code == 201
+
+
 async def test_task_period_end_before_start_is_refused(client):
     headers, _ids = await cadre_in(client, "escalation", "360721105201")
     task = {"title": "x", "metric": "reads", "issued_by": "360721105", "period_start": "2024-04-30", "period_end": "2024-04-01"}

@@ -161,7 +161,7 @@ async def test_a_hash_made_with_weaker_parameters_is_upgraded_at_the_next_login(
     from server.models import User
 
     weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
-    await User.create(username="old", password_hash=weak, role="cadre")
+    await User.create(username="old", password_hash=weak, role="cadre", created_on=app_today())
     assert (await client.post("/api/session", json={"username": "old", "password": PASSWORD})).status_code == 200
     upgraded = (await User.get(username="old")).password_hash
     assert upgraded.startswith("$argon2id$") and upgraded != weak and not PasswordHasher().check_needs_rehash(upgraded)

@@ -5,22 +5,21 @@ from starlette.responses import JSONResponse, Response
 
 from server import documents, summary
 from server.auth import require_user
-from server.scope import readable_region, requested_period
+from server.scope import readable_region, requested_month
 from server.web import settings_of, today_of
 
 
 async def burden(request: Request) -> JSONResponse:
     user = await require_user(request)
     region = await readable_region(user, request.path_params["code"])
-    period = requested_period(request.query_params.get("period"), today_of(request))
-    return JSONResponse(await summary.burden_summary(region.code, period, settings_of(request), today_of(request)))
+    period = await _month(request)
+    return JSONResponse(await summary.burden_summary(region.code, period, settings_of(request)))
 
 
 async def flags(request: Request) -> JSONResponse:
     user = await require_user(request)
     region = await readable_region(user, request.path_params["code"])
-    period = requested_period(request.query_params.get("period"), today_of(request))
-    found = await summary.region_flags(region.code, period, settings_of(request), today_of(request))
+    found = await summary.region_flags(region.code, await _month(request), settings_of(request))
     return JSONResponse({"flags": [f.as_json() for f in found]})
 
 
@@ -29,13 +28,16 @@ async def summary_document(request: Request) -> Response:
     user = await require_user(request)
     as_csv = request.url.path.endswith(".csv")
     region = await readable_region(user, request.path_params["code"])
-    period = requested_period(request.query_params.get("period"), today_of(request))
-    settings = settings_of(request)
-    report, found = await summary.region_report(region.code, period, settings, today_of(request))
+    period = await _month(request)
+    report, found = await summary.region_report(region.code, period, settings_of(request))
     flags = [f.as_json() for f in found]
     if as_csv:
-        return csv_response(documents.summary_csv(report, flags, settings.k), f"jianfu-summary-{region.code}-{period.key}.csv")
+        return csv_response(documents.summary_csv(report, flags, await summary.release_k(period)), f"jianfu-summary-{region.code}-{period.key}.csv")
     return JSONResponse({**report, "flags": flags})
+
+
+async def _month(request: Request):
+    return await requested_month(request.query_params.get("period"), today_of(request), settings_of(request).publish_days)
 
 
 def csv_response(text: str, filename: str) -> Response:

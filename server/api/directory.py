@@ -6,7 +6,7 @@ from starlette.responses import JSONResponse
 from server import directory
 from server.auth import require_user
 from server.parse import json_body
-from server.web import today_of, writer
+from server.web import settings_of, today_of, writer
 
 
 async def upsert_regions(request: Request) -> JSONResponse:
@@ -22,12 +22,12 @@ async def region(request: Request) -> JSONResponse:
 
 async def create_user(request: Request) -> JSONResponse:
     await writer(request, "admin")
-    user = await directory.create_user(await json_body(request))
+    user = await directory.create_user(await json_body(request), today_of(request))
     return JSONResponse({"username": user.username, "role": user.role, "region": user.region_id}, status_code=201)
 
 
 async def create_invite(request: Request) -> JSONResponse:
-    user = await writer(request, "admin", "supervisor")
+    user = await writer(request, "admin", "cadre")
     invite = await directory.create_invite(user, await json_body(request), today_of(request))
     body = {"code": invite.code, "region": invite.region_id, "role": invite.role, "uses": invite.uses_left, "expires": invite.expires.isoformat()}
     return JSONResponse(body, status_code=201)
@@ -46,7 +46,7 @@ async def list_apps(request: Request) -> JSONResponse:
 
 async def create_task(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
-    task, created = await directory.create_task(user, await json_body(request), today_of(request))
+    task, created = await directory.create_task(user, await json_body(request), today_of(request), settings_of(request).min_level)
     return JSONResponse(directory.task_json(task), status_code=201 if created else 200)
 
 

@@ -12,13 +12,13 @@ from server.auth import require_user
 from server.errors import InvalidInput
 from server.i18n import gettext as _
 from server.parse import json_body
-from server.web import reporter_key_of, today_of, writer
+from server.web import quota_key_of, reporter_key_of, settings_of, today_of, writer
 
 
 async def save_quota(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
     body = await json_body(request)
-    quota, flags, created = await ledger.save_quota(user, reporter_key_of(request, user), body, today_of(request))
+    quota, flags, created = await ledger.save_quota(user, quota_key_of(request, user), body, today_of(request))
     return JSONResponse(ledger.quota_json(quota, flags), status_code=201 if created else 200)
 
 
@@ -31,7 +31,7 @@ async def add_progress(request: Request) -> JSONResponse:
 async def save_outcome(request: Request) -> Response:
     user = await writer(request, "cadre")
     body = await json_body(request)
-    await ledger.save_outcome(user, reporter_key_of(request, user), request.path_params["id"], body, today_of(request))
+    await ledger.save_outcome(user, reporter_key_of(request, user), request.path_params["id"], body, today_of(request), settings_of(request).secret)
     return Response(status_code=204)
 
 
@@ -77,7 +77,7 @@ async def delete_entry(request: Request) -> Response:
 async def replace_roster(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
     body = await json_body(request)
-    return JSONResponse({"apps": await ledger.replace_roster(user, reporter_key_of(request, user), body)})
+    return JSONResponse({"apps": await ledger.replace_roster(user, reporter_key_of(request, user), body, today_of(request))})
 
 
 async def get_roster(request: Request) -> JSONResponse:
@@ -90,7 +90,7 @@ async def export_csv(request: Request) -> Response:
     buffer = io.StringIO()
     out = csv.DictWriter(buffer, fieldnames=ledger.EXPORT_COLUMNS, lineterminator="\r\n")
     out.writeheader()
-    out.writerows(await ledger.export_rows(reporter_key_of(request, user)))
+    out.writerows(await ledger.export_rows(user, reporter_key_of(request, user), quota_key_of(request, user), settings_of(request).secret))
     # A byte-order mark so spreadsheet programs on Chinese Windows read UTF-8.
     headers = {"content-disposition": 'attachment; filename="jianfu-my-records.csv"'}
     return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)

@@ -7,7 +7,7 @@ from server import documents, reviews
 from server.api.burden import csv_response
 from server.auth import require_user
 from server.parse import Reader, json_body
-from server.scope import readable_region, requested_period
+from server.scope import readable_region, requested_month
 from server.web import settings_of, today_of, writer
 
 async def open_review(request: Request) -> JSONResponse:
@@ -16,7 +16,7 @@ async def open_review(request: Request) -> JSONResponse:
     code, period_text = r.text("region", max_length=20), r.text("period", max_length=8)
     r.done()
     region = await readable_region(user, code or "")
-    period = requested_period(period_text, today_of(request))
+    period = await requested_month(period_text, today_of(request), settings_of(request).publish_days)
     review = await reviews.open_review(user, region, period, settings_of(request), today_of(request))
     return JSONResponse(await _review_json(request, review), status_code=201)
 

@@ -19,6 +19,8 @@ CATEGORY_OF_ACTIVITY = {
     "meeting": "other",
     "other": "other",
 }
+# DESIGN.md §3: evidence_share is the share of minutes on these activities.
+EVIDENCE_ACTIVITIES = frozenset({"evidence", "duplicate_reporting"})
 CATEGORIES = ("promotion", "evaluation", "check_in", "evidence", "duplicate_reporting", "hollow_apps", "other")
 
 

@@ -1,4 +1,5 @@
-"""Periods: ISO weeks (2024-W10) and calendar months (2024-03), and when each is published."""
+"""Periods: ISO weeks (2024-W10, a cadre's own views) and calendar months (2024-03, the only periods
+published), and when a month is published."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date, timedelta
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-GRACE_DAYS = 7  # DESIGN.md §2: a period is published 7 days after it closes
+GRACE_DAYS = 7  # DESIGN.md §2: a month is published 7 days after it ends (JIANFU_PUBLISH_DAYS)
 
 
 class PeriodError(ValueError):
@@ -29,13 +30,6 @@ class Period:
     @property
     def weeks(self) -> float:
         return self.days / 7
-
-    @property
-    def published_on(self) -> date:
-        """7 days after the close; a month also waits for the release of its last week, so that it
-        is frozen against its weeks (DESIGN.md §2: suppression across periods)."""
-        closes = self.last if self.kind == "week" else period_containing(self.last, "week").last
-        return closes + timedelta(days=GRACE_DAYS + 1)
 
     def previous(self) -> "Period":
         return period_containing(self.first - timedelta(days=1), self.kind)
@@ -69,12 +63,26 @@ def period_containing(day: date, kind: str) -> Period:
     return parse_period(f"{day.year}-{day.month:02d}")
 
 
-def latest_published(today: date, kind: str = "month") -> Period:
-    """The most recent period whose grace delay has passed."""
-    period = period_containing(today, kind)
-    while period.published_on > today:
-        period = period.previous()
-    return period
+def publication_day(month: Period, days: int = GRACE_DAYS) -> date:
+    """The day a month is published: data received from that day on never counts for it."""
+    return month.last + timedelta(days=days)
+
+
+def latest_due(today: date, days: int = GRACE_DAYS) -> Period:
+    """The most recent month whose publication day has come."""
+    month = period_containing(today, "month")
+    while publication_day(month, days) > today:
+        month = month.previous()
+    return month
+
+
+def months_between(first: Period, last: Period) -> list[Period]:
+    """The months from `first` to `last`, both included."""
+    months = []
+    while first.first <= last.first:
+        months.append(first)
+        first = first.following()
+    return months
 
 
 def recent_periods(last: Period, count: int) -> list[Period]:
@@ -84,10 +92,3 @@ def recent_periods(last: Period, count: int) -> list[Period]:
         periods.insert(0, periods[0].previous())
     return periods
 
-
-def weeks_overlapping(month: Period) -> list[Period]:
-    """The ISO weeks that hold at least one day of the period."""
-    weeks = [period_containing(month.first, "week")]
-    while weeks[-1].last < month.last:
-        weeks.append(weeks[-1].following())
-    return weeks

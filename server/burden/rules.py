@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +37,20 @@ class Rules:
     @classmethod
     def from_json(cls, path: str | Path) -> "Rules":
         """Defaults with the fields a JSON file names replaced; an unknown name is an error."""
-        overrides: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls.from_values(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_values(cls, overrides: dict[str, Any]) -> "Rules":
+        """Defaults with the named fields replaced (a release reads back the rules it was made under)."""
         known = {f.name for f in fields(cls)}
         unknown = set(overrides) - known
         if unknown:
             raise ValueError(f"unknown rule settings: {', '.join(sorted(unknown))}")
         converted = {k: tuple(v) if k.endswith("_range") else v for k, v in overrides.items()}
         return replace(cls(), **converted)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 DEFAULT_RULES = Rules()

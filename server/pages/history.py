@@ -10,7 +10,7 @@ from server.auth import require_user
 from server.directory import visible_tasks
 from server.errors import InvalidInput
 from server.pages.render import form_writer, go, page
-from server.web import reporter_key_of, today_of
+from server.web import quota_key_of, reporter_key_of, settings_of, today_of
 
 
 async def history(request: Request) -> Response:
@@ -18,7 +18,7 @@ async def history(request: Request) -> Response:
     key = reporter_key_of(request, user)
     days = await queries.entries_by_day(key)
     titles = await queries.task_titles({e.task_id for _day, entries in days for e in entries})
-    context = {"days": days, "titles": titles, "activity_labels": labels.activities(), "quotas": await queries.my_quotas(key), "statuses": labels.outcome_statuses(), "means": labels.means()}
+    context = {"days": days, "titles": titles, "activity_labels": labels.activities(), "quotas": await queries.my_quotas(quota_key_of(request, user), key, settings_of(request).secret), "statuses": labels.outcome_statuses(), "means": labels.means()}
     return await page(request, "history.html", **context)
 
 
@@ -26,7 +26,7 @@ async def outcome(request: Request) -> Response:
     """How one of my quotas was met: a status, the means (several), the yuan spent."""
     user, form = await form_writer(request, "cadre")
     body = {"status": form.get("status"), "means": form.getlist("means"), "cost_yuan": form.get("cost_yuan") or None}
-    await ledger.save_outcome(user, reporter_key_of(request, user), request.path_params["quota_id"], body, today_of(request))
+    await ledger.save_outcome(user, reporter_key_of(request, user), request.path_params["quota_id"], body, today_of(request), settings_of(request).secret)
     return go("/history")
 
 

@@ -13,7 +13,7 @@ from server import directory, labels, ledger, queries
 from server.auth import require_user
 from server.errors import InvalidInput
 from server.pages.render import form_writer, page
-from server.web import reporter_key_of, today_of
+from server.web import quota_key_of, settings_of, today_of
 
 
 def month_bounds(today: date) -> tuple[date, date]:
@@ -49,18 +49,18 @@ async def save_quota(request: Request) -> Response:
     values = {k: str(v) for k, v in form.items()}
     today = today_of(request)
     try:
-        task_id = await _task_for(user, values, today)
+        task_id = await _task_for(user, values, today, settings_of(request).min_level)
         quota_input = {k: values.get(k) for k in ("region", "target", "base", "eligible", "client_id")}
-        quota, flags, _created = await ledger.save_quota(user, reporter_key_of(request, user), {**quota_input, "task": task_id}, today)
+        quota, flags, _created = await ledger.save_quota(user, quota_key_of(request, user), {**quota_input, "task": task_id}, today)
     except InvalidInput as error:
         return await page(request, "quota.html", status_code=422, **await quota_context(request, values, error.fields))
     return await page(request, "quota_saved.html", quota=quota, flags=flags, severities=labels.severities())
 
 
-async def _task_for(user: Any, values: dict[str, str], today: date) -> int:
+async def _task_for(user: Any, values: dict[str, str], today: date, min_level: str) -> int:
     """The chosen task, or a new one from the form's task fields."""
     if values.get("task", "new") != "new":
         return int(values["task"]) if values["task"].isdigit() else -1
     fields = ("title", "metric", "issued_by", "period_start", "period_end", "frequency", "ranking", "penalty", "evidence")
-    task, _created = await directory.create_task(user, {k: values.get(k) or None for k in fields}, today)
+    task, _created = await directory.create_task(user, {k: values.get(k) or None for k in fields}, today, min_level)
     return task.id

@@ -15,7 +15,7 @@ from server.i18n import gettext as _
 from server.i18n import localized_name
 from server.models import App, Quota, Review, Task
 from server.pages.render import form_writer, go, page
-from server.scope import readable_region, requested_period
+from server.scope import readable_region, requested_month
 from server.web import settings_of, today_of
 
 def statuses() -> dict[str, str]:
@@ -31,7 +31,7 @@ async def review_list(request: Request) -> Response:
 async def open_review(request: Request) -> Response:
     user, form = await form_writer(request, *reviews.REVIEWERS)
     region = await readable_region(user, str(form.get("region", "")))
-    period = requested_period(str(form.get("period", "")) or None, today_of(request))
+    period = await requested_month(str(form.get("period", "")) or None, today_of(request), settings_of(request).publish_days)
     review = await reviews.open_review(user, region, period, settings_of(request), today_of(request))
     return go(f"/reviews/{review.id}")
 
@@ -64,9 +64,9 @@ async def close_review(request: Request) -> Response:
 async def summary_page(request: Request) -> Response:
     user = await require_user(request)
     region = await readable_region(user, request.path_params["code"])
-    period = requested_period(request.query_params.get("period"), today_of(request))
-    report, flags = await summary.region_report(region.code, period, settings_of(request), today_of(request))
-    return await page(request, "summary.html", report=report, flags=flags, **_report_labels(request))
+    period = await requested_month(request.query_params.get("period"), today_of(request), settings_of(request).publish_days)
+    report, flags = await summary.region_report(region.code, period, settings_of(request))
+    return await page(request, "summary.html", report=report, flags=flags, **{**_report_labels(request), "k": await summary.release_k(period)})
 
 
 def document_context(request: Request, document: dict[str, Any]) -> dict[str, Any]:

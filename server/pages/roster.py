@@ -9,7 +9,7 @@ from server import directory, labels, ledger, queries
 from server.auth import require_user
 from server.errors import InvalidInput
 from server.pages.render import form_writer, go, page
-from server.web import reporter_key_of
+from server.web import reporter_key_of, today_of
 
 
 async def show(request: Request, errors: dict[str, str] | None = None, status_code: int = 200, values: dict | None = None) -> Response:
@@ -27,7 +27,7 @@ async def save_roster(request: Request) -> Response:
     """Each app's select is named app-<id>; an empty choice means "not required of me"."""
     user, form = await form_writer(request, "cadre")
     chosen = [{"app": int(name[4:]), "resident_use": str(use)} for name, use in form.items() if name.startswith("app-") and name[4:].isdigit() and use]
-    await ledger.replace_roster(user, reporter_key_of(request, user), {"apps": chosen})
+    await ledger.replace_roster(user, reporter_key_of(request, user), {"apps": chosen}, today_of(request))
     return go("/apps?saved=1")
 
 
@@ -41,5 +41,5 @@ async def add_app(request: Request) -> Response:
     key = reporter_key_of(request, user)
     current = [{"app": a["app"], "resident_use": a["resident_use"]} for a in await ledger.own_roster(key)]
     if all(a["app"] != app.id for a in current):
-        await ledger.replace_roster(user, key, {"apps": current + [{"app": app.id, "resident_use": "none"}]})
+        await ledger.replace_roster(user, key, {"apps": current + [{"app": app.id, "resident_use": "none"}]}, today_of(request))
     return go("/apps")
