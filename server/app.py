@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
             today = functools.partial(local_today, settings.timezone)
             loops = [asyncio.create_task(publication.run(settings, stop, today))]
             if settings.review_webhook:
-                loops.append(asyncio.create_task(feed.run(settings, stop, today)))
+                loops.append(asyncio.create_task(feed.run(settings, stop)))
             try:
                 yield
             finally:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher

@@ -15,12 +15,13 @@ import hashlib
 import hmac
 import json
 import logging
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import httpx
 from tortoise.expressions import Q
 
+from server import rounds
 from server.config import Settings
 from server.models import FeedMessage
 
@@ -87,15 +88,7 @@ async def deliver_due(settings: Settings, client: httpx.AsyncClient) -> int:
     return delivered
 
 
-async def run(settings: Settings, stop: asyncio.Event, today: Callable[[], date]) -> None:
-    """The sending loop of one server process, until `stop` is set. `today` gives the local date."""
+async def run(settings: Settings, stop: asyncio.Event) -> None:
+    """The sending loop of one server process, until `stop` is set."""
     async with httpx.AsyncClient(trust_env=False, follow_redirects=False) as client:
-        while not stop.is_set():
-            try:
-                await deliver_due(settings, client)
-            except Exception:  # the store may be away for a while: try again on the next round
-                log.exception("review feed: round failed")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=settings.feed_poll_seconds)
-            except asyncio.TimeoutError:
-                pass
+        await rounds.every(settings.feed_poll_seconds, stop, lambda: deliver_due(settings, client), log)

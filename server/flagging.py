@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from server.burden.attribution import attributed_to_issuers
-from server.burden.cross_rules import QuotaNode, RequiredApp, duplicate_app_flags, escalation_flags, pace_flag, peer_outlier_flags, zombie_app_flag
+from server.burden.cross_rules import QuotaNode, RequiredApp, duplicate_app_flags, escalation_flags, pace_flag, zombie_app_flag
 from server.burden.periods import Period
 from server.burden.quota_rules import Flag, quota_flags, task_flags
 from server.burden.regions import in_subtree

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import struct
 import zlib
-from pathlib import Path
 
 from server.config import PROJECT_ROOT
 

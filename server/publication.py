@@ -16,7 +16,7 @@ from typing import Callable
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Min
 
-from server import auth, feed, flagging, release, summary
+from server import auth, feed, flagging, release, rounds, summary
 from server.burden import measures
 from server.burden.cross_rules import peer_outlier_flags
 from server.burden.indices import hours_per_reporter_week
@@ -197,14 +197,10 @@ async def rekey_legacy_outcomes(secret: str) -> int:
 
 async def run(settings: Settings, stop: asyncio.Event, today: Callable[[], date]) -> None:
     """The scheduler of one server process: publish what is due, then wait, until `stop` is set."""
-    while not stop.is_set():
-        try:
-            await rekey_legacy_outcomes(settings.secret)
-            for key in await publish_due(settings, today()):
-                log.info("published %s", key)
-        except Exception:  # the store may be away for a while: try again on the next round
-            log.exception("publication: round failed")
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=settings.publish_poll_seconds)
-        except asyncio.TimeoutError:
-            pass
+
+    async def one_round() -> None:
+        await rekey_legacy_outcomes(settings.secret)
+        for key in await publish_due(settings, today()):
+            log.info("published %s", key)
+
+    await rounds.every(settings.publish_poll_seconds, stop, one_round, log)

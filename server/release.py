@@ -15,7 +15,6 @@ from typing import Any, Iterable
 from tortoise.transactions import in_transaction
 
 from server import auth, rollup
-from server.burden import measures
 from server.burden.anonymity import published_level
 from server.burden.measures import MonthFacts, Part, PlacedRegion
 from server.burden.periods import Period, parse_period

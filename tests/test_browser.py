@@ -308,6 +308,11 @@ def test_a_supervisor_reviews_a_flagged_township_and_the_feed_delivers_it_after_
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_context(viewport={"width": 1024, "height": 800}, locale="zh-TW").new_page()
         sign_in(page, server, "supervisor")
+        # The county's latest published month shows every one of its 12 townships: 17 to 39 cadres each.
+        page.goto(server + "/dashboard/360721")
+        expect(page.locator("table.places tbody tr")).to_have_count(12)
+        assert "少於" not in page.locator("table.places").inner_text()
+        shot(page, "dashboard-county-zh-Hant")
         page.goto(server + "/dashboard/360721105")
         expect(page.locator("h1")).to_contain_text("石橋鎮")
         flags = page.locator("ul.flags li")

@@ -1,9 +1,11 @@
 """Invariants of the rules over generated inputs (hypothesis)."""
 
+from fractions import Fraction
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.burden.anonymity import CellCount, suppressed_cells
+from server.burden import disclosure
 from server.burden.cross_rules import QuotaNode, escalation_flags
 from server.burden.indices import IndexInputs, burden_index, change
 from server.burden.quota_rules import QuotaFacts, TaskFacts, quota_flags
@@ -44,11 +46,14 @@ def test_escalation_ignores_order_and_scale(children, parent_target, rng, factor
 
 
 @given(st.lists(st.integers(0, 40), min_size=2, max_size=12), st.randoms(use_true_random=False))
-def test_suppression_ignores_the_order_of_cells(counts, rng):
-    cells = [CellCount("P", None, "county", sum(counts))] + [CellCount(f"c{i:02d}", "P", "township", n) for i, n in enumerate(counts)]
-    shuffled = list(cells)
+def test_suppression_ignores_the_order_of_regions(counts, rng):
+    regions = [disclosure.Region("P", None, False)] + [disclosure.Region(f"c{i:02d}", "P", False) for i in range(len(counts))]
+    values = {"P": Fraction(sum(counts) * 60), **{f"c{i:02d}": Fraction(n * 60) for i, n in enumerate(counts)}}
+    contributors = {"P": (sum(counts),), **{f"c{i:02d}": (n,) for i, n in enumerate(counts)}}
+    table = disclosure.Table("minutes", values, contributors, (10,))
+    shuffled = list(regions)
     rng.shuffle(shuffled)
-    assert suppressed_cells(shuffled, 10) == suppressed_cells(cells, 10)
+    assert disclosure.protect(shuffled, [table], []) == disclosure.protect(regions, [table], [])
 
 
 @given(st.integers(0, 500), st.integers(0, 10**6), st.integers(0, 500), st.integers(0, 10**6))

@@ -14,7 +14,6 @@ from clock import app_today
 from conftest import PASSWORD, SECRET, add_user, bearer
 from receiver import free_port
 from server.app import create_app
-from server.config import Settings
 
 
 def clients_from(app, *addresses):

@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from server.burden import disclosure
+from server.burden.anonymity import effective_k
 from server.burden.indices import CATEGORIES, CATEGORY_OF_ACTIVITY, EVIDENCE_ACTIVITIES
 from server.burden.vocab import ACTIVITIES
 
@@ -134,6 +135,7 @@ def roster_tables(facts: MonthFacts, k: int) -> tuple[list[disclosure.Table], li
 
 def protect_month(facts: MonthFacts, k: int) -> dict[str, set[str]]:
     """The disclosure pass over every table of the month: hidden codes per table."""
+    k = effective_k(k)
     known_zero = {r.code for r in facts.regions if not facts.accounts.get(r.code)}
     regions = [disclosure.Region(r.code, r.parent, r.code in known_zero) for r in facts.regions]
     entry, entry_relations = entry_tables(facts, k)
