@@ -7,55 +7,78 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
+from tortoise import Tortoise
+from tortoise.expressions import Subquery
+
 from server.burden.attribution import attributed_to_issuers
 from server.burden.cross_rules import QuotaNode, RequiredApp, duplicate_app_flags, escalation_flags, pace_flag, zombie_app_flag
 from server.burden.periods import Period
 from server.burden.quota_rules import Flag, quota_flags, task_flags
 from server.burden.regions import in_subtree
 from server.burden.rules import Rules
+from server.db import day_param
 from server.directory import task_facts
 from server.i18n import localized_name
 from server.ledger import quota_facts, uniform_growth_flag
-from server.models import App, ProgressPoint, Quota, Region
+from server.models import App, ProgressPoint, Quota, Region, Task
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 
 async def quota_flags_in(root: Region, period: Period, rules: Rules) -> list[Flag]:
-    """Flags of the quotas (and their tasks) running in the period in the subtree of `root`."""
-    quotas = await Quota.filter(region__path__startswith=root.path, task__period_start__lte=period.last, task__period_end__gte=period.first).select_related("task", "region")
+    """Flags of the quotas (and their tasks) running in the period in the subtree of `root`.
+
+    A fixed number of queries whatever the size of the tree: no query carries a parameter per
+    quota or region (a province has 100,000 quotas; PostgreSQL takes 32,767 parameters)."""
+    running = Quota.filter(task__period_start__lte=period.last, task__period_end__gte=period.first)
+    quotas = await running.filter(region__path__startswith=root.path).select_related("task", "region", "region__parent")
     flags: list[Flag] = []
     tasks = {}
     for quota in quotas:
         facts = task_facts(quota.task)
         flags += [f for f in quota_flags(facts, quota_facts(quota, quota.region), rules) if f.kind in ("exceeds_base", "exceeds_eligible")]
         tasks[quota.task_id] = quota.task
+    by_task: dict[int, list[Quota]] = defaultdict(list)
+    in_subtree_tasks = Subquery(running.filter(region__path__startswith=root.path).values("task_id"))
+    for quota in await running.filter(task_id__in=in_subtree_tasks).select_related("region"):
+        by_task[quota.task_id].append(quota)
+    children = await _child_counts(period)
     for task in tasks.values():
         flags += task_flags(task_facts(task))
-        flags += await _escalation(task, root)
-    flags += await _progress_flags(quotas, period, rules)
-    return attributed_to_issuers(flags, await _setters(quotas))
+        flags += _escalation(task, by_task[task.id], children, root, rules)
+    flags += await _progress_flags(root, quotas, period, rules)
+    return attributed_to_issuers(flags, _setters(quotas))
 
 
-async def _setters(quotas: list[Quota]) -> dict[str, tuple[str, str]]:
+def _setters(quotas: list[Quota]) -> dict[str, tuple[str, str]]:
     """Each receiving region's parent, the region that set its target: (code, name)."""
-    parents = {r.code: r for r in await Region.filter(code__in={q.region.parent_id for q in quotas if q.region.parent_id})}
-    return {q.region_id: (p.code, localized_name(p.name, p.name_hant)) for q in quotas if (p := parents.get(q.region.parent_id))}
+    return {q.region_id: (p.code, localized_name(p.name, p.name_hant)) for q in quotas if (p := q.region.parent)}
 
 
-async def _escalation(task, root: Region) -> list[Flag]:
-    quotas = await Quota.filter(task_id=task.id).select_related("region")
-    children = defaultdict(int)
-    for parent in await Region.filter(parent_id__in=[q.region_id for q in quotas]).values_list("parent_id", flat=True):
-        children[parent] += 1
-    nodes = [QuotaNode(q.region_id, localized_name(q.region.name, q.region.name_hant), q.region.parent_id, q.target, q.region.population, children[q.region_id]) for q in quotas]
+CHILD_COUNTS = """
+SELECT r.parent_id AS code, COUNT(*) AS children FROM region r
+WHERE r.parent_id IN (SELECT q.region_id FROM quota q JOIN task t ON t.id = q.task_id WHERE t.period_start <= $2 AND t.period_end >= $1)
+GROUP BY r.parent_id
+"""
+
+
+async def _child_counts(period: Period) -> dict[str, int]:
+    """How many places lie under each region that received a quota running in the period."""
+    client = Tortoise.get_connection("default")
+    rows = await client.execute_query_dict(CHILD_COUNTS, [day_param(client, period.first), day_param(client, period.last)])
+    return {r["code"]: int(r["children"]) for r in rows}
+
+
+def _escalation(task: Task, quotas: list[Quota], children: dict[str, int], root: Region, rules: Rules) -> list[Flag]:
+    nodes = [QuotaNode(q.region_id, localized_name(q.region.name, q.region.name_hant), q.region.parent_id, q.target, q.region.population, children.get(q.region_id, 0)) for q in quotas]
     paths = {q.region_id: q.region.path for q in quotas}
-    return [f for f in escalation_flags(nodes, task.issued_by_id, task.id, task.app_id) if in_subtree(paths[f.region], root.path)]
+    return [f for f in escalation_flags(nodes, task.issued_by_id, task.id, task.app_id, rules) if in_subtree(paths[f.region], root.path)]
 
 
-async def _progress_flags(quotas: list[Quota], period: Period, rules: Rules) -> list[Flag]:
+async def _progress_flags(root: Region, quotas: list[Quota], period: Period, rules: Rules) -> list[Flag]:
     points = defaultdict(list)
-    for point in await ProgressPoint.filter(quota_id__in=[q.id for q in quotas]).order_by("at").values("quota_id", "at", "value"):
+    subtree = ProgressPoint.filter(quota__region__path__startswith=root.path, quota__task__period_start__lte=period.last, quota__task__period_end__gte=period.first)
+    for point in await subtree.order_by("at").values("quota_id", "at", "value"):
         points[point["quota_id"]].append((point["at"], point["value"]))
     flags = []
     for quota in quotas:

@@ -47,8 +47,9 @@ async def read_month_facts(month: Period, settings: Settings, cutoff: date) -> M
     levels = published_levels(settings.min_level)
     facts = MonthFacts(regions=await placed_regions(settings.min_level), accounts={})
     window = rollup.Window(month, cutoff)
+    reporters = await _reporter_rows(month, cutoff, settings.secret)  # accounts made before the cutoff: stable
     async with in_transaction() as client:
-        await rollup.prepare_reporters(client, await _reporter_rows(month, cutoff, settings.secret), window)
+        await rollup.prepare_reporters(client, reporters, window)
         facts.accounts = await rollup.accounts(client, levels)
         entries = await rollup.entry_cells(client, window, levels)
         facts.reporters = {code: Part(e.reporters, e.established) for code, e in entries.items()}

@@ -44,12 +44,15 @@ def _levels(levels: Sequence[str], start: int) -> tuple[str, list[str]]:
 async def prepare_reporters(client: BaseDBAsyncClient, rows: Iterable[tuple[str, str, bool]], window: Window) -> None:
     """Fill `release_reporter` with (reporter key, home region, account old enough), then mark as
     established those old enough who logged on MIN_ACTIVE_DAYS distinct days of the month."""
+    # Single statements only: sqlite3's executescript would commit the transaction under way.
+    columns = "(reporter_key VARCHAR(64) PRIMARY KEY, region_id VARCHAR(20) NOT NULL, old_enough INT NOT NULL, established INT NOT NULL DEFAULT 0)"
     if client.capabilities.dialect == "sqlite":
-        await client.execute_script("DROP TABLE IF EXISTS temp.release_reporter;")
-        create = "CREATE TEMP TABLE release_reporter (reporter_key VARCHAR(64) PRIMARY KEY, region_id VARCHAR(20) NOT NULL, old_enough INT NOT NULL, established INT NOT NULL DEFAULT 0)"
+        await client.execute_query("DROP TABLE IF EXISTS temp.release_reporter")
+        await client.execute_query(f"CREATE TEMP TABLE release_reporter {columns}")
     else:
-        create = "CREATE TEMP TABLE release_reporter (reporter_key VARCHAR(64) PRIMARY KEY, region_id VARCHAR(20) NOT NULL, old_enough INT NOT NULL, established INT NOT NULL DEFAULT 0) ON COMMIT DROP"
-    await client.execute_script(create)
+        # Every read of the release sees one snapshot, whatever cadres send meanwhile.
+        await client.execute_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        await client.execute_query(f"CREATE TEMP TABLE release_reporter {columns} ON COMMIT DROP")
     batch: list[tuple[str, str, bool]] = []
     for row in rows:
         batch.append(row)
@@ -68,7 +71,7 @@ async def _insert_reporters(client: BaseDBAsyncClient, rows: list[tuple[str, str
 
 async def drop_reporters(client: BaseDBAsyncClient) -> None:
     if client.capabilities.dialect == "sqlite":
-        await client.execute_script("DROP TABLE IF EXISTS temp.release_reporter;")
+        await client.execute_query("DROP TABLE IF EXISTS temp.release_reporter")
 
 
 MARK_ESTABLISHED = f"""
