@@ -4,6 +4,8 @@
 (function () {
   "use strict";
   const outbox = self.JianfuOutbox;
+  const account = document.querySelector("meta[name=account]").content;  // empty when signed out
+  document.addEventListener("submit", signOut);  // on every page, a supervisor's too: the worker keeps theirs
   const panel = document.getElementById("outbox");
   if (!outbox || !panel) return;
   const words = panel.dataset;
@@ -15,6 +17,50 @@
     b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
     const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  // Before the sign-out form posts: what this account still has waiting is deleted only once the
+  // person says so, then its outbox and the worker's copies of the pages go (the shell stays).
+  async function signOut(event) {
+    const form = event.target;
+    if (!form.matches("form[data-sign-out]")) return;
+    event.preventDefault();
+    let waiting = 0;
+    try {
+      if (outbox && account) waiting = (await outbox.all("outbox")).filter((item) => item.account === account).length;
+    } catch (unreadable) { /* nothing can be sent from an outbox that cannot be read either */ }
+    if (waiting && !(event.submitter && event.submitter.name === "discard")) return warn(form, waiting);
+    await Promise.all([outbox && account && outbox.forget(account), forgetPages()]).catch(() => null);
+    form.submit();
+  }
+
+  function warn(form, count) {
+    form.querySelector(".unsent")?.remove();
+    const box = document.createElement("div");
+    box.className = "unsent";
+    box.setAttribute("role", "alert");
+    const text = document.createElement("p");
+    text.textContent = fill(form.dataset.unsent, { count });
+    const discard = document.createElement("button");
+    Object.assign(discard, { type: "submit", name: "discard", className: "danger", textContent: form.dataset.discard });
+    const keep = document.createElement("button");
+    Object.assign(keep, { type: "button", className: "secondary", textContent: form.dataset.keep });
+    keep.addEventListener("click", () => box.remove());
+    box.append(text, keep, discard);
+    form.append(box);
+    keep.focus();
+  }
+
+  // The worker deletes its copies itself, so that a copy it is fetching right now is not kept either.
+  function forgetPages() {
+    const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    const asked = worker ? new Promise((done) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = done;
+      worker.postMessage({ type: "forget" }, [channel.port2]);
+      setTimeout(done, 3000);
+    }) : null;
+    return Promise.all([asked, self.caches && caches.delete("pages")]);
   }
 
   function localDay() { return new Date().toLocaleDateString("sv-SE"); }
@@ -58,7 +104,7 @@
     for (const select of form.querySelectorAll("select[name^=app-]")) {
       if (select.value) apps.push({ app: Number(select.name.slice(4)), resident_use: select.value });
     }
-    return { id: "roster", kind: "roster", url: "/api/roster", method: "PUT", body: { apps }, label: words.roster };
+    return { id: "roster-" + account, kind: "roster", url: "/api/roster", method: "PUT", body: { apps }, label: words.roster };
   }
 
   function outcomeItem(form) {
@@ -77,7 +123,7 @@
     const build = BUILDERS[form.dataset.outbox];
     if (!build || !form.reportValidity()) return;
     event.preventDefault();
-    await outbox.add(build(form, event.submitter));
+    await outbox.add(Object.assign(build(form, event.submitter), { account }));
     if (form.dataset.outbox === "quota") form.reset();
     if (form.elements.client_id) form.elements.client_id.value = uuid();
     if (form.elements.duration) form.elements.duration.value = "";
@@ -112,9 +158,10 @@
   }
 
   async function render() {
-    const waiting = await outbox.all("outbox");
+    const mine = (item) => item.account === account;
+    const waiting = (await outbox.all("outbox")).filter(mine);
     // History lists what this phone sent lately; other pages what was sent since they were drawn, with its flags.
-    const allSent = (await outbox.all("sent")).reverse();
+    const allSent = (await outbox.all("sent")).filter(mine).reverse();
     const sent = panel.dataset.showSent ? allSent.slice(0, 20) : allSent.filter((item) => item.sentAt >= drawnAt);
     const paused = await outbox.getMeta("paused");
     panel.hidden = !waiting.length && !sent.length && !paused;
@@ -122,7 +169,7 @@
     count.textContent = paused ? words.paused : waiting.length ? fill(words.waiting, { count: waiting.length }) : words.allSent;
     panel.querySelector(".waiting").replaceChildren(...waiting.map((item) => itemRow(item, true)));
     panel.querySelector(".sent").replaceChildren(...sent.map((item) => itemRow(item, false)));
-    addToTotal(waiting.concat(await outbox.all("sent")));
+    addToTotal(waiting.concat(allSent));
   }
 
   // Today's total as the server counted it when the page was drawn, plus what the phone logged since.
@@ -145,6 +192,7 @@
     if (csrf) {  // signed in: the token is fresh, so a paused outbox may go on
       await outbox.setMeta("csrf", csrf);
       await outbox.setMeta("paused", false);
+      await outbox.claim(account);
     }
     await outbox.setMeta("lang", document.documentElement.lang);
     // A page may come from the worker's copy: its ids were made when it was drawn, maybe long ago.
@@ -158,7 +206,7 @@
     if ("serviceWorker" in navigator) {
       const registration = await navigator.serviceWorker.register("/sw.js");
       await navigator.serviceWorker.ready;
-      if (csrf) registration.active.postMessage({ type: "warm", urls: ["/", "/quota", "/apps", "/history", location.pathname + location.search] });
+      if (csrf) registration.active.postMessage({ type: "warm", account, urls: ["/", "/quota", "/apps", "/history", location.pathname + location.search] });
       if (registration.sync) document.addEventListener("submit", () => registration.sync.register("outbox").catch(() => null));
     }
   }

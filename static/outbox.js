@@ -1,6 +1,8 @@
 // The outbox: what a cadre logs is stored on the phone first, under an id made when they tapped,
 // and uploaded one item at a time. Only a 2xx counts as delivered; 401/403 pause it until the
 // next sign-in; other failures retry after min(2^n, 300) seconds. Used by pages and the worker.
+// A phone may be shared: every item carries its account, and only the signed-in account's items
+// are sent (never under another person's session), shown, or forgotten at sign-out.
 (function (scope) {
   "use strict";
   const DB_NAME = "jianfu", VERSION = 1;
@@ -37,6 +39,28 @@
   async function add(item) {
     const now = Date.now();
     await put("outbox", Object.assign({ createdAt: now, tries: 0, nextAt: 0, state: "waiting" }, item));
+  }
+
+  // Items made before items carried an account belong to whoever signs in next, as they did then.
+  async function claim(account) {
+    await setMeta("account", account);
+    for (const name of ["outbox", "sent"]) {
+      for (const item of await all(name)) if (item.account === undefined) await put(name, Object.assign(item, { account }));
+    }
+  }
+
+  // Sign-out: this account's waiting and sent items go, and nothing is sent until the next sign-in.
+  // It waits for an upload under way (which would put its item back), but not for ever.
+  function forget(account) {
+    async function work() {
+      await setMeta("account", "");
+      await setMeta("csrf", "");
+      for (const name of ["outbox", "sent"]) {
+        for (const item of await all(name)) if (item.account === account) await remove(name, item.id);
+      }
+    }
+    if (!(scope.navigator && navigator.locks && self.AbortSignal && AbortSignal.timeout)) return work();
+    return navigator.locks.request("jianfu-outbox", { signal: AbortSignal.timeout(3000) }, work).catch(work);
   }
 
   function backoffSeconds(tries) { return Math.min(Math.pow(2, tries), 300); }
@@ -76,8 +100,9 @@
 
   async function flushOnce() {
     if (await getMeta("paused")) return "paused";
+    const account = await getMeta("account");
     for (const item of await all("outbox")) {
-      if (item.state !== "waiting") continue;
+      if (item.state !== "waiting" || !account || item.account !== account) continue;
       if (item.nextAt > Date.now()) return "later";
       let response;
       try {
@@ -111,5 +136,5 @@
     return running;
   }
 
-  scope.JianfuOutbox = { add, all, remove, put, flush, getMeta, setMeta, backoffSeconds };
+  scope.JianfuOutbox = { add, all, remove, put, flush, getMeta, setMeta, claim, forget, backoffSeconds };
 })(self);

@@ -1,5 +1,7 @@
 // Jianfu service worker: static files cache-first (their URLs change with their content), pages
 // network-first with the last copy as fallback, /api never cached. Writes go through the outbox.
+// The copies of pages are one person's: they go whenever the account changes (sign-in, sign-up,
+// sign-out, or a page of another account), and only the shell and the offline page stay.
 "use strict";
 const VERSION = "__VERSION__";
 const STATIC = "static-" + VERSION;
@@ -11,25 +13,39 @@ self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(STATIC).then((cache) => cache.addAll(PRECACHE.concat(["/offline"]))).then(() => self.skipWaiting()));
 });
 
+// Copies kept by a worker older than this one belong to no known account: they go on activation.
+let activated = Promise.resolve();
+
 self.addEventListener("activate", (event) => {
-  event.waitUntil(
-    caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("static-") && k !== STATIC).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim())
-  );
+  activated = caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith("static-") && k !== STATIC).map((k) => caches.delete(k))))
+    .then(() => self.JianfuOutbox.getMeta("pages-of"))
+    .then((of) => of === undefined && forget())
+    .catch(() => null)
+    .then(() => self.clients.claim());
+  event.waitUntil(activated);
 });
 
-async function keepPage(request, response) {
-  if (response.ok && !response.redirected && response.type === "basic") {
+// Bumped when the copies go: a page fetched before then is not kept, even if it arrives after.
+let generation = 0;
+
+function forget() {
+  generation += 1;
+  return caches.delete(PAGES).then(() => self.JianfuOutbox.setMeta("pages-of", ""));
+}
+
+async function keepPage(request, response, since) {
+  if (response.ok && !response.redirected && response.type === "basic" && since === generation) {
     const cache = await caches.open(PAGES);
-    await cache.put(request, response.clone());
+    if (since === generation) await cache.put(request, response.clone());
   }
   return response;
 }
 
 async function page(request) {
+  const since = generation;
   try {
-    return await keepPage(request, await fetch(request));
+    return await keepPage(request, await fetch(request), since);
   } catch (offline) {
     const cache = await caches.open(PAGES);
     // Pages vary on Accept-Language, but the reader's choice lives in the cookie or the URL.
@@ -49,6 +65,11 @@ async function staticFile(request) {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
+  // The form posts that change who is signed in: the copies go before the next page can be kept.
+  if (request.method === "POST" && ["/login", "/signup", "/logout"].includes(url.pathname) && url.origin === self.location.origin) {
+    event.waitUntil(forget());
+    return;
+  }
   if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate") event.respondWith(page(request));
   else if (url.pathname.startsWith("/static/")) event.respondWith(staticFile(request));
@@ -57,16 +78,24 @@ self.addEventListener("fetch", (event) => {
 // Pages ask the worker for copies of the other pages, so they open offline without a visit first;
 // a copy it already has is left alone (visiting a page refreshes it anyway), which keeps repeat
 // visits light on the network.
-async function warm(urls) {
+// A page of another account than the copies' (a sign-in this worker did not see) drops them first.
+async function warm(account, urls) {
+  await activated;
+  const of = await self.JianfuOutbox.getMeta("pages-of").catch(() => null);
+  if (of !== account && of !== "") await forget();
+  await self.JianfuOutbox.setMeta("pages-of", account).catch(() => null);
   const cache = await caches.open(PAGES);
   for (const url of urls) {
     if (await cache.match(url, { ignoreVary: true })) continue;
-    await fetch(url, { credentials: "same-origin" }).then((r) => keepPage(new Request(url), r)).catch(() => null);
+    const since = generation;
+    await fetch(url, { credentials: "same-origin" }).then((r) => keepPage(new Request(url), r, since)).catch(() => null);
   }
 }
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "warm") event.waitUntil(warm(event.data.urls));
+  const data = event.data || {};
+  if (data.type === "warm") event.waitUntil(warm(String(data.account || ""), data.urls));
+  if (data.type === "forget") event.waitUntil(forget().finally(() => event.ports[0] && event.ports[0].postMessage("forgotten")));
 });
 
 // Background Sync, where the browser has it: send the outbox even with no page open.

@@ -223,6 +223,87 @@ def test_logged_offline_waits_on_the_phone_and_arrives_exactly_once(server, phon
     assert ["met", "paid_service", "1800.00"] in [line.split(",")[12:] for line in export.splitlines() if line.startswith("outcome")]
 
 
+def first_entry_link(page, server: str) -> str:
+    """Logs 30 minutes now and answers the edit link of an entry on History: a string that only
+    this cadre's History page holds."""
+    page.goto(server + "/")
+    page.locator("button.preset[value='30']").tap()
+    expect(page.locator("#outbox .count")).to_have_text("全部已傳送。", timeout=20_000)
+    page.goto(server + "/history")
+    return page.locator("ul.entries a").first.get_attribute("href")
+
+
+def opened_offline(page, server: str, path: str) -> tuple[str, str]:
+    """(the account the page was drawn for, its HTML) of a page opened with no connection."""
+    page.goto(server + path)
+    return page.locator("meta[name=account]").get_attribute("content"), page.content()
+
+
+@pytest.mark.parametrize("leaving", ["signs out", "signs out with the page's script stopped", "walks away and another signs in"])
+def test_the_next_person_on_a_shared_phone_cannot_open_the_last_ones_pages(server, phone, leaving):
+    """Issue 11: the worker's copies of a cadre's pages go when the account changes, however it changes."""
+    page = phone
+    cadre = {"signs out": "cadre013", "signs out with the page's script stopped": "cadre015", "walks away and another signs in": "cadre017"}[leaving]
+    sign_in(page, server, cadre)
+    controlled_by_the_worker(page)
+    link = first_entry_link(page, server)
+    for path in ("/", "/quota", "/apps", "/history"):
+        page.goto(server + path)
+    page.context.set_offline(True)
+    account, html = opened_offline(page, server, "/history")  # the copies do open offline: the check below means something
+    assert account and link in html
+    page.context.set_offline(False)
+
+    if leaving == "signs out":
+        with page.expect_response(server + "/logout") as answer:
+            page.locator("form[data-sign-out] button").tap()
+        assert answer.value.header_value("clear-site-data") == '"cache"'  # not "storage": see server/pages/account.py
+    elif leaving == "signs out with the page's script stopped":
+        page.evaluate("document.querySelector('form[data-sign-out]').submit()")  # no submit event: only the worker sees it
+    else:
+        page.context.clear_cookies()  # the session ended without a sign-out
+        sign_in(page, server, "cadre019")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.wait_for_timeout(1000)  # the worker warms the next person's pages
+    if leaving != "walks away and another signs in":
+        page.wait_for_url(server + "/login")
+
+    page.context.set_offline(True)
+    for path in ("/", "/quota", "/apps", "/history"):
+        now, html = opened_offline(page, server, path)
+        assert now != account and link not in html, path
+        if leaving != "walks away and another signs in":
+            expect(page.locator("h1")).to_have_text("沒有網路")  # the offline page, drawn for nobody
+    if leaving == "signs out":  # and the outbox sends nothing for anyone until the next sign-in
+        assert page.evaluate("JianfuOutbox.getMeta('account')") == ""
+    page.context.set_offline(False)
+
+
+def test_signing_out_with_entries_still_waiting_asks_first(server, phone):
+    page = phone
+    sign_in(page, server, "cadre021")
+    controlled_by_the_worker(page)
+    page.context.set_offline(True)
+    page.locator("button.preset[value='30']").tap()
+    expect(page.locator("#outbox .count")).to_have_text("1 條等待傳送")
+    page.locator("form[data-sign-out] button.link").tap()
+    warning = page.locator("form[data-sign-out] .unsent[role=alert]")
+    expect(warning).to_be_visible()
+    expect(warning.locator("p")).to_contain_text("1")
+    assert warning.locator("button").count() == 2
+    shot(page, "sign-out-asks-zh-Hant")
+    warning.locator("button[type=button]").tap()  # stay signed in
+    expect(warning).to_have_count(0)
+    assert page.url == server + "/"
+    page.reload()  # still offline: the entry still waits on the phone
+    expect(page.locator("#outbox .count")).to_have_text("1 條等待傳送")
+    page.context.set_offline(False)  # and the session still sends it
+    expect(page.locator("#outbox .count")).to_have_text("全部已傳送。", timeout=20_000)
+    assert [e["minutes"] for e in server_entries_today(server, "cadre021")] == [30]
+    page.locator("form[data-sign-out] button.link").tap()  # nothing waits: no question
+    page.wait_for_url(server + "/login")
+
+
 @pytest.fixture
 def phone_without_worker() -> Iterator[object]:
     """A phone whose uploads all come from the page (no Background Sync), so a route sees them all."""
@@ -353,3 +434,20 @@ def test_a_supervisor_reviews_a_flagged_township_and_the_feed_delivers_it_after_
     assert (body["id"], body["status"], body["region"]["code"], body["decisions"][0]["kind"], body["decisions"][0]["new_target"]) == (review_id, "closed", "360721105", "reduce_quota", 300)
     attempts, delivered_at = feed_message(folder, key)
     assert attempts >= 2 and delivered_at is not None
+
+
+def test_deleting_what_waits_signs_out_and_leaves_nothing_to_send(server, phone_without_worker):
+    page = phone_without_worker
+    sign_in(page, server, "cadre023")
+    page.route("**/api/entries", lambda route: route.abort("connectionrefused"))  # the server is out of reach
+    page.locator("button.preset[value='30']").tap()
+    expect(page.locator("#outbox .count")).to_have_text("1 條等待傳送")
+    page.locator("form[data-sign-out] button.link").tap()
+    page.locator("form[data-sign-out] .unsent button[name=discard]").tap()
+    page.wait_for_url(server + "/login")
+    assert page.evaluate("JianfuOutbox.all('outbox')") == []
+    page.unroute("**/api/entries")
+    sign_in(page, server, "cadre023")
+    page.wait_for_timeout(500)
+    expect(page.locator("#outbox")).to_be_hidden()
+    assert server_entries_today(server, "cadre023") == []

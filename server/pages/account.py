@@ -46,6 +46,11 @@ async def logout(request: Request) -> Response:
     await auth.revoke_token(request)
     response = go("/login")
     response.delete_cookie(auth.COOKIE, path="/")
+    # The browser's own caches go too, the back/forward cache of the pages just shown included.
+    # Not "storage": it would also wipe the outbox of every other account on a shared phone, their
+    # unsent entries, without asking them, and unregister the worker that shows the next person the
+    # offline page. The page's script and the worker drop this account's copies and outbox instead.
+    response.headers["clear-site-data"] = '"cache"'
     return response
 
 

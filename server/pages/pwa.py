@@ -11,7 +11,6 @@ from starlette.responses import Response
 
 from server.i18n import current_locale
 from server.i18n import gettext as _
-from server.pages.render import page
 from server.templating import STATIC_DIR, static_url
 
 STATIC_FILES = ["app.css", "app.js", "outbox.js", "quota.js", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png"]
@@ -54,4 +53,6 @@ async def manifest(request: Request) -> Response:
 
 
 async def offline(request: Request) -> Response:
-    return await page(request, "offline.html")
+    """Drawn for nobody: the worker keeps it for whoever uses the phone next, so it carries no
+    account, token or tabs of the person who happened to be signed in when it was fetched."""
+    return request.app.state.templates.TemplateResponse(request, "offline.html", {"user": None, "csrf": ""})
