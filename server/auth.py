@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 from collections import defaultdict, deque
 from datetime import datetime, timedelta, timezone
 
@@ -14,9 +15,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 from tortoise import Tortoise
+from zxcvbn import zxcvbn
 
 from server import i18n
-from server.errors import Forbidden, InvalidCredentials, TooManyAttempts, Unauthenticated
+from server.errors import Forbidden, InvalidCredentials, InvalidInput, TooManyAttempts, Unauthenticated
+from server.i18n import gettext as _
 from server.models import Region, Token, User
 
 COOKIE = "jianfu_session"
@@ -35,6 +38,38 @@ async def password_matches(password_hash: str, password: str) -> bool:
         return await run_in_threadpool(_hasher.verify, password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def canonical_username(username: str) -> str:
+    """The form a username is stored and compared in: NFKC, case folded (NFKC again, as case
+    folding can undo it). "Admin", "ADMIN" and a full-width "ａｄｍｉｎ" are all "admin"."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+
+
+# A password an attacker would try within this many guesses is refused: zxcvbn's estimate counts a
+# password from its list of the 30,000 most used ones by its rank there, and repeats ("88888888"),
+# sequences ("12345678"), keyboard rows ("1qaz2wsx") and dates ("19900101") as a handful of guesses.
+COMMON_GUESSES = 30_000
+# zxcvbn refuses longer input (its matching grows fast); the head of a longer password is what it judges.
+_ZXCVBN_MAX = 72
+
+
+def _guesses(password: str, username: str) -> float:
+    return float(zxcvbn(password[:_ZXCVBN_MAX], user_inputs=[username])["guesses"])
+
+
+async def password_problem(password: str, username: str) -> str | None:
+    """Why this password may not be used by this account, or None. Refused: only whitespace, the
+    username (in any case, also inside a longer password), and common or trivially guessed ones
+    (zxcvbn, shipped with its word lists: nothing leaves the server). Length is checked before."""
+    if not password.strip():
+        return _("A password may not be only spaces.")
+    name = canonical_username(username or "")
+    if name and name in canonical_username(password):
+        return _("A password may not contain the username.")
+    if await run_in_threadpool(_guesses, password, name) < COMMON_GUESSES:
+        return _("This password is too common or too easy to guess. Choose a longer one, a few unrelated words for example.")
+    return None
 
 
 def reporter_key(secret: str, user_id: int) -> str:
@@ -113,6 +148,10 @@ async def current_user(conn: HTTPConnection) -> User | None:
     if token:
         user = await _user_of_token(_token_hash(token))
     conn.scope["state"]["user"] = user
+    if user:
+        # The k this server runs under, where what the user sees depends on it (a task reported by
+        # one cadre is shared once k reporters logged it: directory.visible_task_filter).
+        object.__setattr__(user, "_k", conn.app.state.settings.k)
     if user and user.locale and not i18n.explicit_locale(conn):
         i18n.use_locale(conn, user.locale)
     return user
@@ -153,16 +192,23 @@ def check_same_origin(conn: HTTPConnection) -> None:
 
 
 class LoginThrottle:
-    """Failed logins, in memory only, counted three ways (addresses as keyed hashes, never stored plain):
+    """Failed logins and sign-ups, in memory only (addresses as keyed hashes, never stored plain).
 
+    Logins are counted three ways:
     - a username from one address: 5 failures in 15 minutes, then 429. Someone guessing a cadre's
       password from their own address locks only themselves out, not the cadre;
     - one address over all usernames: 50, since many cadres share a carrier's NAT address;
     - a username over all addresses: 50, against guessing spread over many addresses. Only such
       a spread attack can keep a cadre out, and only while it lasts.
+
+    Sign-ups with an invite code are counted two ways, every failure whatever its reason (an unknown,
+    used or expired code, a taken username, a refused password):
+    - one address: 50, so guessing codes stops long before it could find one (a code has 80 bits),
+      while a room of new cadres behind one address can still make their mistakes;
+    - one code over all addresses: 20, so a known code cannot be used to probe for usernames.
     """
 
-    LIMITS = {"pair": 1, "address": 10, "user": 10}  # times `limit`
+    LIMITS = {"pair": 1, "address": 10, "user": 10, "signup_address": 10, "signup_code": 4}  # times `limit`
 
     def __init__(self, secret: str, limit: int = 5, window_seconds: int = 900) -> None:
         self.secret = secret.encode()
@@ -170,32 +216,64 @@ class LoginThrottle:
         self.window = window_seconds
         self.failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
 
+    def _hash(self, text: str) -> str:
+        return hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()
+
     def _keys(self, username: str, address: str | None) -> list[tuple[str, str]]:
-        name = username.lower()
-        place = hmac.new(self.secret, (address or "unknown").encode(), hashlib.sha256).hexdigest()
+        name = canonical_username(username[:200])
+        place = self._hash(address or "unknown")
         return [("pair", f"{name}:{place}"), ("address", place), ("user", name)]
 
-    def check(self, username: str, address: str | None) -> None:
+    def _signup_keys(self, code: str, address: str | None) -> list[tuple[str, str]]:
+        return [("signup_address", self._hash(address or "unknown")), ("signup_code", self._hash(f"invite:{code[:64]}"))]
+
+    def _check(self, keys: list[tuple[str, str]]) -> None:
         now = time.monotonic()
-        for key in self._keys(username, address):
+        for key in keys:
             times = self.failures[key]
             while times and times[0] < now - self.window:
                 times.popleft()
-            if len(times) >= self.limit * self.LIMITS[key[0]]:
+            if not times:
+                del self.failures[key]  # an idle key costs no memory
+            elif len(times) >= self.limit * self.LIMITS[key[0]]:
                 raise TooManyAttempts(retry_after=int(times[0] + self.window - now) + 1)
 
+    def _failed(self, keys: list[tuple[str, str]]) -> None:
+        now = time.monotonic()
+        for key in keys:
+            self.failures[key].append(now)
+
+    def check(self, username: str, address: str | None) -> None:
+        self._check(self._keys(username, address))
+
     def failed(self, username: str, address: str | None) -> None:
-        for key in self._keys(username, address):
-            self.failures[key].append(time.monotonic())
+        self._failed(self._keys(username, address))
 
     def succeeded(self, username: str, address: str | None) -> None:
         self.failures.pop(self._keys(username, address)[0], None)
+
+    def check_signup(self, code: str, address: str | None) -> None:
+        """429 when this address or this invite code has failed too often lately."""
+        self._check(self._signup_keys(code, address))
+
+    def signup_failed(self, code: str, address: str | None) -> None:
+        self._failed(self._signup_keys(code, address))
+
+
+async def account_named(username: str) -> User | None:
+    """The account a typed username names: as stored (NFKC, case folded), else exactly as typed,
+    for an account made before usernames were normalized whose normal form another one holds."""
+    name = canonical_username(username)
+    if not 0 < len(name) <= 40 or len(username) > 200 or any(unicodedata.category(c) == "Cc" for c in username):
+        return None  # no account has such a name; and PostgreSQL refuses NUL in a query
+    found = {u.username: u for u in await User.filter(username__in=list({username, name}))}
+    return found.get(username) or found.get(name)
 
 
 async def sign_in(throttle: LoginThrottle, username: str, password: str, address: str | None) -> User:
     """The user these credentials name; every failure counts towards the throttle."""
     throttle.check(username, address)
-    user = await User.get_or_none(username=username)
+    user = await account_named(username)
     ok = await password_matches(user.password_hash if user else _DUMMY_HASH, password)
     if not user or not ok:
         throttle.failed(username, address)
@@ -214,6 +292,9 @@ async def change_password(throttle: LoginThrottle, user: User, current: str, new
     if not await password_matches(user.password_hash, current):
         throttle.failed(user.username, address)
         raise InvalidCredentials()
+    problem = await password_problem(new, user.username)
+    if problem:
+        raise InvalidInput({"new_password": problem})
     user.password_hash = await hash_password(new)
     user.session_version += 1
     await user.save(update_fields=["password_hash", "session_version"])

@@ -119,6 +119,12 @@ class Task(Model):
     ranking = fields.CharField(max_length=10)
     penalty = fields.CharField(max_length=24)
     evidence = fields.CharField(max_length=12)
+    # Who sees a task a cadre reported: the cadres of this region (their township) only, until k
+    # distinct reporters have logged it; then, and for tasks an admin set up, None: everyone on the
+    # issuer's line (directory.visible_task_filter). A published level, so it places no one finer.
+    scope: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
 
     class Meta:
         table = "task"
@@ -224,7 +230,8 @@ class TimeEntry(Model):
         # Idempotency is the database's job: a replayed batch cannot insert a row twice.
         unique_together = (("reporter_key", "client_id"),)
         # The second index covers the release's read of a month: it never touches the table.
-        indexes = (("reporter_key", "date"), ("date", "received_on", "reporter_key", "minutes", "activity"))
+        # The third counts the distinct reporters of a task, which decides when it is shared.
+        indexes = (("reporter_key", "date"), ("date", "received_on", "reporter_key", "minutes", "activity"), ("task_id", "reporter_key"))
 
 
 # One app a reporter must use, and how much residents really use it (sensitive).

@@ -20,7 +20,7 @@ from server.directory import home_region
 from server.errors import Conflict, NotFound
 from server.i18n import current_locale, in_locale, localized_name
 from server.i18n import gettext as _
-from server.models import App, Region, Review, ReviewDecision, Task, User
+from server.models import App, Quota, Region, Review, ReviewDecision, User
 from server.parse import Reader
 from server.release import PublishedMonth, published_keys, published_month
 
@@ -71,8 +71,10 @@ async def add_decision(review: Review, data: Any, today: date) -> ReviewDecision
     region = await Region.get_or_none(code=region_code)
     if region is None or not in_subtree(region.path, review.region.path):
         r.fail("region", _("Must be the region under review or a place inside it."))
-    if task_id is not None and not await Task.exists(id=task_id):
-        r.fail("task", _("Not found."))
+    # A task is decided on where it has a quota: one elsewhere is answered as one that does not
+    # exist (never with its title), so the answer tells nothing about other places' tasks.
+    if task_id is not None and not await Quota.exists(task_id=task_id, region__path__startswith=review.region.path):
+        r.fail("task", _("No quota of this task was reported in the region under review."))
     if app_id is not None and not await App.exists(id=app_id):
         r.fail("app", _("Not found."))
     r.done()

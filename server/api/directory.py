@@ -29,7 +29,7 @@ async def create_user(request: Request) -> JSONResponse:
 async def create_invite(request: Request) -> JSONResponse:
     user = await writer(request, "admin", "cadre")
     invite = await directory.create_invite(user, await json_body(request), today_of(request))
-    body = {"code": invite.code, "region": invite.region_id, "role": invite.role, "uses": invite.uses_left, "expires": invite.expires.isoformat()}
+    body = {"code": directory.shown_invite_code(invite.code), "region": invite.region_id, "role": invite.role, "uses": invite.uses_left, "expires": invite.expires.isoformat()}
     return JSONResponse(body, status_code=201)
 
 
