@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 from contextlib import asynccontextmanager
+from urllib.parse import parse_qs
 from typing import AsyncIterator
 
 from starlette.applications import Starlette
@@ -16,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 from tortoise.contrib.starlette import RegisterTortoise
 
 from server import db, feed, i18n, publication
@@ -28,7 +31,7 @@ from server.middleware import BodyLimit, SecurityHeaders
 from server.pages.render import error_page
 from server.parse import local_today
 from server.pages.routes import page_routes
-from server.templating import STATIC_DIR, build_templates
+from server.templating import STATIC_DIR, build_templates, static_url
 
 log = logging.getLogger("jianfu")
 
@@ -82,6 +85,22 @@ async def server_error(request: Request, error: Exception) -> Response:
     return response
 
 
+class HashedStaticFiles(StaticFiles):
+    """/static with caching to match its URLs: the pages link `static_url(name)`, which carries the
+    file's content hash (`?v=`), so that exact URL never changes content and phones may keep it a
+    year without asking again. Any other URL of a file (no hash, an old one, the worker's template
+    sw.js) is revalidated each time."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            name = path.replace(os.sep, "/")
+            sent = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("v", [])
+            hashed = name != "sw.js" and len(sent) == 1 and f"/static/{name}?v={sent[0]}" == static_url(name)
+            response.headers["cache-control"] = "public, max-age=31536000, immutable" if hashed else "no-cache"
+        return response
+
+
 def create_app(settings: Settings | None = None, *, manage_store: bool = True) -> Starlette:
     """The application; tests pass manage_store=False and open the store themselves."""
     settings = settings or Settings.from_env()
@@ -108,7 +127,7 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
                 await asyncio.gather(*loops)
 
     app = Starlette(
-        routes=[*api_routes, *page_routes, Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],
+        routes=[*api_routes, *page_routes, Mount("/static", HashedStaticFiles(directory=STATIC_DIR), name="static")],
         middleware=[
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(i18n.LocaleMiddleware),

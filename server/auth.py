@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 from tortoise import Tortoise
 from zxcvbn import zxcvbn
 
@@ -171,6 +172,12 @@ async def revoke_token(conn: HTTPConnection) -> None:
     token, _from_cookie = presented_token(conn)
     if token:
         await Token.filter(token_hash=_token_hash(token)).delete()
+
+
+def clear_session_cookie(response: Response, https: bool) -> None:
+    """Expire the session cookie with the attributes it was set with: HttpOnly, SameSite=Lax, and
+    Secure behind HTTPS, so the clearing header is never weaker than the cookie it replaces."""
+    response.delete_cookie(COOKIE, path="/", secure=https, httponly=True, samesite="lax")
 
 
 def csrf_token(secret: str, conn: HTTPConnection) -> str:

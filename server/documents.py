@@ -1,13 +1,36 @@
 """Summaries and reviews as CSV for spreadsheets: blocks of rows (places, flags, sources, decisions,
-before and after) under their own headers, with a BOM so spreadsheet programs read the Chinese."""
+before and after) under their own headers, with a BOM so spreadsheet programs read the Chinese.
+Every CSV the app writes (these two and a cadre's own export) passes its cells through
+`spreadsheet_cell`, so text someone typed is never run as a formula."""
 
 from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from typing import Any, Iterable
 
 from server.i18n import gettext as _
+
+# Spreadsheet programs run a cell that starts with one of these as a formula (OWASP, CSV injection):
+# `=HYPERLINK(...)` in a task title would reach a supervisor's machine as a live link or command.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A value as a CSV cell: numbers stay numbers (-3 is read as -3), None is empty, and text that
+    a spreadsheet would take for a formula gets a leading apostrophe, which shows it as text."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def spreadsheet_row(values: Iterable[Any]) -> list[Any]:
+    return [spreadsheet_cell(value) for value in values]
+
 
 INDEX_COLUMNS = ("burden_index", "hours_per_reporter_week", "hours_per_reporter_week_median", "apps_per_reporter", "quota_pressure", "ranking_share", "evidence_share", "fabrication_share", "cost_yuan")
 
@@ -16,9 +39,9 @@ def _blocks(blocks: Iterable[tuple[str, list[str], list[list[Any]]]]) -> str:
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\r\n")
     for title, header, rows in blocks:
-        out.writerow([title])
-        out.writerow(header)
-        out.writerows(["" if value is None else value for value in row] for row in rows)
+        out.writerow(spreadsheet_row([title]))
+        out.writerow(spreadsheet_row(header))
+        out.writerows(spreadsheet_row(row) for row in rows)
         out.writerow([])
     return "\ufeff" + buffer.getvalue()
 

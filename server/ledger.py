@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from server import auth
 from server.burden.quota_rules import Flag, QuotaFacts, quota_flags
 from server.burden.regions import in_subtree
-from server.burden.rules import DEFAULT_RULES, Rules
+from server.burden.rules import Rules
 from server.burden.series import check_series
 from server.burden.vocab import ACTIVITIES, BASES, MEANS, OUTCOME_STATUSES, RESIDENT_USE
 from server.db import day_param, row_placeholders
@@ -60,8 +60,9 @@ def read_quota(r: Reader) -> dict[str, Any]:
     return fields
 
 
-async def save_quota(user: User, reporter_key: str, data: Any, today: date) -> tuple[Quota, list[Flag], bool]:
-    """Create or update the quota of a task for a region, keep the report as a revision; flags now."""
+async def save_quota(user: User, reporter_key: str, data: Any, today: date, rules: Rules) -> tuple[Quota, list[Flag], bool]:
+    """Create or update the quota of a task for a region, keep the report as a revision; flags now,
+    under the rules in force (JIANFU_RULES)."""
     r = Reader(data)
     fields = read_quota(r)
     r.done()
@@ -77,7 +78,7 @@ async def save_quota(user: User, reporter_key: str, data: Any, today: date) -> t
         else:
             quota, created = await _upsert_quota(task, region, values, today)
             await QuotaRevision.create(quota=quota, reporter_key=reporter_key, client_id=fields["client_id"], reported_on=today, **values)
-    return quota, quota_flags(task_facts(task), quota_facts(quota, region)), created
+    return quota, quota_flags(task_facts(task), quota_facts(quota, region), rules), created
 
 
 async def _upsert_quota(task: Task, region: Region, values: dict[str, Any], today: date) -> tuple[Quota, bool]:
@@ -129,7 +130,7 @@ async def reported_quota(user: User, quota_id: int) -> Quota:
     return quota
 
 
-async def add_progress(user: User, quota_id: int, data: Any) -> list[Flag]:
+async def add_progress(user: User, quota_id: int, data: Any, rules: Rules) -> list[Flag]:
     """Attach counter readings to a quota; answer with its flags, the growth check included."""
     quota = await reported_quota(user, quota_id)
     points = read_points(data)
@@ -137,8 +138,8 @@ async def add_progress(user: User, quota_id: int, data: Any) -> list[Flag]:
         for at, value in points:
             await ProgressPoint.get_or_create(quota=quota, at=at, defaults={"value": value})
     series = [(p.at, p.value) for p in await ProgressPoint.filter(quota_id=quota.id).order_by("at")]
-    flags = quota_flags(task_facts(quota.task), quota_facts(quota, quota.region))
-    growth = uniform_growth_flag(series, quota.region_id, quota.task_id)
+    flags = quota_flags(task_facts(quota.task), quota_facts(quota, quota.region), rules)
+    growth = uniform_growth_flag(series, quota.region_id, quota.task_id, rules)
     return flags + ([growth] if growth else [])
 
 
@@ -161,8 +162,8 @@ def read_points(data: Any) -> list[tuple[datetime, int]]:
     return points
 
 
-def series_json(points: list[tuple[datetime, int]]) -> dict[str, Any]:
-    verdict = check_series(points)
+def series_json(points: list[tuple[datetime, int]], rules: Rules) -> dict[str, Any]:
+    verdict = check_series(points, rules)
     return {
         "uniform": verdict.uniform,
         "dispersion": verdict.dispersion,
@@ -172,7 +173,7 @@ def series_json(points: list[tuple[datetime, int]]) -> dict[str, Any]:
     }
 
 
-def uniform_growth_flag(points: list[tuple[datetime, int]], region: str, task: int, rules: Rules = DEFAULT_RULES) -> Flag | None:
+def uniform_growth_flag(points: list[tuple[datetime, int]], region: str, task: int, rules: Rules) -> Flag | None:
     verdict = check_series(points, rules)
     if not verdict.uniform:
         return None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from server.cli_tasks import CommandError, read_regions_csv
+from server.models import Region
 
 
 def jianfu(tmp_path: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
@@ -85,3 +86,30 @@ def test_region_csv_reads_utf8_bom_and_gbk(encoding):
 def test_region_csv_without_required_columns_is_refused():
     with pytest.raises(CommandError, match="missing columns: level, population"):
         read_regions_csv(b"code,name\n1,x\n")
+
+
+def jianfu_on(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "JIANFU_DATABASE_URL": database_url, "JIANFU_SECRET": "cli-test-secret"}
+    return subprocess.run([sys.executable, "-m", "server", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.mark.parametrize(("field", "message"), [
+    ("x" * 200_000, "error: line 3, column name: 200,000 characters; a region's fields have at most 1,000"),
+    ("石桥\x00镇", "error: line 3, column name: contains a NUL character (U+0000)"),  # PostgreSQL cannot store it
+])
+async def test_import_regions_names_the_line_and_column_of_a_field_no_region_has(store, tmp_path, field, message):
+    """On SQLite and on PostgreSQL: a clean message and exit code 1, never a traceback, nothing saved."""
+    csv_file = tmp_path / "regions.csv"
+    csv_file.write_text(f"code,parent,level,name,population\n360000,,province,东部省,100\n360721105,360000,township,{field},21000\n", encoding="utf-8")
+    failed = jianfu_on(store, "import-regions", str(csv_file))
+    assert (failed.returncode, failed.stderr.strip()) == (1, message)
+    assert await Region.all().count() == 0
+
+
+def test_import_regions_refuses_a_number_only_unicode_calls_a_digit(tmp_path):
+    csv_file = tmp_path / "regions.csv"
+    csv_file.write_text("code,parent,level,name,population\n420000,,province,示例省,²\n", encoding="utf-8")
+    assert jianfu(tmp_path, "migrate").returncode == 0
+    failed = jianfu(tmp_path, "import-regions", str(csv_file))
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert "regions[0].population" in failed.stderr

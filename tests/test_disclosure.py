@@ -69,6 +69,19 @@ def test_categories_that_add_up_to_the_minutes_leave_no_single_category_hidden()
     assert protect(regions, tables, [adds_up]) == {"minutes": set(), "cat:a": set(), "cat:b": {"R"}, "cat:c": {"R"}}
 
 
+def test_a_whole_minus_its_shown_parts_rests_on_the_floor_even_when_no_part_is_solvable():
+    """19 cadres: 18 enter data, one alone checks in, two categories nobody logged. Check-ins and
+    the empty categories hide; no single one is then solvable, but the minutes minus data entry is
+    their sum, and that sum is one cadre's check-ins: data entry hides too (the attack found by
+    tests/test_attacks.py)."""
+    regions = [Region("T", None, False)]
+    minutes = table("minutes", {"T": 19}, values={"T": 1942})
+    parts = [table("cat:data", {"T": 18}, values={"T": 1620}), table("cat:check", {"T": 1}, values={"T": 322}), table("cat:x", {}), table("cat:y", {})]
+    adds_up = Relation({"minutes": Fraction(-1), **{t.name: Fraction(1) for t in parts}})
+    assert determined(regions, [minutes, *parts], [adds_up], {"cat:check": {"T"}, "cat:x": {"T"}, "cat:y": {"T"}}) == set()
+    assert protect(regions, [minutes, *parts], [adds_up]) == {"minutes": set(), "cat:data": {"T"}, "cat:check": {"T"}, "cat:x": {"T"}, "cat:y": {"T"}}
+
+
 @pytest.mark.parametrize("requires", [("minutes", "yuan"), ()])
 def test_cost_hides_where_the_yuan_it_is_made_of_hides(requires):
     # cost = 25/60 * minutes + yuan: with minutes shown, a shown cost would give the 4 payers' yuan away.

@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse, Response
 
 from server import ledger
 from server.auth import require_user
+from server.documents import spreadsheet_row
 from server.errors import InvalidInput
 from server.i18n import gettext as _
 from server.parse import json_body
@@ -18,13 +19,13 @@ from server.web import quota_key_of, reporter_key_of, settings_of, today_of, wri
 async def save_quota(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
     body = await json_body(request)
-    quota, flags, created = await ledger.save_quota(user, quota_key_of(request, user), body, today_of(request))
+    quota, flags, created = await ledger.save_quota(user, quota_key_of(request, user), body, today_of(request), settings_of(request).rules)
     return JSONResponse(ledger.quota_json(quota, flags), status_code=201 if created else 200)
 
 
 async def add_progress(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
-    flags = await ledger.add_progress(user, request.path_params["id"], await json_body(request))
+    flags = await ledger.add_progress(user, request.path_params["id"], await json_body(request), settings_of(request).rules)
     return JSONResponse({"flags": [f.as_json() for f in flags]})
 
 
@@ -37,7 +38,7 @@ async def save_outcome(request: Request) -> Response:
 
 async def check_series(request: Request) -> JSONResponse:
     await require_user(request)
-    return JSONResponse(ledger.series_json(ledger.read_points(await json_body(request))))
+    return JSONResponse(ledger.series_json(ledger.read_points(await json_body(request)), settings_of(request).rules))
 
 
 async def save_entries(request: Request) -> JSONResponse:
@@ -87,10 +88,12 @@ async def get_roster(request: Request) -> JSONResponse:
 
 async def export_csv(request: Request) -> Response:
     user = await require_user(request, "cadre")
+    rows = await ledger.export_rows(user, reporter_key_of(request, user), quota_key_of(request, user), settings_of(request).secret)
     buffer = io.StringIO()
-    out = csv.DictWriter(buffer, fieldnames=ledger.EXPORT_COLUMNS, lineterminator="\r\n")
-    out.writeheader()
-    out.writerows(await ledger.export_rows(user, reporter_key_of(request, user), quota_key_of(request, user), settings_of(request).secret))
+    out = csv.writer(buffer, lineterminator="\r\n")
+    out.writerow(ledger.EXPORT_COLUMNS)
+    # Notes and app names are typed by people: a note "=HYPERLINK(...)" must stay text.
+    out.writerows(spreadsheet_row(row[column] for column in ledger.EXPORT_COLUMNS) for row in rows)
     # A byte-order mark so spreadsheet programs on Chinese Windows read UTF-8.
     headers = {"content-disposition": 'attachment; filename="jianfu-my-records.csv"'}
     return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)

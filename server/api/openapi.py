@@ -39,6 +39,8 @@ DECISION = obj(["id", "kind", "region", "decided_on"], id=INT, kind=enum(DECISIO
 REVIEW = obj(["id", "region", "period", "status", "opened_on", "summary", "flags", "decisions"], id=INT, region={"type": "object"}, period=STR, status=enum(("open", "closed")),
              opened_on=DATE, closed_on={"type": ["string", "null"], "format": "date"}, summary={"type": "object"}, flags=array(FLAG), decisions=array(DECISION),
              before_after={"type": ["object", "null"]})
+# CSV answers: UTF-8 with a BOM, cells that could run as spreadsheet formulas prefixed with '.
+CSV = {"type": "string"}
 ROSTER = obj(["apps"], apps=array(obj(["app", "resident_use"], app=INT, resident_use=enum(RESIDENT_USE))))
 
 # (method, path, summary, request schema, success status, response schema)
@@ -64,17 +66,20 @@ OPERATIONS: list[tuple[str, str, str, dict | None, int, dict | None]] = [
     ("put", "/api/roster", "The apps the caller must use", ROSTER, 200, ROSTER),
     ("get", "/api/roster", "The caller's roster", None, 200, ROSTER),
     ("post", "/api/series/check", "Is a counter more regular than people?", POINTS, 200, {"type": "object"}),
-    ("get", "/api/me/export.csv", "Everything the caller logged, as CSV", None, 200, None),
+    ("get", "/api/me/export.csv", "Everything the caller logged, as CSV", None, 200, CSV),
     ("get", "/api/burden/{code}", "Burden indices of a region and its children for a published period", None, 200, {"type": "object"}),
     ("get", "/api/flags/{code}", "Flags of a region's subtree for a published period", None, 200, obj(["flags"], flags=array(FLAG))),
-    ("get", "/api/summaries/{code}", "The review document: summary, flags, sources and change (CSV when the code ends in .csv)", None, 200, None),
+    ("get", "/api/summaries/{code}", "The review document: summary, flags, sources and change", None, 200, {"type": "object"}),
+    ("get", "/api/summaries/{code}.csv", "The review document as CSV for spreadsheets", None, 200, CSV),
     ("post", "/api/reviews", "Open a review of a region and a published period", obj(["region", "period"], region=STR, period=PERIOD), 201, REVIEW),
     ("get", "/api/reviews", "Reviews in the caller's subtree", None, 200, array(obj(["id", "region", "period", "status", "opened_on"], id=INT, region={"type": "object"}, period=STR, status=enum(("open", "closed")), opened_on=DATE))),
     ("get", "/api/reviews/{id}", "A review with its frozen summary, flags, decisions and before/after", None, 200, REVIEW),
+    ("get", "/api/reviews/{id}.csv", "A review as CSV for spreadsheets", None, 200, CSV),
     ("post", "/api/reviews/{id}/decisions", "Record a decision of an open review", obj(["kind"], kind=enum(DECISIONS), region=STR, task=INT, app=INT, new_target=INT), 201, DECISION),
     ("post", "/api/reviews/{id}/close", "Close a review and send it down the review feed", None, 200, REVIEW),
     ("post", "/api/me/password", "Change the password; ends every session and token", obj(["current_password", "new_password"], current_password=STR, new_password=STR), 200, SESSION),
     ("get", "/healthz", "200 once the store answers", None, 200, obj(["status"], status=STR)),
+    ("get", "/api/openapi.json", "This description of the API", None, 200, {"type": "object"}),
 ]
 
 
@@ -86,6 +91,7 @@ QUERY_PARAMETERS = {
     "/api/burden/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
     "/api/flags/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
     "/api/summaries/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
+    "/api/summaries/{code}.csv": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
 }
 
 
@@ -99,7 +105,7 @@ def _parameters(method: str, path: str) -> list[dict[str, Any]]:
 def _operation(summary: str, body: dict | None, status: int, answer: dict | None) -> dict[str, Any]:
     success: dict[str, Any] = {"description": summary}
     if answer is not None:
-        success["content"] = {"application/json": {"schema": answer}}
+        success["content"] = {"text/csv" if answer is CSV else "application/json": {"schema": answer}}
     statuses = [status] + ([200] if status == 201 and summary in UPSERTS else [])
     responses = {**{str(code): success for code in statuses}, "default": {"description": "Error", "content": {"application/json": {"schema": ERROR}}}}
     operation: dict[str, Any] = {"summary": summary, "responses": responses}

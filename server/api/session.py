@@ -27,7 +27,7 @@ async def login(request: Request) -> JSONResponse:
 async def logout(request: Request) -> Response:
     await auth.revoke_token(request)
     response = Response(status_code=204)
-    response.delete_cookie(auth.COOKIE, path="/")
+    auth.clear_session_cookie(response, settings_of(request).https)
     return response
 
 

@@ -123,6 +123,7 @@ class _Problem:
         if any(name not in self.tables for r in self.relations for name, _ in r):
             raise ValueError("a relation names a table that is not given")
         self.requirers = {name: sorted(t.name for t in tables if name in t.requires) for name in self.names}
+        self.wholes = [whole for whole in (_whole_and_parts(r) for r in self.relations) if whole]
         self.own = {(t, p): self._remainder(t, p, self.children[p]) for t in self.names for p in self.parents}
         self.own = {key: figure for key, figure in self.own.items() if not _empty(*figure)}
         self.templates = self._templates()
@@ -215,13 +216,46 @@ class _Problem:
             stack += [(other, code) for other in reversed(self.requirers[name])]
 
     def settle(self, hidden: dict[str, set[str]], queue: list[tuple[int, str, str]]) -> None:
-        """Complementary suppression to a fixpoint, deepest families first."""
-        while queue:
-            _, parent, name = heapq.heappop(queue)
-            more = self._complement(name, parent, hidden[name])
-            if more is not None:
-                self.hide(hidden, [(name, more)], queue)
-                heapq.heappush(queue, (-self.depth[parent], parent, name))
+        """Complementary suppression to a fixpoint: over the tree, deepest families first, and over
+        each cell's parts (a whole minus its shown parts is a remainder too)."""
+        while True:
+            while queue:
+                _, parent, name = heapq.heappop(queue)
+                more = self._complement(name, parent, hidden[name])
+                if more is not None:
+                    self.hide(hidden, [(name, more)], queue)
+                    heapq.heappush(queue, (-self.depth[parent], parent, name))
+            more_parts = self._parts_complement(hidden)
+            if not more_parts:
+                return
+            self.hide(hidden, more_parts, queue)
+
+    def _parts_complement(self, hidden: dict[str, set[str]]) -> list[Cell]:
+        """Cells to hide so that, in every region, a shown whole minus its shown parts (the minutes
+        minus the shown categories: the hidden categories together) is nothing or rests on the floor.
+
+        The reader learns the hidden parts' sum, whose contributors are the union of theirs: at least
+        the largest of them, and at least the whole's minus the shown parts' (a floor: it errs on
+        the side of hiding). One cell per unsafe (whole, region): the smallest shown part."""
+        chosen: list[Cell] = []
+        for whole, parts in self.wholes:
+            table = self.tables[whole]
+            for code in self.codes:
+                if code in hidden[whole] or code in self.known_zero or not table.published:
+                    continue
+                shown = [p for p in parts if code not in hidden[p] and self.tables[p].published]
+                unseen = [p for p in parts if p not in shown]
+                value = sum(self.value(self.tables[p], code) for p in unseen)
+                counts = [self.contributors(self.tables[p], code) for p in unseen]
+                if _empty(value, tuple(sum(n) for n in zip(*counts)) if counts else ()):
+                    continue
+                total = self.contributors(table, code)
+                rest = [max([n[i] for n in counts] + [total[i] - sum(self.contributors(self.tables[p], code)[i] for p in shown)]) for i in range(len(table.floor))]
+                if _meets(tuple(rest), table.floor):
+                    continue
+                candidates = sorted(((p, code) for p in shown), key=self._smallness)
+                chosen.append(candidates[0] if candidates else (whole, code))
+        return chosen
 
     def _complement(self, name: str, parent: str, hidden: set[str]) -> str | None:
         """The next cell to hide so the family's remainder is nothing or rests on the floor, or None when it does."""
@@ -437,6 +471,17 @@ def _whole(x: Number) -> Number:
     if isinstance(x, Fraction) and x.denominator == 1:
         return x.numerator
     return x
+
+
+def _whole_and_parts(relation: tuple[tuple[str, Number], ...]) -> tuple[str, list[str]] | None:
+    """A relation "whole = sum of parts" (one term of one sign, all others of the other, all ±1), or None."""
+    if len(relation) < 2 or any(abs(c) != 1 for _name, c in relation):
+        return None
+    for sign in (1, -1):
+        lone = [name for name, c in relation if c == sign]
+        if len(lone) == 1:
+            return lone[0], sorted(name for name, c in relation if c != sign)
+    return None
 
 
 def _meets(contributors: tuple[int, ...], floor: tuple[int, ...]) -> bool:

@@ -45,7 +45,7 @@ async def logout(request: Request) -> Response:
     auth.check_same_origin(request)
     await auth.revoke_token(request)
     response = go("/login")
-    response.delete_cookie(auth.COOKIE, path="/")
+    auth.clear_session_cookie(response, settings_of(request).https)
     # The browser's own caches go too, the back/forward cache of the pages just shown included.
     # Not "storage": it would also wipe the outbox of every other account on a shared phone, their
     # unsent entries, without asking them, and unregister the worker that shows the next person the

@@ -51,7 +51,7 @@ async def save_quota(request: Request) -> Response:
     try:
         task_id = await _task_for(user, values, today, settings_of(request).min_level)
         quota_input = {k: values.get(k) for k in ("region", "target", "base", "eligible", "client_id")}
-        quota, flags, _created = await ledger.save_quota(user, quota_key_of(request, user), {**quota_input, "task": task_id}, today)
+        quota, flags, _created = await ledger.save_quota(user, quota_key_of(request, user), {**quota_input, "task": task_id}, today, settings_of(request).rules)
     except InvalidInput as error:
         return await page(request, "quota.html", status_code=422, **await quota_context(request, values, error.fields))
     return await page(request, "quota_saved.html", quota=quota, flags=flags, severities=labels.severities())
