@@ -142,6 +142,15 @@ async def test_guessing_invite_codes_from_one_address_is_stopped_and_others_stil
     assert (user.username, user.region_id) == ("newcadre", VILLAGE)
 
 
+async def test_the_sign_up_endpoint_answers_429_to_a_guessing_address(client):
+    """The throttle is wired to POST /api/signup: 300 wrong guesses a second no longer each get 422."""
+    await invite_code(client)
+    answers = [await client.post("/api/signup?lang=en", json={"code": f"{n:016d}", "username": "guesser", "password": "three words here"}) for n in range(60)]
+    statuses = [a.status_code for a in answers]
+    assert set(statuses[:50]) == {422} and set(statuses[50:]) == {429}
+    assert int(answers[-1].headers["retry-after"]) > 0 and answers[-1].json()["error"]["code"] == "too_many_attempts"
+
+
 async def test_one_code_cannot_be_used_to_probe_usernames(client):
     code = await invite_code(client, uses=5)
     await add_user("zhangsan", "cadre", VILLAGE)

@@ -32,7 +32,8 @@ async def logout(request: Request) -> Response:
 
 
 async def signup(request: Request) -> JSONResponse:
-    user = await directory.sign_up(await json_body(request), today_of(request))
+    address = request.client.host if request.client else None  # hashed by the throttle, never kept
+    user = await directory.sign_up(await json_body(request), today_of(request), request.app.state.throttle, address)
     token = await auth.issue_token(user, settings_of(request).session_days)
     return JSONResponse(session_json(token, user), status_code=201)
 
