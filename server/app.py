@@ -25,9 +25,9 @@ from server import db, feed, i18n, publication
 from server.api.routes import api_routes
 from server.auth import LoginThrottle
 from server.config import Settings
-from server.errors import ApiError, NotFound, Unauthenticated, store_failure
+from server.errors import ApiError, NotFound, Unauthenticated, redacted_traceback, store_failure
 from server.i18n import gettext as _
-from server.middleware import BodyLimit, SecurityHeaders
+from server.middleware import BodyLimit, SecurityHeaders, ServerErrors
 from server.pages.render import error_page
 from server.parse import local_today
 from server.pages.routes import page_routes
@@ -68,8 +68,10 @@ async def http_error(request: Request, error: Exception) -> Response:
 
 
 async def server_error(request: Request, error: Exception) -> Response:
-    # This runs outside the locale middleware: the language is negotiated again from the request.
-    tag = i18n.negotiate(request)
+    """The answer to an error no handler caught (middleware.ServerErrors; Starlette's own handler
+    for one in the middleware itself). The log gets where it happened, never the request line (no
+    addresses, no agents) nor the error's message (it can quote what a person typed)."""
+    tag = request.scope.get("state", {}).get("locale") or i18n.negotiate(request)
     with i18n.in_locale(tag):
         away = store_failure(error)
         if away is not None:  # the store is down or full: say so, and when to try again
@@ -77,7 +79,7 @@ async def server_error(request: Request, error: Exception) -> Response:
             response = await api_error(request, away) if wants_json(request) else await error_page(request, away.message, away.status, reach_store=False)
             response.headers["retry-after"] = str(away.retry_after)
         else:
-            log.exception("unhandled error")  # the request line is not logged: no addresses, no agents
+            log.error("unhandled error: %s", redacted_traceback(error))
             failure = ApiError(_("Something went wrong on our side. Nothing was saved from this request."))
             failure.status, failure.code = 500, "internal"
             response = await api_error(request, failure)
@@ -133,6 +135,7 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
             Middleware(i18n.LocaleMiddleware),
             Middleware(SecurityHeaders, https=settings.https),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(ServerErrors, handler=server_error),  # inside SecurityHeaders: a 500 has them too
         ],
         exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,

@@ -6,6 +6,7 @@ the requester's language.
 
 from __future__ import annotations
 
+import traceback
 from datetime import date
 
 from server.i18n import gettext as _
@@ -140,3 +141,18 @@ def store_failure(error: BaseException) -> ApiError | None:
             return StoreUnavailable()
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def redacted_traceback(error: BaseException) -> str:
+    """Where an error happened, for the log, without what it says: messages quote values (an
+    ORM's "Length of '<the typed username>' 41 > 40", a driver's rejected text), and nothing a
+    person typed may reach the log. Each exception in the chain gives its type and its frames."""
+    parts, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = type(current)
+        frames = "".join(traceback.format_tb(current.__traceback__))
+        parts.append(f"{kind.__module__}.{kind.__qualname__} (message withheld)\n{frames}")
+        current = current.__cause__ or current.__context__
+    return "\nwhile handling or caused by:\n".join(parts).rstrip()

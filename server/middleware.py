@@ -1,10 +1,15 @@
-"""Pure ASGI middleware: security headers on every response, and a cap on request bodies."""
+"""Pure ASGI middleware: security headers on every response, a cap on request bodies, and the
+answer to an error no handler caught."""
 
 from __future__ import annotations
 
 import json
 
+from typing import Awaitable, Callable
+
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.errors import TooLarge
@@ -86,3 +91,36 @@ class BodyLimit:
         body = json.dumps(TooLarge().body(), ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
+
+
+class ServerErrors:
+    """Any exception no handler answered becomes `handler`'s 500 here, inside SecurityHeaders, so
+    a 500 carries the security headers like every other answer. Starlette's own last-resort
+    handler sits outside all middleware: a 500 from there had none of them, and it raised the
+    error again for the server to print, message and all. Nothing is raised further from here:
+    `handler` logs what went wrong (without the message)."""
+
+    def __init__(self, app: ASGIApp, handler: Callable[[Request, Exception], Awaitable[Response]]) -> None:
+        self.app = app
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as error:  # noqa: BLE001 -- this is the last place that can answer
+            try:
+                response = await self.handler(Request(scope, receive), error)
+            except Exception:  # noqa: BLE001 -- the error page itself failed: a bare 500 (the error is logged)
+                response = PlainTextResponse("500", status_code=500)
+            if not started:  # otherwise the answer is half sent: the server closes the connection
+                await response(scope, receive, send)
