@@ -47,7 +47,7 @@ async def scoped_region(user: User, code: Any, field: str = "region") -> Region:
 
 def read_quota(r: Reader) -> dict[str, Any]:
     fields = {
-        "task": r.data.get("task"),
+        "task": r.ident("task", required=True, unknown=_("Unknown task.")),
         "region": r.text("region", max_length=20),
         "target": r.integer("target", low=1, high=MAX_TARGET),
         "base": r.choice("base", BASES, default="population"),
@@ -208,7 +208,7 @@ def read_entry(item: Any, today: date) -> tuple[dict[str, Any], dict[str, str]]:
         "date": r.day("date", earliest=earliest, latest=latest),
         "minutes": r.minutes("minutes"),
         "activity": r.choice("activity", ACTIVITIES, default="other"),
-        "task": r.data.get("task"),
+        "task": r.ident("task", unknown=_("Unknown task.")),
         "note": r.text("note", required=False, max_length=500),
     }
     return entry, r.errors
@@ -238,14 +238,23 @@ async def save_entries(user: User, reporter_key: str, data: Any, today: date) ->
     return result
 
 
-def _client_id_of(item: Any) -> Any:
-    return item.get("client_id") if isinstance(item, dict) else None
+def _client_id_of(item: Any) -> str | None:
+    """The client_id a rejected entry was sent under, to say which one it was: text only (a lone
+    surrogate cannot be written back as UTF-8, nor 1e400 as JSON)."""
+    value = item.get("client_id") if isinstance(item, dict) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return value
 
 
 def _task_problem(entry: dict[str, Any], visible: set[int]) -> dict[str, str]:
-    """An entry may name no task, or one the cadre can see."""
+    """An entry may name no task, or one the cadre can see (read_entry made it an id or None)."""
     task = entry["task"]
-    if task is None or (not isinstance(task, bool) and task in visible):  # True == 1 in a set
+    if task is None or task in visible:
         return {}
     return {"task": _("Unknown task.")}
 
@@ -332,8 +341,8 @@ async def own_entries(reporter_key: str, first: date | None = None, last: date |
 
 
 async def own_entry(reporter_key: str, client_id: str) -> TimeEntry:
-    entry = await TimeEntry.get_or_none(reporter_key=reporter_key, client_id=client_id)
-    if entry is None:
+    entry = None if "\x00" in client_id else await TimeEntry.get_or_none(reporter_key=reporter_key, client_id=client_id)
+    if entry is None:  # (PostgreSQL refuses U+0000 even in a lookup, and none was ever stored)
         raise NotFound("client_id")
     return entry
 

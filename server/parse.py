@@ -5,6 +5,7 @@ nothing is written until all fields of a request (or of one batch row) have pass
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
@@ -15,6 +16,13 @@ from starlette.requests import Request
 from server.burden.durations import DurationError, parse_minutes
 from server.errors import InvalidInput, MalformedBody
 from server.i18n import gettext as _
+
+ID_LIMIT = 2**31 - 1  # row ids are 32-bit in both stores
+# What no store keeps in text: PostgreSQL refuses U+0000, and a lone surrogate is not UTF-8.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_WHOLE = re.compile(r"-?[0-9]+")
+EARLIEST_MOMENT = datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))  # no counter reading is older
+_MAX_DIGITS = 40  # longer digit strings are out of every range (and int() refuses 4,300 digits)
 
 
 async def json_body(request: Request) -> dict[str, Any]:
@@ -61,6 +69,9 @@ class Reader:
         if not isinstance(value, str):
             self.fail(name, _("Must be text."))
             return None
+        if not storable(value):
+            self.fail(name, _("Contains a character that cannot be saved."))
+            return None
         value = value.strip()
         if not value and required:
             self.fail(name, _("This field is required."))
@@ -74,11 +85,8 @@ class Reader:
         value = self._raw(name, required)
         if value is None:
             return None
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value.strip())
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
+        value = _whole(value)
+        if value is None:
             self.fail(name, _("Must be a whole number."))
             return None
         if not low <= value <= high:
@@ -102,6 +110,16 @@ class Reader:
             self.fail(name, _("Must be between %(low)s and %(high)s.", low=low, high=high))
             return None
         return float(value)
+
+    def ident(self, name: str, *, unknown: str, required: bool = False) -> int | None:
+        """The id of a row, a JSON integer; anything else (text, true, a list, 2**70) is `unknown`."""
+        value = self._raw(name, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= ID_LIMIT:
+            self.fail(name, unknown)
+            return None
+        return value
 
     def choice(self, name: str, options: Iterable[str], *, default: str | None = None) -> str | None:
         value = self._raw(name, default is None)
@@ -149,6 +167,9 @@ class Reader:
             return None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=latest.tzinfo)
+        if parsed < EARLIEST_MOMENT:  # year 1 with an offset overflows when turned into UTC
+            self.fail(name, _("Must be between %(earliest)s and %(latest)s.", earliest=EARLIEST_MOMENT.date().isoformat(), latest=latest.date().isoformat()))
+            return None
         if parsed > latest:
             self.fail(name, _("May not be in the future."))
             return None
@@ -159,6 +180,8 @@ class Reader:
         if value is None:
             return None
         try:
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                raise DurationError(name)  # a list, an object or true is no duration
             minutes = parse_minutes(value)
         except DurationError:
             self.fail(name, _("Type a duration like 90, 1.5h, 1:30 or 2h27m."))
@@ -177,6 +200,25 @@ class Reader:
     def done(self) -> None:
         if self.errors:
             raise InvalidInput(self.errors)
+
+
+def storable(text: str) -> bool:
+    """Whether a store can keep this text (no U+0000, no lone surrogate) on either backend."""
+    return _UNSTORABLE.search(text) is None
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number from JSON (5, 5.0) or typed text ("5", " -5 "), else None."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not _WHOLE.fullmatch(text):
+            return None
+        return int(text) if len(text) <= _MAX_DIGITS else (-1 if text.startswith("-") else 1) * 10**_MAX_DIGITS
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
 
 
 def local_today(timezone: str) -> date:

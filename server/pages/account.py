@@ -4,11 +4,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server import auth, directory
-from server.errors import ApiError, TooManyAttempts
+from server.errors import ApiError, InvalidCredentials, TooManyAttempts
 from server.api.session import read_password_change
 from server.auth import require_user
 from server.pages.render import form_writer, go, page, signed_in
+from server.parse import storable
 from server.web import settings_of, today_of
+
+USERNAME_LENGTH = 40  # User.username
 
 
 async def login_form(request: Request) -> Response:
@@ -21,10 +24,18 @@ async def login(request: Request) -> Response:
     username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
     address = request.client.host if request.client else None
     try:
+        if not could_be_username(username):  # no account has it: the answer any wrong guess gets
+            raise InvalidCredentials()
         user = await auth.sign_in(request.app.state.throttle, username, password, address)
     except ApiError as error:
         return with_retry_after(error, await page(request, "login.html", status_code=error.status, errors={"form": error.message}, username=username))
     return signed_in(request, await auth.issue_token(user, settings_of(request).session_days))
+
+
+def could_be_username(username: str) -> bool:
+    """Whether some account could have this name. Others (over 40 characters, a U+0000 that
+    PostgreSQL refuses even in a lookup, a lone surrogate) are not looked up at all."""
+    return len(username) <= USERNAME_LENGTH and storable(username)
 
 
 async def signup_form(request: Request) -> Response:
