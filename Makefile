@@ -5,15 +5,28 @@ BIN := $(VENV)/bin
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 EXTRACT := $(BIN)/pybabel extract -F locales/babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --sort-output --omit-header -o locales/messages.pot .
 
-.PHONY: install run test catalogs catalogs-update check-catalogs clean
+.PHONY: install run test lock catalogs catalogs-update check-catalogs clean
 
 install: $(VENV)/.installed $(CATALOGS)
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions and files in requirements.lock (hashes checked), then the app itself without
+# resolving anything again: a release of any dependency after the lock changes nothing here.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Refresh requirements.lock from pyproject.toml's ranges (runtime, the test extra and the build
+# backend) with pip-tools, kept in a venv of its own inside .venv. Run it after changing a
+# dependency (LOCK_FLAGS=--upgrade takes the newest releases within the ranges), review the
+# diff, run `make test`, commit both files.
+LOCK_TOOLS := $(VENV)/lock-tools
+lock:
+	[ -x $(LOCK_TOOLS)/bin/pip-compile ] || { $(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet --upgrade pip 'pip-tools>=7.5'; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/bin/pip-compile --quiet $(LOCK_FLAGS) --generate-hashes --allow-unsafe --all-build-deps \
+	  --extra test --strip-extras --no-emit-find-links --no-emit-index-url --no-emit-trusted-host -o requirements.lock pyproject.toml
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d locales -l $* -D messages
