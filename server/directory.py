@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import unicodedata
 from datetime import date, timedelta
@@ -76,7 +77,7 @@ def read_region_rows(items: Any) -> list[dict[str, Any]]:
     for i, item in enumerate(items):
         r = Reader(item, prefix=f"regions[{i}].")
         code = r.text("code", max_length=20)
-        if code and not code.isdigit():
+        if code and not re.fullmatch("[0-9]+", code):  # "²" is a digit to str.isdigit
             r.fail("code", _("Must be digits only."))
         elif code in seen:
             r.fail("code", _("This code appears twice in the batch."))
@@ -200,9 +201,7 @@ def read_account(r: Reader) -> dict[str, Any]:
         problem = username_problem(username)
         if problem:
             r.fail("username", problem)
-    password = r.data.get("password")
-    if not isinstance(password, str) or not 8 <= len(password) <= 200:
-        r.fail("password", _("At least 8 characters."))
+    password = r.password("password")
     locale = r.choice("locale", LOCALES, default="")
     return {"username": username, "password": password, "locale": locale or None}
 

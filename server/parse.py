@@ -62,6 +62,18 @@ class Reader:
             return None
         return value
 
+    def password(self, name: str, *, shortest: int = 8) -> str | None:
+        """A password exactly as typed: never trimmed (its spaces are part of it), `shortest` to 200
+        characters, and nothing that cannot be stored or hashed (NUL, lone surrogates)."""
+        value = self.data.get(name)
+        if not isinstance(value, str) or not shortest <= len(value) <= 200:
+            self.fail(name, _("At least %(count)s characters.", count=shortest) if shortest > 1 else _("This field is required."))
+            return None
+        if not storable(value):
+            self.fail(name, _("Contains a character that cannot be saved."))
+            return None
+        return value
+
     def text(self, name: str, *, required: bool = True, max_length: int = 200) -> str | None:
         value = self._raw(name, required)
         if value is None:
@@ -219,6 +231,11 @@ def _whole(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value
+
+
+def form_id(text: str) -> int | None:
+    """An id typed into an HTML form: ASCII digits, at most 9 ("²" is a digit to str.isdigit)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def local_today(timezone: str) -> date:

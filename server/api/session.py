@@ -6,7 +6,6 @@ from starlette.responses import JSONResponse, Response
 from server import auth, directory
 from server.models import User
 from server.parse import Reader, json_body
-from server.i18n import gettext as _
 from server.web import settings_of, today_of, writer
 
 
@@ -16,7 +15,7 @@ def session_json(token: str, user: User) -> dict:
 
 async def login(request: Request) -> JSONResponse:
     r = Reader(await json_body(request))
-    username, password = r.text("username", max_length=40), r.text("password", max_length=200)
+    username, password = r.text("username", max_length=40), r.password("password", shortest=1)
     r.done()
     address = request.client.host if request.client else None
     user = await auth.sign_in(request.app.state.throttle, username, password, address)
@@ -40,12 +39,7 @@ async def signup(request: Request) -> JSONResponse:
 
 def read_password_change(data: object) -> tuple[str, str]:
     r = Reader(data)
-    current = r.data.get("current_password")
-    new = r.data.get("new_password")
-    if not isinstance(current, str) or not current:
-        r.fail("current_password", _("This field is required."))
-    if not isinstance(new, str) or not 8 <= len(new) <= 200:
-        r.fail("new_password", _("At least 8 characters."))
+    current, new = r.password("current_password", shortest=1), r.password("new_password")
     r.done()
     return str(current), str(new)
 

@@ -9,6 +9,7 @@ from server import labels, ledger, queries
 from server.auth import require_user
 from server.directory import visible_tasks
 from server.errors import InvalidInput
+from server.parse import form_id
 from server.pages.render import form_writer, go, page
 from server.web import quota_key_of, reporter_key_of, settings_of, today_of
 
@@ -42,8 +43,8 @@ async def edit(request: Request) -> Response:
     user, form = await form_writer(request, "cadre")
     values = {k: str(v) for k, v in form.items()}
     body = {"date": values.get("date"), "minutes": values.get("minutes"), "activity": values.get("activity"), "note": values.get("note")}
-    if values.get("task", "").isdigit():
-        body["task"] = int(values["task"])
+    if form_id(values.get("task", "")) is not None:
+        body["task"] = form_id(values["task"])
     try:
         await ledger.edit_entry(user, reporter_key_of(request, user), request.path_params["client_id"], body, today_of(request))
     except InvalidInput as error:

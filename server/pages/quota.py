@@ -12,6 +12,7 @@ from starlette.responses import Response
 from server import directory, labels, ledger, queries
 from server.auth import require_user
 from server.errors import InvalidInput
+from server.parse import form_id
 from server.pages.render import form_writer, page
 from server.web import quota_key_of, settings_of, today_of
 
@@ -60,7 +61,7 @@ async def save_quota(request: Request) -> Response:
 async def _task_for(user: Any, values: dict[str, str], today: date, min_level: str) -> int:
     """The chosen task, or a new one from the form's task fields."""
     if values.get("task", "new") != "new":
-        return int(values["task"]) if values["task"].isdigit() else -1
+        return form_id(values["task"]) or -1
     fields = ("title", "metric", "issued_by", "period_start", "period_end", "frequency", "ranking", "penalty", "evidence")
     task, _created = await directory.create_task(user, {k: values.get(k) or None for k in fields}, today, min_level)
     return task.id

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from server import directory, labels, ledger, queries
 from server.auth import require_user
 from server.errors import InvalidInput
+from server.parse import form_id
 from server.pages.render import form_writer, go, page
 from server.web import reporter_key_of, today_of
 
@@ -26,7 +27,7 @@ async def roster_form(request: Request) -> Response:
 async def save_roster(request: Request) -> Response:
     """Each app's select is named app-<id>; an empty choice means "not required of me"."""
     user, form = await form_writer(request, "cadre")
-    chosen = [{"app": int(name[4:]), "resident_use": str(use)} for name, use in form.items() if name.startswith("app-") and name[4:].isdigit() and use]
+    chosen = [{"app": form_id(name[4:]), "resident_use": str(use)} for name, use in form.items() if name.startswith("app-") and form_id(name[4:]) and use]
     await ledger.replace_roster(user, reporter_key_of(request, user), {"apps": chosen}, today_of(request))
     return go("/apps?saved=1")
 

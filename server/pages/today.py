@@ -19,6 +19,7 @@ from server.directory import visible_task
 from server.auth import require_user
 from server.i18n import gettext as _
 from server.models import TimeEntry
+from server.parse import form_id
 from server.pages.render import form_writer, go, page
 from server.web import reporter_key_of, today_of
 
@@ -47,8 +48,8 @@ def entry_from_form(form: dict[str, str], today: date) -> dict:
     """One entry from the Today form: the tapped choice and a preset or a typed duration."""
     kind, _sep, value = form.get("choice", "activity:other").partition(":")
     entry = {"client_id": form.get("client_id", ""), "date": form.get("date") or today.isoformat(), "minutes": form.get("preset") or form.get("duration", "")}
-    if kind == "task" and value.isdigit():
-        entry["task"] = int(value)
+    if kind == "task" and form_id(value) is not None:
+        entry["task"] = form_id(value)
     else:
         entry["activity"] = value
     return entry
