@@ -82,6 +82,16 @@ def test_a_whole_minus_its_shown_parts_rests_on_the_floor_even_when_no_part_is_s
     assert protect(regions, [minutes, *parts], [adds_up]) == {"minutes": set(), "cat:data": {"T"}, "cat:check": {"T"}, "cat:x": {"T"}, "cat:y": {"T"}}
 
 
+def test_a_sum_of_tables_counted_differently_is_left_to_the_auditor():
+    """A whole counted by (yes, no) and parts counted by (k,) cannot be compared component by component."""
+    regions = [Region("T", None, False)]
+    whole = table("yuan", {"T": (4, 8)}, floor=(3, 3), values={"T": 900})
+    parts = [table("paid_a", {"T": 12}, values={"T": 500}), table("paid_b", {"T": 2}, values={"T": 400})]
+    sums = Relation({"yuan": Fraction(-1), "paid_a": Fraction(1), "paid_b": Fraction(1)})
+    hidden = protect(regions, [whole, *parts], [sums])
+    assert hidden["paid_b"] == {"T"} and determined(regions, [whole, *parts], [sums], hidden) == set()
+
+
 @pytest.mark.parametrize("requires", [("minutes", "yuan"), ()])
 def test_cost_hides_where_the_yuan_it_is_made_of_hides(requires):
     # cost = 25/60 * minutes + yuan: with minutes shown, a shown cost would give the 4 payers' yuan away.

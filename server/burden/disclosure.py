@@ -240,6 +240,8 @@ class _Problem:
         chosen: list[Cell] = []
         for whole, parts in self.wholes:
             table = self.tables[whole]
+            if any(len(self.tables[p].floor) != len(table.floor) for p in parts):
+                continue  # counted differently (a sensitive share's yes and no): the auditor covers them
             for code in self.codes:
                 if code in hidden[whole] or code in self.known_zero or not table.published:
                     continue
