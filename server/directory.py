@@ -22,7 +22,7 @@ from server.burden.vocab import EVIDENCE, FREQUENCIES, LEVELS, LOCALES, METRICS,
 from server.errors import ApiError, Conflict, Forbidden, InvalidInput, NotFound
 from server.i18n import gettext as _
 from server.i18n import localized_name
-from server.models import App, Invite, Region, Task, TimeEntry, User
+from server.models import App, Invite, Region, RosterItem, Task, TimeEntry, User
 from server.parse import Reader
 
 MAX_REGIONS_PER_BATCH = 100_000
@@ -317,8 +317,10 @@ async def sign_up(data: Any, today: date, throttle: auth.LoginThrottle | None = 
         raise
 
 
-async def create_app(data: Any) -> tuple[App, bool]:
-    """A government app; the same name and owner region returns the app already known."""
+async def create_app(user: User, data: Any, min_level: str = "township") -> tuple[App, bool]:
+    """A government app; the same name, owner level and owner region returns the app already known.
+    One a cadre adds is seen in their area only (`app_scope`) until k reporters list it on their
+    rosters (`visible_app_filter`); added again from another area, it is seen in both."""
     r = Reader(data)
     name = _shown_text(r, "name", r.text("name", max_length=100))
     function = _shown_text(r, "function", r.text("function", max_length=60))
@@ -326,10 +328,12 @@ async def create_app(data: Any) -> tuple[App, bool]:
     owner = r.text("owner_region", required=False, max_length=20)
     r.done()
     owner_region = await region_by_code(owner, "owner_region") if owner else None
+    scope = await app_scope(user, min_level)
     existing = await App.get_or_none(name=name, owner_region_id=owner, owner_level=owner_level)
     if existing:
+        await _widen_scope(existing, scope)
         return existing, False
-    return await App.create(name=name, function=function, owner_level=owner_level, owner_region=owner_region), True
+    return await App.create(name=name, function=function, owner_level=owner_level, owner_region=owner_region, scope=scope), True
 
 
 def app_json(app: App) -> dict[str, Any]:
@@ -342,8 +346,57 @@ def app_json(app: App) -> dict[str, Any]:
     }
 
 
-async def list_apps() -> list[dict[str, Any]]:
-    return [app_json(a) for a in await App.all().order_by("name")]
+async def list_apps(user: User) -> list[dict[str, Any]]:
+    return [app_json(a) for a in await visible_apps(user)]
+
+
+async def visible_apps(user: User, region: Region | None = None) -> list[App]:
+    """The apps `visible_app_filter` lets the user see, by name."""
+    return await App.filter(await visible_app_filter(user, region=region)).order_by("name", "id")
+
+
+async def visible_app_filter(user: User, within: Q | None = None, region: Region | None = None) -> Q:
+    """The apps a user sees, decided here for every page and endpoint (GET /api/apps, My apps, the
+    roster they save, the apps a review's decision can name): those shared with everyone, and those
+    added within their area. An app a cadre adds is first seen only in its scope (their township,
+    as for a task they report: `app_scope`); once k distinct reporters have it on their rosters it
+    is everyone's, so one account cannot put an app on every roster of a province. Apps an admin
+    added, and those from before scopes, are everyone's. An admin sees every app. `region` looks
+    from there instead of the user's home (a supervisor deciding on a region under review);
+    `within` narrows the apps looked at (some ids) when the caller needs fewer."""
+    if user.role == "admin":
+        return Q()
+    place = region if region is not None else await home_region(user)
+    around = ancestor_codes(place.path)  # the scopes that contain the place
+    await _share_listed_apps(within or Q(), around, getattr(user, "_k", DEFAULT_SHARING_K))
+    return Q(scope_id__isnull=True) | Q(scope_id__in=around)
+
+
+async def _share_listed_apps(within: Q, around: list[str], k: int) -> None:
+    """Share (scope cleared, for good) the apps scoped away from this place that k or more distinct
+    reporters have on their rosters. The write happens once per app, so a page that finds nothing
+    to share only reads."""
+    elsewhere = App.filter(within, scope_id__isnull=False).exclude(scope_id__in=around).values("id")
+    listed = (
+        RosterItem.filter(app_id__in=Subquery(elsewhere))
+        .group_by("app_id")
+        .annotate(reporters=Count("reporter_key", distinct=True))
+        .filter(reporters__gte=k)
+        .values_list("app_id", flat=True)
+    )
+    shared = list(await listed)
+    if shared:
+        await App.filter(id__in=shared).update(scope_id=None)
+
+
+async def app_scope(user: User, min_level: str) -> Region | None:
+    """Where an app a user adds is seen until it is shared: the same place as a task they report
+    (their township by default, their own region at a township or above). None for an admin."""
+    return await task_scope(user, min_level)
+
+
+async def visible_app_exists(user: User, app_id: int) -> bool:
+    return await App.filter(await visible_app_filter(user, Q(id=app_id)), id=app_id).exists()
 
 
 async def home_region(user: User) -> Region:
@@ -401,9 +454,9 @@ async def task_scope(user: User, min_level: str) -> Region | None:
     return regions[published[-1] if published else codes[0]]
 
 
-async def _widen_scope(task: Task, scope: Region | None) -> None:
-    """The same task reported again from another area is seen in the smallest region holding both
-    (everywhere on its line when an admin reports it, or when the two have no common ancestor)."""
+async def _widen_scope(task: Task | App, scope: Region | None) -> None:
+    """The same task (or app) reported again from another area is seen in the smallest region
+    holding both (everywhere when an admin reports it, or when the two have no common ancestor)."""
     if task.scope_id is None or (scope is not None and task.scope_id == scope.code):
         return
     widened: str | None = None
@@ -413,7 +466,7 @@ async def _widen_scope(task: Task, scope: Region | None) -> None:
         common = [a for a, _b in takewhile(lambda pair: pair[0] == pair[1], pairs)]
         widened = common[-1] if common else None
     if widened != task.scope_id:
-        await Task.filter(id=task.id).update(scope_id=widened)
+        await type(task).filter(id=task.id).update(scope_id=widened)
         task.scope_id = widened
 
 
@@ -452,7 +505,7 @@ async def create_task(user: User, data: Any, today: date, min_level: str = "town
         raise InvalidInput({"issued_by": _("Name the office that issued it: a township or a higher level.") if min_level == "township" else _("Name the office that issued it, at a level that is published.")})
     if user.role != "admin" and not in_subtree((await home_region(user)).path, issuer.path):
         raise Forbidden(_("This region is outside your area."), {"issued_by": _("This region is outside your area.")})
-    if fields["app"] is not None and not await App.exists(id=fields["app"]):
+    if fields["app"] is not None and not await visible_app_exists(user, fields["app"]):
         raise InvalidInput({"app": _("Unknown app.")})
     scope = await task_scope(user, min_level)
     fields["issued_by"], fields["app_id"], fields["scope"] = issuer, fields.pop("app"), scope

@@ -25,7 +25,7 @@ from server.burden.rules import Rules
 from server.burden.series import check_series
 from server.burden.vocab import ACTIVITIES, BASES, MEANS, OUTCOME_STATUSES, RESIDENT_USE
 from server.db import day_param, row_placeholders
-from server.directory import home_region, region_by_code, task_facts, visible_task, visible_task_ids
+from server.directory import home_region, region_by_code, task_facts, visible_app_filter, visible_task, visible_task_ids
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.i18n import gettext as _
 from server.i18n import localized_name
@@ -381,7 +381,8 @@ async def replace_roster(user: User, reporter_key: str, data: Any, today: date) 
         app_id = r.integer("app", low=1, high=2**31 - 1)
         rows[app_id] = r.choice("resident_use", RESIDENT_USE)
         errors.update(r.errors)
-    known = set(await App.filter(id__in=[a for a in rows if a]).values_list("id", flat=True))
+    wanted = [a for a in rows if a]  # an app the caller does not see is unknown to them
+    known = set(await App.filter(await visible_app_filter(user, Q(id__in=wanted)), id__in=wanted).values_list("id", flat=True)) if wanted else set()
     for i, item in enumerate(items):
         if not errors and item.get("app") not in known:
             errors[f"apps[{i}].app"] = _("Unknown app.")

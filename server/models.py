@@ -98,6 +98,12 @@ class App(Model):
     owner_region: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
         "models.Region", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    # Who sees an app a cadre added: the cadres of this region (their township) only, until k
+    # distinct reporters have it on their rosters; then, and for apps an admin added, None:
+    # everyone (directory.visible_app_filter). A published level, so it places no one finer.
+    scope: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
 
     class Meta:
         table = "gov_app"

@@ -9,9 +9,9 @@ from typing import Any
 from server import auth
 from server.burden.regions import ancestor_paths
 from server.burden.vocab import ACTIVITIES, default_activity
-from server.directory import home_region, visible_tasks
+from server.directory import home_region, visible_apps, visible_tasks
 from server.i18n import localized_name
-from server.models import App, Outcome, Quota, QuotaRevision, Region, RosterItem, Task, TimeEntry, User
+from server.models import Outcome, Quota, QuotaRevision, Region, RosterItem, Task, TimeEntry, User
 
 
 @dataclass
@@ -73,10 +73,11 @@ async def issuing_regions(user: User) -> list[Region]:
     return await Region.filter(path__in=ancestor_paths(home.path)).order_by("path")
 
 
-async def roster_view(key: str) -> list[dict[str, Any]]:
-    """Every known app, with what the caller said of it (None: not on their roster)."""
+async def roster_view(user: User, key: str) -> list[dict[str, Any]]:
+    """Every app the caller sees (directory.visible_app_filter), with what they said of it (None:
+    not on their roster)."""
     said = dict(await RosterItem.filter(reporter_key=key).values_list("app_id", "resident_use"))
-    apps = await App.all().order_by("name")
+    apps = await visible_apps(user)
     return [{"id": a.id, "name": localized_name(a.name, a.name_hant), "function": a.function, "use": said.get(a.id)} for a in apps]
 
 

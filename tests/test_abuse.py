@@ -1,19 +1,23 @@
 """Abuse (issue 11): tasks one account reports stay in its area until enough reporters logged them,
-invite codes that cannot be guessed, weak passwords, look-alike usernames and names, and review
+and apps it adds until enough reporters listed them; invite codes that cannot be guessed, weak passwords, look-alike usernames and names, and review
 decisions outside the reviewed area."""
 
 import re
 from datetime import timedelta
 
+import httpx
 import pytest
+import pytest_asyncio
 
 from clock import app_today
-from conftest import PASSWORD, SECRET, add_user, bearer, scenario
+from conftest import AFTER, MONTH, PASSWORD, SECRET, add_user, bearer, publish_month, scenario
 from server import directory
+from server.app import create_app
 from server.auth import LoginThrottle
+from server.config import Settings
 from server.errors import TooManyAttempts
 from server.i18n import in_locale
-from server.models import Quota, Review, Task, TimeEntry, User
+from server.models import App, Quota, Review, RosterItem, Task, TimeEntry, User
 
 REGIONS = scenario("escalation")["regions"]
 PROVINCE, COUNTY, TOWNSHIP, VILLAGE, NEIGHBOUR = "360000", "360721", "360721105", "360721105201", "360721105202"
@@ -242,3 +246,115 @@ async def test_a_decision_names_only_a_task_with_a_quota_in_the_reviewed_region(
         assert "河西镇的秘密任务" not in outside.text
     inside = await client.post(url, json={"kind": "withdraw_quota", "task": ours.id}, headers=supervisor)
     assert (inside.status_code, inside.json()["task"]["title"]) == (201, "本镇的任务")
+
+
+# Apps a cadre adds ------------------------------------------------------------------------------
+
+APP = {"name": "村村通打卡", "function": "attendance", "owner_level": "township"}
+
+
+async def app_names(client, headers):
+    return sorted(a["name"] for a in (await client.get("/api/apps", headers=headers)).json())
+
+
+async def roster_of(client, headers, *apps):
+    return await client.put("/api/roster?lang=en", json={"apps": [{"app": a, "resident_use": "some"} for a in apps]}, headers=headers)
+
+
+async def people(client, *who):
+    """Accounts by (name, role, home), signed in: their bearer headers in order."""
+    for name, role, home in who:
+        await add_user(name, role, home)
+    return [await bearer(client, name) for name, _role, _home in who]
+
+
+async def decision_apps(client, headers, region):
+    """The apps the decision form of a new review of `region` offers (MONTH, published empty)."""
+    opened = await client.post("/api/reviews", json={"region": region, "period": MONTH.key}, headers=headers)
+    assert opened.status_code == 201, opened.text
+    form = (await client.get(f"/reviews/{opened.json()['id']}", headers=headers)).text
+    return re.search(r'<select id="app" name="app">(.*?)</select>', form, re.S).group(1)
+
+
+async def test_an_app_a_cadre_adds_is_seen_in_their_township_only(client, settings, during_month):
+    await area(client)
+    li, wang, sup, zhao, county, far = await people(
+        client, ("li", "cadre", VILLAGE), ("wang", "cadre", NEIGHBOUR), ("sup", "supervisor", TOWNSHIP),
+        ("zhao", "cadre", FAR_VILLAGE), ("county", "cadre", COUNTY), ("far", "supervisor", OTHER_TOWNSHIP))
+    made = await client.post("/api/apps", json=APP, headers=li)
+    assert made.status_code == 201, made.text
+    assert (await App.get(id=made.json()["id"])).scope_id == TOWNSHIP
+    assert await app_names(client, li) == await app_names(client, wang) == await app_names(client, sup) == ["村村通打卡"]
+    assert await app_names(client, zhao) == await app_names(client, county) == await app_names(client, far) == []
+
+    # My apps: one added on the page is scoped the same way; the page lists what its reader sees.
+    assert (await client.post("/apps/new", data={"name": "河东随手拍", "function": "reporting", "owner_level": "county"}, headers=wang)).status_code == 303
+    assert (await App.get(name="河东随手拍")).scope_id == TOWNSHIP
+    mine, theirs = (await client.get("/apps", headers=li)).text, (await client.get("/apps", headers=zhao)).text
+    assert "村村通打卡" in mine and "河东随手拍" in mine
+    assert "村村通打卡" not in theirs and "河东随手拍" not in theirs
+
+    # A decision names the apps seen in the region under review, whoever reviews it.
+    await publish_month(settings)
+    during_month.move_to(AFTER)
+    assert "村村通打卡" in await decision_apps(client, sup, TOWNSHIP)
+    assert "村村通打卡" not in await decision_apps(client, far, OTHER_TOWNSHIP)
+
+
+@pytest_asyncio.fixture
+async def small_k_client(store):
+    """A server that shares an app once 5 reporters list it (the default k is 10)."""
+    app = create_app(Settings(database_url=store, secret=SECRET, k=5), manage_store=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as http:
+        yield http
+
+
+async def test_an_app_is_everyones_once_k_reporters_list_it(small_k_client):
+    client = small_k_client
+    await area(client)
+    li, wang, third, zhao, county = await people(
+        client, ("li", "cadre", VILLAGE), ("wang", "cadre", NEIGHBOUR), ("third", "cadre", "360721105203"),
+        ("zhao", "cadre", FAR_VILLAGE), ("county", "cadre", COUNTY))
+    app = (await client.post("/api/apps", json=APP, headers=li)).json()["id"]
+    for headers in (li, wang):
+        assert (await roster_of(client, headers, app)).status_code == 200
+    for n in range(2):  # two more of the township's reporters
+        await RosterItem.create(reporter_key=f"{n:064d}", app_id=app, resident_use="none", received_on=app_today())
+    assert await app_names(client, zhao) == await app_names(client, county) == []  # 4 reporters
+    assert (await roster_of(client, li, app)).status_code == 200  # the same reporter again is no fifth
+    assert await app_names(client, zhao) == []
+    assert (await roster_of(client, third, app)).status_code == 200
+    assert await app_names(client, zhao) == await app_names(client, county) == ["村村通打卡"]
+    assert (await App.get(id=app)).scope_id is None
+    assert (await roster_of(client, zhao, app)).status_code == 200
+
+
+async def test_an_app_from_another_township_is_unknown_to_a_roster_and_a_task(client):
+    await area(client)
+    li, zhao = await people(client, ("li", "cadre", VILLAGE), ("zhao", "cadre", FAR_VILLAGE))
+    app = (await client.post("/api/apps", json=APP, headers=li)).json()["id"]
+    refused = await roster_of(client, zhao, app)
+    assert (refused.status_code, refused.json()["error"]["fields"]) == (422, {"apps[0].app": "Unknown app."})
+    task = await client.post("/api/tasks?lang=en", json={**running_task("打卡截图", COUNTY), "app": app}, headers=zhao)
+    assert (task.status_code, task.json()["error"]["fields"]) == (422, {"app": "Unknown app."})
+    assert await RosterItem.all().count() == 0 and await Task.all().count() == 0
+
+    # Added again from the other township, it is the same app, seen in both.
+    again = await client.post("/api/apps", json=APP, headers=zhao)
+    assert (again.status_code, again.json()["id"]) == (200, app)
+    assert (await App.get(id=app)).scope_id == COUNTY
+    assert (await roster_of(client, zhao, app)).status_code == 200
+
+
+async def test_the_admins_apps_are_seen_everywhere(client):
+    admin = await area(client)
+    li, zhao, county, far = await people(
+        client, ("li", "cadre", VILLAGE), ("zhao", "cadre", FAR_VILLAGE), ("county", "cadre", COUNTY), ("far", "supervisor", OTHER_TOWNSHIP))
+    official = await client.post("/api/apps", json={"name": "赣服通", "function": "services", "owner_level": "province"}, headers=admin)
+    assert official.status_code == 201 and (await App.get(id=official.json()["id"])).scope_id is None
+    await client.post("/api/apps", json=APP, headers=li)
+    assert await app_names(client, admin) == ["村村通打卡", "赣服通"]  # an admin sees every app
+    assert await app_names(client, li) == ["村村通打卡", "赣服通"]
+    assert await app_names(client, zhao) == await app_names(client, county) == await app_names(client, far) == ["赣服通"]
+    assert "赣服通" in (await client.get("/apps", headers=zhao)).text
+    assert (await roster_of(client, zhao, official.json()["id"])).status_code == 200

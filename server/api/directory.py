@@ -34,14 +34,14 @@ async def create_invite(request: Request) -> JSONResponse:
 
 
 async def create_app(request: Request) -> JSONResponse:
-    await writer(request)
-    app, created = await directory.create_app(await json_body(request))
+    user = await writer(request)
+    app, created = await directory.create_app(user, await json_body(request), settings_of(request).min_level)
     return JSONResponse(directory.app_json(app), status_code=201 if created else 200)
 
 
 async def list_apps(request: Request) -> JSONResponse:
-    await require_user(request)
-    return JSONResponse(await directory.list_apps())
+    user = await require_user(request)
+    return JSONResponse(await directory.list_apps(user))
 
 
 async def create_task(request: Request) -> JSONResponse:

@@ -10,10 +10,11 @@ from starlette.responses import Response
 
 from server import labels, reviews, summary
 from server.auth import require_user
+from server.directory import visible_apps
 from server.errors import InvalidInput
 from server.i18n import gettext as _
 from server.i18n import localized_name
-from server.models import App, Quota, Review, Task
+from server.models import Quota, Review, Task, User
 from server.pages.render import form_writer, go, page
 from server.scope import readable_region, requested_month
 from server.web import settings_of, today_of
@@ -40,7 +41,7 @@ async def review_page(request: Request, values: dict[str, str] | None = None, er
     user = await require_user(request, *reviews.REVIEWERS)
     review = await reviews.review_in_scope(user, request.path_params["id"])
     document = await reviews.review_json(review, await reviews.decisions_of(review), settings_of(request), today_of(request))
-    return await page(request, "review.html", status_code=status_code, **document_context(request, document), **await _decision_choices(review), form=values or {}, errors=errors or {})
+    return await page(request, "review.html", status_code=status_code, **document_context(request, document), **await _decision_choices(user, review), form=values or {}, errors=errors or {})
 
 
 async def add_decision(request: Request) -> Response:
@@ -77,12 +78,13 @@ def _report_labels(request: Request) -> dict[str, Any]:
     return {"k": settings_of(request).k, "severities": labels.severities(), "levels": labels.levels(), "categories": labels.complaint_categories(), "links": False, "sparks": None, "chart": None}
 
 
-async def _decision_choices(review: Review) -> dict[str, Any]:
-    """What a decision can name: tasks with quotas in the place, the apps, the place and its children."""
+async def _decision_choices(user: User, review: Review) -> dict[str, Any]:
+    """What a decision can name: tasks with quotas in the place, the apps seen there
+    (directory.visible_app_filter; an admin sees every app), the place and its children."""
     path = review.region.path
     task_ids = await Quota.filter(region__path__startswith=path).distinct().values_list("task_id", flat=True)
     tasks = [{"id": t.id, "title": localized_name(t.title, None)} for t in await Task.filter(id__in=list(task_ids)).order_by("title")]
-    apps = [{"id": a.id, "name": localized_name(a.name, a.name_hant)} for a in await App.all().order_by("name")]
+    apps = [{"id": a.id, "name": localized_name(a.name, a.name_hant)} for a in await visible_apps(user, region=review.region)]
     frozen = reviews.snapshot_in(review)["summary"]
     places = [frozen["region"], *(child["region"] for child in frozen["children"])]
     return {"tasks": tasks, "apps": apps, "places": places}

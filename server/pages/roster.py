@@ -10,12 +10,12 @@ from server.auth import require_user
 from server.errors import InvalidInput
 from server.parse import form_id
 from server.pages.render import form_writer, go, page
-from server.web import reporter_key_of, today_of
+from server.web import reporter_key_of, settings_of, today_of
 
 
 async def show(request: Request, errors: dict[str, str] | None = None, status_code: int = 200, values: dict | None = None) -> Response:
     user = await require_user(request, "cadre")
-    apps = await queries.roster_view(reporter_key_of(request, user))
+    apps = await queries.roster_view(user, reporter_key_of(request, user))
     context = {"apps": apps, "uses": labels.resident_use(), "levels": labels.levels(), "errors": errors or {}, "values": values or {}}
     return await page(request, "apps.html", status_code=status_code, **context)
 
@@ -36,7 +36,7 @@ async def add_app(request: Request) -> Response:
     user, form = await form_writer(request, "cadre")
     values = {k: str(v) for k, v in form.items() if k in ("name", "function", "owner_level")}
     try:
-        app, _created = await directory.create_app(values)
+        app, _created = await directory.create_app(user, values, settings_of(request).min_level)
     except InvalidInput as error:
         return await show(request, errors=error.fields, status_code=422, values=values)
     key = reporter_key_of(request, user)
