@@ -16,7 +16,7 @@ from server.burden.periods import Period, parse_period, publication_day
 from server.burden.regions import ancestor_codes, in_subtree
 from server.burden.vocab import DECISION_NEEDS, DECISIONS, LOCALES
 from server.config import Settings
-from server.directory import home_region
+from server.directory import home_region, visible_app_filter
 from server.errors import Conflict, NotFound
 from server.i18n import current_locale, in_locale, localized_name
 from server.i18n import gettext as _
@@ -55,7 +55,7 @@ async def review_in_scope(user: User, ident: int) -> Review:
     return review
 
 
-async def add_decision(review: Review, data: Any, today: date) -> ReviewDecision:
+async def add_decision(user: User, review: Review, data: Any, today: date) -> ReviewDecision:
     """A decision names what it touches: a task for quotas and rankings, an app for apps, and a
     region inside the one under review (the review's own by default)."""
     if review.closed_on:
@@ -75,7 +75,7 @@ async def add_decision(review: Review, data: Any, today: date) -> ReviewDecision
     # exist (never with its title), so the answer tells nothing about other places' tasks.
     if task_id is not None and not await Quota.exists(task_id=task_id, region__path__startswith=review.region.path):
         r.fail("task", _("No quota of this task was reported in the region under review."))
-    if app_id is not None and not await App.exists(id=app_id):
+    if app_id is not None and not await App.filter(await visible_app_filter(user, region=review.region), id=app_id).exists():
         r.fail("app", _("Not found."))
     r.done()
     decision = await ReviewDecision.create(review=review, kind=kind, region=region, task_id=task_id, app_id=app_id, new_target=new_target, decided_on=today)

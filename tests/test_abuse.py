@@ -299,6 +299,10 @@ async def test_an_app_a_cadre_adds_is_seen_in_their_township_only(client, settin
     during_month.move_to(AFTER)
     assert "村村通打卡" in await decision_apps(client, sup, TOWNSHIP)
     assert "村村通打卡" not in await decision_apps(client, far, OTHER_TOWNSHIP)
+    # Nor can the API name it there: an app unseen in the region is answered as unknown.
+    review = (await client.get("/api/reviews", headers=far)).json()[0]
+    named = await client.post(f"/api/reviews/{review['id']}/decisions?lang=en", json={"kind": "close_app", "app": made.json()["id"]}, headers=far)
+    assert (named.status_code, named.json()["error"]["fields"]) == (422, {"app": "Not found."})
 
 
 @pytest_asyncio.fixture

@@ -43,7 +43,7 @@ async def review_csv(request: Request) -> Response:
 async def add_decision(request: Request) -> JSONResponse:
     user = await writer(request, *reviews.REVIEWERS)
     found = await reviews.review_in_scope(user, request.path_params["id"])
-    decision = await reviews.add_decision(found, await json_body(request), today_of(request))
+    decision = await reviews.add_decision(user, found, await json_body(request), today_of(request))
     return JSONResponse(reviews.decision_json(decision), status_code=201)
 
 

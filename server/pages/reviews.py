@@ -49,7 +49,7 @@ async def add_decision(request: Request) -> Response:
     review = await reviews.review_in_scope(user, request.path_params["id"])
     values = {k: str(v) for k, v in form.items() if k != "csrf"}
     try:
-        await reviews.add_decision(review, {k: v for k, v in values.items() if v}, today_of(request))
+        await reviews.add_decision(user, review, {k: v for k, v in values.items() if v}, today_of(request))
     except InvalidInput as error:
         return await review_page(request, values, error.fields, status_code=422)
     return go(f"/reviews/{review.id}")
