@@ -532,6 +532,10 @@ async def minted(name: str, role: str, region: str | None) -> dict[str, str]:
 @examples(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(county=counties())
 async def test_no_generated_county_gives_anyone_away(migrated, county):
+    """The algorithm's property, run on SQLite only: every query of the release is shared with
+    PostgreSQL, where the hand-built attacks above run too (the suite stays near 10 minutes)."""
+    if migrated.startswith("postgres"):
+        pytest.skip("the generated counties run on SQLite; the PostgreSQL path is covered by the attacks above")
     rng = random.Random(county["seed"])
     await clear_store(migrated)
     config = Settings(database_url=migrated, secret=SECRET, k=K, min_level=county["min_level"])
