@@ -72,16 +72,21 @@ async def migrated(database_url: str) -> AsyncIterator[str]:
         yield database_url
 
 
-@pytest_asyncio.fixture
-async def store(migrated: str) -> str:
-    """An empty store (every table cleared) on the backend under test."""
+async def clear_store(url: str) -> None:
+    """Every table emptied and every cached release forgotten, on the store open at `url`."""
     forget_months()
     connection = Tortoise.get_connection("default")
-    if migrated.startswith("postgres"):
+    if url.startswith("postgres"):
         await connection.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
     else:
         deletes = "".join(f"DELETE FROM {t};" for t in TABLES)  # regions refer to regions: keys off meanwhile
         await connection.execute_script(f"PRAGMA foreign_keys=OFF;{deletes}DELETE FROM sqlite_sequence;PRAGMA foreign_keys=ON;")
+
+
+@pytest_asyncio.fixture
+async def store(migrated: str) -> str:
+    """An empty store (every table cleared) on the backend under test."""
+    await clear_store(migrated)
     return migrated
 
 

@@ -25,10 +25,9 @@ import time_machine
 from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
-from tortoise import Tortoise
 
 from attack_reader import FAMILY, Plant, Truth, api_system, entry_tables, leaks, naive_system, read_cell, read_month, release_system
-from conftest import AFTER, DURING, LONG_AGO, MONTH, PASSWORD, PUBLISHED, SECRET, TABLES, add_user, bearer, publish_month
+from conftest import AFTER, DURING, LONG_AGO, MONTH, PASSWORD, PUBLISHED, SECRET, add_user, bearer, clear_store, publish_month
 from server import auth
 from server.app import create_app
 from server.burden.vocab import ACTIVITIES, RESIDENT_USE
@@ -513,16 +512,6 @@ def counties(draw):
     townships = draw(st.lists(st.lists(st.sampled_from(SIZES), min_size=1, max_size=4), min_size=2, max_size=5))
     own = draw(st.lists(st.sampled_from([0, 0, 0, 1, 2, K - 1]), min_size=len(townships) + 1, max_size=len(townships) + 1))
     return {"townships": townships, "own": own, "min_level": draw(st.sampled_from(["township", "village"])), "seed": draw(st.integers(0, 2**32))}
-
-
-async def clear_store(url: str) -> None:
-    """What conftest's `store` fixture does, once per generated example."""
-    forget_months()
-    connection = Tortoise.get_connection("default")
-    if url.startswith("postgres"):
-        await connection.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
-    else:
-        await connection.execute_script("PRAGMA foreign_keys=OFF;" + "".join(f"DELETE FROM {t};" for t in TABLES) + "DELETE FROM sqlite_sequence;PRAGMA foreign_keys=ON;")
 
 
 async def minted(name: str, role: str, region: str | None) -> dict[str, str]:

@@ -13,20 +13,9 @@ from json import dumps, loads
 from tortoise import fields, migrations
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+
+from server.migration_ops import StateOnly
 from tortoise.migrations.constraints import UniqueConstraint
-
-
-class StateOnly(ops.TortoiseOperation):
-    """Moves the model state as `operation` would; the SQL below has already changed the table."""
-
-    def __init__(self, operation: ops.TortoiseOperation) -> None:
-        self.operation = operation
-
-    def describe(self) -> str:
-        return self.operation.describe()
-
-    def state_forward(self, app_label: str, state) -> None:
-        self.operation.state_forward(app_label, state)
 
 
 SQLITE = """

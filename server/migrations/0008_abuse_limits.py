@@ -15,18 +15,7 @@ from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-
-class StateOnly(ops.TortoiseOperation):
-    """Moves the model state as `operation` would; the SQL below has already changed the table."""
-
-    def __init__(self, operation: ops.TortoiseOperation) -> None:
-        self.operation = operation
-
-    def describe(self) -> str:
-        return self.operation.describe()
-
-    def state_forward(self, app_label: str, state) -> None:
-        self.operation.state_forward(app_label, state)
+from server.migration_ops import StateOnly
 
 
 ADD_SCOPE = 'ALTER TABLE "task" ADD COLUMN "scope_id" VARCHAR(20) REFERENCES "region" ("code") ON DELETE RESTRICT'
