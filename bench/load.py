@@ -8,11 +8,15 @@ no validation, no idempotency check beyond the same unique key).
         --database postgres://postgres@127.0.0.1:5432/test                       # a fresh database there
 
 The store is loaded with the demo county first (its cadres log in, its supervisors read their
-dashboards). Two phases on the app: capacity (cadres posting back to back, as the baseline does:
+dashboards). The demo loader publishes the months whose publication day has come; `python -m
+server publish` then runs once more (it finds nothing left to do, or publishes what the loader did
+not), and the dashboards read those published months only: a release is computed once, at
+publication, so a request reads stored figures and computes none. Two phases on the app: capacity (cadres posting back to back, as the baseline does:
 entries per second and their ratio) and service (everyone at a human pace, `--think` seconds
 between one person's requests: p50 and p99 latency, errors). Prints progress to stderr, then one
-JSON line with both, the server's peak RSS (all worker processes together) and which targets
-were met. Stops by itself.
+JSON line with both, the server's peak RSS and CPU time (all worker processes together; the
+baseline's CPU per entry over the app's is "cpu_ratio", which other load on a shared machine does
+not move as much) and which targets were met. Stops by itself.
 """
 
 from __future__ import annotations
@@ -66,6 +70,26 @@ def fresh_postgres(server_url: str) -> str:
     return asyncio.run(create())
 
 
+def published_months(database: str) -> list[str]:
+    """The months the store holds a published release of, oldest first (read straight from it)."""
+    query = "SELECT month FROM release WHERE status = 'published' ORDER BY month"
+    if database.startswith("sqlite://"):
+        import sqlite3  # noqa: PLC0415
+
+        with sqlite3.connect(database.removeprefix("sqlite://")) as connection:
+            return [row[0] for row in connection.execute(query)]
+    import asyncpg  # noqa: PLC0415
+
+    async def read() -> list[str]:
+        connection = await asyncpg.connect(database)
+        try:
+            return [row["month"] for row in await connection.fetch(query)]
+        finally:
+            await connection.close()
+
+    return asyncio.run(read())
+
+
 def wait_healthy(url: str, path: str = "/healthz") -> None:
     for _ in range(600):
         try:
@@ -97,6 +121,25 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) spent so far by a process and its children, from /proc: on a
+    shared machine, the server's CPU per entry does not depend on what else runs."""
+    ticks, pids = 0, {pid}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if int((proc / "stat").read_text().split(") ", 1)[1].split()[1]) == pid:
+                pids.add(int(proc.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().split(") ", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float | None:
     if not values:
         return None
@@ -110,7 +153,7 @@ def entries_for(phase: str, cadre: int, n: int) -> list[dict]:
     return [{"client_id": f"{phase}-{cadre}-{n}-{i}", "date": (today - timedelta(days=60 + (n * BATCH + i) % 300)).isoformat(), "minutes": 1, "activity": "data_entry"} for i in range(BATCH)]
 
 
-async def drive(url: str, seconds: float, tokens: list[str], supervisor_tokens: list[str], period: str, server_pid: int, think: float = 0.0) -> dict:
+async def drive(url: str, seconds: float, tokens: list[str], supervisor_tokens: list[str], periods: list[str], server_pid: int, think: float = 0.0) -> dict:
     phase = f"{'service' if think else 'capacity'}-{secrets.token_hex(2)}"
     """Every simulated person sends their next request `think` seconds (on average, jittered)
     after the last one answered; 0 is a closed loop that finds the server's capacity."""
@@ -151,6 +194,8 @@ async def drive(url: str, seconds: float, tokens: list[str], supervisor_tokens: 
             return person(post, stored, latencies, "entries", BATCH)
 
         def supervisor(index: int, token: str) -> Awaitable[None]:
+            # Each supervisor reads one township in one published month, spread over all of them.
+            period = periods[-1 - index % len(periods)]
             read = lambda n: http.get(f"/dashboard/{TOWNSHIPS[index % len(TOWNSHIPS)]}?period={period}", headers={"authorization": f"Bearer {token}"})  # noqa: E731
             return person(read, lambda answer: answer.status_code == 200, read_latencies, "reads", 1)
 
@@ -164,13 +209,13 @@ async def drive(url: str, seconds: float, tokens: list[str], supervisor_tokens: 
                 await asyncio.sleep(10)
                 say(f"  {max(0, deadline - time.monotonic()):4.0f} s left: {counts['entries']} entries, {counts['reads']} dashboards, {counts['errors']} errors")
 
-        started = time.monotonic()
+        started, cpu = time.monotonic(), tree_cpu_seconds(server_pid)
         await asyncio.gather(
             *(cadre(i, t) for i, t in enumerate(tokens)),
             *(supervisor(i, t) for i, t in enumerate(supervisor_tokens)),
             sample_memory(), progress(),
         )
-        elapsed = time.monotonic() - started
+        elapsed, cpu = time.monotonic() - started, tree_cpu_seconds(server_pid) - cpu
     every = latencies + read_latencies
     return {
         "entries": counts["entries"], "entries_per_second": round(counts["entries"] / elapsed, 1), "dashboards": counts["reads"], "errors": counts["errors"],
@@ -178,6 +223,7 @@ async def drive(url: str, seconds: float, tokens: list[str], supervisor_tokens: 
         "post_p50_ms": round(1000 * percentile(latencies, 0.50), 1), "post_p99_ms": round(1000 * percentile(latencies, 0.99), 1),
         "dashboard_p50_ms": round(1000 * (percentile(read_latencies, 0.50) or 0), 1), "dashboard_p99_ms": round(1000 * (percentile(read_latencies, 0.99) or 0), 1),
         "peak_rss_mb": round(peak[0], 1), "failures": sorted(set(failures))[:5],
+        "server_cpu_seconds": round(cpu, 2), "server_cpu_ms_per_request": round(1000 * cpu / max(1, len(every)), 2),
     }
 
 
@@ -216,6 +262,11 @@ def main() -> None:
     env = {**os.environ, "JIANFU_DATABASE_URL": database, "JIANFU_SECRET": "load-bench-secret"}
     say(f"loading the demo county into {database.split('@')[-1]} ...")
     subprocess.run([PYTHON, "-m", "server", "demo"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([PYTHON, "-m", "server", "publish"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    periods = published_months(database)
+    if not periods:
+        raise SystemExit("no published month in the store: the dashboards would have nothing to read")
+    say(f"published months: {', '.join(periods)}")
 
     port, base_port = free_port(), free_port()
     url, base_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{base_port}"
@@ -229,28 +280,32 @@ def main() -> None:
         say(f"app up ({args.workers} worker(s)); logging in {CADRES} cadres and {SUPERVISORS} supervisors")
         tokens = log_in(url, [f"cadre{n:03d}" for n in range(1, CADRES + 1)])
         supervisor_tokens = log_in(url, ["supervisor"] * SUPERVISORS)
-        period = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-        httpx.get(f"{url}/dashboard/360721?period={period}", headers={"authorization": f"Bearer {supervisor_tokens[0]}"}, timeout=120, trust_env=False)  # freeze the release first
+        for period in periods:  # every month the load reads is published: the county's dashboard answers 200
+            answer = httpx.get(f"{url}/dashboard/360721?period={period}", headers={"authorization": f"Bearer {supervisor_tokens[0]}"}, timeout=120, trust_env=False)
+            if answer.status_code != 200:
+                raise SystemExit(f"dashboard of {period}: {answer.status_code}")
         # Capacity in alternating rounds, best of each side: this machine is shared, and noise
         # that lands on one side only would otherwise decide the ratio.
         rounds, capacities, baselines = 2, [], []
         for n in range(rounds):
             say(f"round {n + 1}/{rounds}, app capacity: {args.seconds / rounds:.0f} s of {CADRES} cadres posting back to back")
-            capacities.append(asyncio.run(drive(url, args.seconds / rounds, tokens, [], period, server.pid)))
+            capacities.append(asyncio.run(drive(url, args.seconds / rounds, tokens, [], periods, server.pid)))
             say(f"round {n + 1}/{rounds}, baseline capacity: the same against the minimal endpoint")
-            baselines.append(asyncio.run(drive(base_url, args.seconds / rounds, [f"t{i}" for i in range(CADRES)], [], "", baseline_server.pid)))
+            baselines.append(asyncio.run(drive(base_url, args.seconds / rounds, [f"t{i}" for i in range(CADRES)], [], periods, baseline_server.pid)))
         capacity = max(capacities, key=lambda r: r["entries_per_second"])
         baseline = max(baselines, key=lambda r: r["entries_per_second"])
         say(f"app, service: {args.seconds:.0f} s of {CADRES} cadres and {SUPERVISORS} supervisors, each every {args.think:.0f} s or so")
-        service = asyncio.run(drive(url, args.seconds, tokens, supervisor_tokens, period, server.pid, think=args.think))
+        service = asyncio.run(drive(url, args.seconds, tokens, supervisor_tokens, periods, server.pid, think=args.think))
     finally:
         stop(server)
         stop(baseline_server)
 
     result = {
         "backend": "postgresql" if args.database else "sqlite", "workers": args.workers, "seconds": args.seconds, "cadres": CADRES, "supervisors": SUPERVISORS, "batch": BATCH,
-        "think_seconds": args.think, "capacity": capacity, "baseline": baseline, "service": service,
+        "think_seconds": args.think, "periods": periods, "capacity": capacity, "baseline": baseline, "service": service,
         "capacity_rounds": [r["entries_per_second"] for r in capacities], "baseline_rounds": [r["entries_per_second"] for r in baselines],
+        # The baseline's server CPU per entry over the app's, all capacity rounds: the ratio without the machine's other load.
+        "cpu_ratio": round((sum(r["server_cpu_seconds"] for r in baselines) / sum(r["entries"] for r in baselines)) / (sum(r["server_cpu_seconds"] for r in capacities) / sum(r["entries"] for r in capacities)), 3),
         "ratio": round(capacity["entries_per_second"] / baseline["entries_per_second"], 3),
         "targets_met": {
             "ratio>=0.5": capacity["entries_per_second"] >= 0.5 * baseline["entries_per_second"], "p99<250ms": service["p99_ms"] < 250,
