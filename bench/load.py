@@ -9,11 +9,12 @@ no validation, no idempotency check beyond the same unique key).
 
 The store is loaded with the demo county first (its cadres log in, its supervisors read their
 dashboards). The demo loader publishes the months whose publication day has come; `python -m
-server publish` then runs once more (it finds nothing left to do, or publishes what the loader did
-not), and the dashboards read those published months only: a release is computed once, at
-publication, so a request reads stored figures and computes none. Two phases on the app: capacity (cadres posting back to back, as the baseline does:
-entries per second and their ratio) and service (everyone at a human pace, `--think` seconds
-between one person's requests: p50 and p99 latency, errors). Prints progress to stderr, then one
+server publish` then runs once more (it finds nothing left to do, or publishes what the loader
+did not), and the dashboards read those published months only: a release is computed once, at
+publication, so a request reads stored figures and computes none. Two phases on the app:
+capacity (cadres posting back to back, as the baseline does: entries per second and their ratio)
+and service (everyone at a human pace, `--think` seconds between one person's requests: p50 and
+p99 latency, errors). Prints progress to stderr, then one
 JSON line with both, the server's peak RSS and CPU time (all worker processes together; the
 baseline's CPU per entry over the app's is "cpu_ratio", which other load on a shared machine does
 not move as much) and which targets were met. Stops by itself.
