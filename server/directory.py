@@ -373,20 +373,25 @@ async def visible_app_filter(user: User, within: Q | None = None, region: Region
 
 
 async def _share_listed_apps(within: Q, around: list[str], k: int) -> None:
-    """Share (scope cleared, for good) the apps scoped away from this place that k or more distinct
-    reporters have on their rosters. The write happens once per app, so a page that finds nothing
-    to share only reads."""
-    elsewhere = App.filter(within, scope_id__isnull=False).exclude(scope_id__in=around).values("id")
-    listed = (
-        RosterItem.filter(app_id__in=Subquery(elsewhere))
-        .group_by("app_id")
+    """Share the apps scoped away from this place that k or more distinct reporters list."""
+    await _share_used(App, RosterItem, "app_id", within, around, k)
+
+
+async def _share_used(scoped: type[App] | type[Task], rows: type[RosterItem] | type[TimeEntry], column: str, within: Q, around: list[str], k: int) -> None:
+    """Clear (for good) the scope of the apps or tasks matching `within`, scoped away from `around`,
+    that k or more distinct reporters use in `rows` (roster items, time entries). The write
+    happens once per row shared, so a page that finds nothing to share only reads."""
+    elsewhere = scoped.filter(within, scope_id__isnull=False).exclude(scope_id__in=around).values("id")
+    used = (
+        rows.filter(**{f"{column}__in": Subquery(elsewhere)})
+        .group_by(column)
         .annotate(reporters=Count("reporter_key", distinct=True))
         .filter(reporters__gte=k)
-        .values_list("app_id", flat=True)
+        .values_list(column, flat=True)
     )
-    shared = list(await listed)
+    shared = list(await used)
     if shared:
-        await App.filter(id__in=shared).update(scope_id=None)
+        await scoped.filter(id__in=shared).update(scope_id=None)
 
 
 async def app_scope(user: User, min_level: str) -> Region | None:
@@ -425,20 +430,9 @@ async def visible_task_filter(user: User, within: Q | None = None) -> Q:
 
 
 async def _share_logged_tasks(line: Q, around: list[str], k: int) -> None:
-    """Share (scope cleared, for good) the tasks on this line, scoped away from the user, that k or
-    more distinct reporters have logged. The count reads an index on (task, reporter); the write
-    happens once per task, so a page that finds nothing to share only reads."""
-    elsewhere = Task.filter(line, scope_id__isnull=False).exclude(scope_id__in=around).values("id")
-    logged = (
-        TimeEntry.filter(task_id__in=Subquery(elsewhere))
-        .group_by("task_id")
-        .annotate(reporters=Count("reporter_key", distinct=True))
-        .filter(reporters__gte=k)
-        .values_list("task_id", flat=True)
-    )
-    shared = list(await logged)
-    if shared:
-        await Task.filter(id__in=shared).update(scope_id=None)
+    """Share the tasks on this line, scoped away from the user, that k or more distinct reporters
+    logged (the count reads an index on (task, reporter))."""
+    await _share_used(Task, TimeEntry, "task_id", line, around, k)
 
 
 async def task_scope(user: User, min_level: str) -> Region | None:
