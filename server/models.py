@@ -53,6 +53,9 @@ class User(Model):
     locale = fields.CharField(max_length=8, null=True)
     # Bumped on password change: every token minted before it stops working.
     session_version = fields.IntField(default=1)
+    # Set when an administrator disables the account (issue 12): it signs in no more, and its
+    # sessions end at once (session_version moves on with it).
+    disabled_on = fields.DateField(null=True)
     # Only accounts that existed before a month began count towards its k (DESIGN.md §2).
     created_on = fields.DateField()
 
@@ -84,6 +87,12 @@ class Invite(Model):
     role = fields.CharField(max_length=12, default="cadre")
     uses_left = fields.IntField()
     expires = fields.DateField()
+    # Who made it: a cadre sees their own invites, an administrator sees all (issue 12).
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_on = fields.DateField(null=True)
+    revoked = fields.BooleanField(default=False)
 
     class Meta:
         table = "invite"
@@ -104,6 +113,9 @@ class App(Model):
     scope: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
         "models.Region", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+
+    # Hidden by an administrator as spam (issue 12): no picker offers it; what cites it stays.
+    hidden = fields.BooleanField(default=False)
 
     class Meta:
         table = "gov_app"
@@ -131,6 +143,9 @@ class Task(Model):
     scope: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
         "models.Region", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+
+    # Hidden by an administrator as spam (issue 12): no picker offers it; what cites it stays.
+    hidden = fields.BooleanField(default=False)
 
     class Meta:
         table = "task"
@@ -366,3 +381,32 @@ class FeedMessage(Model):
     class Meta:
         table = "feed_message"
         indexes = (("delivered_at", "next_attempt_at"),)
+
+
+# A code a person is handed once (issue 12): a password reset an administrator gives a cadre in
+# person, or the link that creates the first administrator of a fresh store. Only its hash is
+# stored; it works once, until it expires.
+class OneTimeCode(Model):
+    id = fields.IntField(primary_key=True)
+    purpose = fields.CharField(max_length=16)  # "reset" or "first_admin"
+    code_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "one_time_code"
+
+
+# What an administrator or a cadre did to accounts and invites (issue 12): who, what, to whom, on
+# which day. Never a figure, an entry or a time of day.
+class AuditEvent(Model):
+    id = fields.BigIntField(primary_key=True)
+    day = fields.DateField()
+    actor = fields.CharField(max_length=40)
+    action = fields.CharField(max_length=24)
+    target = fields.CharField(max_length=80)
+
+    class Meta:
+        table = "audit_event"
