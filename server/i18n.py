@@ -165,6 +165,7 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+@functools.lru_cache(maxsize=65536)
 def to_traditional(text: str) -> str:
     """Simplified to Taiwan-standard Traditional characters (names: no vocabulary swaps)."""
     return _converter("s2tw").convert(text)
@@ -180,8 +181,14 @@ def localized_name(name: str, name_hant: str | None, tag: str | None = None) -> 
 def format_number(value: float | int | None, digits: int = 0) -> str:
     if value is None:
         return "—"
+    return _formatted(value, digits, BABEL_LOCALE[_current.get()])
+
+
+@functools.lru_cache(maxsize=65536)
+def _formatted(value: float | int, digits: int, locale: str) -> str:
+    """Babel parses the pattern and the locale on every call; a release formats 100,000 numbers."""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=BABEL_LOCALE[_current.get()])
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 def format_share(value: float | None) -> str:

@@ -113,15 +113,18 @@ async def release_flags(month: Period, facts: MonthFacts, figures: dict[str, dic
     roots = [r.code for r in facts.regions if r.parent not in paths]
     names = {r["code"]: r for r in await Region.filter(code__in=list(paths)).values("code", "name", "name_hant")}
     reach = await _task_reach(month, paths)
+    book = await flagging.load_quota_book(month)
+    root_paths = [paths[code] for code in roots]
+    shown_apps = {code: figure["apps"] for code, figure in figures.items() if figure["reporters"] is not None and figure["apps"]}
+    apps = await flagging.load_apps({cell["app"] for cells in shown_apps.values() for cell in cells})
     found: dict[str, list[tuple[str, Flag]]] = {}
     for tag in LOCALES:
         with in_locale(tag):
             flags: list[Flag] = []
-            for root in await Region.filter(code__in=roots):
-                flags += await flagging.quota_flags_in(root, month, settings.rules)
-            for code, figure in figures.items():
-                if figure["reporters"] is not None and figure["apps"]:
-                    flags += await flagging.app_flags(code, figure["apps"], settings.rules)
+            for root_path in root_paths:
+                flags += flagging.quota_flags_in(book, root_path, month, settings.rules)
+            for code, cells in shown_apps.items():
+                flags += flagging.app_flags(code, cells, apps, settings.rules)
             flags += _outliers(facts, figures, month, names, settings)
             found[tag] = [(path, _published_only(f, paths)) for f in flagging.ordered(flags) if f.region in paths for path in _filed_under(f, paths, reach)]
     return found
