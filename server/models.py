@@ -252,7 +252,7 @@ class TimeEntry(Model):
         unique_together = (("reporter_key", "client_id"),)
         # The second index covers the release's read of a month: it never touches the table.
         # The third counts the distinct reporters of a task, which decides when it is shared.
-        indexes = (("reporter_key", "date"), ("date", "received_on", "reporter_key", "minutes", "activity"), ("task_id", "reporter_key"))
+        indexes = (("reporter_key", "date"), ("date", "received_on", "reporter_key", "minutes", "activity", "task_id"), ("task_id", "reporter_key"))
 
 
 # One app a reporter must use, and how much residents really use it (sensitive).

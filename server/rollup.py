@@ -144,19 +144,25 @@ async def entry_cells(client: BaseDBAsyncClient, window: Window, levels: Sequenc
     return {r["code"]: EntryCell(int(r["reporters"]), int(r["established"] or 0), int(r["minutes"]), float(r["median_minutes"])) for r in rows}
 
 
+# Sums first per reporter (to count each reporter once per source), then per home region, and only
+# then over the ancestors: the counts and minutes of reporters add up across home regions, so the
+# spread over every published level joins a few thousand rows per source instead of one per
+# reporter and source (twice as fast on a province's month).
 SOURCE_CELLS = """
 WITH per AS (
     SELECT e.reporter_key, {source} AS source, SUM(e.minutes) AS minutes
     FROM time_entry e
     WHERE e.date >= $1 AND e.date <= $2 AND e.received_on < $3
     GROUP BY e.reporter_key, {source}
+), home AS (
+    SELECT rr.region_id, per.source, SUM(per.minutes) AS minutes, SUM(rr.established) AS established
+    FROM per JOIN release_reporter rr ON rr.reporter_key = per.reporter_key
+    GROUP BY rr.region_id, per.source
 )
-SELECT ra.ancestor_id AS code, per.source AS source, SUM(per.minutes) AS minutes, SUM(rr.established) AS established
-FROM per
-JOIN release_reporter rr ON rr.reporter_key = per.reporter_key
-JOIN region_ancestor ra ON ra.region_id = rr.region_id
+SELECT ra.ancestor_id AS code, home.source AS source, SUM(home.minutes) AS minutes, SUM(home.established) AS established
+FROM home JOIN region_ancestor ra ON ra.region_id = home.region_id
 WHERE 1 = 1 {levels}
-GROUP BY ra.ancestor_id, per.source
+GROUP BY ra.ancestor_id, home.source
 """
 
 
@@ -221,11 +227,13 @@ WITH per AS (
     SELECT reporter_key, COUNT(*) AS items FROM roster_item
     WHERE received_on >= $1 AND received_on <= $2 AND received_on < $3
     GROUP BY reporter_key
+), home AS (
+    SELECT rr.region_id, COUNT(*) AS reporters, SUM(per.items) AS items, SUM(rr.established) AS established
+    FROM per JOIN release_reporter rr ON rr.reporter_key = per.reporter_key
+    GROUP BY rr.region_id
 )
-SELECT ra.ancestor_id AS code, COUNT(*) AS reporters, SUM(per.items) AS items, SUM(rr.established) AS established
-FROM per
-JOIN release_reporter rr ON rr.reporter_key = per.reporter_key
-JOIN region_ancestor ra ON ra.region_id = rr.region_id
+SELECT ra.ancestor_id AS code, SUM(home.reporters) AS reporters, SUM(home.items) AS items, SUM(home.established) AS established
+FROM home JOIN region_ancestor ra ON ra.region_id = home.region_id
 WHERE 1 = 1 {levels}
 GROUP BY ra.ancestor_id
 """
@@ -239,14 +247,20 @@ async def roster_cells(client: BaseDBAsyncClient, window: Window, levels: Sequen
 
 
 ROSTER_APPS = """
-SELECT ra.ancestor_id AS code, ri.app_id AS app, COUNT(*) AS reporters,
-       SUM(CASE WHEN ri.resident_use = 'none' THEN 1 ELSE 0 END) AS saying_none,
-       SUM(rr.established) AS established
-FROM roster_item ri
-JOIN release_reporter rr ON rr.reporter_key = ri.reporter_key
-JOIN region_ancestor ra ON ra.region_id = rr.region_id
-WHERE ri.received_on >= $1 AND ri.received_on <= $2 AND ri.received_on < $3 {levels}
-GROUP BY ra.ancestor_id, ri.app_id
+WITH home AS (
+    SELECT rr.region_id, ri.app_id, COUNT(*) AS reporters,
+           SUM(CASE WHEN ri.resident_use = 'none' THEN 1 ELSE 0 END) AS saying_none,
+           SUM(rr.established) AS established
+    FROM roster_item ri
+    JOIN release_reporter rr ON rr.reporter_key = ri.reporter_key
+    WHERE ri.received_on >= $1 AND ri.received_on <= $2 AND ri.received_on < $3
+    GROUP BY rr.region_id, ri.app_id
+)
+SELECT ra.ancestor_id AS code, home.app_id AS app, SUM(home.reporters) AS reporters, SUM(home.saying_none) AS saying_none,
+       SUM(home.established) AS established
+FROM home JOIN region_ancestor ra ON ra.region_id = home.region_id
+WHERE 1 = 1 {levels}
+GROUP BY ra.ancestor_id, home.app_id
 """
 
 
