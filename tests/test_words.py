@@ -111,7 +111,7 @@ def first_entry(client: httpx.Client) -> str:
     return re.search(r'href="(/history/[^"?#]+)"', client.get("/history").text).group(1)
 
 
-PUBLIC = ["/login", "/signup", "/offline", "/no-such-page"]
+PUBLIC = ["/login", "/signup", "/offline", "/check", "/no-such-page"]
 CADRE = ["/", "/quota", "/apps", "/history", "/password", "/method", "/no-such-page", first_entry]
 SUPERVISOR = ["/dashboard/360721", "/dashboard/360721105", "/summaries/360721105", "/reviews", first_review, "/method", "/no-such-page"]
 ADMIN = ["/", "/dashboard/360721", "/reviews", "/method", "/password"]
