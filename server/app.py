@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server import db, feed, i18n, publication
+from server import auth, db, feed, i18n, publication
 from server.api.routes import api_routes
 from server.auth import LoginThrottle
 from server.config import Settings
@@ -62,6 +62,10 @@ async def api_error(request: Request, error: Exception) -> Response:
 
 async def http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
+    if not wants_json(request):
+        # No handler ran, so nothing applied the signed-in person's language yet: the words below
+        # must be in it (a cadre reading Traditional Chinese got "Not found." in English).
+        await auth.current_user(request)
     found = NotFound() if error.status_code == 404 else ApiError(_("This method is not allowed here."))
     found.status = error.status_code
     return await api_error(request, found)

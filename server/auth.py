@@ -208,6 +208,9 @@ class LoginThrottle:
     - a username over all addresses: 50, against guessing spread over many addresses. Only such
       a spread attack can keep a cadre out, and only while it lasts.
 
+    The quota self-check (/check) counts every use, not only failures, per address: 60 in the
+    window, plenty for an office checking its quotas, and a bound on anyone making it work for them.
+
     Sign-ups with an invite code are counted two ways, every failure whatever its reason (an unknown,
     used or expired code, a taken username, a refused password):
     - one address: 50, so guessing codes stops long before it could find one (a code has 80 bits),
@@ -215,7 +218,7 @@ class LoginThrottle:
     - one code over all addresses: 20, so a known code cannot be used to probe for usernames.
     """
 
-    LIMITS = {"pair": 1, "address": 10, "user": 10, "signup_address": 10, "signup_code": 4}  # times `limit`
+    LIMITS = {"pair": 1, "address": 10, "user": 10, "signup_address": 10, "signup_code": 4, "self_check": 12}  # times `limit`
 
     def __init__(self, secret: str, limit: int = 5, window_seconds: int = 900) -> None:
         self.secret = secret.encode()
@@ -265,6 +268,12 @@ class LoginThrottle:
 
     def signup_failed(self, code: str, address: str | None) -> None:
         self._failed(self._signup_keys(code, address))
+
+    def self_check_used(self, address: str | None) -> None:
+        """Count one use of the self-check from this address; 429 past the limit."""
+        key = [("self_check", self._hash(f"check:{address or 'unknown'}"))]
+        self._check(key)
+        self._failed(key)
 
 
 async def account_named(username: str) -> User | None:

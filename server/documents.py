@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 from typing import Any, Iterable
 
+from server import labels
 from server.i18n import gettext as _
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (OWASP, CSV injection):
@@ -46,45 +47,80 @@ def _blocks(blocks: Iterable[tuple[str, list[str], list[list[Any]]]]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def _place_rows(report: dict[str, Any], k: int) -> list[list[Any]]:
-    hidden = _("fewer than %(k)s", k=k)
-    return [
-        [place["region"]["code"], place["region"]["name"], place["region"]["level"], place["period"],
-         hidden if place["suppressed"] else place["reporters"], *(place["indices"][name] for name in INDEX_COLUMNS), place["flags_count"]]
+def withheld(k: int) -> str:
+    """What a withheld cell says, in words: it never sits in a column of numbers."""
+    return _("Withheld: fewer than %(k)s cadres", k=k)
+
+
+def _place_block(report: dict[str, Any], k: int) -> tuple[str, list[str], list[list[Any]]]:
+    """One row per place; a withheld place has empty figures and says why in its own column."""
+    levels, names = labels.levels(), labels.index_names()
+    header = [_("Place"), _("Level"), _("Month"), _("Cadres who logged"), *(names[n] for n in INDEX_COLUMNS), _("Flags"), _("Remarks")]
+    rows = [
+        [place["region"]["name"], levels.get(place["region"]["level"], ""), place["period"],
+         None if place["suppressed"] else place["reporters"], *(place["indices"][name] for name in INDEX_COLUMNS), place["flags_count"],
+         withheld(k) if place["suppressed"] else None]
         for place in [report, *report["children"]]
     ]
+    return _("Places"), header, rows
 
 
 def _flag_block(flags: list[dict[str, Any]]) -> tuple[str, list[str], list[list[Any]]]:
-    return (_("Flags"), ["kind", "severity", "region", "task", "app", "ratio", "message", "basis"],
-            [[f["kind"], f["severity"], f["region"], f.get("task"), f.get("app"), f.get("ratio"), f["message"], f["basis"]] for f in flags])
+    severities, kinds = labels.severities(), labels.flag_kinds()
+    return (_("Flags"), [_("Severity"), _("Flag"), _("Ratio"), _("What it says"), _("What it rests on")],
+            [[severities[f["severity"]], kinds.get(f["kind"], ""), f.get("ratio"), f["message"], f["basis"]] for f in flags])
 
 
 def summary_csv(report: dict[str, Any], flags: list[dict[str, Any]], k: int) -> str:
+    """The review document for people: names, not codes; headers in the reader's language."""
     sources = (report.get("top_sources") or {}).get("tasks", [])
     return _blocks([
-        (_("Places"), ["code", "name", "level", "period", "reporters", *INDEX_COLUMNS, "flags"], _place_rows(report, k)),
+        _place_block(report, k),
         _flag_block(flags),
-        (_("Where the hours went"), ["task", "name", "hours", "share"], [[s["id"], s["name"], s["hours"], s["share"]] for s in sources]),
+        (_("Where the hours went"), [_("Task"), _("Hours"), _("Share")], [[s["name"], s["hours"], s["share"]] for s in sources]),
     ])
 
 
 def review_csv(review: dict[str, Any], k: int) -> str:
+    """A review for people, as its page shows it: decisions, before and after, the frozen summary."""
+    kinds, statuses = labels.decisions(), labels.review_statuses()
     decisions = [
-        [d["id"], d["kind"], d["region"]["code"], d["region"]["name"], (d["task"] or {}).get("title"), (d["app"] or {}).get("name"), d["new_target"], d["decided_on"]]
+        [d["id"], kinds.get(d["kind"], ""), d["region"]["name"], (d["task"] or {}).get("title"), (d["app"] or {}).get("name"), d["new_target"], d["decided_on"]]
         for d in review["decisions"]
     ]
     changes = review["before_after"] or {"places": [], "before": review["period"], "after": None}
-    compared = [
-        [p["region"]["code"], p["region"]["name"], changes["before"], p["before"]["burden_index"], p["before"]["hours_per_reporter_week"],
-         changes["after"], *((p["after"]["burden_index"], p["after"]["hours_per_reporter_week"]) if p["after"] else (None, None))]
-        for p in changes["places"]
-    ]
-    head = [[review["id"], review["region"]["code"], review["region"]["name"], review["period"], review["status"], review["opened_on"], review["closed_on"]]]
+    compared = []
+    for p in changes["places"]:
+        figures = [p["before"]["burden_index"], p["before"]["hours_per_reporter_week"], *((p["after"]["burden_index"], p["after"]["hours_per_reporter_week"]) if p["after"] else (None, None))]
+        hidden = p["after"] is not None and None in figures
+        compared.append([p["region"]["name"], changes["before"], *figures[:2], changes["after"], *figures[2:], withheld(k) if hidden else None])
+    head = [[review["id"], review["region"]["name"], review["period"], statuses.get(review["status"], ""), review["opened_on"], review["closed_on"]]]
+    index, hours = _("Burden index"), _("Hours per cadre a week")
     return _blocks([
-        (_("Review"), ["id", "code", "name", "period", "status", "opened_on", "closed_on"], head),
-        (_("Places"), ["code", "name", "level", "period", "reporters", *INDEX_COLUMNS, "flags"], _place_rows(review["summary"], k)),
+        (_("Review"), [_("Number"), _("Place"), _("Month"), _("Status"), _("Opened on"), _("Closed on")], head),
+        _place_block(review["summary"], k),
         _flag_block(review["flags"]),
-        (_("Decisions"), ["id", "kind", "code", "region", "task", "app", "new_target", "decided_on"], decisions),
-        (_("Before and after"), ["code", "name", "before", "burden_index", "hours_per_reporter_week", "after", "burden_index", "hours_per_reporter_week"], compared),
+        (_("Decisions"), [_("Number"), _("Decision"), _("Place"), _("Task"), _("App"), _("New target"), _("Decided on")], decisions),
+        (_("Before and after"), [_("Place"), _("Month before"), index, hours, _("Month after"), index, hours, _("Remarks")], compared),
     ])
+
+
+def records_csv(rows: list[dict[str, Any]]) -> str:
+    """A cadre's own export: one row per record, every code in words, headers in their language."""
+    records, activities, uses, bases = labels.export_records(), labels.activities(), labels.resident_use(), labels.bases()
+    statuses, means = labels.outcome_statuses(), labels.means()
+    header = [_("Record"), _("Date"), _("Place"), _("Task"), _("Kind of work"), _("Minutes"), _("My note"), _("App"), _("Residents' use"),
+              _("Target"), _("Measured against"), _("Outcome"), _("How it was met"), _("Yuan spent")]
+    table = [
+        [records[r["record"]], r.get("date"), r.get("region"), r.get("task"), activities.get(r.get("activity") or ""), r.get("minutes"), r.get("note"),
+         r.get("app"), uses.get(r.get("resident_use") or ""), r.get("target"), bases.get(r.get("base") or ""), statuses.get(r.get("status") or ""),
+         _(", ").join(means.get(m, "") for m in r.get("means") or []), r.get("cost_yuan")]
+        for r in rows
+    ]
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\r\n")
+    out.writerow(spreadsheet_row(header))
+    # Notes and app names are typed by people: a note "=HYPERLINK(...)" must stay text.
+    out.writerows(spreadsheet_row(row) for row in table)
+    # A byte-order mark so spreadsheet programs on Chinese Windows read UTF-8.
+    return "\ufeff" + buffer.getvalue()

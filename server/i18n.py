@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator
 
 import opencc
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from starlette.datastructures import MutableHeaders
@@ -210,6 +211,11 @@ def format_share(value: float | None) -> str:
 
 def format_day(value: date, style: str = "medium") -> str:
     return babel_format_date(value, format=style, locale=BABEL_LOCALE[_current.get()])
+
+
+def format_month(value: date) -> str:
+    """A month as people write it: 2026年11月, Nov 2026."""
+    return format_skeleton("yMMM", value, locale=BABEL_LOCALE[_current.get()])
 
 
 def format_minutes(minutes: int) -> str:

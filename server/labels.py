@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from server.i18n import gettext as _
 
 
@@ -120,3 +122,74 @@ def decisions() -> dict[str, str]:
         "drop_ranking": _("Drop the ranking"),
         "other": _("Other"),
     }
+
+
+def flag_kinds() -> dict[str, str]:
+    """What each flag is called where a person reads it (the method page, CSV columns)."""
+    return {
+        "exceeds_base": _("Target above the population"),
+        "exceeds_eligible": _("Target above the eligible people"),
+        "escalation": _("Target raised on its way down (层层加码)"),
+        "pace": _("A pace the place has never kept"),
+        "vanity_metric": _("Counts app activity, not work"),
+        "ranking_pressure": _("Ranking or penalty"),
+        "trace_requirement": _("Traces and check-ins as proof"),
+        "uniform_growth": _("A counter growing like a machine"),
+        "duplicate_app": _("Apps doing the same job"),
+        "zombie_app": _("An app residents do not use"),
+        "peer_outlier": _("Far busier than its neighbours"),
+    }
+
+
+def index_names() -> dict[str, str]:
+    """The burden indices by the names supervisors read on the dashboard."""
+    return {
+        "burden_index": _("Burden index"),
+        "hours_per_reporter_week": _("Hours per cadre a week"),
+        "hours_per_reporter_week_median": _("Hours a week of the median cadre"),
+        "apps_per_reporter": _("Apps per cadre"),
+        "quota_pressure": _("Quota pressure"),
+        "ranking_share": _("Share of quotas ranked or punished"),
+        "evidence_share": _("Share of time on proof and re-entry"),
+        "fabrication_share": _("Share of quotas met by fabrication"),
+        "cost_yuan": _("Cost in yuan"),
+        "change": _("Change against the previous period"),
+    }
+
+
+def app_functions() -> dict[str, str]:
+    """Names for the app functions the demo and the shared scenarios use as codes."""
+    return {
+        "anti_fraud": _("Fraud prevention"),
+        "study": _("Study"),
+        "public_security": _("Public security"),
+        "grid_management": _("Grid management"),
+        "river_patrol": _("River patrol"),
+        "social_assistance": _("Social assistance"),
+        "medical_insurance": _("Medical insurance"),
+        "rural_revitalization": _("Rural revitalization"),
+        "civilization": _("Civilization practice"),
+        "village_affairs": _("Village affairs"),
+        "public_rental_housing": _("Public rental housing"),
+    }
+
+
+IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+
+
+def app_function(function: str) -> str | None:
+    """An app's function as a reader may see it: its name when it is a known code, the text as
+    typed otherwise, and nothing when it is a code no one has named (never the raw code)."""
+    known = app_functions().get(function)
+    if known:
+        return known
+    return None if IDENTIFIER.fullmatch(function) else function
+
+
+def export_records() -> dict[str, str]:
+    """The kinds of rows in a cadre's own export."""
+    return {"entry": _("Time spent"), "quota": _("Quota"), "outcome": _("How a quota was met"), "roster": _("App I must use")}
+
+
+def review_statuses() -> dict[str, str]:
+    return {"open": _("Open"), "closed": _("Closed")}

@@ -400,22 +400,31 @@ async def own_roster(reporter_key: str) -> list[dict[str, Any]]:
     return [{"app": i.app_id, "name": localized_name(i.app.name, i.app.name_hant), "resident_use": i.resident_use} for i in items]
 
 
-EXPORT_COLUMNS = ["record", "date", "region", "task", "activity", "minutes", "note", "app", "resident_use", "quota", "target", "base", "status", "means", "cost_yuan"]
-
-
 async def export_rows(user: User, reporter_key: str, quota_key: str, secret: str) -> list[dict[str, Any]]:
-    """Everything the caller logged, as rows for their own CSV: the data comes back to them."""
+    """Everything the caller logged, as rows for their own CSV: the data comes back to them, with
+    places and tasks by name (an outcome under its quota's task and place)."""
     home = user.region_id
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"record": "entry", "date": e.date.isoformat(), "region": home, "task": e.task_id, "activity": e.activity, "minutes": e.minutes, "note": e.note}
         for e in reversed(await own_entries(reporter_key))
     ]
     reported = await QuotaRevision.filter(reporter_key=quota_key).select_related("quota").order_by("id")
-    refs = {auth.quota_ref(secret, q.quota_id): q.quota_id for q in reported}
+    quotas = {auth.quota_ref(secret, q.quota_id): q.quota for q in reported}
     for o in await Outcome.filter(reporter_key=reporter_key).order_by("id"):
-        rows.append({"record": "outcome", "date": o.reported_on.isoformat(), "quota": refs.get(o.quota_ref), "status": o.status, "means": o.means, "cost_yuan": o.cost_yuan})
+        quota = quotas.get(o.quota_ref)
+        where = {"region": quota.region_id, "task": quota.task_id} if quota else {}
+        rows.append({"record": "outcome", "date": o.reported_on.isoformat(), **where, "status": o.status, "means": [m for m in o.means.split(",") if m], "cost_yuan": o.cost_yuan})
     for q in reported:
-        rows.append({"record": "quota", "date": q.reported_on.isoformat(), "region": q.quota.region_id, "task": q.quota.task_id, "quota": q.quota_id, "target": q.target, "base": q.base})
+        rows.append({"record": "quota", "date": q.reported_on.isoformat(), "region": q.quota.region_id, "task": q.quota.task_id, "target": q.target, "base": q.base})
     for item in await own_roster(reporter_key):
         rows.append({"record": "roster", "app": item["name"], "resident_use": item["resident_use"]})
-    return [{column: row.get(column) for column in EXPORT_COLUMNS} for row in rows]
+    return await _named(rows)
+
+
+async def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with each region code and task id replaced by its name in the reader's script."""
+    codes = {r["region"] for r in rows if r.get("region")}
+    task_ids = {r["task"] for r in rows if r.get("task")}
+    places = {r.code: localized_name(r.name, r.name_hant) for r in await Region.filter(code__in=codes)} if codes else {}
+    titles = {t.id: localized_name(t.title, None) for t in await Task.filter(id__in=task_ids)} if task_ids else {}
+    return [{**r, "region": places.get(r.get("region")), "task": titles.get(r.get("task"))} for r in rows]

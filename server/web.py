@@ -53,10 +53,16 @@ def _unmasked(sent: str) -> str:
 async def writer(request: Request, *roles: str, form_token: str | None = None) -> User:
     """The user behind a write. A cookie-borne write must be same-site and carry the CSRF token."""
     user = await auth.require_user(request, *roles)
+    check_csrf(request, form_token)
+    return user
+
+
+def check_csrf(request: Request, form_token: str | None = None) -> None:
+    """A request carrying the session cookie must be same-site and carry the CSRF token (the form's,
+    or the X-CSRF-Token header); one with a bearer token or none needs neither."""
     _token, from_cookie = auth.presented_token(request)
     if from_cookie:
         auth.check_same_origin(request)
         sent = form_token if form_token is not None else request.headers.get("x-csrf-token", "")
         if not hmac.compare_digest(_unmasked(sent), auth.csrf_token(settings_of(request).secret, request)):
             raise Forbidden(_("This form has expired. Please reload the page and try again."))
-    return user

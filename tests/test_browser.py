@@ -219,8 +219,8 @@ def test_logged_offline_waits_on_the_phone_and_arrives_exactly_once(server, phon
     outcome.locator("button[type=submit]").tap()
     expect(page.locator("#outbox .count")).to_have_text("全部已傳送。", timeout=20_000)
     token = httpx.post(server + "/api/session", json={"username": "cadre005", "password": "jianfu-demo"}, trust_env=False).json()["token"]
-    export = httpx.get(server + "/api/me/export.csv", headers={"authorization": f"Bearer {token}"}, trust_env=False).text
-    assert ["met", "paid_service", "1800.00"] in [line.split(",")[12:] for line in export.splitlines() if line.startswith("outcome")]
+    export = httpx.get(server + "/api/me/export.csv?lang=en", headers={"authorization": f"Bearer {token}"}, trust_env=False).text
+    assert ["Met", "With a paid service", "1800.00"] in [line.split(",")[11:] for line in export.splitlines() if line.startswith("How a quota was met")]
 
 
 def first_entry_link(page, server: str) -> str:

@@ -28,6 +28,7 @@ from server.app import create_app
 from server.burden.rules import Rules
 from server.config import Settings
 from server.documents import review_csv, spreadsheet_cell, summary_csv
+from server.i18n import in_locale
 from server.models import Outcome, Task
 from server.templating import static_url
 
@@ -90,11 +91,12 @@ def a_flag(message: str) -> dict[str, Any]:
 
 def test_the_summary_csv_neutralizes_text_and_keeps_negative_numbers():
     report = {**a_place("1", HYPERLINK, -3), "children": [a_place("2", "+1", -0.5)], "top_sources": {"tasks": [{"id": 9, "name": "@SUM(1)", "hours": -3, "share": -0.25}]}}
-    rows = cells(summary_csv(report, [a_flag("-1+2 passed")], k=5))
-    assert ["1", "'" + HYPERLINK, "village", MONTH.key, "7", *["-3"] * 9, "-1"] in rows
-    assert ["2", "'+1", "village", MONTH.key, "7", *["-0.5"] * 9, "-1"] in rows
-    assert ["escalation", "warning", "1", "2", "", "-1.5", "'-1+2 passed", "'@basis"] in rows
-    assert ["9", "'@SUM(1)", "-3", "-0.25"] in rows
+    with in_locale("en"):
+        rows = cells(summary_csv(report, [a_flag("-1+2 passed")], k=5))
+    assert ["'" + HYPERLINK, "Village or community", MONTH.key, "7", *["-3"] * 9, "-1", ""] in rows
+    assert ["'+1", "Village or community", MONTH.key, "7", *["-0.5"] * 9, "-1", ""] in rows
+    assert ["Warning", "Target raised on its way down (层层加码)", "-1.5", "'-1+2 passed", "'@basis"] in rows
+    assert ["'@SUM(1)", "-3", "-0.25"] in rows
     assert formula_like(rows) == []
 
 
@@ -106,10 +108,11 @@ def test_the_review_csv_neutralizes_text_and_keeps_negative_numbers():
         "decisions": [{"id": 4, "kind": "reduce_quota", "region": {"code": "2", "name": "-2"}, "task": {"title": HYPERLINK}, "app": {"name": "+app"}, "new_target": -7, "decided_on": "2026-04-09"}],
         "before_after": {"before": MONTH.key, "after": "2026-04", "places": [place]},
     }
-    rows = cells(review_csv(review, k=5))
-    assert ["1", "1", "'@SUM(1)", MONTH.key, "open", "2026-04-08", ""] in rows
-    assert ["4", "reduce_quota", "2", "'-2", "'" + HYPERLINK, "'+app", "-7", "2026-04-09"] in rows
-    assert ["2", "'=cmd|' /C calc'!A0", MONTH.key, "-3", "1.5", "2026-04", "-4.5", "0"] in rows
+    with in_locale("en"):
+        rows = cells(review_csv(review, k=5))
+    assert ["1", "'@SUM(1)", MONTH.key, "Open", "2026-04-08", ""] in rows
+    assert ["4", "Reduce the quota", "'-2", "'" + HYPERLINK, "'+app", "-7", "2026-04-09"] in rows
+    assert ["'=cmd|' /C calc'!A0", MONTH.key, "-3", "1.5", "2026-04", "-4.5", "0", ""] in rows
     assert in_some_cell(rows, "'" + HYPERLINK) and formula_like(rows) == []
 
 
@@ -127,12 +130,12 @@ async def test_the_cadres_own_export_neutralizes_notes_and_app_names(client, dur
     await client.put("/api/roster", json={"apps": [{"app": app.json()["id"], "resident_use": "none"}]}, headers=headers)
     # A cost below zero cannot be sent, but the writer must keep any number a number.
     await Outcome.create(reporter_key=auth.reporter_key(SECRET, li.id), quota_ref="r", status="met", means="", cost_yuan=Decimal("-3"), reported_on=MONTH.first)
-    rows = cells((await client.get("/api/me/export.csv", headers=headers)).text)
-    notes = [row[6] for row in rows if row[0] == "entry"]
+    rows = cells((await client.get("/api/me/export.csv?lang=en", headers=headers)).text)
+    notes = [row[6] for row in rows if row[0] == "Time spent"]
     assert sorted(notes) == sorted(["'" + HYPERLINK, "'+1", "'-1+2"])
-    assert [row[7] for row in rows if row[0] == "roster"] == ["'@SUM(1)"]
-    assert [row[14] for row in rows if row[0] == "outcome"] == ["-3.00"]
-    assert {row[5] for row in rows if row[0] == "entry"} == {"30"}
+    assert [row[7] for row in rows if row[0] == "App I must use"] == ["'@SUM(1)"]
+    assert [row[13] for row in rows if row[0] == "How a quota was met"] == ["-3.00"]
+    assert {row[5] for row in rows if row[0] == "Time spent"} == {"30"}
     assert formula_like(rows) == []
 
 
@@ -147,8 +150,8 @@ async def test_summary_and_review_csv_neutralize_task_titles_and_place_names(vil
     during_month.move_to(AFTER)
     summary = await village_client.get(f"/api/summaries/360721105.csv?{PERIOD}&lang=en", headers=supervisor)
     rows = cells(summary.text)
-    sources = rows[rows.index(["task", "name", "hours", "share"]) + 1]
-    assert sources[:2] == [str(ids["reg"]), "'" + HYPERLINK]
+    sources = rows[rows.index(["Task", "Hours", "Share"]) + 1]
+    assert sources[0] == "'" + HYPERLINK
     assert in_some_cell(rows, "'@SUM(1)") and in_some_cell(rows, "'+1")
     assert any(c.startswith("'@SUM(1) passed") for row in rows for c in row)  # the escalation flag's message
     assert formula_like(rows) == []
@@ -156,8 +159,8 @@ async def test_summary_and_review_csv_neutralize_task_titles_and_place_names(vil
     decided = await village_client.post(f"/api/reviews/{review.json()['id']}/decisions", json={"kind": "withdraw_quota", "task": ids["reg"], "region": VILLAGES[0]}, headers=supervisor)
     assert decided.status_code == 201, decided.text
     rows = cells((await village_client.get(f"/api/reviews/{review.json()['id']}.csv?lang=en", headers=supervisor)).text)
-    decision = next(row for row in rows if row[:2] == [str(decided.json()["id"]), "withdraw_quota"])
-    assert decision[3:5] == ["'+1", "'" + HYPERLINK]
+    decision = next(row for row in rows if row[:2] == [str(decided.json()["id"]), "Withdraw the quota"])
+    assert decision[2:4] == ["'+1", "'" + HYPERLINK]
     assert in_some_cell(rows, "'@SUM(1)") and formula_like(rows) == []
 
 

@@ -157,12 +157,12 @@ async def test_export_csv_holds_everything_the_cadre_logged(client):
     await client.post("/api/entries", json={"entries": [entry("a", note="只给自己看", task=ids["reg"])]}, headers=li)
     await client.post("/api/entries", json={"entries": [entry("b")]}, headers=wang)
     await client.post("/api/quotas", json={"task": ids["reg"], "region": "360721105201", "target": 1500}, headers=li)
-    answer = await client.get("/api/me/export.csv", headers=li)
+    answer = await client.get("/api/me/export.csv?lang=zh-Hans", headers=li)
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"
     lines = answer.text.lstrip("\ufeff").splitlines()
-    assert lines[0] == "record,date,region,task,activity,minutes,note,app,resident_use,quota,target,base,status,means,cost_yuan"
-    assert lines[1] == f"entry,{yesterday()},360721105201,{ids['reg']},data_entry,30,只给自己看,,,,,,,,"
-    assert lines[2].startswith("quota,") and ",1500,population," in lines[2]
+    assert lines[0] == "记录,日期,地方,任务,工作类型,分钟,我的备注,应用,群众使用情况,指标数,基数,结果,完成方式,花费（元）"
+    assert lines[1] == f"用时,{yesterday()},上坪村,反诈助手注册,数据录入,30,只给自己看,,,,,,,"
+    assert lines[2] == f"指标,{app_today().isoformat()},上坪村,反诈助手注册,,,,,,1500,户籍人口,,,"
     assert len(lines) == 3  # wang's entry is not here
 
 

@@ -173,9 +173,9 @@ async def test_outcome_is_recorded_once_per_reporter(client):
     assert (await client.post(url, json={"status": "met", "means": ["paid_service"], "cost_yuan": 4200}, headers=headers)).status_code == 204
     bad = await client.post(url + "?lang=en", json={"status": "done", "means": ["magic"], "cost_yuan": -1}, headers=headers)
     assert (bad.status_code, sorted(bad.json()["error"]["fields"])) == (422, ["cost_yuan", "means", "status"])
-    export = await client.get("/api/me/export.csv", headers=headers)
-    outcomes = [line for line in export.text.splitlines() if line.startswith("outcome")]
-    assert outcomes == [f"outcome,{outcomes[0].split(',')[1]},,,,,,,,{quota['id']},,,met,paid_service,4200.00"]
+    export = await client.get("/api/me/export.csv?lang=en", headers=headers)
+    outcomes = [line for line in export.text.splitlines() if line.startswith("How a quota was met")]
+    assert outcomes == [f"How a quota was met,{outcomes[0].split(',')[1]},柳湾村,监督一点通月活跃度,,,,,,,,Met,With a paid service,4200.00"]
 
 
 async def test_the_same_task_reported_at_once_is_stored_once(client):

@@ -105,8 +105,8 @@ async def test_before_and_after_show_whether_the_burden_fell(village_client, vil
     assert csv.headers["content-type"] == "text/csv; charset=utf-8" and csv.text.startswith("\ufeffReview")
     lines = csv.text.splitlines()
     before, after = township["before"]["burden_index"], township["after"]["burden_index"]
-    assert f"360721105,石桥镇,{reviewed.key},{before},7.0,{MONTH.key},{after},3.5" in lines
-    assert any(line.startswith(f"1,reduce_quota,{VILLAGES[0]},上坪村,反诈助手注册,,500,") for line in lines)
+    assert f"石桥镇,{reviewed.key},{before},7.0,{MONTH.key},{after},3.5," in lines
+    assert any(line.startswith("1,Reduce the quota,上坪村,反诈助手注册,,500,") for line in lines)
 
 
 async def test_the_summary_document_carries_flags_sources_and_csv(village_client, village_settings, during_month):
@@ -117,8 +117,8 @@ async def test_the_summary_document_carries_flags_sources_and_csv(village_client
     csv = await village_client.get(f"/api/summaries/360721105.csv?period={MONTH.key}&lang=zh-Hant", headers=supervisor)
     lines = csv.text.splitlines()
     assert csv.status_code == 200 and lines[0] == "\ufeff地方"
-    assert lines[2].startswith(f"360721105,石橋鎮,township,{MONTH.key},19,")
-    assert any(line.startswith(f"{VILLAGES[2]},河口村,village,{MONTH.key},少於 5,") for line in lines)
+    assert lines[2].startswith(f"石橋鎮,鄉鎮/街道,{MONTH.key},19,")
+    assert any(line.startswith(f"河口村,村/社區,{MONTH.key},,") and line.endswith(",不予公佈：少於 5 名幹部") for line in lines)
     assert (await village_client.get(f"/api/summaries/360721.csv?period={MONTH.key}", headers=await bearer(village_client, "c360721105201-0"))).status_code == 200
 
 

@@ -1,7 +1,5 @@
 """What a cadre logs: quotas, progress, outcomes, time entries, roster, and their own export."""
 
-import csv
-import io
 from datetime import date
 
 from starlette.requests import Request
@@ -9,7 +7,7 @@ from starlette.responses import JSONResponse, Response
 
 from server import ledger
 from server.auth import require_user
-from server.documents import spreadsheet_row
+from server.documents import records_csv
 from server.errors import InvalidInput
 from server.i18n import gettext as _
 from server.parse import json_body
@@ -89,11 +87,5 @@ async def get_roster(request: Request) -> JSONResponse:
 async def export_csv(request: Request) -> Response:
     user = await require_user(request, "cadre")
     rows = await ledger.export_rows(user, reporter_key_of(request, user), quota_key_of(request, user), settings_of(request).secret)
-    buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\r\n")
-    out.writerow(ledger.EXPORT_COLUMNS)
-    # Notes and app names are typed by people: a note "=HYPERLINK(...)" must stay text.
-    out.writerows(spreadsheet_row(row[column] for column in ledger.EXPORT_COLUMNS) for row in rows)
-    # A byte-order mark so spreadsheet programs on Chinese Windows read UTF-8.
     headers = {"content-disposition": 'attachment; filename="jianfu-my-records.csv"'}
-    return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(records_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)

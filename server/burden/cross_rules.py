@@ -11,6 +11,7 @@ from server.burden.quota_rules import Flag
 from server.burden.rules import DEFAULT_RULES, Rules
 from server.i18n import format_number, format_share
 from server.i18n import gettext as _
+from server.labels import app_function
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,12 @@ def duplicate_app_flags(region: str, apps: list[RequiredApp]) -> list[Flag]:
         if len(same) < 2 or len({a.owner for a in same}) < 2:
             continue
         names = "、".join(a.name for a in sorted(same, key=lambda a: a.id))
+        job = app_function(function)
+        message = (_("%(count)s required apps do the same job (%(function)s): %(names)s.", count=len(same), function=job, names=names) if job
+                   else _("%(count)s required apps do the same job: %(names)s.", count=len(same), names=names))
         flags.append(Flag(
             kind="duplicate_app", severity="info", region=region, app=min(a.id for a in same),
-            message=_("%(count)s required apps do the same job (%(function)s): %(names)s.", count=len(same), function=function, names=names),
+            message=message,
             basis=_("Apps with the same function run by different levels are candidates to merge or close (关停并转)."),
             detail={"function": function, "apps": sorted(a.id for a in same)},
         ))

@@ -39,7 +39,7 @@ async def dashboard(request: Request) -> Response:
         "report": report, "flags": flags, "period": period, "severities": labels.severities(), "levels": labels.levels(),
         "previous": period.previous(), "following": await _following(period),
         "chart": burden_chart(report["children"], k), "k": k,
-        "sparks": {code: charts.sparkline(values, _("Hours per cadre a week, last %(count)s periods", count=len(values))) for code, values in series.items()},
+        "sparks": {code: trend(values) for code, values in series.items()}, "spark_months": SPARK_PERIODS,
         "categories": labels.complaint_categories(),
         "can_review": user.role in ("supervisor", "admin"),
     }
@@ -56,6 +56,16 @@ async def hours_series(codes: list[str], last: Period) -> dict[str, list[float |
             figures = month.figures.get(code) if month and month.shown(code) else None
             series[code].append(indices.hours_per_reporter_week(figures["minutes"], figures["reporters"], period.weeks) if figures else None)
     return series
+
+
+def trend(values: list[float | None]) -> Markup | str:
+    """A sparkline once two months are known; before that, words: one dot reads as nothing."""
+    known = sum(value is not None for value in values)
+    if known == 0:
+        return _("No month to show yet")
+    if known == 1:
+        return _("Only one month to show: too few for a trend")
+    return charts.sparkline(values, _("Hours per cadre a week, last %(count)s months", count=len(values)))
 
 
 def burden_chart(children: list[dict], k: int) -> Markup | None:

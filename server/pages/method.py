@@ -18,4 +18,4 @@ async def method(request: Request) -> Response:
         {"month": r["month"], "published_on": r["published_on"], "k": r["settings"].get("k"), "level": level_names.get(r["settings"].get("min_level"), ""), "wage": r["settings"].get("wage")}
         for r in releases
     ]
-    return await page(request, "method.html", rules=settings.rules, settings=settings, grace_days=settings.publish_days, level_name=level_names[settings.min_level], releases=made_under)
+    return await page(request, "method.html", rules=settings.rules, settings=settings, grace_days=settings.publish_days, level_name=level_names[settings.min_level], releases=made_under, kinds=labels.flag_kinds(), indices=labels.index_names())

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from server import directory, labels, ledger, queries
 from server.auth import require_user
+from server.choices import task_choice_labels
 from server.errors import InvalidInput
 from server.parse import form_id
 from server.pages.render import form_writer, page
@@ -31,10 +32,12 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
     # The level just above a cadre is the likeliest to have passed the task down.
     likely_issuer = issuers[-2].code if len(issuers) > 1 else user.region_id
     defaults = {"period_start": first.isoformat(), "period_end": last.isoformat(), "base": "population", "client_id": str(uuid.uuid4()), "region": user.region_id, "task": "new", "issued_by": likely_issuer}
+    tasks = await directory.visible_tasks(user)
     return {
         "values": {**defaults, **values},
         "errors": errors,
-        "tasks": await directory.visible_tasks(user),
+        "tasks": tasks,
+        "task_labels": await task_choice_labels(tasks),
         "regions": await queries.reportable_regions(user),
         "issuers": issuers,
         "labels": labels,

@@ -10,23 +10,19 @@ from starlette.responses import Response
 
 from server import labels, reviews, summary
 from server.auth import require_user
+from server.choices import task_choice_labels
 from server.directory import visible_apps
 from server.errors import InvalidInput
-from server.i18n import gettext as _
 from server.i18n import localized_name
 from server.models import Quota, Review, Task, User
 from server.pages.render import form_writer, go, page
 from server.scope import readable_region, requested_month
 from server.web import settings_of, today_of
 
-def statuses() -> dict[str, str]:
-    return {"open": _("Open"), "closed": _("Closed")}
-
-
 async def review_list(request: Request) -> Response:
     user = await require_user(request, *reviews.REVIEWERS)
     found = [reviews.review_row(r) for r in await reviews.reviews_in_scope(user)]
-    return await page(request, "reviews.html", reviews=found, statuses=statuses())
+    return await page(request, "reviews.html", reviews=found, statuses=labels.review_statuses())
 
 
 async def open_review(request: Request) -> Response:
@@ -71,7 +67,7 @@ async def summary_page(request: Request) -> Response:
 
 
 def document_context(request: Request, document: dict[str, Any]) -> dict[str, Any]:
-    return {"review": document, "statuses": statuses(), "decision_kinds": labels.decisions(), **_report_labels(request)}
+    return {"review": document, "statuses": labels.review_statuses(), "decision_kinds": labels.decisions(), **_report_labels(request)}
 
 
 def _report_labels(request: Request) -> dict[str, Any]:
@@ -83,7 +79,9 @@ async def _decision_choices(user: User, review: Review) -> dict[str, Any]:
     (directory.visible_app_filter; an admin sees every app), the place and its children."""
     path = review.region.path
     task_ids = await Quota.filter(region__path__startswith=path).distinct().values_list("task_id", flat=True)
-    tasks = [{"id": t.id, "title": localized_name(t.title, None)} for t in await Task.filter(id__in=list(task_ids)).order_by("title")]
+    found = await Task.filter(id__in=list(task_ids)).order_by("title", "-period_start", "id")
+    named = await task_choice_labels(found)
+    tasks = [{"id": t.id, "title": named[t.id]} for t in found]
     apps = [{"id": a.id, "name": localized_name(a.name, a.name_hant)} for a in await visible_apps(user, region=review.region)]
     frozen = reviews.snapshot_in(review)["summary"]
     places = [frozen["region"], *(child["region"] for child in frozen["children"])]

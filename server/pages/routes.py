@@ -4,7 +4,7 @@ from starlette.routing import Route
 
 import server.convertors  # noqa: F401 -- registers {id:id}
 
-from server.pages import account, dashboard, history, method, pwa, quota, reviews, roster, today
+from server.pages import account, check, dashboard, history, method, pwa, quota, reviews, roster, today
 
 page_routes = [
     Route("/", today.home),
@@ -28,6 +28,8 @@ page_routes = [
     Route("/history/{client_id:client_id}/delete", history.delete, methods=["POST"]),
     Route("/quotas/{quota_id:id}/outcome", history.outcome, methods=["POST"]),
     Route("/method", method.method, methods=["GET"]),
+    Route("/check", check.check_form, methods=["GET"]),
+    Route("/check", check.run_check, methods=["POST"]),
     Route("/dashboard", dashboard.home, methods=["GET"]),
     Route("/dashboard/{code:code}", dashboard.dashboard, methods=["GET"]),
     Route("/summaries/{code:code}", reviews.summary_page, methods=["GET"]),

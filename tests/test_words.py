@@ -1,0 +1,195 @@
+"""No raw identifier reaches a person: every page of every role (and the public ones) in each
+language, and every CSV meant for people, read as a person reads them, against the demo county.
+
+A page's words are its text and the attributes people hear or see (title, aria-label, alt,
+placeholder); `snake_case` words and region codes there are identifiers that leaked.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import subprocess
+import sys
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+
+from conftest import scenario
+from server.burden.cross_rules import RequiredApp, duplicate_app_flags
+from server.config import Settings
+from server.i18n import in_locale, load_catalogs
+from servers import Server, server_env
+
+LANGS = ("zh-Hans", "zh-Hant", "en")
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+# Region codes of the demo county: 360721 (county), 9 digits (township), 12 digits (village).
+REGION_CODE = re.compile(r"(?<![\d.,])360721(?:\d{3}){0,2}(?!\d|[.,]\d)")
+SPOKEN_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
+
+
+class Words(HTMLParser):
+    """The words of a page a person reads or hears: text outside scripts and styles, and the
+    spoken attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        self.words += [value for name, value in attrs if name in SPOKEN_ATTRIBUTES and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.words.append(data.strip())
+
+
+def words_of(html: str) -> list[str]:
+    parser = Words()
+    parser.feed(html)
+    return parser.words
+
+
+def leaks(words: list[str]) -> list[str]:
+    """The identifiers among the words."""
+    return [hit for text in words for hit in SNAKE.findall(text) + REGION_CODE.findall(text)]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`make run`'s demo county on a fresh SQLite store, served on loopback, with a review opened
+    and decided so its page and CSV have rows."""
+    folder = tmp_path_factory.mktemp("words")
+    url = f"sqlite://{folder}/words.sqlite3"
+    subprocess.run([sys.executable, "-m", "server", "demo"], env=server_env(url), check=True, capture_output=True, timeout=300)
+    server = Server(url, folder).start()
+    supervisor = bearer(server.url, "supervisor")
+    period = httpx.get(server.url + "/api/burden/360721105", headers=supervisor, trust_env=False).json()["period"]
+    review = httpx.post(server.url + "/api/reviews", json={"region": "360721105", "period": period}, headers=supervisor, trust_env=False).json()
+    task = httpx.get(server.url + "/api/tasks", headers=bearer(server.url, "admin"), trust_env=False).json()[0]
+    decided = httpx.post(f"{server.url}/api/reviews/{review['id']}/decisions", json={"kind": "withdraw_quota", "task": task["id"], "region": "360721105"}, headers=supervisor, trust_env=False)
+    assert decided.status_code == 201, decided.text
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def bearer(url: str, username: str) -> dict[str, str]:
+    answer = httpx.post(url + "/api/session", json={"username": username, "password": "jianfu-demo"}, trust_env=False)
+    assert answer.status_code == 200, answer.text
+    return {"authorization": f"Bearer {answer.json()['token']}"}
+
+
+@contextmanager
+def browser(url: str, username: str | None) -> Iterator[httpx.Client]:
+    """A signed-in (or anonymous) browser: the session cookie, as the pages use."""
+    with httpx.Client(base_url=url, trust_env=False) as client:
+        if username:
+            answer = client.post("/login", data={"username": username, "password": "jianfu-demo"})
+            assert answer.status_code == 303, answer.text
+        yield client
+
+
+def first_review(client: httpx.Client) -> str:
+    return re.search(r'href="(/reviews/\d+)"', client.get("/reviews").text).group(1)
+
+
+def first_entry(client: httpx.Client) -> str:
+    return re.search(r'href="(/history/[^"?#]+)"', client.get("/history").text).group(1)
+
+
+PUBLIC = ["/login", "/signup", "/offline", "/check", "/no-such-page"]
+CADRE = ["/", "/quota", "/apps", "/history", "/password", "/method", "/check", "/dashboard/360721105", "/no-such-page", first_entry]
+SUPERVISOR = ["/dashboard/360721", "/dashboard/360721105", "/summaries/360721105", "/reviews", first_review, "/method", "/no-such-page"]
+ADMIN = ["/", "/dashboard/360721", "/reviews", "/method", "/password"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("username", "paths"), [(None, PUBLIC), ("cadre001", CADRE), ("cadre003", CADRE), ("supervisor", SUPERVISOR), ("admin", ADMIN)])
+def test_no_page_shows_an_identifier(demo, username, paths, lang):
+    with browser(demo, username) as client:
+        found = {}
+        for path in paths:
+            path = path(client) if callable(path) else path
+            answer = client.get(path, params={"lang": lang})
+            assert answer.status_code in (200, 403, 404), (path, answer.status_code)
+            found[path] = leaks(words_of(answer.text))
+    assert found == {path: [] for path in found}
+
+
+def csv_cells(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def csv_leaks(rows: list[list[str]]) -> list[str]:
+    return leaks([cell for row in rows for cell in row])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_csv_for_people_holds_an_identifier(demo, lang):
+    with browser(demo, "cadre001") as cadre, browser(demo, "supervisor") as supervisor:
+        review = first_review(supervisor)
+        documents = {
+            "export": cadre.get("/api/me/export.csv", params={"lang": lang}),
+            "summary": supervisor.get("/api/summaries/360721105.csv", params={"lang": lang}),
+            "review": supervisor.get(f"/api{review}.csv", params={"lang": lang}),
+        }
+    found = {name: csv_leaks(csv_cells(answer.text)) for name, answer in documents.items()}
+    assert found == {"export": [], "summary": [], "review": []}
+
+
+@pytest.mark.parametrize(("lang", "first_columns", "record"), [
+    ("zh-Hant", ["紀錄", "日期", "地方", "任務", "工作類型", "分鐘"], "用時"),
+    ("en", ["Record", "Date", "Place", "Task", "Kind of work", "Minutes"], "Time spent"),
+])
+def test_the_cadres_export_names_places_tasks_and_kinds_of_work(demo, lang, first_columns, record):
+    with browser(demo, "cadre001") as cadre:
+        rows = csv_cells(cadre.get("/api/me/export.csv", params={"lang": lang}).text)
+    assert rows[0][:6] == first_columns
+    entry = next(row for row in rows if row[0] == record)
+    assert entry[2] in ("上坪村", "Shangping") or "坪" in entry[2]
+    assert entry[3] == "" or not entry[3].isdigit()
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("zh-Hant", "指標超過人口"), ("en", "Target above the population")])
+def test_the_method_page_names_each_rule_in_words(demo, lang, heading):
+    with browser(demo, "supervisor") as client:
+        words = words_of(client.get("/method", params={"lang": lang}).text)
+    assert heading in words and "exceeds_base" not in words
+
+
+def test_a_missing_page_speaks_the_readers_language_whatever_the_browser_says(demo):
+    with browser(demo, "cadre001") as client:  # cadre001 reads Traditional Chinese; the browser asks for English
+        answer = client.get("/no-such-page", headers={"accept-language": "en"})
+    assert (answer.status_code, answer.headers["content-language"]) == (404, "zh-Hant")
+    assert "找不到。" in words_of(answer.text)
+
+
+@pytest.mark.parametrize(("lang", "function", "message"), [
+    ("zh-Hans", "public_rental_housing", "3 个被要求使用的应用功能相同（公租房）：市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统。"),
+    ("zh-Hant", "public_rental_housing", "3 個被要求使用的應用功能相同（公租房）：市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统。"),
+    ("en", "public_rental_housing", "3 required apps do the same job (Public rental housing): 市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统."),
+    ("en", "tax_filing", "3 required apps do the same job: 市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统."),
+    ("zh-Hans", "住房保障", "3 个被要求使用的应用功能相同（住房保障）：市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统。"),
+])
+def test_the_duplicate_app_flag_names_the_job_in_words_never_as_a_code(lang, function, message):
+    load_catalogs(Settings(database_url="sqlite://:memory:", secret="s").locales_dir)
+    case = scenario("duplicate-systems")
+    apps = [RequiredApp(i, a["name"], function, (a["owner_level"], a.get("owner_region"))) for i, a in enumerate(case["apps"], start=1)]
+    with in_locale(lang):
+        flags = duplicate_app_flags("510104020005", apps)
+    assert [f.message for f in flags] == [message]
