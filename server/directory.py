@@ -272,24 +272,6 @@ def shown_invite_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-async def create_invite(user: User, data: Any, today: date) -> Invite:
-    """Admins invite anyone anywhere; a cadre invites colleagues into their own region only.
-    Supervisors invite nobody: accounts they made could be counted towards k beside one real
-    reporter, and subtracting them would expose that one (DESIGN.md §2)."""
-    if user.role not in ("admin", "cadre"):
-        raise Forbidden()
-    r = Reader(data)
-    code = r.text("region", max_length=20)
-    role = r.choice("role", ("cadre", "supervisor") if user.role == "admin" else ("cadre",), default="cadre")
-    uses = r.integer("uses", low=1, high=1000)
-    expires = r.day("expires", earliest=today, latest=today + timedelta(days=366))
-    r.done()
-    region = await region_by_code(code)
-    if user.role == "cadre" and region.code != user.region_id:
-        raise Forbidden(_("You may invite colleagues into your own region only."), {"region": _("You may invite colleagues into your own region only.")})
-    return await Invite.create(code=new_invite_code(), region=region, role=role, uses_left=uses, expires=expires)
-
-
 async def sign_up(data: Any, today: date, throttle: auth.LoginThrottle | None = None, address: str | None = None) -> User:
     """A new account from an invite code: a username and password, never a real name or phone.
 
@@ -306,7 +288,7 @@ async def sign_up(data: Any, today: date, throttle: auth.LoginThrottle | None = 
         r.done()
         async with in_transaction():
             invite = await Invite.get_or_none(code=code) if code else None
-            taken = await Invite.filter(code=code, uses_left__gt=0, expires__gte=today).update(uses_left=F("uses_left") - 1) if invite else 0
+            taken = await Invite.filter(code=code, uses_left__gt=0, expires__gte=today, revoked=False).update(uses_left=F("uses_left") - 1) if invite else 0
             if not invite or not taken:
                 raise InvalidInput({"code": _("This invite code is unknown, used up or expired.")})
             region = await Region.get(code=invite.region_id)

@@ -120,3 +120,7 @@ def decisions() -> dict[str, str]:
         "drop_ranking": _("Drop the ranking"),
         "other": _("Other"),
     }
+
+
+def roles() -> dict[str, str]:
+    return {"cadre": _("Cadre"), "supervisor": _("Supervisor"), "admin": _("Administrator")}

@@ -6,6 +6,11 @@
   const outbox = self.JianfuOutbox;
   const account = document.querySelector("meta[name=account]").content;  // empty when signed out
   document.addEventListener("submit", signOut);  // on every page, a supervisor's too: the worker keeps theirs
+  // An invite sheet's print button: without JavaScript, the browser's own menu prints it.
+  for (const button of document.querySelectorAll("button[data-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => self.print());
+  }
   const panel = document.getElementById("outbox");
   if (!outbox || !panel) return;
   const words = panel.dataset;

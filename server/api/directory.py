@@ -26,13 +26,6 @@ async def create_user(request: Request) -> JSONResponse:
     return JSONResponse({"username": user.username, "role": user.role, "region": user.region_id}, status_code=201)
 
 
-async def create_invite(request: Request) -> JSONResponse:
-    user = await writer(request, "admin", "cadre")
-    invite = await directory.create_invite(user, await json_body(request), today_of(request))
-    body = {"code": directory.shown_invite_code(invite.code), "region": invite.region_id, "role": invite.role, "uses": invite.uses_left, "expires": invite.expires.isoformat()}
-    return JSONResponse(body, status_code=201)
-
-
 async def create_app(request: Request) -> JSONResponse:
     user = await writer(request)
     app, created = await directory.create_app(user, await json_body(request), settings_of(request).min_level)

@@ -4,7 +4,7 @@ from starlette.routing import Route
 
 import server.convertors  # noqa: F401 -- registers {id:id}
 
-from server.pages import account, dashboard, history, method, pwa, quota, reviews, roster, today
+from server.pages import account, admin, dashboard, history, invites, method, pwa, quota, reviews, roster, today
 
 page_routes = [
     Route("/", today.home),
@@ -36,6 +36,11 @@ page_routes = [
     Route("/reviews/{id:id}", reviews.review_page, methods=["GET"]),
     Route("/reviews/{id:id}/decisions", reviews.add_decision, methods=["POST"]),
     Route("/reviews/{id:id}/close", reviews.close_review, methods=["POST"]),
+    Route("/admin", admin.home, methods=["GET"]),
+    Route("/invites", invites.invite_list, methods=["GET"]),
+    Route("/invites", invites.create, methods=["POST"]),
+    Route("/invites/{code:client_id}", invites.sheet, methods=["GET"]),
+    Route("/invites/{code:client_id}/revoke", invites.revoke, methods=["POST"]),
     Route("/sw.js", pwa.service_worker, methods=["GET"]),
     Route("/manifest.webmanifest", pwa.manifest, methods=["GET"]),
     Route("/offline", pwa.offline, methods=["GET"]),
