@@ -54,6 +54,16 @@ async def import_regions(settings: Settings, file: str) -> None:
     print(f"created {result['created']}, updated {result['updated']}")
 
 
+async def first_admin_link(settings: Settings, host: str, port: int) -> str | None:
+    """The one-time link that creates the first administrator, while the store has none."""
+    from server import first_admin  # noqa: PLC0415 -- only serve needs it
+
+    async with db.connect(settings.database_url):
+        code = await first_admin.issue_code()
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 -- what to open, not what to bind
+    return first_admin.link(f"http://{shown}:{port}", code) if code else None
+
+
 async def publish(settings: Settings, month: str | None) -> None:
     """Publish one month, or every month whose publication day has come, with progress."""
     from server import publication  # noqa: PLC0415 -- only this command needs it

@@ -4,7 +4,7 @@ from starlette.routing import Route
 
 import server.convertors  # noqa: F401 -- registers {id:id}
 
-from server.pages import account, admin, dashboard, history, invites, method, pwa, quota, regions, reviews, roster, today
+from server.pages import account, admin, dashboard, first_admin, history, invites, method, pwa, quota, regions, reviews, roster, today
 
 page_routes = [
     Route("/", today.home),
@@ -36,6 +36,8 @@ page_routes = [
     Route("/reviews/{id:id}", reviews.review_page, methods=["GET"]),
     Route("/reviews/{id:id}/decisions", reviews.add_decision, methods=["POST"]),
     Route("/reviews/{id:id}/close", reviews.close_review, methods=["POST"]),
+    Route("/first-admin", first_admin.form, methods=["GET"]),
+    Route("/first-admin", first_admin.create, methods=["POST"]),
     Route("/admin", admin.home, methods=["GET"]),
     Route("/admin/regions", regions.tree, methods=["GET"]),
     Route("/admin/regions/template.csv", regions.template, methods=["GET"]),
