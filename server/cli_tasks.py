@@ -39,6 +39,10 @@ def read_regions_csv(raw: bytes) -> list[dict]:
             raise CommandError(error.message) from None
 
 
+async def _say_progress(done: int, total: int) -> None:
+    print(f"  {done:,} of {total:,} steps ({done * 100 // max(total, 1)}%)", flush=True)
+
+
 async def import_regions(settings: Settings, file: str) -> None:
     i18n.load_catalogs(settings.locales_dir)
     try:
@@ -48,7 +52,7 @@ async def import_regions(settings: Settings, file: str) -> None:
     print(f"read {len(rows)} regions from {file}; saving")
     async with db.connect(settings.database_url):
         try:
-            result = await directory.upsert_regions(rows)
+            result = await directory.upsert_regions(rows, _say_progress)
         except ApiError as error:
             raise CommandError(_explain(error)) from None
     print(f"created {result['created']}, updated {result['updated']}")
