@@ -91,7 +91,8 @@ async def _run(job: Job, user: User, today: date) -> None:
         _save(job)
 
     try:
-        result = await directory.upsert_regions(read_region_file(upload.read_bytes()).items, progress)
+        items = read_region_file(upload.read_bytes()).items
+        result = await directory.upsert_regions(items, progress)
     except ApiError as error:  # the store changed since the preview: nothing was written
         job.status, job.error = "failed", error.message
     except Exception as error:  # noqa: BLE001 -- a failure of the store: the page says so, the log says where
@@ -99,7 +100,8 @@ async def _run(job: Job, user: User, today: date) -> None:
         job.status, job.error = "failed", _("The import failed and nothing was saved. Please try again.")
     else:
         job.status, job.created, job.updated, job.done = "done", result["created"], result["updated"], job.total
-        await audit.record(user, "region_imported", f"+{result['created']} ~{result['updated']}", today)
+        # The log names the file by its first region and its size: "360721 (5)".
+        await audit.record(user, "region_imported", f"{items[0]['code']} ({len(items)})", today)
     finally:
         upload.unlink(missing_ok=True)
     _save(job)

@@ -64,7 +64,7 @@ async def test_a_good_file_is_previewed_imported_in_the_background_and_audited(c
     await import_jobs.drain()
     done = await client.get(action + "?lang=en")
     assert ("Done: 3 regions created, 0 updated." in done.text, "refresh" in done.headers) == (True, False)
-    assert [(e.actor, e.action, e.target) for e in await AuditEvent.all()] == [("root", "region_imported", "+3 ~0")]
+    assert [(e.actor, e.action, e.target) for e in await AuditEvent.all()] == [("root", "region_imported", "360721 (3)")]
     # The same file again updates the three; moving the village is counted as a move.
     again = await upload(client, csrf, GOOD.replace("360721105201,360721105,", "360721105201,360721,"))
     assert "3 regions will be updated" in again.text and "1 region will move to another parent" in again.text
