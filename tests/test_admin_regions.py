@@ -63,7 +63,9 @@ async def test_a_good_file_is_previewed_imported_in_the_background_and_audited(c
     assert (started.status_code, started.headers["location"]) == (303, action)
     await import_jobs.drain()
     done = await client.get(action + "?lang=en")
-    assert ("Done: 3 regions created, 0 updated." in done.text, "refresh" in done.headers) == (True, False)
+    assert ("Done: 3 regions created, 0 updated." in done.text, 'http-equiv="refresh"' in done.text) == (True, False)
+    state = await client.get("/api/region-imports/" + action.rsplit("/", 1)[1])
+    assert state.json() == {"status": "done", "done": 6, "total": 6, "created": 3, "updated": 0}
     assert [(e.actor, e.action, e.target) for e in await AuditEvent.all()] == [("root", "region_imported", "360721 (3)")]
     # The same file again updates the three; moving the village is counted as a move.
     again = await upload(client, csrf, GOOD.replace("360721105201,360721105,", "360721105201,360721,"))

@@ -61,9 +61,12 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
-def phone_page(browser: object) -> object:
+def phone_page(browser: object, script: bool = True) -> object:
     """A 360x640 phone; CSP bypassed only so that the axe check can be injected."""
-    return browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True, bypass_csp=True).new_page()
+    options = {"viewport": {"width": 360, "height": 640}, "has_touch": True, "is_mobile": True, "bypass_csp": True, "java_script_enabled": script}
+    context = browser.new_context(**options)
+    context.javascript_on = script  # axe runs only where scripts do
+    return context.new_page()
 
 
 def shot(page: object, lang: str, name: str) -> None:
@@ -80,7 +83,7 @@ def follow(page: object, target: object) -> None:
 
 
 def accessible(page: object) -> None:
-    if not AXE.exists():
+    if not AXE.exists() or not page.context.javascript_on:
         return
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
@@ -159,7 +162,9 @@ def make_invite(page: object, server: Server, region: str, role: str, uses: int)
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
 def test_an_admin_sets_up_a_county_from_an_empty_store(fresh_server, browser, lang):
-    page = phone_page(browser)
+    # In Traditional Chinese the administrator's browser runs no script: every step works without
+    # it (the import's progress page reloads itself), only the axe check is left out there.
+    page = phone_page(browser, script=lang != "zh-Hant")
     first_admin(page, fresh_server, lang)
     import_regions(page, fresh_server, lang)
 

@@ -51,6 +51,8 @@ OPERATIONS: list[tuple[str, str, str, dict | None, int, dict | None]] = [
     ("delete", "/api/session", "Sign out", None, 204, None),
     ("post", "/api/regions", "Create or update regions by code (admin)", obj(["regions"], regions=array(REGION_IN)), 200, obj(["created", "updated"], created=INT, updated=INT)),
     ("get", "/api/regions/{code}", "A region and its children", None, 200, {"type": "object"}),
+    ("get", "/api/region-imports/{job}", "Progress of a region import started in the browser (admin)", None, 200,
+     obj(["status", "done", "total", "created", "updated"], status=enum(("previewed", "running", "done", "failed")), done=INT, total=INT, created=INT, updated=INT)),
     ("post", "/api/users", "Create an account (admin)", obj(["username", "password", "role"], username=STR, password=STR, role=enum(ROLES), region=STR, locale=enum(LOCALES)), 201, {"type": "object"}),
     ("post", "/api/invites", "Invite cadres to a region", obj(["region", "uses", "expires"], region=STR, role=enum(("cadre", "supervisor")), uses=INT, expires=DATE), 201, INVITE),
     ("get", "/api/invites", "The caller's invites (every invite for admins)", None, 200, array(INVITE)),
@@ -89,7 +91,7 @@ OPERATIONS: list[tuple[str, str, str, dict | None, int, dict | None]] = [
 
 # Answer 201 when they create and 200 when the same thing was reported before.
 UPSERTS = {"Record a government app", "Record a task imposed from above", "Report a quota; answers with its flags"}
-PATH_PARAMETERS = {"code": STR, "id": INT, "client_id": STR}
+PATH_PARAMETERS = {"code": STR, "id": INT, "client_id": STR, "job": STR}
 QUERY_PARAMETERS = {
     "/api/entries": {"from": DATE, "to": DATE},
     "/api/burden/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},

@@ -15,6 +15,7 @@ api_routes = [
     Route("/api/me/password", session.change_password, methods=["POST"]),
     Route("/api/regions", directory.upsert_regions, methods=["POST"]),
     Route("/api/regions/{code:code}", directory.region),
+    Route("/api/region-imports/{job:client_id}", directory.region_import),
     Route("/api/users", directory.create_user, methods=["POST"]),
     Route("/api/invites", invites.create_invite, methods=["POST"]),
     Route("/api/invites", invites.list_invites, methods=["GET"]),
