@@ -95,11 +95,64 @@ async def test_only_admins_reach_the_region_pages(client):
     await add_user("sup", "supervisor", None)
     for name in ("li", "sup"):
         headers = await bearer(client, name)
-        answers = [await client.get(path, headers=headers) for path in ("/admin", "/admin/regions", "/admin/regions/import", "/admin/regions/template.csv")]
-        assert [a.status_code for a in answers] == [403, 403, 403, 403]
+        answers = [await client.get(path, headers=headers) for path in ("/admin", "/admin/regions", "/admin/regions/import", "/admin/regions/template.csv", "/api/region-imports/abc")]
+        assert [a.status_code for a in answers] == [403, 403, 403, 403, 403]
 
 
 async def test_the_template_is_a_file_the_import_reads(client):
     await admin_session(client)
     answer = await client.get("/admin/regions/template.csv")
     assert (answer.status_code, answer.content) == (200, template_csv())
+
+
+def province(rows: int = 28_745) -> str:
+    """A province-sized file: one province, 11 cities, 100 counties, townships and then villages."""
+    lines = [HEADER.strip(), "360000,,province,江西省,,45000000,"]
+    parents = ["360000"]
+    for level, per_parent in (("city", 11), ("county", 10), ("township", 16), ("village", 16)):
+        children = []
+        for parent in parents:
+            for n in range(per_parent):
+                if len(lines) > rows:
+                    break
+                code = f"{parent}{n:02d}"
+                children.append(code)
+                lines.append(f"{code},{parent},{level},地方{code},,1000,")
+        parents = children
+    return "\n".join(lines) + "\n"
+
+
+async def test_a_province_sized_file_goes_through_the_page(client):
+    """28,745 regions (about 1.5 MB, over the 1 MB body limit of every other path) are previewed
+    and imported from the page, in the background."""
+    csrf = await admin_session(client)
+    text = province()
+    assert (text.count("\n") - 1, len(text.encode()) > 1_000_000) == (28_745, True)
+    answer = await upload(client, csrf, text)
+    assert "28745 regions will be created" in answer.text.replace(",", "")
+    action = re.search(r'action="(/admin/regions/import/[0-9a-f]+)"', answer.text).group(1)
+    await client.post(action, data={"csrf": await csrf()}, headers={"origin": "http://jianfu.test"})
+    await import_jobs.drain()
+    assert (await client.get("/api/region-imports/" + action.rsplit("/", 1)[1])).json()["status"] == "done"
+    assert await Region.all().count() == 28_745
+
+
+async def test_files_that_are_no_region_list_are_refused_by_name(client):
+    csrf = await admin_session(client)
+    cases = {
+        "no file": None,
+        "not text": bytes(range(128, 256)) * 4,
+        "no columns": "名称,人口\n石桥镇,21000\n".encode(),
+    }
+    found = {}
+    for name, raw in cases.items():
+        files = {"file": ("regions.csv", raw or b"", "text/csv")}
+        answer = await client.post("/admin/regions/import?lang=en", data={"csrf": await csrf()}, files=files, headers={"origin": "http://jianfu.test"})
+        found[name] = (answer.status_code, re.findall(r'<p class="error"[^>]*>(.*?)</p>|<td>(The file[^<]*|Missing[^<]*)</td>', answer.text))
+    assert found == {
+        "no file": (422, [("Choose the region file (CSV) first.", "")]),
+        "not text": (422, [("The file has 1 problem. Nothing was saved: correct the file and check it again.", ""), ("", "The file is neither UTF-8 nor GBK text. Save it as CSV (UTF-8) and try again.")]),
+        "no columns": (422, [("The file has 1 problem. Nothing was saved: correct the file and check it again.", ""),
+                             ("", "Missing columns: code, level, name, population (expected code,parent,level,name,name_hant,population,households).")]),
+    }
+    assert await Region.all().count() == 0
