@@ -14,7 +14,7 @@ from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from server import auth
+from server import auth, labels
 from server.closure import rebuild_ancestors
 from server.burden.quota_rules import TaskFacts, task_flags
 from server.burden.regions import BatchPlan, KnownRegion, RegionRow, ancestor_codes, ancestor_paths, in_subtree, plan_batch
@@ -127,7 +127,7 @@ def plan_errors(plan: BatchPlan) -> dict[str, str]:
     """A plan's problems as the API's per-row fields, in the reader's language."""
     errors: dict[str, str] = {}
     for i, name, kind, level in plan.problems:
-        message = _("Unknown parent region, or the parents form a loop.") if kind == "parent" else _("Must be a level below its parent's (%(level)s).", level=level)
+        message = _("Unknown parent region, or the parents form a loop.") if kind == "parent" else _("Must be a level below its parent's (%(level)s).", level=labels.levels()[level])
         errors.setdefault(f"regions[{i}].{name}", message)
     return errors
 
