@@ -71,13 +71,13 @@ def _visible(user: User) -> Q:
 
 async def list_invites(user: User) -> list[Invite]:
     """The invites the user sees, newest first, with their regions loaded."""
-    return await Invite.filter(_visible(user)).order_by("-id").prefetch_related("region")
+    return await Invite.filter(_visible(user)).order_by("-id").prefetch_related("region", "created_by")
 
 
 async def visible_invite(user: User, code: str) -> Invite:
     """One invite by its code (as typed or shown) that the user may see; 404 otherwise."""
     stored = typed_invite_code(code) if isinstance(code, str) else ""
-    invite = await Invite.filter(_visible(user), code=stored).prefetch_related("region").first() if stored else None
+    invite = await Invite.filter(_visible(user), code=stored).prefetch_related("region", "created_by").first() if stored else None
     if invite is None:
         raise NotFound("invite")
     return invite
@@ -112,5 +112,12 @@ def invite_json(invite: Invite, today: date) -> dict[str, Any]:
         "created_on": invite.created_on.isoformat() if invite.created_on else None,
         "revoked": invite.revoked,
         "usable": is_usable(invite, today),
+        "created_by": maker(invite),
     }
+
+
+def maker(invite: Invite) -> str | None:
+    """The username of whoever made the invite (loaded with it), None for older invites or a deleted account."""
+    made_by = getattr(invite, "created_by", None) if invite.created_by_id else None
+    return made_by.username if isinstance(made_by, User) else None
 

@@ -65,7 +65,7 @@ class BodyLimit:
         limit = self.uploads.get(scope["path"], self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > limit:
-            await self._refuse(send)
+            await (self._back_to_form(scope, send) if scope["path"] in self.uploads else self._refuse(send))
             return
         received = 0
         started = False
@@ -88,6 +88,13 @@ class BodyLimit:
         except TooLarge:
             if not started:
                 await self._refuse(send)
+
+    async def _back_to_form(self, scope: Scope, send: Send) -> None:
+        """A file too large for an upload form: back to the form, which says so in the reader's
+        language (a browser shows this answer's JSON as raw text)."""
+        location = scope["path"].encode() + b"?too_large=1"
+        await send({"type": "http.response.start", "status": 303, "headers": [(b"location", location), (b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(TooLarge().body(), ensure_ascii=False).encode()

@@ -34,7 +34,7 @@ async def test_each_role_lists_and_revokes_only_the_invites_it_may(client):
     assert {name: (a.status_code, [i["code"] for i in a.json()] if a.status_code == 200 else a.json()["error"]["code"]) for name, a in listed.items()} == {
         "admin": (200, [by_li["code"], by_admin["code"]]), "li": (200, [by_li["code"]]), "wu": (200, []), "sup": (403, "forbidden"),
     }
-    assert listed["li"].json() == [{"code": by_li["code"], "region": VILLAGE, "role": "cadre", "uses": 3, "expires": expires(), "created_on": app_today().isoformat(), "revoked": False, "usable": True}]
+    assert listed["li"].json() == [{"code": by_li["code"], "region": VILLAGE, "role": "cadre", "uses": 3, "expires": expires(), "created_on": app_today().isoformat(), "revoked": False, "usable": True, "created_by": "li"}]
 
     # Another cadre's invite is not there for wu; the supervisor touches none; li revokes their own.
     statuses = [(await client.delete(f"/api/invites/{by_li['code']}", headers=h)).status_code for h in (wu, sup, li, li)]

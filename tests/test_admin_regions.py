@@ -156,3 +156,13 @@ async def test_files_that_are_no_region_list_are_refused_by_name(client):
                              ("", "Missing columns: code, level, name, population (expected code,parent,level,name,name_hant,population,households).")]),
     }
     assert await Region.all().count() == 0
+
+
+async def test_a_file_over_the_upload_limit_goes_back_to_the_form_which_says_so(client):
+    csrf = await admin_session(client)
+    files = {"file": ("nation.csv", b"x" * 16_000_001, "text/csv")}
+    answer = await client.post("/admin/regions/import", data={"csrf": await csrf()}, files=files, headers={"origin": "http://jianfu.test"})
+    assert (answer.status_code, answer.headers["location"]) == (303, "/admin/regions/import?too_large=1")
+    form = await client.get(answer.headers["location"] + "&lang=en")
+    assert (form.status_code, re.findall(r'<p class="error" id="file-error">(.*?)</p>', form.text)) == (
+        413, ["The file is larger than 16 MB. Import it on the server with jianfu import-regions."])

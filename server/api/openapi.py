@@ -42,7 +42,8 @@ REVIEW = obj(["id", "region", "period", "status", "opened_on", "summary", "flags
 # CSV answers: UTF-8 with a BOM, cells that could run as spreadsheet formulas prefixed with '.
 CSV = {"type": "string"}
 INVITE = obj(["code", "region", "role", "uses", "expires", "revoked", "usable"], code=STR, region=STR, role=enum(("cadre", "supervisor")), uses=INT, expires=DATE,
-             created_on={"type": ["string", "null"], "format": "date"}, revoked={"type": "boolean"}, usable={"type": "boolean"})
+             created_on={"type": ["string", "null"], "format": "date"}, revoked={"type": "boolean"}, usable={"type": "boolean"},
+             created_by={"type": ["string", "null"]})
 ROSTER = obj(["apps"], apps=array(obj(["app", "resident_use"], app=INT, resident_use=enum(RESIDENT_USE))))
 
 # (method, path, summary, request schema, success status, response schema)

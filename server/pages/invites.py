@@ -27,7 +27,7 @@ async def show(request: Request, errors: dict[str, str] | None = None, values: d
     defaults = {"region": request.query_params.get("region", user.region_id or ""), "role": "cadre", "uses": "5", "expires": (today + timedelta(days=DEFAULT_DAYS)).isoformat()}
     context = {
         "invites": await invites.list_invites(user), "today": today, "roles": labels.roles(),
-        "choosable": invites.roles_for(user), "errors": errors or {}, "values": values or defaults, "shown": shown_invite_code,
+        "choosable": invites.roles_for(user), "errors": errors or {}, "values": values or defaults, "shown": shown_invite_code, "maker": invites.maker,
     }
     return await page(request, "invites.html", status_code=status_code, **context)
 

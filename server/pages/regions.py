@@ -10,11 +10,12 @@ from starlette.responses import Response
 from server import import_jobs, labels, region_admin
 from server.auth import require_user
 from server.errors import InvalidInput
+from server.i18n import format_number
 from server.i18n import gettext as _
 from server.pages.render import form_writer, go, page
 from server.parse import form_id
 from server.region_csv import template_csv
-from server.web import today_of
+from server.web import settings_of, today_of
 
 async def tree(request: Request, errors: dict[str, str] | None = None, values: dict[str, str] | None = None, status_code: int = 200) -> Response:
     """A region with its children (the top of the tree without a code), population and cadre accounts."""
@@ -44,6 +45,10 @@ async def edit(request: Request) -> Response:
 
 async def import_form(request: Request) -> Response:
     await require_user(request, "admin")
+    if request.query_params.get("too_large"):  # middleware.BodyLimit sent the upload back here
+        limit = format_number(settings_of(request).max_upload_bytes / 1_000_000)
+        message = _("The file is larger than %(size)s MB. Import it on the server with jianfu import-regions.", size=limit)
+        return await page(request, "regions_import.html", status_code=413, errors={"file": message})
     return await page(request, "regions_import.html", errors={})
 
 
