@@ -78,3 +78,11 @@ async def test_the_invite_sheet_carries_the_code_and_a_qr_of_the_signup_link(cli
     assert f'value="{code}"' in signup.text
     joined = await client.post("/api/signup", json={"code": code, "username": "newbie", "password": PASSWORD})
     assert (joined.status_code, joined.json()["user"]["region"]) == (201, VILLAGE)
+
+
+async def test_a_supervisor_invite_makes_a_supervisor_account_in_its_region(client):
+    admin, *_ = await people(client)
+    invite = (await client.post("/api/invites", json={"region": OTHER_VILLAGE, "role": "supervisor", "uses": 1, "expires": expires()}, headers=admin)).json()
+    joined = await client.post("/api/signup", json={"code": invite["code"].lower().replace("-", " "), "username": "inspector", "password": PASSWORD})
+    assert (joined.status_code, joined.json()["user"]["role"], joined.json()["user"]["region"]) == (201, "supervisor", OTHER_VILLAGE)
+    assert [(i["uses"], i["usable"]) for i in (await client.get("/api/invites", headers=admin)).json()] == [(0, False)]
