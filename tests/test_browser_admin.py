@@ -119,6 +119,7 @@ def first_admin(page: object, server: Server, lang: str) -> None:
     page.goto(f"{link}&lang={lang}")
     expect(page.locator("h1")).to_have_text(words(lang, "The first administrator"))
     page.fill("input[name=username]", "chief")
+    accessible(page)
     page.fill("input[name=password]", PASSPHRASE)
     shot(page, lang, "1-first-admin")
     page.locator("button.primary").tap()
