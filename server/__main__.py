@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from server import db
-from server.cli_tasks import CommandError, create_user, import_regions, publish
+from server.cli_tasks import CommandError, create_user, first_admin_link, import_regions, publish
 from server.config import ConfigError, Settings
 
 
@@ -32,6 +32,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         print("warning: no JIANFU_SECRET set; using the demo secret (fine for a demo, never for real data)", file=sys.stderr)
         os.environ["JIANFU_SECRET"] = settings.secret  # worker processes read the environment again
     asyncio.run(db.apply_migrations(settings.database_url))
+    link = asyncio.run(first_admin_link(settings, args.host, args.port))
+    if link:
+        print(f"No administrator yet. Open this link within 24 hours to create the first one (it works once):\n  {link}", flush=True)
     uvicorn.run(
         "server.app:create_app",
         factory=True,

@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server import auth, db, feed, i18n, publication
+from server import auth, db, feed, i18n, import_jobs, publication
 from server.api.routes import api_routes
 from server.auth import LoginThrottle
 from server.config import Settings
@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
                 yield
             finally:
                 stop.set()
-                await asyncio.gather(*loops)
+                await asyncio.gather(*loops, import_jobs.drain())
 
     app = Starlette(
         routes=[*api_routes, *page_routes, Mount("/static", HashedStaticFiles(directory=STATIC_DIR), name="static")],
@@ -138,7 +138,7 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(i18n.LocaleMiddleware),
             Middleware(SecurityHeaders, https=settings.https),
-            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes, uploads={"/admin/regions/import": settings.max_upload_bytes}),
             Middleware(ServerErrors, handler=server_error),  # inside SecurityHeaders: a 500 has them too
         ],
         exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: server_error},

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
-from server import db, directory, i18n
+from server import db, directory, i18n, region_csv
 from server.config import Settings
 from server.errors import ApiError
 from server.parse import local_today
-
-REGION_COLUMNS = ("code", "parent", "level", "name", "name_hant", "population", "households")
 
 
 class CommandError(Exception):
@@ -34,49 +30,17 @@ async def create_user(settings: Settings, username: str, password: str, role: st
     print(f"created {role} {username}")
 
 
-# No field of a region is near this long (names take 100 characters); a longer one is a broken file.
-LONGEST_FIELD = 1000
-
-
 def read_regions_csv(raw: bytes) -> list[dict]:
-    """Rows of a region CSV in UTF-8 (with or without BOM) or GBK, as the API's region objects.
-    A field no region could have (overlong, or with a NUL, which PostgreSQL cannot store) is
-    refused here, naming its line and column, before anything reaches the store."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gbk", errors="strict")
-    reader = csv.DictReader(io.StringIO(text))
-    limit = csv.field_size_limit()
-    # The csv module stops at 131,072 characters with an error that names neither line nor column:
-    # read any length here and say which field is too long below.
-    csv.field_size_limit(max(limit, len(text) + 1))
-    try:
-        return _region_items(reader)
-    except csv.Error as error:
-        raise CommandError(f"line {reader.line_num}: not a readable CSV row ({error})") from None
-    finally:
-        csv.field_size_limit(limit)
+    """Rows of a region CSV (region_csv), its problems told to the operator in English."""
+    with i18n.in_locale("en"):
+        try:
+            return region_csv.read_region_file(raw).items
+        except region_csv.RegionFileError as error:
+            raise CommandError(error.message) from None
 
 
-def _region_items(reader: csv.DictReader) -> list[dict]:
-    missing = [c for c in ("code", "level", "name", "population") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise CommandError(f"missing columns: {', '.join(missing)} (expected {','.join(REGION_COLUMNS)})")
-    rows = []
-    for row in reader:
-        for column in REGION_COLUMNS:
-            value = row.get(column) or ""
-            if "\x00" in value:
-                raise CommandError(f"line {reader.line_num}, column {column}: contains a NUL character (U+0000)")
-            if len(value) > LONGEST_FIELD:
-                raise CommandError(f"line {reader.line_num}, column {column}: {len(value):,} characters; a region's fields have at most {LONGEST_FIELD:,}")
-        item = {k: (row.get(k) or "").strip() or None for k in REGION_COLUMNS}
-        for number in ("population", "households"):
-            value = item[number]
-            item[number] = int(value) if value and value.isascii() and value.isdigit() else value  # "²" is a digit to isdigit()
-        rows.append(item)
-    return rows
+async def _say_progress(done: int, total: int) -> None:
+    print(f"  {done:,} of {total:,} steps ({done * 100 // max(total, 1)}%)", flush=True)
 
 
 async def import_regions(settings: Settings, file: str) -> None:
@@ -88,10 +52,20 @@ async def import_regions(settings: Settings, file: str) -> None:
     print(f"read {len(rows)} regions from {file}; saving")
     async with db.connect(settings.database_url):
         try:
-            result = await directory.upsert_regions(rows)
+            result = await directory.upsert_regions(rows, _say_progress)
         except ApiError as error:
             raise CommandError(_explain(error)) from None
     print(f"created {result['created']}, updated {result['updated']}")
+
+
+async def first_admin_link(settings: Settings, host: str, port: int) -> str | None:
+    """The one-time link that creates the first administrator, while the store has none."""
+    from server import first_admin  # noqa: PLC0415 -- only serve needs it
+
+    async with db.connect(settings.database_url):
+        code = await first_admin.issue_code()
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 -- what to open, not what to bind
+    return first_admin.link(f"http://{shown}:{port}", code) if code else None
 
 
 async def publish(settings: Settings, month: str | None) -> None:

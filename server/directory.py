@@ -7,17 +7,17 @@ import secrets
 import unicodedata
 from datetime import date, timedelta
 from itertools import takewhile
-from typing import Any, Iterable
+from typing import Any, Awaitable, Callable, Iterable
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from server import auth
+from server import auth, labels
 from server.closure import rebuild_ancestors
 from server.burden.quota_rules import TaskFacts, task_flags
-from server.burden.regions import RegionRow, ancestor_codes, ancestor_paths, child_path, in_subtree, level_below, save_order
+from server.burden.regions import BatchPlan, KnownRegion, RegionRow, ancestor_codes, ancestor_paths, in_subtree, plan_batch
 from server.burden.vocab import EVIDENCE, FREQUENCIES, LEVELS, LOCALES, METRICS, PENALTIES, RANKINGS, ROLES
 from server.errors import ApiError, Conflict, Forbidden, InvalidInput, NotFound
 from server.i18n import gettext as _
@@ -60,7 +60,7 @@ def mixed_scripts(text: str) -> bool:
     return len(scripts) > 1 and not scripts <= _EAST_ASIAN
 
 
-def _shown_text(r: Reader, name: str, value: str | None) -> str | None:
+def shown_text(r: Reader, name: str, value: str | None) -> str | None:
     """A name people will read (a region, an app, a task): refused with hidden characters in it."""
     if value is not None and hidden_characters(value):
         r.fail(name, hidden_problem())
@@ -86,8 +86,8 @@ def read_region_rows(items: Any) -> list[dict[str, Any]]:
             "code": code,
             "parent": r.text("parent", required=False, max_length=20),
             "level": r.choice("level", LEVELS),
-            "name": _shown_text(r, "name", r.text("name", max_length=100)),
-            "name_hant": _shown_text(r, "name_hant", r.text("name_hant", required=False, max_length=100)),
+            "name": shown_text(r, "name", r.text("name", max_length=100)),
+            "name_hant": shown_text(r, "name_hant", r.text("name_hant", required=False, max_length=100)),
             "population": r.integer("population", low=0, high=2_000_000_000),
             "households": r.integer("households", low=0, high=1_000_000_000, required=False),
         }
@@ -98,48 +98,66 @@ def read_region_rows(items: Any) -> list[dict[str, Any]]:
     return rows
 
 
-async def upsert_regions(items: Any) -> dict[str, int]:
+# Progress of a long import: (steps done, steps in all), awaited every PROGRESS_STEP steps.
+Progress = Callable[[int, int], Awaitable[None]]
+PROGRESS_STEP = 1000
+FLUSH_ROWS = 5000
+CLOSURE_CHUNK = 5000
+
+
+async def upsert_regions(items: Any, progress: Progress | None = None) -> dict[str, int]:
     """Create or update regions by code, parents before children, all or nothing."""
     rows = read_region_rows(items)
+    plan, known = await plan_regions(rows)
+    if plan.problems:
+        raise InvalidInput(plan_errors(plan))
+    await _save_regions(rows, plan, known, progress)
+    return {"created": plan.created, "updated": plan.updated}
+
+
+async def plan_regions(rows: list[dict[str, Any]]) -> tuple[BatchPlan, dict[str, Region]]:
+    """What saving these (already read) rows would do, and the stored regions they name."""
     parents = {row["parent"] for row in rows if row["parent"]}
     known = await _regions_by_code(sorted(parents | {row["code"] for row in rows}))
-    ordered, broken = save_order([RegionRow(r["code"], r["parent"], r["level"]) for r in rows], {c: known[c].path for c in known})
-    errors = {}
-    for i, row in enumerate(rows):
-        if row["code"] in broken:
-            errors[f"regions[{i}].parent"] = _("Unknown parent region, or the parents form a loop.")
-    if errors:
-        raise InvalidInput(errors)
-    index = {row["code"]: (i, row) for i, row in enumerate(rows)}
-    created = updated = 0
+    batch = [RegionRow(r["code"], r["parent"], r["level"]) for r in rows]
+    return plan_batch(batch, {c: KnownRegion(r.path, r.parent_id, r.level) for c, r in known.items()}), known
+
+
+def plan_errors(plan: BatchPlan) -> dict[str, str]:
+    """A plan's problems as the API's per-row fields, in the reader's language."""
+    errors: dict[str, str] = {}
+    for i, name, kind, level in plan.problems:
+        message = _("Unknown parent region, or the parents form a loop.") if kind == "parent" else _("Must be a level below its parent's (%(level)s).", level=labels.levels()[level])
+        errors.setdefault(f"regions[{i}].{name}", message)
+    return errors
+
+
+async def _save_regions(rows: list[dict[str, Any]], plan: BatchPlan, known: dict[str, Region], progress: Progress | None) -> None:
+    index = {row["code"]: row for row in rows}
     moved: list[str] = []
-    levels = {code: region.level for code, region in known.items()}
     fresh: list[Region] = []
+    steps = len(plan.ordered) * 2
     async with in_transaction() as connection:
-        paths = {code: region.path for code, region in known.items()}
-        for item in ordered:
-            i, row = index[item.code]
-            parent = row["parent"]
-            if parent and not level_below(levels[parent], row["level"]):
-                raise InvalidInput({f"regions[{i}].level": _("Must be a level below its parent's (%(level)s).", level=levels[parent])})
-            old_path = paths.get(row["code"])
-            if parent and old_path and in_subtree(paths[parent], old_path):
-                raise InvalidInput({f"regions[{i}].parent": _("Unknown parent region, or the parents form a loop.")})
-            path = child_path(paths.get(parent), row["code"])
+        for done, item in enumerate(plan.ordered, 1):
+            row, path = index[item.code], plan.paths[item.code]
             fields = {k: row[k] for k in ("level", "name", "name_hant", "population", "households")}
-            if row["code"] in known:
+            if item.code in known:
                 await _create(fresh, connection)  # an updated region may hang under a new one
-                await Region.filter(code=row["code"]).using_db(connection).update(parent_id=parent, path=path, **fields)
-                if old_path != path:
-                    moved += await _move_subtree(old_path, path)
-                updated += 1
+                await Region.filter(code=item.code).using_db(connection).update(parent_id=item.parent, path=path, **fields)
+                if known[item.code].path != path:
+                    moved += await _move_subtree(known[item.code].path, path)
             else:
-                fresh.append(Region(code=row["code"], parent_id=parent, path=path, **fields))
-                created += 1
-            paths[row["code"]], levels[row["code"]] = path, row["level"]
+                fresh.append(Region(code=item.code, parent_id=item.parent, path=path, **fields))
+                if len(fresh) >= FLUSH_ROWS:
+                    await _create(fresh, connection)
+            if progress and done % PROGRESS_STEP == 0:
+                await progress(done, steps)
         await _create(fresh, connection)
-        await rebuild_ancestors([row["code"] for row in rows] + moved, client=connection)
-    return {"created": created, "updated": updated}
+        codes = [row["code"] for row in rows] + moved
+        for start in range(0, len(codes), CLOSURE_CHUNK):
+            await rebuild_ancestors(codes[start : start + CLOSURE_CHUNK], client=connection)
+            if progress:
+                await progress(len(plan.ordered) + min(len(plan.ordered), start + CLOSURE_CHUNK), steps)
 
 
 async def _regions_by_code(codes: list[str], chunk: int = 5000) -> dict[str, Region]:
@@ -272,24 +290,6 @@ def shown_invite_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-async def create_invite(user: User, data: Any, today: date) -> Invite:
-    """Admins invite anyone anywhere; a cadre invites colleagues into their own region only.
-    Supervisors invite nobody: accounts they made could be counted towards k beside one real
-    reporter, and subtracting them would expose that one (DESIGN.md §2)."""
-    if user.role not in ("admin", "cadre"):
-        raise Forbidden()
-    r = Reader(data)
-    code = r.text("region", max_length=20)
-    role = r.choice("role", ("cadre", "supervisor") if user.role == "admin" else ("cadre",), default="cadre")
-    uses = r.integer("uses", low=1, high=1000)
-    expires = r.day("expires", earliest=today, latest=today + timedelta(days=366))
-    r.done()
-    region = await region_by_code(code)
-    if user.role == "cadre" and region.code != user.region_id:
-        raise Forbidden(_("You may invite colleagues into your own region only."), {"region": _("You may invite colleagues into your own region only.")})
-    return await Invite.create(code=new_invite_code(), region=region, role=role, uses_left=uses, expires=expires)
-
-
 async def sign_up(data: Any, today: date, throttle: auth.LoginThrottle | None = None, address: str | None = None) -> User:
     """A new account from an invite code: a username and password, never a real name or phone.
 
@@ -306,7 +306,7 @@ async def sign_up(data: Any, today: date, throttle: auth.LoginThrottle | None = 
         r.done()
         async with in_transaction():
             invite = await Invite.get_or_none(code=code) if code else None
-            taken = await Invite.filter(code=code, uses_left__gt=0, expires__gte=today).update(uses_left=F("uses_left") - 1) if invite else 0
+            taken = await Invite.filter(code=code, uses_left__gt=0, expires__gte=today, revoked=False).update(uses_left=F("uses_left") - 1) if invite else 0
             if not invite or not taken:
                 raise InvalidInput({"code": _("This invite code is unknown, used up or expired.")})
             region = await Region.get(code=invite.region_id)
@@ -322,8 +322,8 @@ async def create_app(user: User, data: Any, min_level: str = "township") -> tupl
     One a cadre adds is seen in their area only (`app_scope`) until k reporters list it on their
     rosters (`visible_app_filter`); added again from another area, it is seen in both."""
     r = Reader(data)
-    name = _shown_text(r, "name", r.text("name", max_length=100))
-    function = _shown_text(r, "function", r.text("function", max_length=60))
+    name = shown_text(r, "name", r.text("name", max_length=100))
+    function = shown_text(r, "function", r.text("function", max_length=60))
     owner_level = r.choice("owner_level", LEVELS)
     owner = r.text("owner_region", required=False, max_length=20)
     r.done()
@@ -467,7 +467,7 @@ async def _widen_scope(task: Task | App, scope: Region | None) -> None:
 def read_task(r: Reader, today: date) -> dict[str, Any]:
     earliest, latest = today - timedelta(days=3650), today + timedelta(days=3650)
     task = {
-        "title": _shown_text(r, "title", r.text("title", max_length=200)),
+        "title": shown_text(r, "title", r.text("title", max_length=200)),
         "metric": r.choice("metric", METRICS),
         "app": r.integer("app", low=1, high=2**31 - 1, required=False),
         "issued_by": r.text("issued_by", max_length=20),

@@ -193,3 +193,7 @@ def export_records() -> dict[str, str]:
 
 def review_statuses() -> dict[str, str]:
     return {"open": _("Open"), "closed": _("Closed")}
+
+
+def roles() -> dict[str, str]:
+    return {"cadre": _("Cadre"), "supervisor": _("Supervisor"), "admin": _("Administrator")}

@@ -53,17 +53,19 @@ class SecurityHeaders:
 class BodyLimit:
     """413 for a body over the limit, whether announced by Content-Length or streamed."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, uploads: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = uploads or {}  # paths that take a file, with their own larger limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.uploads.get(scope["path"], self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length", b"0")
-        if not declared.isdigit() or int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if not declared.isdigit() or int(declared) > limit:
+            await (self._back_to_form(scope, send) if scope["path"] in self.uploads else self._refuse(send))
             return
         received = 0
         started = False
@@ -72,7 +74,7 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > limit:
                 raise TooLarge()
             return message
 
@@ -86,6 +88,13 @@ class BodyLimit:
         except TooLarge:
             if not started:
                 await self._refuse(send)
+
+    async def _back_to_form(self, scope: Scope, send: Send) -> None:
+        """A file too large for an upload form: back to the form, which says so in the reader's
+        language (a browser shows this answer's JSON as raw text)."""
+        location = scope["path"].encode() + b"?too_large=1"
+        await send({"type": "http.response.start", "status": 303, "headers": [(b"location", location), (b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(TooLarge().body(), ensure_ascii=False).encode()

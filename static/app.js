@@ -6,6 +6,25 @@
   const outbox = self.JianfuOutbox;
   const account = document.querySelector("meta[name=account]").content;  // empty when signed out
   document.addEventListener("submit", signOut);  // on every page, a supervisor's too: the worker keeps theirs
+  // An invite sheet's print button: without JavaScript, the browser's own menu prints it.
+  for (const button of document.querySelectorAll("button[data-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => self.print());
+  }
+  // A region import's progress page: the bar moves in place, and the page reloads once it is over.
+  const meter = document.querySelector("progress[data-poll]");
+  if (meter) pollImport(meter);
+  function pollImport(bar) {
+    setTimeout(async () => {
+      try {
+        const state = await (await fetch(bar.dataset.poll, { headers: { accept: "application/json" } })).json();
+        bar.max = state.total || 1;
+        bar.value = state.done;
+        if (state.status !== "running") return location.reload();
+      } catch (unreachable) { /* asked again below */ }
+      pollImport(bar);
+    }, 1000);
+  }
   const panel = document.getElementById("outbox");
   if (!outbox || !panel) return;
   const words = panel.dataset;

@@ -84,7 +84,7 @@ def test_region_csv_reads_utf8_bom_and_gbk(encoding):
 
 
 def test_region_csv_without_required_columns_is_refused():
-    with pytest.raises(CommandError, match="missing columns: level, population"):
+    with pytest.raises(CommandError, match="Missing columns: level, population"):
         read_regions_csv(b"code,name\n1,x\n")
 
 
@@ -94,8 +94,8 @@ def jianfu_on(database_url: str, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize(("field", "message"), [
-    ("x" * 200_000, "error: line 3, column name: 200,000 characters; a region's fields have at most 1,000"),
-    ("石桥\x00镇", "error: line 3, column name: contains a NUL character (U+0000)"),  # PostgreSQL cannot store it
+    ("x" * 200_000, "error: Line 3, column name: 200,000 characters; a region's fields have at most 1,000."),
+    ("石桥\x00镇", "error: Line 3, column name: contains a NUL character (U+0000)."),  # PostgreSQL cannot store it
 ])
 async def test_import_regions_names_the_line_and_column_of_a_field_no_region_has(store, tmp_path, field, message):
     """On SQLite and on PostgreSQL: a clean message and exit code 1, never a traceback, nothing saved."""

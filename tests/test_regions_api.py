@@ -58,7 +58,7 @@ async def test_unknown_parents_loops_and_wrong_levels_are_refused(client):
     answer = await client.post("/api/regions?lang=en", json={"regions": loop + [{"code": "3", "parent": "404", "level": "city", "name": "c", "population": 1}]}, headers=admin)
     assert answer.json()["error"]["fields"] == {f"regions[{i}].parent": "Unknown parent region, or the parents form a loop." for i in range(3)}
     upward = await client.post("/api/regions?lang=en", json={"regions": [TREE[0], {**TREE[1], "level": "province"}]}, headers=admin)
-    assert upward.json()["error"]["fields"] == {"regions[1].level": "Must be a level below its parent's (province)."}
+    assert upward.json()["error"]["fields"] == {"regions[1].level": "Must be a level below its parent's (Province)."}
     await client.post("/api/regions", json={"regions": TREE}, headers=admin)
     under_itself = await client.post("/api/regions?lang=en", json={"regions": [{**TREE[1], "parent": "420121101", "level": "grid"}]}, headers=admin)
     assert under_itself.json()["error"]["fields"] == {"regions[0].parent": "Unknown parent region, or the parents form a loop."}

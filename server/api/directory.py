@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server import directory
+from server import directory, import_jobs
 from server.auth import require_user
 from server.parse import json_body
 from server.web import settings_of, today_of, writer
@@ -26,11 +26,11 @@ async def create_user(request: Request) -> JSONResponse:
     return JSONResponse({"username": user.username, "role": user.role, "region": user.region_id}, status_code=201)
 
 
-async def create_invite(request: Request) -> JSONResponse:
-    user = await writer(request, "admin", "cadre")
-    invite = await directory.create_invite(user, await json_body(request), today_of(request))
-    body = {"code": directory.shown_invite_code(invite.code), "region": invite.region_id, "role": invite.role, "uses": invite.uses_left, "expires": invite.expires.isoformat()}
-    return JSONResponse(body, status_code=201)
+async def region_import(request: Request) -> JSONResponse:
+    """Where a region import started at /admin/regions/import stands (the progress page polls it)."""
+    user = await require_user(request, "admin")
+    job = import_jobs.load(request.path_params["job"], user)
+    return JSONResponse({"status": job.status, "done": job.done, "total": job.total, "created": job.created, "updated": job.updated})
 
 
 async def create_app(request: Request) -> JSONResponse:

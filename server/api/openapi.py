@@ -41,6 +41,9 @@ REVIEW = obj(["id", "region", "period", "status", "opened_on", "summary", "flags
              before_after={"type": ["object", "null"]})
 # CSV answers: UTF-8 with a BOM, cells that could run as spreadsheet formulas prefixed with '.
 CSV = {"type": "string"}
+INVITE = obj(["code", "region", "role", "uses", "expires", "revoked", "usable"], code=STR, region=STR, role=enum(("cadre", "supervisor")), uses=INT, expires=DATE,
+             created_on={"type": ["string", "null"], "format": "date"}, revoked={"type": "boolean"}, usable={"type": "boolean"},
+             created_by={"type": ["string", "null"]})
 ROSTER = obj(["apps"], apps=array(obj(["app", "resident_use"], app=INT, resident_use=enum(RESIDENT_USE))))
 
 # (method, path, summary, request schema, success status, response schema)
@@ -49,8 +52,12 @@ OPERATIONS: list[tuple[str, str, str, dict | None, int, dict | None]] = [
     ("delete", "/api/session", "Sign out", None, 204, None),
     ("post", "/api/regions", "Create or update regions by code (admin)", obj(["regions"], regions=array(REGION_IN)), 200, obj(["created", "updated"], created=INT, updated=INT)),
     ("get", "/api/regions/{code}", "A region and its children", None, 200, {"type": "object"}),
+    ("get", "/api/region-imports/{job}", "Progress of a region import started in the browser (admin)", None, 200,
+     obj(["status", "done", "total", "created", "updated"], status=enum(("previewed", "running", "done", "failed")), done=INT, total=INT, created=INT, updated=INT)),
     ("post", "/api/users", "Create an account (admin)", obj(["username", "password", "role"], username=STR, password=STR, role=enum(ROLES), region=STR, locale=enum(LOCALES)), 201, {"type": "object"}),
-    ("post", "/api/invites", "Invite cadres to a region", obj(["region", "uses", "expires"], region=STR, role=STR, uses=INT, expires=DATE), 201, {"type": "object"}),
+    ("post", "/api/invites", "Invite cadres to a region", obj(["region", "uses", "expires"], region=STR, role=enum(("cadre", "supervisor")), uses=INT, expires=DATE), 201, INVITE),
+    ("get", "/api/invites", "The caller's invites (every invite for admins)", None, 200, array(INVITE)),
+    ("delete", "/api/invites/{code}", "Revoke an invite", None, 204, None),
     ("post", "/api/signup", "Sign up with an invite code", obj(["code", "username", "password"], code=STR, username=STR, password=STR, locale=enum(LOCALES)), 201, SESSION),
     ("post", "/api/apps", "Record a government app", obj(["name", "function", "owner_level"], name=STR, function=STR, owner_level=enum(LEVELS), owner_region=STR), 201, {"type": "object"}),
     ("get", "/api/apps", "Known government apps", None, 200, array({"type": "object"})),
@@ -85,7 +92,7 @@ OPERATIONS: list[tuple[str, str, str, dict | None, int, dict | None]] = [
 
 # Answer 201 when they create and 200 when the same thing was reported before.
 UPSERTS = {"Record a government app", "Record a task imposed from above", "Report a quota; answers with its flags"}
-PATH_PARAMETERS = {"code": STR, "id": INT, "client_id": STR}
+PATH_PARAMETERS = {"code": STR, "id": INT, "client_id": STR, "job": STR}
 QUERY_PARAMETERS = {
     "/api/entries": {"from": DATE, "to": DATE},
     "/api/burden/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},

@@ -4,7 +4,7 @@ from starlette.routing import Route
 
 import server.convertors  # noqa: F401 -- registers {id:id}
 
-from server.api import burden, directory, ledger, meta, reviews, session
+from server.api import burden, directory, invites, ledger, meta, reviews, session
 
 api_routes = [
     Route("/healthz", meta.healthz),
@@ -15,8 +15,11 @@ api_routes = [
     Route("/api/me/password", session.change_password, methods=["POST"]),
     Route("/api/regions", directory.upsert_regions, methods=["POST"]),
     Route("/api/regions/{code:code}", directory.region),
+    Route("/api/region-imports/{job:client_id}", directory.region_import),
     Route("/api/users", directory.create_user, methods=["POST"]),
-    Route("/api/invites", directory.create_invite, methods=["POST"]),
+    Route("/api/invites", invites.create_invite, methods=["POST"]),
+    Route("/api/invites", invites.list_invites, methods=["GET"]),
+    Route("/api/invites/{code:client_id}", invites.revoke_invite, methods=["DELETE"]),
     Route("/api/apps", directory.create_app, methods=["POST"]),
     Route("/api/apps", directory.list_apps, methods=["GET"]),
     Route("/api/tasks", directory.create_task, methods=["POST"]),

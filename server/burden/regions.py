@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from server.burden.vocab import LEVELS
 
@@ -70,6 +70,52 @@ def save_order(rows: list[RegionRow], known_paths: dict[str, str]) -> tuple[list
                 ordered.append(item)
                 placed.add(item.code)
     return ordered, broken
+
+
+@dataclass(frozen=True)
+class KnownRegion:
+    """A region already in the store, as a batch sees it."""
+
+    path: str
+    parent: str | None
+    level: str
+
+
+@dataclass
+class BatchPlan:
+    """What saving a batch would do: the rows in save order with their new paths, how many regions
+    it creates, updates and moves (to another parent), and its problems as (row index, field, kind,
+    parent's level) with kind "parent" (unknown parent, or a loop) or "level" (not below its parent)."""
+
+    ordered: list[RegionRow]
+    paths: dict[str, str]
+    created: int = 0
+    updated: int = 0
+    moved: int = 0
+    problems: list[tuple[int, str, str, str | None]] = field(default_factory=list)
+
+
+def plan_batch(rows: list[RegionRow], known: dict[str, KnownRegion]) -> BatchPlan:
+    """Check a batch against the regions it names, without saving anything: the one place for the
+    rules of a region batch, used by the import's preview and by the import itself."""
+    ordered, broken = save_order(rows, {code: region.path for code, region in known.items()})
+    index = {row.code: i for i, row in enumerate(rows)}
+    plan = BatchPlan(ordered, {}, problems=[(index[code], "parent", "parent", None) for code in broken])
+    paths = {code: region.path for code, region in known.items()}
+    levels = {code: region.level for code, region in known.items()}
+    for row in ordered:
+        old = known.get(row.code)
+        if row.parent and not level_below(levels[row.parent], row.level):
+            plan.problems.append((index[row.code], "level", "level", levels[row.parent]))
+        elif row.parent and old and in_subtree(paths[row.parent], old.path):  # under its own descendant
+            plan.problems.append((index[row.code], "parent", "parent", None))
+        paths[row.code], levels[row.code] = child_path(paths.get(row.parent), row.code), row.level
+        plan.paths[row.code] = paths[row.code]
+        plan.created += old is None
+        plan.updated += old is not None
+        plan.moved += old is not None and old.parent != row.parent
+    plan.problems.sort()
+    return plan
 
 
 def closure_rows(paths: dict[str, str], levels: dict[str, str], codes: list[str]) -> list[tuple[str, str, str]]:

@@ -4,7 +4,7 @@ from starlette.routing import Route
 
 import server.convertors  # noqa: F401 -- registers {id:id}
 
-from server.pages import account, check, dashboard, history, method, pwa, quota, reviews, roster, today
+from server.pages import account, admin, check, dashboard, first_admin, history, invites, method, pwa, quota, regions, reviews, roster, today
 
 page_routes = [
     Route("/", today.home),
@@ -38,6 +38,21 @@ page_routes = [
     Route("/reviews/{id:id}", reviews.review_page, methods=["GET"]),
     Route("/reviews/{id:id}/decisions", reviews.add_decision, methods=["POST"]),
     Route("/reviews/{id:id}/close", reviews.close_review, methods=["POST"]),
+    Route("/first-admin", first_admin.form, methods=["GET"]),
+    Route("/first-admin", first_admin.create, methods=["POST"]),
+    Route("/admin", admin.home, methods=["GET"]),
+    Route("/admin/regions", regions.tree, methods=["GET"]),
+    Route("/admin/regions/template.csv", regions.template, methods=["GET"]),
+    Route("/admin/regions/import", regions.import_form, methods=["GET"]),
+    Route("/admin/regions/import", regions.upload, methods=["POST"]),
+    Route("/admin/regions/import/{job:client_id}", regions.progress, methods=["GET"]),
+    Route("/admin/regions/import/{job:client_id}", regions.apply, methods=["POST"]),
+    Route("/admin/regions/{code:code}", regions.tree, methods=["GET"]),
+    Route("/admin/regions/{code:code}", regions.edit, methods=["POST"]),
+    Route("/invites", invites.invite_list, methods=["GET"]),
+    Route("/invites", invites.create, methods=["POST"]),
+    Route("/invites/{code:client_id}", invites.sheet, methods=["GET"]),
+    Route("/invites/{code:client_id}/revoke", invites.revoke, methods=["POST"]),
     Route("/sw.js", pwa.service_worker, methods=["GET"]),
     Route("/manifest.webmanifest", pwa.manifest, methods=["GET"]),
     Route("/offline", pwa.offline, methods=["GET"]),

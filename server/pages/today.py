@@ -31,7 +31,7 @@ async def home(request: Request) -> Response:
     if user.role == "supervisor":
         return go(f"/dashboard/{user.region_id}")
     if user.role != "cadre":
-        return await page(request, "home_other.html")
+        return go("/admin")
     return await show_today(request, errors={}, chosen=request.query_params.get("chosen"))
 
 

@@ -1,0 +1,27 @@
+"""Invites: make one, list the caller's (all for admins), revoke one (DESIGN.md §4)."""
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server import invites
+from server.auth import require_user
+from server.parse import json_body
+from server.web import today_of, writer
+
+
+async def create_invite(request: Request) -> JSONResponse:
+    user = await writer(request, "admin", "cadre")
+    invite = await invites.create_invite(user, await json_body(request), today_of(request))
+    return JSONResponse(invites.invite_json(invite, today_of(request)), status_code=201)
+
+
+async def list_invites(request: Request) -> JSONResponse:
+    user = await require_user(request, "admin", "cadre")
+    today = today_of(request)
+    return JSONResponse([invites.invite_json(i, today) for i in await invites.list_invites(user)])
+
+
+async def revoke_invite(request: Request) -> Response:
+    user = await writer(request, "admin", "cadre")
+    await invites.revoke_invite(user, request.path_params["code"], today_of(request))
+    return Response(status_code=204)

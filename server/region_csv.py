@@ -1,0 +1,90 @@
+"""The region CSV (`code,parent,level,name,name_hant,population,households`), read the same way by
+`jianfu import-regions` and by the administrator's upload page: UTF-8 with or without BOM, or GBK."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from server.errors import InvalidInput
+from server.i18n import gettext as _
+
+REGION_COLUMNS = ("code", "parent", "level", "name", "name_hant", "population", "households")
+REQUIRED_COLUMNS = ("code", "level", "name", "population")
+# No field of a region is near this long (names take 100 characters); a longer one is a broken file.
+LONGEST_FIELD = 1000
+
+
+class RegionFileError(InvalidInput):
+    """The file itself cannot be read as a region list (encoding, columns, a broken row): 422 with
+    the message under the field `file`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"file": message})
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RegionFile:
+    """The rows as the API's region objects, and the line of the file each row starts on."""
+
+    items: list[dict[str, Any]]
+    lines: list[int]
+
+
+def read_region_file(raw: bytes) -> RegionFile:
+    """A field no region could have (overlong, or with a NUL, which PostgreSQL cannot store) is
+    refused here, naming its line and column, before anything reaches the store."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gbk", errors="strict")
+        except UnicodeDecodeError:
+            raise RegionFileError(_("The file is neither UTF-8 nor GBK text. Save it as CSV (UTF-8) and try again.")) from None
+    reader = csv.DictReader(io.StringIO(text))
+    limit = csv.field_size_limit()
+    # The csv module stops at 131,072 characters with an error that names neither line nor column:
+    # read any length here and say which field is too long below.
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        return _region_items(reader)
+    except csv.Error as error:
+        raise RegionFileError(_("Line %(line)s: not a readable CSV row (%(error)s).", line=reader.line_num, error=str(error))) from None
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _region_items(reader: csv.DictReader) -> RegionFile:
+    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise RegionFileError(_("Missing columns: %(missing)s (expected %(columns)s).", missing=", ".join(missing), columns=",".join(REGION_COLUMNS)))
+    rows, lines = [], []
+    start = reader.line_num + 1
+    for row in reader:
+        for column in REGION_COLUMNS:
+            _check_field(row.get(column) or "", reader.line_num, column)
+        item = {k: (row.get(k) or "").strip() or None for k in REGION_COLUMNS}
+        for number in ("population", "households"):
+            value = item[number]
+            item[number] = int(value) if value and value.isascii() and value.isdigit() else value  # "²" is a digit to isdigit()
+        rows.append(item)
+        lines.append(start)
+        start = reader.line_num + 1
+    return RegionFile(rows, lines)
+
+
+def _check_field(value: str, line: int, column: str) -> None:
+    if "\x00" in value:
+        raise RegionFileError(_("Line %(line)s, column %(column)s: contains a NUL character (U+0000).", line=line, column=column))
+    if len(value) > LONGEST_FIELD:
+        raise RegionFileError(_("Line %(line)s, column %(column)s: %(length)s characters; a region's fields have at most %(longest)s.",
+                                line=line, column=column, length=f"{len(value):,}", longest=f"{LONGEST_FIELD:,}"))
+
+
+def template_csv() -> bytes:
+    """A file to fill in: the header and two example rows, UTF-8 with a BOM so spreadsheets read it."""
+    lines = [",".join(REGION_COLUMNS), "360721,,county,示例县,示例縣,650000,210000", "360721100,360721,township,示例镇,,42000,13000"]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
