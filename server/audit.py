@@ -29,6 +29,9 @@ ACTIONS = (
     "region_edited",
 )
 
+# The actor of what `jianfu` commands do on the server (pages say "the command line").
+COMMAND_LINE = ""
+
 
 async def record(actor: User | str, action: str, target: str, day: date) -> None:
     """One line of the log. `actor` is the account that acted (its username is kept, so the line
