@@ -1,0 +1,57 @@
+"""Administrators' account pages (issue 12): the list by region and role, disabling and enabling,
+a password reset code shown once, and the audit log."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import accounts, audit, labels
+from server.auth import require_user
+from server.errors import InvalidInput
+from server.i18n import language_names
+from server.pages.render import form_writer, go, page
+from server.parse import form_id
+from server.web import today_of
+
+AUDIT_PAGE = 50
+
+
+async def users(request: Request) -> Response:
+    await require_user(request, "admin")
+    query = {k: v for k, v in request.query_params.items() if k in ("region", "role", "page") and v}
+    try:
+        wanted, errors = await accounts.read_user_filter(query), {}
+    except InvalidInput as error:
+        wanted, errors = accounts.UserFilter(), error.fields
+    rows, more = await accounts.list_users(wanted)
+    return await page(request, "admin_users.html", status_code=422 if errors else 200, users=rows, more=more, page_number=wanted.page, query=query,
+                      errors=errors, roles=labels.roles(), locale_names=dict(language_names()))
+
+
+async def disable(request: Request) -> Response:
+    admin, _form = await form_writer(request, "admin")
+    await accounts.disable(admin, request.path_params["username"], today_of(request))
+    return go("/admin/users")
+
+
+async def enable(request: Request) -> Response:
+    admin, _form = await form_writer(request, "admin")
+    await accounts.enable(admin, request.path_params["username"], today_of(request))
+    return go("/admin/users")
+
+
+async def issue_reset(request: Request) -> Response:
+    """The code is on this answer only: it is never stored, so it can never be shown again."""
+    admin, _form = await form_writer(request, "admin")
+    username = request.path_params["username"]
+    code, expires = await accounts.issue_reset(admin, username, today_of(request))
+    user = await accounts.account(username)
+    return await page(request, "admin_reset_code.html", username=user.username, code=code, expires=expires, hours=accounts.RESET_HOURS)
+
+
+async def audit_log(request: Request) -> Response:
+    await require_user(request, "admin")
+    number = form_id(request.query_params.get("page", "1")) or 1
+    events = await audit.recent(limit=AUDIT_PAGE + 1, offset=(number - 1) * AUDIT_PAGE)
+    return await page(request, "admin_audit.html", events=events[:AUDIT_PAGE], more=len(events) > AUDIT_PAGE, page_number=number, actions=labels.audit_actions())
