@@ -358,7 +358,8 @@ async def visible_apps(user: User, region: Region | None = None) -> list[App]:
 async def visible_app_filter(user: User, within: Q | None = None, region: Region | None = None) -> Q:
     """The apps a user sees, decided here for every page and endpoint (GET /api/apps, My apps, the
     roster they save, the apps a review's decision can name): those shared with everyone, and those
-    added within their area, unless an administrator hid them. An app a cadre adds is first seen only in its scope (their township,
+    added within their area, unless an administrator hid them (issue 12). An app a cadre adds is
+    first seen only in its scope (their township,
     as for a task they report: `app_scope`); once k distinct reporters have it on their rosters it
     is everyone's, so one account cannot put an app on every roster of a province. Apps an admin
     added, and those from before scopes, are everyone's. An admin sees every app. `region` looks
@@ -416,8 +417,8 @@ async def home_region(user: User) -> Region:
 async def visible_task_filter(user: User, within: Q | None = None) -> Q:
     """The tasks a user sees, decided here for every page and endpoint: those issued on the line
     through their home region (at it, above or below it) that are shared, or were reported within
-    their area, unless an administrator hid them. A task a cadre reports is first seen only in its scope (their township: see
-    `task_scope`); once k distinct reporters have logged time on it, it is shared with everyone on
+    their area, unless an administrator hid them (issue 12). A task a cadre reports is first seen
+    only in its scope (their township: see `task_scope`); once k distinct reporters have logged time on it, it is shared with everyone on
     its line, so one account cannot put a button on every Today page of a province. An admin sees
     every task. `within` narrows the tasks looked at (an id, a day) when the caller needs fewer."""
     if user.role == "admin":

@@ -3,6 +3,9 @@ a password reset code shown once, and the audit log."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,30 +18,38 @@ from server.parse import form_id
 from server.web import today_of
 
 AUDIT_PAGE = 50
+LIST_FILTERS = ("region", "role", "page")
 
 
 async def users(request: Request) -> Response:
     await require_user(request, "admin")
-    query = {k: v for k, v in request.query_params.items() if k in ("region", "role", "page") and v}
+    query = {k: v for k, v in request.query_params.items() if k in LIST_FILTERS and v}
     try:
         wanted, errors = await accounts.read_user_filter(query), {}
     except InvalidInput as error:
         wanted, errors = accounts.UserFilter(), error.fields
     rows, more = await accounts.list_users(wanted)
     return await page(request, "admin_users.html", status_code=422 if errors else 200, users=rows, more=more, page_number=wanted.page, query=query,
+                      filters={k: v for k, v in query.items() if k != "page"},
                       errors=errors, roles=labels.roles(), locale_names=dict(language_names()))
 
 
+def back_to_list(form: FormData) -> Response:
+    """Back to the list as it was filtered (only its own filters: the path is fixed)."""
+    kept = [(k, v) for k, v in parse_qsl(str(form.get("back", ""))) if k in LIST_FILTERS]
+    return go("/admin/users" + (f"?{urlencode(kept)}" if kept else ""))
+
+
 async def disable(request: Request) -> Response:
-    admin, _form = await form_writer(request, "admin")
+    admin, form = await form_writer(request, "admin")
     await accounts.disable(admin, request.path_params["username"], today_of(request))
-    return go("/admin/users")
+    return back_to_list(form)
 
 
 async def enable(request: Request) -> Response:
-    admin, _form = await form_writer(request, "admin")
+    admin, form = await form_writer(request, "admin")
     await accounts.enable(admin, request.path_params["username"], today_of(request))
-    return go("/admin/users")
+    return back_to_list(form)
 
 
 async def issue_reset(request: Request) -> Response:
