@@ -29,6 +29,8 @@ ACTIONS = (
     "region_edited",
 )
 
+# Lines a page of the log shows (page and API alike).
+PAGE_SIZE = 50
 # The actor of what `jianfu` commands do on the server (pages say "the command line").
 COMMAND_LINE = ""
 

@@ -1,12 +1,14 @@
-"""Accounts for administrators (list, disable, enable, reset codes), the reset itself, and leaving."""
+"""Accounts for administrators (list, disable, enable, reset codes, the audit log), the reset
+itself, and leaving."""
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server import accounts, auth, leaving
+from server import accounts, audit, auth, leaving
 from server.api.session import session_json
 from server.auth import require_user
 from server.parse import Reader, json_body
+from server.api.curation import page_of
 from server.web import settings_of, today_of, writer
 
 
@@ -55,3 +57,12 @@ async def delete_me(request: Request) -> Response:
     response = Response(status_code=204)
     auth.clear_session_cookie(response, settings_of(request).https)
     return response
+
+
+async def audit_log(request: Request) -> JSONResponse:
+    await require_user(request, "admin")
+    page = page_of(request)
+    events = await audit.recent(limit=audit.PAGE_SIZE, offset=(page - 1) * audit.PAGE_SIZE)
+    return JSONResponse([{"day": e.day.isoformat(), "actor": e.actor, "action": e.action, "target": e.target} for e in events])
+
+

@@ -1,14 +1,12 @@
-"""Tasks and apps for administrators: usage from k, merges, renames, hiding; and the audit log."""
+"""Tasks and apps for administrators: usage from k, merges, renames, hiding."""
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server import audit, curation, directory
+from server import curation, directory
 from server.auth import require_user
 from server.parse import Reader, json_body
 from server.web import settings_of, today_of, writer
-
-AUDIT_PAGE = 100
 
 
 def page_of(request: Request) -> int:
@@ -53,12 +51,3 @@ async def change_app(request: Request) -> JSONResponse:
     admin = await writer(request, "admin")
     app = await curation.change_app(admin, request.path_params["id"], await json_body(request), today_of(request))
     return JSONResponse({**directory.app_json(app), "hidden": app.hidden})
-
-
-async def audit_log(request: Request) -> JSONResponse:
-    await require_user(request, "admin")
-    page = page_of(request)
-    events = await audit.recent(limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE)
-    return JSONResponse([{"day": e.day.isoformat(), "actor": e.actor, "action": e.action, "target": e.target} for e in events])
-
-

@@ -17,7 +17,6 @@ from server.pages.render import form_writer, go, page
 from server.parse import form_id
 from server.web import today_of
 
-AUDIT_PAGE = 50
 LIST_FILTERS = ("region", "role", "page")
 
 
@@ -64,5 +63,5 @@ async def issue_reset(request: Request) -> Response:
 async def audit_log(request: Request) -> Response:
     await require_user(request, "admin")
     number = form_id(request.query_params.get("page", "1")) or 1
-    events = await audit.recent(limit=AUDIT_PAGE + 1, offset=(number - 1) * AUDIT_PAGE)
-    return await page(request, "admin_audit.html", events=events[:AUDIT_PAGE], more=len(events) > AUDIT_PAGE, page_number=number, actions=labels.audit_actions())
+    events = await audit.recent(limit=audit.PAGE_SIZE + 1, offset=(number - 1) * audit.PAGE_SIZE)
+    return await page(request, "admin_audit.html", events=events[:audit.PAGE_SIZE], more=len(events) > audit.PAGE_SIZE, page_number=number, actions=labels.audit_actions())
