@@ -104,3 +104,8 @@ async def test_rename_and_hide_a_task_and_merge_apps(client):
     assert await RosterItem.all().values_list("app_id", "resident_use") == [(apps[0], "rare")]
     assert not await App.exists(id=apps[1])
     assert (await client.patch(f"/api/apps/{apps[0]}", json={"name": "国家反诈中心"}, headers=admin)).json()["name"] == "国家反诈中心"
+    assert [a["id"] for a in (await client.get("/api/apps", headers=li)).json()] == [apps[0]]
+    assert (await client.patch(f"/api/apps/{apps[0]}", json={"hidden": True}, headers=admin)).json()["hidden"] is True
+    assert (await client.get("/api/apps", headers=li)).json() == []  # no picker offers a hidden app
+    refused = await client.put("/api/roster", json={"apps": [{"app": apps[0], "resident_use": "some"}]}, headers=li)
+    assert refused.status_code == 422
