@@ -137,3 +137,27 @@ def test_the_administration_pages_fit_a_phone_and_have_no_serious_accessibility_
         browser.close()
     serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert (width <= 360, serious) == (True, [])
+
+
+LEAVERS = {"zh-Hans": "cadre045", "zh-Hant": "cadre047", "en": "cadre049"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_cadre_leaves_after_the_export_is_offered(server, lang):
+    cadre = LEAVERS[lang]
+    with open_phone() as page:
+        page.goto(server + f"/login?lang={lang}")
+        sign_in(page, server, cadre)
+        page.goto(server + "/password")
+        page.locator('a[href="/account/delete"]').tap()
+        export = page.locator('a[href="/api/me/export.csv"]')
+        expect(export).to_be_visible()
+        with page.expect_download() as download:
+            export.click()
+        assert download.value.suggested_filename.endswith(".csv")
+        page.fill("input[name=password]", "jianfu-demo")
+        page.locator("button.danger").tap()
+        expect(page.locator("h1")).to_have_text({"zh-Hans": "账号已删除", "zh-Hant": "帳號已刪除", "en": "Account deleted"}[lang])
+        shot(page, f"account-deleted-{lang}")
+    answer = httpx.post(server + "/api/session", json={"username": cadre, "password": "jianfu-demo"}, trust_env=False)
+    assert answer.status_code == 401
