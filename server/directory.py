@@ -331,6 +331,7 @@ async def create_app(user: User, data: Any, min_level: str = "township") -> tupl
     scope = await app_scope(user, min_level)
     existing = await App.get_or_none(name=name, owner_region_id=owner, owner_level=owner_level)
     if existing:
+        refuse_hidden(user, existing, "name")
         await _widen_scope(existing, scope)
         return existing, False
     return await App.create(name=name, function=function, owner_level=owner_level, owner_region=owner_region, scope=scope), True
@@ -512,8 +513,17 @@ async def create_task(user: User, data: Any, today: date, min_level: str = "town
                 return await Task.create(**fields), True
         except IntegrityError:  # another report of the same task won the race
             same = await Task.get(**identity)
+    refuse_hidden(user, same, "title")
     await _widen_scope(same, scope)
     return same, False
+
+
+def refuse_hidden(user: User, found: Task | App, field: str) -> None:
+    """A cadre reporting again a task (or app) an administrator hid or merged away gets told so,
+    rather than a row no picker offers and no entry may cite (issue 12)."""
+    if found.hidden and user.role != "admin":
+        message = _("An administrator merged or hid this one. Choose it from the list instead.")
+        raise InvalidInput({field: message})
 
 
 def task_facts(task: Task) -> TaskFacts:

@@ -109,3 +109,16 @@ async def test_rename_and_hide_a_task_and_merge_apps(client):
     assert (await client.get("/api/apps", headers=li)).json() == []  # no picker offers a hidden app
     refused = await client.put("/api/roster", json={"apps": [{"app": apps[0], "resident_use": "some"}]}, headers=li)
     assert refused.status_code == 422
+
+
+async def test_reporting_a_hidden_task_again_says_so(client):
+    await add_user("root", "admin", None)
+    admin = await bearer(client, "root")
+    from test_admin_accounts import REGIONS  # noqa: PLC0415
+    await client.post("/api/regions", json={"regions": REGIONS}, headers=admin)
+    await add_user("li", "cadre", VILLAGES[0])
+    body = {"title": "刷单任务", "metric": "likes", "issued_by": TOWNSHIP, "period_start": "2026-01-01", "period_end": "2026-12-31"}
+    task = (await client.post("/api/tasks", json=body, headers=admin)).json()["id"]
+    await client.patch(f"/api/tasks/{task}", json={"hidden": True}, headers=admin)
+    again = await client.post("/api/tasks?lang=en", json=body, headers=await bearer(client, "li"))
+    assert (again.status_code, again.json()["error"]["fields"]) == (422, {"title": "An administrator merged or hid this one. Choose it from the list instead."})
