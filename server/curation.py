@@ -60,18 +60,12 @@ def usage_json(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items() if k != "issuer_name"}
 
 
-async def _task(task_id: Any, field: str) -> Task:
-    task = await Task.get_or_none(id=task_id) if isinstance(task_id, int) and not isinstance(task_id, bool) and 1 <= task_id < 2**31 else None
-    if task is None:
+async def _row(model: type[Task] | type[App], ident: Any, field: str) -> Any:
+    """The task or app with this id, or 404 naming the field (anything but a row id names none)."""
+    found = await model.get_or_none(id=ident) if isinstance(ident, int) and not isinstance(ident, bool) and 1 <= ident < 2**31 else None
+    if found is None:
         raise NotFound(field)
-    return task
-
-
-async def _app(app_id: Any, field: str) -> App:
-    app = await App.get_or_none(id=app_id) if isinstance(app_id, int) and not isinstance(app_id, bool) and 1 <= app_id < 2**31 else None
-    if app is None:
-        raise NotFound(field)
-    return app
+    return found
 
 
 def _into(data: Any) -> int:
@@ -91,7 +85,7 @@ async def _counted_in_release(model: type[TimeEntry] | type[RosterItem], dated: 
 
 async def merge_tasks(admin: User, source_id: int, data: Any, secret: str, today: date) -> Task:
     """Move everything that names the source task onto the task kept, in one transaction."""
-    source, target = await _task(source_id, "task"), await _task(_into(data), "into")
+    source, target = await _row(Task, source_id, "task"), await _row(Task, _into(data), "into")
     if source.id == target.id:
         raise InvalidInput({"into": _("Choose another task to merge it into.")})
     published = await _counted_in_release(TimeEntry, "date", "received_on", task_id=source.id)
@@ -131,7 +125,7 @@ async def _merge_quota(source: Quota, kept: Quota, secret: str) -> None:
 
 async def merge_apps(admin: User, source_id: int, data: Any, today: date) -> App:
     """Move everything that names the source app onto the app kept, in one transaction."""
-    source, target = await _app(source_id, "app"), await _app(_into(data), "into")
+    source, target = await _row(App, source_id, "app"), await _row(App, _into(data), "into")
     if source.id == target.id:
         raise InvalidInput({"into": _("Choose another app to merge it into.")})
     published = await _counted_in_release(RosterItem, "received_on", "received_on", app_id=source.id)
@@ -171,7 +165,7 @@ def _read_change(data: Any, name_field: str, max_length: int) -> tuple[str | Non
 
 async def change_task(admin: User, task_id: int, data: Any, today: date) -> Task:
     """Rename a task, or hide it (no picker offers it; what cites it stays) or show it again."""
-    task = await _task(task_id, "task")
+    task: Task = await _row(Task, task_id, "task")
     title, hidden = _read_change(data, "title", 200)
     if title and title != task.title:
         if await Task.filter(title=title, issued_by_id=task.issued_by_id, period_start=task.period_start, period_end=task.period_end).exclude(id=task.id).exists():
@@ -188,7 +182,7 @@ async def change_task(admin: User, task_id: int, data: Any, today: date) -> Task
 
 async def change_app(admin: User, app_id: int, data: Any, today: date) -> App:
     """Rename an app (its Traditional name then follows through OpenCC), or hide or show it."""
-    app = await _app(app_id, "app")
+    app: App = await _row(App, app_id, "app")
     name, hidden = _read_change(data, "name", 100)
     if name and name != app.name:
         await App.filter(id=app.id).update(name=name, name_hant=None)
