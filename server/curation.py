@@ -24,6 +24,9 @@ from server.leaving import counted, published_windows
 from server.models import App, Outcome, ProgressPoint, Quota, QuotaRevision, ReviewDecision, RosterItem, Task, TimeEntry, User
 
 PAGE_SIZE = 100
+# What a renamed copy keeps of the task or app it replaces.
+TASK_FIELDS = ("metric", "app_id", "issued_by_id", "period_start", "period_end", "frequency", "ranking", "penalty", "evidence", "scope_id", "hidden")
+APP_FIELDS = ("function", "owner_level", "owner_region_id", "scope_id", "hidden")
 
 
 async def _reporters(rows: type[TimeEntry] | type[RosterItem], column: str, ids: list[int], k: int) -> dict[int, int]:
@@ -88,22 +91,28 @@ async def merge_tasks(admin: User, source_id: int, data: Any, secret: str, today
     source, target = await _row(Task, source_id, "task"), await _row(Task, _into(data), "into")
     if source.id == target.id:
         raise InvalidInput({"into": _("Choose another task to merge it into.")})
-    published = await _counted_in_release(TimeEntry, "date", "received_on", task_id=source.id)
     async with in_transaction():
-        await TimeEntry.filter(task_id=source.id).update(task_id=target.id)
-        for quota in await Quota.filter(task_id=source.id):
-            same = await Quota.get_or_none(task_id=target.id, region_id=quota.region_id)
-            if same is None:
-                await Quota.filter(id=quota.id).update(task_id=target.id)
-            else:
-                await _merge_quota(quota, same, secret)
-        await ReviewDecision.filter(task_id=source.id).update(task_id=target.id)
-        if published:
-            await Task.filter(id=source.id).update(hidden=True)
-        else:
-            await Task.filter(id=source.id).delete()
+        await _fold_task(source, target, secret)
         await audit.record(admin, "task_merged", f"{source.title} → {target.title}", today)
     return target
+
+
+async def _fold_task(source: Task, target: Task, secret: str) -> None:
+    """Entries, quotas (with their reports, progress and outcomes) and review decisions move to the
+    target; the source goes, or stays hidden when a published month counted it."""
+    published = await _counted_in_release(TimeEntry, "date", "received_on", task_id=source.id)
+    await TimeEntry.filter(task_id=source.id).update(task_id=target.id)
+    for quota in await Quota.filter(task_id=source.id):
+        same = await Quota.get_or_none(task_id=target.id, region_id=quota.region_id)
+        if same is None:
+            await Quota.filter(id=quota.id).update(task_id=target.id)
+        else:
+            await _merge_quota(quota, same, secret)
+    await ReviewDecision.filter(task_id=source.id).update(task_id=target.id)
+    if published:
+        await Task.filter(id=source.id).update(hidden=True)
+    else:
+        await Task.filter(id=source.id).delete()
 
 
 async def _merge_quota(source: Quota, kept: Quota, secret: str) -> None:
@@ -128,19 +137,34 @@ async def merge_apps(admin: User, source_id: int, data: Any, today: date) -> App
     source, target = await _row(App, source_id, "app"), await _row(App, _into(data), "into")
     if source.id == target.id:
         raise InvalidInput({"into": _("Choose another app to merge it into.")})
-    published = await _counted_in_release(RosterItem, "received_on", "received_on", app_id=source.id)
     async with in_transaction():
-        listed = await RosterItem.filter(app_id=target.id).values_list("reporter_key", flat=True)
-        await RosterItem.filter(app_id=source.id, reporter_key__in=list(listed)).delete()
-        await RosterItem.filter(app_id=source.id).update(app_id=target.id)
-        await Task.filter(app_id=source.id).update(app_id=target.id)
-        await ReviewDecision.filter(app_id=source.id).update(app_id=target.id)
-        if published:
-            await App.filter(id=source.id).update(hidden=True)
-        else:
-            await App.filter(id=source.id).delete()
+        await _fold_app(source, target)
         await audit.record(admin, "app_merged", f"{source.name} → {target.name}", today)
     return target
+
+
+async def _app_in_releases(app_id: int) -> tuple[bool, list[int]]:
+    """Whether a published month counted the app (on rosters, or through its tasks' hours), and
+    the tasks of it that a published month counted."""
+    keep = counted(await published_windows(), "date", "received_on")
+    frozen = list(set(await TimeEntry.filter(keep, task__app_id=app_id).values_list("task_id", flat=True))) if keep is not None else []
+    return bool(frozen) or await _counted_in_release(RosterItem, "received_on", "received_on", app_id=app_id), frozen
+
+
+async def _fold_app(source: App, target: App) -> None:
+    """Roster answers, tasks and review decisions move to the target app. A task a published month
+    counted keeps its app: a month's hours by app are read through its tasks' apps, and must read
+    as published. The source goes, or stays hidden when a published month counted it."""
+    published, frozen = await _app_in_releases(source.id)
+    listed = await RosterItem.filter(app_id=target.id).values_list("reporter_key", flat=True)
+    await RosterItem.filter(app_id=source.id, reporter_key__in=list(listed)).delete()
+    await RosterItem.filter(app_id=source.id).update(app_id=target.id)
+    await Task.filter(app_id=source.id).exclude(id__in=frozen).update(app_id=target.id)
+    await ReviewDecision.filter(app_id=source.id).update(app_id=target.id)
+    if published:
+        await App.filter(id=source.id).update(hidden=True)
+    else:
+        await App.filter(id=source.id).delete()
 
 
 def _read_change(data: Any, name_field: str, max_length: int) -> tuple[str | None, bool | None]:
@@ -163,32 +187,58 @@ def _read_change(data: Any, name_field: str, max_length: int) -> tuple[str | Non
     return name, hidden
 
 
-async def change_task(admin: User, task_id: int, data: Any, today: date) -> Task:
-    """Rename a task, or hide it (no picker offers it; what cites it stays) or show it again."""
+async def change_task(admin: User, task_id: int, data: Any, secret: str, today: date) -> Task:
+    """Rename a task, or hide it (no picker offers it; what cites it stays) or show it again. The
+    answer is the task as it now stands (see `_renamed_task`)."""
     task: Task = await _row(Task, task_id, "task")
     title, hidden = _read_change(data, "title", 200)
     if title and title != task.title:
         if await Task.filter(title=title, issued_by_id=task.issued_by_id, period_start=task.period_start, period_end=task.period_end).exclude(id=task.id).exists():
             message = _("Another task of this office and period has this title: merge the two instead.")
             raise Conflict(message, {"title": message})
-        await Task.filter(id=task.id).update(title=title)
-        await audit.record(admin, "task_renamed", f"{task.title} → {title}", today)
+        async with in_transaction():
+            renamed = await _renamed_task(task, title, secret)
+            await audit.record(admin, "task_renamed", f"{task.title} → {title}", today)
+        task = renamed
     if hidden is not None and hidden != task.hidden:
         await Task.filter(id=task.id).update(hidden=hidden)
         if hidden:
-            await audit.record(admin, "task_hidden", title or task.title, today)
+            await audit.record(admin, "task_hidden", task.title, today)
     return await Task.get(id=task.id)
 
 
+async def _renamed_task(task: Task, title: str, secret: str) -> Task:
+    """A task a published month counted is renamed as a new task it is merged into, so the month
+    keeps listing it under the title it was published with; any other is renamed in place."""
+    if not await _counted_in_release(TimeEntry, "date", "received_on", task_id=task.id):
+        await Task.filter(id=task.id).update(title=title)
+        return await Task.get(id=task.id)
+    copy = await Task.create(**{k: getattr(task, k) for k in TASK_FIELDS}, title=title)
+    await _fold_task(task, copy, secret)
+    return copy
+
+
 async def change_app(admin: User, app_id: int, data: Any, today: date) -> App:
-    """Rename an app (its Traditional name then follows through OpenCC), or hide or show it."""
+    """Rename an app (its Traditional name then follows through OpenCC), or hide or show it. An app
+    a published month counted is renamed as a new app it is merged into, as for tasks."""
     app: App = await _row(App, app_id, "app")
     name, hidden = _read_change(data, "name", 100)
     if name and name != app.name:
-        await App.filter(id=app.id).update(name=name, name_hant=None)
-        await audit.record(admin, "app_renamed", f"{app.name} → {name}", today)
+        async with in_transaction():
+            renamed = await _renamed_app(app, name)
+            await audit.record(admin, "app_renamed", f"{app.name} → {name}", today)
+        app = renamed
     if hidden is not None and hidden != app.hidden:
         await App.filter(id=app.id).update(hidden=hidden)
         if hidden:
-            await audit.record(admin, "app_hidden", name or app.name, today)
+            await audit.record(admin, "app_hidden", app.name, today)
     return await App.get(id=app.id)
+
+
+async def _renamed_app(app: App, name: str) -> App:
+    if not (await _app_in_releases(app.id))[0]:
+        await App.filter(id=app.id).update(name=name, name_hant=None)
+        return await App.get(id=app.id)
+    copy = await App.create(**{k: getattr(app, k) for k in APP_FIELDS}, name=name)
+    await _fold_app(app, copy)
+    return copy

@@ -122,3 +122,25 @@ async def test_reporting_a_hidden_task_again_says_so(client):
     await client.patch(f"/api/tasks/{task}", json={"hidden": True}, headers=admin)
     again = await client.post("/api/tasks?lang=en", json=body, headers=await bearer(client, "li"))
     assert (again.status_code, again.json()["error"]["fields"]) == (422, {"title": "An administrator merged or hid this one. Choose it from the list instead."})
+
+
+async def test_app_merges_and_renames_leave_the_published_month_as_it_was(village_client, village_settings, during_month):
+    supervisor, ids = await county_with_reporters(village_client)
+    admin = await bearer(village_client, "root")
+    await publish_month(village_settings)
+    during_month.move_to(AFTER)
+    summary = f"/api/summaries/{TOWNSHIP}?{READ}"
+    before = (await village_client.get(summary, headers=supervisor)).json()
+    assert [a["name"] for a in before["top_sources"]["apps"]] == ["反诈助手"]
+    other = (await village_client.post("/api/apps", json={"name": "国家反诈中心", "function": "anti_fraud", "owner_level": "province"}, headers=admin)).json()["id"]
+    assert (await village_client.post(f"/api/apps/{ids['antifraud']}/merge", json={"into": other}, headers=admin)).status_code == 204
+    assert (await village_client.get(summary, headers=supervisor)).json() == before
+    assert (await App.get(id=ids["antifraud"])).hidden
+    renamed = await village_client.patch(f"/api/tasks/{ids['reg']}", json={"title": "反诈助手APP注册"}, headers=admin)
+    assert (renamed.status_code, renamed.json()["title"], renamed.json()["hidden"]) == (200, "反诈助手APP注册", False)
+    assert renamed.json()["id"] != ids["reg"]  # a new task the published one was merged into
+    app = await village_client.patch(f"/api/apps/{other}", json={"name": "国家反诈中心APP"}, headers=admin)
+    assert app.json()["name"] == "国家反诈中心APP"
+    assert (await village_client.get(summary, headers=supervisor)).json() == before
+    cadre = await bearer(village_client, f"c{VILLAGES[0]}-0")
+    assert [t["title"] for t in (await village_client.get("/api/tasks", headers=cadre)).json()] == ["反诈助手APP注册"]

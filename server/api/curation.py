@@ -43,7 +43,7 @@ async def merge_app(request: Request) -> Response:
 
 async def change_task(request: Request) -> JSONResponse:
     admin = await writer(request, "admin")
-    task = await curation.change_task(admin, request.path_params["id"], await json_body(request), today_of(request))
+    task = await curation.change_task(admin, request.path_params["id"], await json_body(request), settings_of(request).secret, today_of(request))
     return JSONResponse({**directory.task_json(task), "hidden": task.hidden})
 
 

@@ -54,7 +54,7 @@ async def change(request: Request) -> Response:
         data["hidden"] = str(form["hidden"]) == "1"
     try:
         if kind == "tasks":
-            await curation.change_task(admin, ident, data, today_of(request))
+            await curation.change_task(admin, ident, data, settings_of(request).secret, today_of(request))
         else:
             await curation.change_app(admin, ident, data, today_of(request))
     except InvalidInput as error:
