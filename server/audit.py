@@ -29,6 +29,11 @@ ACTIONS = (
     "region_edited",
 )
 
+# Lines a page of the log shows (page and API alike).
+PAGE_SIZE = 50
+# The actor of what `jianfu` commands do on the server (pages say "the command line").
+COMMAND_LINE = ""
+
 
 async def record(actor: User | str, action: str, target: str, day: date) -> None:
     """One line of the log. `actor` is the account that acted (its username is kept, so the line

@@ -19,7 +19,7 @@ from tortoise import Tortoise
 from zxcvbn import zxcvbn
 
 from server import i18n
-from server.errors import Forbidden, InvalidCredentials, InvalidInput, TooManyAttempts, Unauthenticated
+from server.errors import AccountDisabled, Forbidden, InvalidCredentials, InvalidInput, TooManyAttempts, Unauthenticated
 from server.i18n import gettext as _
 from server.models import Region, Token, User
 
@@ -115,7 +115,7 @@ SELECT t.expires_at AS t_expires_at, t.session_version AS t_version,
        r.code AS r_code, r.parent_id AS r_parent_id, r.level AS r_level, r.name AS r_name, r.name_hant AS r_name_hant,
        r.population AS r_population, r.households AS r_households, r.path AS r_path
 FROM token t JOIN app_user u ON u.id = t.user_id LEFT JOIN region r ON r.code = u.region_id
-WHERE t.token_hash = $1
+WHERE t.token_hash = $1 AND u.disabled_on IS NULL
 """
 
 
@@ -295,6 +295,8 @@ async def sign_in(throttle: LoginThrottle, username: str, password: str, address
         throttle.failed(username, address)
         raise InvalidCredentials()
     throttle.succeeded(username, address)
+    if user.disabled_on is not None:  # said only to whoever knows the password: it reveals nothing else
+        raise AccountDisabled()
     if _hasher.check_needs_rehash(user.password_hash):  # parameters raised since: upgrade on login
         user.password_hash = await hash_password(password)
         await user.save(update_fields=["password_hash"])

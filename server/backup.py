@@ -34,6 +34,7 @@ ORDER: tuple[type[Model], ...] = (
     models.Region, models.RegionAncestor, models.User, models.Token, models.Invite, models.App, models.Task,
     models.Quota, models.QuotaRevision, models.ProgressPoint, models.Outcome, models.TimeEntry, models.RosterItem,
     models.Release, models.ReleaseCell, models.ReleaseFlag, models.Review, models.ReviewDecision, models.FeedMessage,
+    models.OneTimeCode, models.AuditEvent,
 )
 
 

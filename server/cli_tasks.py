@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from server import db, directory, i18n, region_csv
+from server import audit, db, directory, i18n, region_csv
 from server.config import Settings
 from server.errors import ApiError
 from server.parse import local_today
@@ -24,7 +24,8 @@ async def create_user(settings: Settings, username: str, password: str, role: st
     async with db.connect(settings.database_url):
         try:
             today = local_today(settings.timezone)
-            await directory.create_user({"username": username, "password": password, "role": role, "region": region, "locale": locale}, today)
+            user = await directory.create_user({"username": username, "password": password, "role": role, "region": region, "locale": locale}, today)
+            await audit.record(audit.COMMAND_LINE, "user_created", user.username, today)
         except ApiError as error:
             raise CommandError(_explain(error)) from None
     print(f"created {role} {username}")

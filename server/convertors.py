@@ -41,3 +41,18 @@ class ClientId(Convertor[str]):
 
 register_url_convertor("code", RegionCode())
 register_url_convertor("client_id", ClientId())
+
+
+class Curated(Convertor[str]):
+    """What an administrator curates on /admin/tasks: "tasks" or "apps"."""
+
+    regex = "tasks|apps"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("curated", Curated())

@@ -331,6 +331,7 @@ async def create_app(user: User, data: Any, min_level: str = "township") -> tupl
     scope = await app_scope(user, min_level)
     existing = await App.get_or_none(name=name, owner_region_id=owner, owner_level=owner_level)
     if existing:
+        refuse_hidden(user, existing, "name")
         await _widen_scope(existing, scope)
         return existing, False
     return await App.create(name=name, function=function, owner_level=owner_level, owner_region=owner_region, scope=scope), True
@@ -358,7 +359,8 @@ async def visible_apps(user: User, region: Region | None = None) -> list[App]:
 async def visible_app_filter(user: User, within: Q | None = None, region: Region | None = None) -> Q:
     """The apps a user sees, decided here for every page and endpoint (GET /api/apps, My apps, the
     roster they save, the apps a review's decision can name): those shared with everyone, and those
-    added within their area. An app a cadre adds is first seen only in its scope (their township,
+    added within their area, unless an administrator hid them (issue 12). An app a cadre adds is
+    first seen only in its scope (their township,
     as for a task they report: `app_scope`); once k distinct reporters have it on their rosters it
     is everyone's, so one account cannot put an app on every roster of a province. Apps an admin
     added, and those from before scopes, are everyone's. An admin sees every app. `region` looks
@@ -369,7 +371,7 @@ async def visible_app_filter(user: User, within: Q | None = None, region: Region
     place = region if region is not None else await home_region(user)
     around = ancestor_codes(place.path)  # the scopes that contain the place
     await _share_listed_apps(within or Q(), around, getattr(user, "_k", DEFAULT_SHARING_K))
-    return Q(scope_id__isnull=True) | Q(scope_id__in=around)
+    return Q(Q(scope_id__isnull=True) | Q(scope_id__in=around), hidden=False)  # hidden: spam, or merged away
 
 
 async def _share_listed_apps(within: Q, around: list[str], k: int) -> None:
@@ -416,8 +418,8 @@ async def home_region(user: User) -> Region:
 async def visible_task_filter(user: User, within: Q | None = None) -> Q:
     """The tasks a user sees, decided here for every page and endpoint: those issued on the line
     through their home region (at it, above or below it) that are shared, or were reported within
-    their area. A task a cadre reports is first seen only in its scope (their township: see
-    `task_scope`); once k distinct reporters have logged time on it, it is shared with everyone on
+    their area, unless an administrator hid them (issue 12). A task a cadre reports is first seen
+    only in its scope (their township: see `task_scope`); once k distinct reporters have logged time on it, it is shared with everyone on
     its line, so one account cannot put a button on every Today page of a province. An admin sees
     every task. `within` narrows the tasks looked at (an id, a day) when the caller needs fewer."""
     if user.role == "admin":
@@ -426,7 +428,7 @@ async def visible_task_filter(user: User, within: Q | None = None) -> Q:
     line = Q(issued_by__path__in=ancestor_paths(home.path)) | Q(issued_by__path__startswith=home.path)
     around = ancestor_codes(home.path)  # the scopes that contain the user
     await _share_logged_tasks(Q(line, within or Q()), around, getattr(user, "_k", DEFAULT_SHARING_K))
-    return Q(line, Q(scope_id__isnull=True) | Q(scope_id__in=around))
+    return Q(line, Q(scope_id__isnull=True) | Q(scope_id__in=around), hidden=False)  # hidden: spam, or merged away
 
 
 async def _share_logged_tasks(line: Q, around: list[str], k: int) -> None:
@@ -511,8 +513,17 @@ async def create_task(user: User, data: Any, today: date, min_level: str = "town
                 return await Task.create(**fields), True
         except IntegrityError:  # another report of the same task won the race
             same = await Task.get(**identity)
+    refuse_hidden(user, same, "title")
     await _widen_scope(same, scope)
     return same, False
+
+
+def refuse_hidden(user: User, found: Task | App, field: str) -> None:
+    """A cadre reporting again a task (or app) an administrator hid or merged away gets told so,
+    rather than a row no picker offers and no entry may cite (issue 12)."""
+    if found.hidden and user.role != "admin":
+        message = _("An administrator merged or hid this one. Choose it from the list instead.")
+        raise InvalidInput({field: message})
 
 
 def task_facts(task: Task) -> TaskFacts:

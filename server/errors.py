@@ -56,6 +56,13 @@ class InvalidCredentials(ApiError):
         super().__init__(_("Wrong username or password."))
 
 
+class AccountDisabled(ApiError):
+    status, code = 403, "account_disabled"
+
+    def __init__(self) -> None:
+        super().__init__(_("This account has been disabled. Ask your administrator to enable it again."))
+
+
 class Forbidden(ApiError):
     status, code = 403, "forbidden"
 

@@ -197,3 +197,27 @@ def review_statuses() -> dict[str, str]:
 
 def roles() -> dict[str, str]:
     return {"cadre": _("Cadre"), "supervisor": _("Supervisor"), "admin": _("Administrator")}
+
+
+def audit_actions() -> dict[str, str]:
+    """Every action of server.audit.ACTIONS as a sentence of the log, to be filled with the actor
+    and the target (`%(actor)s`, `%(target)s`)."""
+    return {
+        "user_created": _("%(actor)s created the account %(target)s."),
+        "user_disabled": _("%(actor)s disabled the account %(target)s."),
+        "user_enabled": _("%(actor)s enabled the account %(target)s."),
+        "password_reset_issued": _("%(actor)s gave %(target)s a password reset code."),
+        "password_reset_used": _("%(actor)s set a new password with a reset code."),
+        "account_deleted": _("%(actor)s deleted their own account."),
+        "invite_created": _("%(actor)s created the invite %(target)s."),
+        "invite_revoked": _("%(actor)s revoked the invite %(target)s."),
+        "first_admin_created": _("%(actor)s became the first administrator."),
+        "task_merged": _("%(actor)s merged the tasks %(target)s."),
+        "task_renamed": _("%(actor)s renamed the task %(target)s."),
+        "task_hidden": _("%(actor)s hid the task %(target)s."),
+        "app_merged": _("%(actor)s merged the apps %(target)s."),
+        "app_renamed": _("%(actor)s renamed the app %(target)s."),
+        "app_hidden": _("%(actor)s hid the app %(target)s."),
+        "region_imported": _("%(actor)s imported regions: %(target)s."),
+        "region_edited": _("%(actor)s edited the region %(target)s."),
+    }

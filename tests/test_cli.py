@@ -33,6 +33,7 @@ def test_migrate_import_regions_and_create_user(tmp_path):
     created = jianfu(tmp_path, "create-user", "chen", "--role", "supervisor", "--region", "420100", "--locale", "zh-Hant", password="long enough pw")
     assert (created.returncode, created.stdout.strip()) == (0, "created supervisor chen")
     assert rows(tmp_path, "select username, role, region_id, locale from app_user") == [("chen", "supervisor", "420100", "zh-Hant")]
+    assert rows(tmp_path, "select actor, action, target from audit_event") == [("", "user_created", "chen")]  # pages read "" as the command line
     assert rows(tmp_path, "select code, path from region order by code") == [("420000", "/420000/"), ("420100", "/420000/420100/")]
 
 

@@ -111,10 +111,10 @@ def first_entry(client: httpx.Client) -> str:
     return re.search(r'href="(/history/[^"?#]+)"', client.get("/history").text).group(1)
 
 
-PUBLIC = ["/login", "/signup", "/offline", "/check", "/no-such-page"]
-CADRE = ["/", "/quota", "/apps", "/history", "/password", "/method", "/check", "/dashboard/360721105", "/no-such-page", first_entry]
+PUBLIC = ["/login", "/signup", "/offline", "/check", "/reset", "/no-such-page"]
+CADRE = ["/", "/quota", "/apps", "/history", "/password", "/method", "/check", "/dashboard/360721105", "/invites", "/account/delete", "/no-such-page", first_entry]
 SUPERVISOR = ["/dashboard/360721", "/dashboard/360721105", "/summaries/360721105", "/reviews", first_review, "/method", "/no-such-page"]
-ADMIN = ["/", "/dashboard/360721", "/reviews", "/method", "/password"]
+ADMIN = ["/admin", "/admin/regions", "/admin/regions/360721", "/admin/regions/import", "/invites", "/admin/users", "/admin/tasks", "/admin/audit", "/dashboard/360721", "/reviews", "/method", "/password"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -126,7 +126,10 @@ def test_no_page_shows_an_identifier(demo, username, paths, lang):
             path = path(client) if callable(path) else path
             answer = client.get(path, params={"lang": lang})
             assert answer.status_code in (200, 403, 404), (path, answer.status_code)
-            found[path] = leaks(words_of(answer.text))
+            words = words_of(answer.text)
+            # An administrator's region pages show codes on purpose: they are what the region
+            # file and the import are written in. Snake-case words are still refused there.
+            found[path] = [w for w in leaks(words) if not path.startswith("/admin/regions") or SNAKE.fullmatch(w)]
     assert found == {path: [] for path in found}
 
 

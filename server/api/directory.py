@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server import directory, import_jobs
+from server import audit, directory, import_jobs
 from server.auth import require_user
 from server.parse import json_body
 from server.web import settings_of, today_of, writer
@@ -21,8 +21,9 @@ async def region(request: Request) -> JSONResponse:
 
 
 async def create_user(request: Request) -> JSONResponse:
-    await writer(request, "admin")
+    admin = await writer(request, "admin")
     user = await directory.create_user(await json_body(request), today_of(request))
+    await audit.record(admin, "user_created", user.username, today_of(request))
     return JSONResponse({"username": user.username, "role": user.role, "region": user.region_id}, status_code=201)
 
 

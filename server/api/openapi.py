@@ -44,6 +44,9 @@ CSV = {"type": "string"}
 INVITE = obj(["code", "region", "role", "uses", "expires", "revoked", "usable"], code=STR, region=STR, role=enum(("cadre", "supervisor")), uses=INT, expires=DATE,
              created_on={"type": ["string", "null"], "format": "date"}, revoked={"type": "boolean"}, usable={"type": "boolean"},
              created_by={"type": ["string", "null"]})
+USER_OUT = obj(["username", "role", "region", "locale", "created", "disabled"], username=STR, role=enum(ROLES), region={"type": ["string", "null"]},
+               locale={"type": ["string", "null"]}, created=DATE, disabled={"type": ["string", "null"], "format": "date"})
+USAGE = obj(["id", "hidden", "reporters"], id=INT, hidden={"type": "boolean"}, reporters={"type": ["integer", "null"]})
 ROSTER = obj(["apps"], apps=array(obj(["app", "resident_use"], app=INT, resident_use=enum(RESIDENT_USE))))
 
 # (method, path, summary, request schema, success status, response schema)
@@ -85,6 +88,19 @@ OPERATIONS: list[tuple[str, str, str, dict | None, int, dict | None]] = [
     ("post", "/api/reviews/{id}/decisions", "Record a decision of an open review", obj(["kind"], kind=enum(DECISIONS), region=STR, task=INT, app=INT, new_target=INT), 201, DECISION),
     ("post", "/api/reviews/{id}/close", "Close a review and send it down the review feed", None, 200, REVIEW),
     ("post", "/api/me/password", "Change the password; ends every session and token", obj(["current_password", "new_password"], current_password=STR, new_password=STR), 200, SESSION),
+    ("get", "/api/users", "Accounts by region and role, a page at a time (admin)", None, 200, array(USER_OUT)),
+    ("post", "/api/users/{username}/disable", "Disable an account and end its sessions (admin)", None, 204, None),
+    ("post", "/api/users/{username}/enable", "Enable a disabled account (admin)", None, 204, None),
+    ("post", "/api/users/{username}/reset", "A one-time password reset code, shown once, for 72 hours (admin)", None, 201, obj(["code", "expires"], code=STR, expires={"type": "string", "format": "date-time"})),
+    ("post", "/api/password-reset", "Set a new password with a reset code", obj(["username", "code", "new_password"], username=STR, code=STR, new_password=STR), 200, SESSION),
+    ("delete", "/api/me", "Delete the caller's account and their unpublished rows", obj(["password"], password=STR), 204, None),
+    ("get", "/api/tasks/usage", "Every task with its distinct reporters, null below k (admin)", None, 200, array(USAGE)),
+    ("patch", "/api/tasks/{id}", "Rename, hide or show a task (admin)", obj([], title=STR, hidden={"type": "boolean"}), 200, {"type": "object"}),
+    ("post", "/api/tasks/{id}/merge", "Merge a duplicate task into another (admin)", obj(["into"], into=INT), 204, None),
+    ("get", "/api/apps/usage", "Every app with its distinct reporters, null below k (admin)", None, 200, array(USAGE)),
+    ("patch", "/api/apps/{id}", "Rename, hide or show an app (admin)", obj([], name=STR, hidden={"type": "boolean"}), 200, {"type": "object"}),
+    ("post", "/api/apps/{id}/merge", "Merge a duplicate app into another (admin)", obj(["into"], into=INT), 204, None),
+    ("get", "/api/audit", "Account and invite actions, newest first (admin)", None, 200, array(obj(["day", "actor", "action", "target"], day=DATE, actor=STR, action=STR, target=STR))),
     ("get", "/healthz", "200 once the store answers", None, 200, obj(["status"], status=STR)),
     ("get", "/api/openapi.json", "This description of the API", None, 200, {"type": "object"}),
 ]
@@ -92,9 +108,13 @@ OPERATIONS: list[tuple[str, str, str, dict | None, int, dict | None]] = [
 
 # Answer 201 when they create and 200 when the same thing was reported before.
 UPSERTS = {"Record a government app", "Record a task imposed from above", "Report a quota; answers with its flags"}
-PATH_PARAMETERS = {"code": STR, "id": INT, "client_id": STR, "job": STR}
+PATH_PARAMETERS = {"code": STR, "id": INT, "client_id": STR, "job": STR, "username": STR}
 QUERY_PARAMETERS = {
     "/api/entries": {"from": DATE, "to": DATE},
+    "/api/users": {"region": STR, "role": enum(ROLES), "page": {"type": "integer", "minimum": 1}},
+    "/api/tasks/usage": {"page": {"type": "integer", "minimum": 1}},
+    "/api/apps/usage": {"page": {"type": "integer", "minimum": 1}},
+    "/api/audit": {"page": {"type": "integer", "minimum": 1}},
     "/api/burden/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
     "/api/flags/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
     "/api/summaries/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},

@@ -4,7 +4,7 @@ from starlette.routing import Route
 
 import server.convertors  # noqa: F401 -- registers {id:id}
 
-from server.api import burden, directory, invites, ledger, meta, reviews, session
+from server.api import accounts, burden, curation, directory, invites, ledger, meta, reviews, session
 
 api_routes = [
     Route("/healthz", meta.healthz),
@@ -13,6 +13,8 @@ api_routes = [
     Route("/api/session", session.logout, methods=["DELETE"]),
     Route("/api/signup", session.signup, methods=["POST"]),
     Route("/api/me/password", session.change_password, methods=["POST"]),
+    Route("/api/me", accounts.delete_me, methods=["DELETE"]),
+    Route("/api/password-reset", accounts.password_reset, methods=["POST"]),
     Route("/api/regions", directory.upsert_regions, methods=["POST"]),
     Route("/api/regions/{code:code}", directory.region),
     Route("/api/region-imports/{job:client_id}", directory.region_import),
@@ -20,10 +22,21 @@ api_routes = [
     Route("/api/invites", invites.create_invite, methods=["POST"]),
     Route("/api/invites", invites.list_invites, methods=["GET"]),
     Route("/api/invites/{code:client_id}", invites.revoke_invite, methods=["DELETE"]),
+    Route("/api/users", accounts.list_users, methods=["GET"]),
+    Route("/api/users/{username}/disable", accounts.disable_user, methods=["POST"]),
+    Route("/api/users/{username}/enable", accounts.enable_user, methods=["POST"]),
+    Route("/api/users/{username}/reset", accounts.issue_reset, methods=["POST"]),
+    Route("/api/audit", accounts.audit_log, methods=["GET"]),
     Route("/api/apps", directory.create_app, methods=["POST"]),
     Route("/api/apps", directory.list_apps, methods=["GET"]),
+    Route("/api/apps/usage", curation.app_usage, methods=["GET"]),
+    Route("/api/apps/{id:id}", curation.change_app, methods=["PATCH"]),
+    Route("/api/apps/{id:id}/merge", curation.merge_app, methods=["POST"]),
     Route("/api/tasks", directory.create_task, methods=["POST"]),
     Route("/api/tasks", directory.list_tasks, methods=["GET"]),
+    Route("/api/tasks/usage", curation.task_usage, methods=["GET"]),
+    Route("/api/tasks/{id:id}", curation.change_task, methods=["PATCH"]),
+    Route("/api/tasks/{id:id}/merge", curation.merge_task, methods=["POST"]),
     Route("/api/quotas", ledger.save_quota, methods=["POST"]),
     Route("/api/quotas/{id:id}/progress", ledger.add_progress, methods=["POST"]),
     Route("/api/quotas/{id:id}/outcome", ledger.save_outcome, methods=["POST"]),

@@ -4,7 +4,7 @@ from starlette.routing import Route
 
 import server.convertors  # noqa: F401 -- registers {id:id}
 
-from server.pages import account, admin, check, dashboard, first_admin, history, invites, method, pwa, quota, regions, reviews, roster, today
+from server.pages import account, admin, admin_accounts, check, curation, dashboard, first_admin, history, invites, method, pwa, quota, recovery, regions, reviews, roster, today
 
 page_routes = [
     Route("/", today.home),
@@ -17,6 +17,18 @@ page_routes = [
     Route("/password", account.change_password, methods=["POST"]),
     Route("/signup", account.signup_form, methods=["GET"]),
     Route("/signup", account.signup, methods=["POST"]),
+    Route("/reset", recovery.reset_form, methods=["GET"]),
+    Route("/reset", recovery.reset, methods=["POST"]),
+    Route("/account/delete", recovery.delete_form, methods=["GET"]),
+    Route("/account/delete", recovery.delete, methods=["POST"]),
+    Route("/admin/users", admin_accounts.users, methods=["GET"]),
+    Route("/admin/users/{username}/disable", admin_accounts.disable, methods=["POST"]),
+    Route("/admin/users/{username}/enable", admin_accounts.enable, methods=["POST"]),
+    Route("/admin/users/{username}/reset", admin_accounts.issue_reset, methods=["POST"]),
+    Route("/admin/audit", admin_accounts.audit_log, methods=["GET"]),
+    Route("/admin/tasks", curation.tasks_page, methods=["GET"]),
+    Route("/admin/{kind:curated}/merge", curation.merge, methods=["POST"]),
+    Route("/admin/{kind:curated}/{id:id}", curation.change, methods=["POST"]),
     Route("/quota", quota.quota_form, methods=["GET"]),
     Route("/quota", quota.save_quota, methods=["POST"]),
     Route("/apps", roster.roster_form, methods=["GET"]),
