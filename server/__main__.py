@@ -12,6 +12,7 @@ from pathlib import Path
 from server import db
 from server.cli_tasks import CommandError, create_user, first_admin_link, import_regions, publish
 from server.config import ConfigError, Settings
+from server.i18n import environment_locale, in_locale
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
@@ -146,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.run(args)
+        with in_locale(environment_locale(dict(os.environ))):
+            args.run(args)
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from server import audit, db, directory, i18n, region_csv
@@ -14,9 +15,16 @@ class CommandError(Exception):
     """A command could not do what was asked; the message says why."""
 
 
-def _explain(error: ApiError) -> str:
-    details = "; ".join(f"{name}: {message}" for name, message in list(error.fields.items())[:20])
-    return f"{error.message} {details}".strip()
+def _explain(error: ApiError, lines: list[int] | None = None) -> str:
+    """An error for the operator, in their language. A batch row's field is told by its line in
+    the file ("Line 133, code: ..."), never by its place in the batch."""
+    def where(name: str) -> str:
+        match = re.fullmatch(r"regions\[(\d+)\]\.(\w+)", name)
+        return f"{i18n.gettext('Line %(number)s', number=lines[int(match[1])])}, {match[2]}" if match and lines else name
+
+    if not error.fields:
+        return error.message
+    return "; ".join(f"{where(name)}: {message}" for name, message in list(error.fields.items())[:20])
 
 
 async def create_user(settings: Settings, username: str, password: str, role: str, region: str | None, locale: str | None) -> None:
@@ -32,12 +40,15 @@ async def create_user(settings: Settings, username: str, password: str, role: st
 
 
 def read_regions_csv(raw: bytes) -> list[dict]:
-    """Rows of a region CSV (region_csv), its problems told to the operator in English."""
-    with i18n.in_locale("en"):
-        try:
-            return region_csv.read_region_file(raw).items
-        except region_csv.RegionFileError as error:
-            raise CommandError(error.message) from None
+    """Rows of a region CSV (region_csv), its problems told in the operator's language."""
+    return _region_file(raw).items
+
+
+def _region_file(raw: bytes) -> region_csv.RegionFile:
+    try:
+        return region_csv.read_region_file(raw)
+    except region_csv.RegionFileError as error:
+        raise CommandError(error.message) from None
 
 
 async def _say_progress(done: int, total: int) -> None:
@@ -47,16 +58,19 @@ async def _say_progress(done: int, total: int) -> None:
 async def import_regions(settings: Settings, file: str) -> None:
     i18n.load_catalogs(settings.locales_dir)
     try:
-        rows = read_regions_csv(Path(file).read_bytes())
+        regions = _region_file(Path(file).read_bytes())
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"cannot read {file}: {error}") from None
-    print(f"read {len(rows)} regions from {file}; saving")
+    print(f"read {len(regions.items):,} regions from {file}; checking them against the store", flush=True)
     async with db.connect(settings.database_url):
         try:
-            result = await directory.upsert_regions(rows, _say_progress)
+            result = await directory.upsert_regions(regions.items, _say_progress, limit=None, lines=regions.lines)
         except ApiError as error:
-            raise CommandError(_explain(error)) from None
-    print(f"created {result['created']}, updated {result['updated']}")
+            raise CommandError(_explain(error, regions.lines)) from None
+    if result["created"] or result["updated"]:
+        print(f"created {result['created']:,}, updated {result['updated']:,}, unchanged {result['unchanged']:,}")
+    else:
+        print(f"nothing to change: all {result['unchanged']:,} regions are already stored as the file gives them")
 
 
 async def first_admin_link(settings: Settings, host: str, port: int) -> str | None:

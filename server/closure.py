@@ -26,9 +26,11 @@ async def _regions(client: BaseDBAsyncClient, codes: list[str]) -> list[dict]:
     return found
 
 
-async def rebuild_ancestors(codes: Iterable[str] | None = None, client: BaseDBAsyncClient | None = None) -> int:
+async def rebuild_ancestors(codes: Iterable[str] | None = None, client: BaseDBAsyncClient | None = None, replace: bool = True) -> int:
     """Rewrite the closure rows of exactly `codes` (all regions when None). A caller that moved a
-    region passes its descendants too: their ancestors changed with it."""
+    region passes its descendants too: their ancestors changed with it. `replace=False` for regions
+    just created, which have no rows to delete (on PostgreSQL each delete of a freshly filled,
+    not yet analysed table could scan it whole)."""
     client = client or Tortoise.get_connection("default")
     if codes is None:
         regions = await client.execute_query_dict("SELECT code, path, level FROM region")
@@ -39,7 +41,7 @@ async def rebuild_ancestors(codes: Iterable[str] | None = None, client: BaseDBAs
     levels = {r["code"]: r["level"] for r in await _regions(client, sorted(wanted))}
     targets = sorted(paths)
     rows = closure_rows(paths, levels, targets)
-    for i in range(0, len(targets), CHUNK):
+    for i in range(0, len(targets) if replace else 0, CHUNK):
         part = targets[i : i + CHUNK]
         await client.execute_query(f"DELETE FROM region_ancestor WHERE region_id IN ({_placeholders(len(part))})", part)
     if rows and client.capabilities.dialect == "postgres":

@@ -68,20 +68,25 @@ def shown_text(r: Reader, name: str, value: str | None) -> str | None:
     return value
 
 
-def read_region_rows(items: Any) -> list[dict[str, Any]]:
-    """Validate a batch of regions field by field; one bad row rejects the batch (422, per-row fields)."""
-    if not isinstance(items, list) or not items or len(items) > MAX_REGIONS_PER_BATCH:
-        raise InvalidInput({"regions": _("Must be a list of 1 to %(count)s regions.", count=MAX_REGIONS_PER_BATCH)})
+def read_region_rows(items: Any, limit: int | None = MAX_REGIONS_PER_BATCH, lines: list[int] | None = None) -> list[dict[str, Any]]:
+    """Validate a batch of regions field by field; one bad row rejects the batch (422, per-row
+    fields). `lines` names each row where a message points at another (a file's line numbers; by
+    default the row's place in the batch, from 1). The command line reads a whole file: no limit."""
+    if not isinstance(items, list) or not items or (limit is not None and len(items) > limit):
+        raise InvalidInput({"regions": _("Must be a list of 1 to %(count)s regions.", count=limit)})
     errors: dict[str, str] = {}
-    rows, seen = [], set()
+    rows: list[dict[str, Any]] = []
+    first: dict[str, int] = {}
     for i, item in enumerate(items):
         r = Reader(item, prefix=f"regions[{i}].")
         code = r.text("code", max_length=20)
         if code and not re.fullmatch("[0-9]+", code):  # "²" is a digit to str.isdigit
             r.fail("code", _("Must be digits only."))
-        elif code in seen:
-            r.fail("code", _("This code appears twice in the batch."))
-        seen.add(code)
+        elif code in first:
+            where = lines[first[code]] if lines else first[code] + 1
+            r.fail("code", _("%(code)s appears twice: it is already on line %(line)s.", code=code, line=where))
+        else:
+            first[code] = i
         row = {
             "code": code,
             "parent": r.text("parent", required=False, max_length=20),
@@ -105,22 +110,28 @@ FLUSH_ROWS = 5000
 CLOSURE_CHUNK = 5000
 
 
-async def upsert_regions(items: Any, progress: Progress | None = None) -> dict[str, int]:
-    """Create or update regions by code, parents before children, all or nothing."""
-    rows = read_region_rows(items)
+REGION_VALUES = ("name", "name_hant", "population", "households")
+
+
+async def upsert_regions(items: Any, progress: Progress | None = None, limit: int | None = MAX_REGIONS_PER_BATCH, lines: list[int] | None = None) -> dict[str, int]:
+    """Create or update regions by code, parents before children, all or nothing. Regions the
+    batch gives as they are stored are not written: a repeated import writes nothing."""
+    rows = read_region_rows(items, limit, lines)
     plan, known = await plan_regions(rows)
     if plan.problems:
         raise InvalidInput(plan_errors(plan))
-    await _save_regions(rows, plan, known, progress)
-    return {"created": plan.created, "updated": plan.updated}
+    if plan.changed:
+        await _save_regions(rows, plan, known, progress)
+    return {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged}
 
 
-async def plan_regions(rows: list[dict[str, Any]]) -> tuple[BatchPlan, dict[str, Region]]:
-    """What saving these (already read) rows would do, and the stored regions they name."""
+async def plan_regions(rows: list[dict[str, Any]]) -> tuple[BatchPlan, dict[str, KnownRegion]]:
+    """What saving these (already read) rows would do, and the stored regions they name (as plain
+    values: a re-import of the nation reads 665,276 of them)."""
     parents = {row["parent"] for row in rows if row["parent"]}
-    known = await _regions_by_code(sorted(parents | {row["code"] for row in rows}))
-    batch = [RegionRow(r["code"], r["parent"], r["level"]) for r in rows]
-    return plan_batch(batch, {c: KnownRegion(r.path, r.parent_id, r.level) for c, r in known.items()}), known
+    known = await _known_regions(sorted(parents | {row["code"] for row in rows}))
+    batch = [RegionRow(r["code"], r["parent"], r["level"], tuple(r[k] for k in REGION_VALUES)) for r in rows]
+    return plan_batch(batch, known), known
 
 
 def plan_errors(plan: BatchPlan) -> dict[str, str]:
@@ -132,39 +143,45 @@ def plan_errors(plan: BatchPlan) -> dict[str, str]:
     return errors
 
 
-async def _save_regions(rows: list[dict[str, Any]], plan: BatchPlan, known: dict[str, Region], progress: Progress | None) -> None:
+async def _save_regions(rows: list[dict[str, Any]], plan: BatchPlan, known: dict[str, KnownRegion], progress: Progress | None) -> None:
+    """Write the new and changed regions, then the closure of those whose place in the tree (path
+    or level) changed, with everything below them. New regions have no closure rows to replace."""
     index = {row["code"]: row for row in rows}
-    moved: list[str] = []
     fresh: list[Region] = []
-    steps = len(plan.ordered) * 2
+    written = [item for item in plan.ordered if item.code in plan.changed]
+    steps = len(written) * 2
+    created, replaced = [], []
     async with in_transaction() as connection:
-        for done, item in enumerate(plan.ordered, 1):
-            row, path = index[item.code], plan.paths[item.code]
-            fields = {k: row[k] for k in ("level", "name", "name_hant", "population", "households")}
-            if item.code in known:
-                await _create(fresh, connection)  # an updated region may hang under a new one
-                await Region.filter(code=item.code).using_db(connection).update(parent_id=item.parent, path=path, **fields)
-                if known[item.code].path != path:
-                    moved += await _move_subtree(known[item.code].path, path)
-            else:
+        for done, item in enumerate(written, 1):
+            row, path, old = index[item.code], plan.paths[item.code], known.get(item.code)
+            fields = {k: row[k] for k in ("level", *REGION_VALUES)}
+            if old is None:
                 fresh.append(Region(code=item.code, parent_id=item.parent, path=path, **fields))
+                created.append(item.code)
                 if len(fresh) >= FLUSH_ROWS:
                     await _create(fresh, connection)
+            else:
+                await _create(fresh, connection)  # an updated region may hang under a new one
+                await Region.filter(code=item.code).using_db(connection).update(parent_id=item.parent, path=path, **fields)
+                if (old.path, old.level) != (path, item.level):
+                    replaced += [item.code, *await _move_subtree(old.path, path, connection)]
             if progress and done % PROGRESS_STEP == 0:
                 await progress(done, steps)
         await _create(fresh, connection)
-        codes = [row["code"] for row in rows] + moved
-        for start in range(0, len(codes), CLOSURE_CHUNK):
-            await rebuild_ancestors(codes[start : start + CLOSURE_CHUNK], client=connection)
-            if progress:
-                await progress(len(plan.ordered) + min(len(plan.ordered), start + CLOSURE_CHUNK), steps)
+        for codes, replace in ((created, False), (sorted(set(replaced)), True)):
+            for start in range(0, len(codes), CLOSURE_CHUNK):
+                await rebuild_ancestors(codes[start : start + CLOSURE_CHUNK], client=connection, replace=replace)
+                if progress:
+                    await progress(len(written) + min(len(written), start + CLOSURE_CHUNK), steps)
 
 
-async def _regions_by_code(codes: list[str], chunk: int = 5000) -> dict[str, Region]:
-    """Regions by code, asked in chunks (PostgreSQL takes at most 32,767 parameters a query)."""
-    found: dict[str, Region] = {}
+async def _known_regions(codes: list[str], chunk: int = 5000) -> dict[str, KnownRegion]:
+    """Stored regions by code, asked in chunks (PostgreSQL takes at most 32,767 parameters a query)."""
+    found: dict[str, KnownRegion] = {}
+    columns = ("code", "path", "parent_id", "level", *REGION_VALUES)
     for i in range(0, len(codes), chunk):
-        found.update({r.code: r for r in await Region.filter(code__in=codes[i : i + chunk])})
+        for r in await Region.filter(code__in=codes[i : i + chunk]).values_list(*columns):
+            found[r[0]] = KnownRegion(r[1], r[2], r[3], tuple(r[4:]))
     return found
 
 
@@ -175,12 +192,14 @@ async def _create(fresh: list[Region], connection: Any) -> None:
         fresh.clear()
 
 
-async def _move_subtree(old_path: str, new_path: str) -> list[str]:
-    """Re-root the paths below a moved region; answers the codes that moved with it."""
-    below = await Region.filter(path__startswith=old_path).exclude(path=old_path)
+async def _move_subtree(old_path: str, new_path: str, connection: Any) -> list[str]:
+    """Re-root the paths below a moved (or re-levelled) region; answers the codes below it, whose
+    closure rows change with it."""
+    below = await Region.filter(path__startswith=old_path).exclude(path=old_path).using_db(connection)
     for region in below:
-        region.path = new_path + region.path[len(old_path):]
-        await region.save(update_fields=["path"])
+        if old_path != new_path:
+            region.path = new_path + region.path[len(old_path):]
+            await region.save(update_fields=["path"], using_db=connection)
     return [region.code for region in below]
 
 

@@ -58,6 +58,17 @@ def to_supported(tag: str | None) -> str | None:
     return "en" if parts[0] == "en" else None
 
 
+def environment_locale(environ: dict[str, str]) -> str:
+    """The language of the command line, from the POSIX locale variables (zh_TW.UTF-8 ->
+    zh-Hant); English where they name none we speak (C, POSIX, unset): the operator's terminal,
+    not the cadres', decides."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").split(".")[0].split("@")[0]
+        if value:
+            return to_supported(value) or "en"
+    return "en"
+
+
 def accept_language_tags(header: str) -> list[str]:
     """Tags of an Accept-Language header, best first; q=0 dropped, at most 20 read."""
     ranked = []

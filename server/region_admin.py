@@ -31,6 +31,7 @@ class Preview:
     moved: int | None
     errors: list[tuple[int | None, str, str]]  # (line of the file, column, message), the first ones
     error_count: int
+    unchanged: int | None = None  # already stored as the file gives them: not written again
 
     @property
     def ok(self) -> bool:
@@ -54,14 +55,14 @@ async def preview(raw: bytes) -> Preview:
     """Read and check the whole file as the import would, and write nothing."""
     try:
         file = read_region_file(raw)
-        rows = directory.read_region_rows(file.items)
+        rows = directory.read_region_rows(file.items, lines=file.lines)
     except RegionFileError as error:
         return _failed([(None, "file", error.message)])
     except InvalidInput as error:
         return _failed(_located(error.fields, file.lines), len(file.items))
     plan, _known = await directory.plan_regions(rows)
     errors = _located(directory.plan_errors(plan), file.lines)
-    return Preview(len(rows), plan.created, plan.updated, plan.moved, errors[:SHOWN_ERRORS], len(errors))
+    return Preview(len(rows), plan.created, plan.updated, plan.moved, errors[:SHOWN_ERRORS], len(errors), plan.unchanged)
 
 
 async def region_or_404(code: str) -> Region:

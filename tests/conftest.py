@@ -38,7 +38,7 @@ PASSWORD = "correct horse battery"
 SECRET = "test-secret-" + "x" * 32
 # Hashing is deliberately slow; tests share one hash instead of paying 0.1 s per user.
 PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
-TABLES = ["audit_event", "one_time_code", "feed_message", "review_decision", "review", "release_flag", "release_cell", "release", "token", "invite", "progress_point", "outcome", "quota_revision", "roster_item", "time_entry", "quota", "task", "gov_app", "app_user", "region"]
+TABLES = ["audit_event", "one_time_code", "feed_message", "review_decision", "review", "release_flag", "release_cell", "release", "token", "invite", "progress_point", "outcome", "quota_revision", "roster_item", "time_entry", "quota", "task", "gov_app", "app_user", "region_ancestor", "region"]
 
 
 def scenario(name: str) -> dict[str, Any]:

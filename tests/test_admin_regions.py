@@ -57,7 +57,8 @@ async def test_a_good_file_is_previewed_imported_in_the_background_and_audited(c
     answer = await upload(client, csrf, GOOD)
     assert answer.status_code == 200
     assert re.findall(r"<li>(.*?)</li>", answer.text.split('<ul class="counts">')[1].split("</ul>")[0]) == [
-        "3 regions will be created", "0 regions will be updated", "0 regions will move to another parent"]
+        "3 regions will be created", "0 regions will be updated", "0 regions will move to another parent",
+        "0 regions are already stored as the file gives them: nothing to write"]
     action = re.search(r'action="(/admin/regions/import/[0-9a-f]+)"', answer.text).group(1)
     started = await client.post(action, data={"csrf": await csrf()}, headers={"origin": "http://jianfu.test"})
     assert (started.status_code, started.headers["location"]) == (303, action)
@@ -67,9 +68,12 @@ async def test_a_good_file_is_previewed_imported_in_the_background_and_audited(c
     state = await client.get("/api/region-imports/" + action.rsplit("/", 1)[1])
     assert state.json() == {"status": "done", "done": 6, "total": 6, "created": 3, "updated": 0}
     assert [(e.actor, e.action, e.target) for e in await AuditEvent.all()] == [("root", "region_imported", "360721 (3)")]
-    # The same file again updates the three; moving the village is counted as a move.
+    # The same file again writes nothing; moving the village updates it alone, counted as a move.
+    same = await upload(client, csrf, GOOD)
+    assert "0 regions will be updated" in same.text and "3 regions are already stored as the file gives them" in same.text
     again = await upload(client, csrf, GOOD.replace("360721105201,360721105,", "360721105201,360721,"))
-    assert "3 regions will be updated" in again.text and "1 region will move to another parent" in again.text
+    assert "1 region will be updated" in again.text and "1 region will move to another parent" in again.text
+    assert "2 regions are already stored as the file gives them" in again.text
 
 
 async def test_the_tree_shows_population_and_cadre_accounts_and_a_region_is_edited(client):

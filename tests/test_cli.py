@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from server.cli_tasks import CommandError, read_regions_csv
+from server.i18n import in_locale
 from server.models import Region
 
 
-def jianfu(tmp_path: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "JIANFU_DATABASE_URL": f"sqlite://{tmp_path}/cli.sqlite3", "JIANFU_SECRET": "cli-test-secret"}
+def jianfu(tmp_path: Path, *args: str, password: str | None = None, language: str = "C.UTF-8") -> subprocess.CompletedProcess:
+    """The command as an operator runs it, in a terminal whose locale is `language` (LC_ALL)."""
+    env = {**os.environ, "JIANFU_DATABASE_URL": f"sqlite://{tmp_path}/cli.sqlite3", "JIANFU_SECRET": "cli-test-secret", "LC_ALL": language}
     if password:
         env["JIANFU_PASSWORD"] = password
     return subprocess.run([sys.executable, "-m", "server", *args], capture_output=True, text=True, env=env, timeout=120)
@@ -29,7 +31,7 @@ def test_migrate_import_regions_and_create_user(tmp_path):
     csv_file.write_text("code,parent,level,name,name_hant,population,households\n420000,,province,示例省,,58000000,\n420100,420000,city,示例市,,9000000,\n", encoding="utf-8-sig")
     assert jianfu(tmp_path, "migrate").returncode == 0
     imported = jianfu(tmp_path, "import-regions", str(csv_file))
-    assert (imported.returncode, imported.stdout.splitlines()[-1]) == (0, "created 2, updated 0")
+    assert (imported.returncode, imported.stdout.splitlines()[-1]) == (0, "created 2, updated 0, unchanged 0")
     created = jianfu(tmp_path, "create-user", "chen", "--role", "supervisor", "--region", "420100", "--locale", "zh-Hant", password="long enough pw")
     assert (created.returncode, created.stdout.strip()) == (0, "created supervisor chen")
     assert rows(tmp_path, "select username, role, region_id, locale from app_user") == [("chen", "supervisor", "420100", "zh-Hant")]
@@ -43,7 +45,7 @@ def test_import_regions_rejects_a_bad_file_whole(tmp_path):
     assert jianfu(tmp_path, "migrate").returncode == 0
     failed = jianfu(tmp_path, "import-regions", str(csv_file))
     assert failed.returncode == 1
-    assert "regions[1].population" in failed.stderr
+    assert "Line 3, population: Must be between 0 and 2000000000." in failed.stderr
     assert rows(tmp_path, "select count(*) from region") == [(0,)]
 
 
@@ -85,12 +87,12 @@ def test_region_csv_reads_utf8_bom_and_gbk(encoding):
 
 
 def test_region_csv_without_required_columns_is_refused():
-    with pytest.raises(CommandError, match="Missing columns: level, population"):
+    with in_locale("en"), pytest.raises(CommandError, match="Missing columns: level, population"):
         read_regions_csv(b"code,name\n1,x\n")
 
 
 def jianfu_on(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "JIANFU_DATABASE_URL": database_url, "JIANFU_SECRET": "cli-test-secret"}
+    env = {**os.environ, "JIANFU_DATABASE_URL": database_url, "JIANFU_SECRET": "cli-test-secret", "LC_ALL": "C.UTF-8"}
     return subprocess.run([sys.executable, "-m", "server", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
@@ -106,3 +108,27 @@ async def test_import_regions_names_the_line_and_column_of_a_field_no_region_has
     assert (failed.returncode, failed.stderr.strip()) == (1, message)
     assert await Region.all().count() == 0
 
+
+
+def test_a_repeated_import_writes_nothing_and_says_so(tmp_path):
+    csv_file = tmp_path / "regions.csv"
+    csv_file.write_text("code,parent,level,name,name_hant,population,households\n420000,,province,示例省,,58000000,\n420100,420000,city,示例市,,9000000,\n", encoding="utf-8")
+    assert jianfu(tmp_path, "import-regions", str(csv_file)).returncode == 0
+    before = rows(tmp_path, "select code, path, population from region order by code")
+    again = jianfu(tmp_path, "import-regions", str(csv_file))
+    assert (again.returncode, again.stdout.splitlines()[-1]) == (0, "nothing to change: all 2 regions are already stored as the file gives them")
+    assert rows(tmp_path, "select code, path, population from region order by code") == before
+    assert rows(tmp_path, "select count(*) from region_ancestor") == [(3,)]
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("C.UTF-8", "error: Line 4, code: 420100 appears twice: it is already on line 3."),
+    ("zh_TW.UTF-8", "error: 第 4 行, code: 420100 出現了兩次：第 3 行已經有它。"),
+    ("zh_CN.UTF-8", "error: 第 4 行, code: 420100 出现了两次：第 3 行已经有它。"),
+])
+def test_a_duplicate_code_names_both_lines_in_the_terminal_language(tmp_path, language, message):
+    csv_file = tmp_path / "regions.csv"
+    csv_file.write_text("code,parent,level,name,population\n420000,,province,示例省,58000000\n420100,420000,city,示例市,9000000\n420100,420000,city,又一市,1\n", encoding="utf-8")
+    answer = jianfu(tmp_path, "import-regions", str(csv_file), language=language)
+    assert (answer.returncode, answer.stderr.strip()) == (1, message)
+    assert rows(tmp_path, "select count(*) from region") == [(0,)]

@@ -17,9 +17,9 @@ async def admin_headers(client):
 async def test_regions_are_created_children_before_parents_then_updated(client):
     admin = await admin_headers(client)
     created = await client.post("/api/regions", json={"regions": list(reversed(TREE))}, headers=admin)
-    assert created.json() == {"created": 4, "updated": 0}
-    changed = await client.post("/api/regions", json={"regions": [{**TREE[3], "population": 24_000}]}, headers=admin)
-    assert changed.json() == {"created": 0, "updated": 1}
+    assert created.json() == {"created": 4, "updated": 0, "unchanged": 0}
+    changed = await client.post("/api/regions", json={"regions": [TREE[2], {**TREE[3], "population": 24_000}]}, headers=admin)
+    assert changed.json() == {"created": 0, "updated": 1, "unchanged": 1}
     assert await Region.all().order_by("code").values_list("code", "path", "population") == [
         ("420000", "/420000/", 58_000_000),
         ("420100", "/420000/420100/", 9_000_000),
@@ -30,7 +30,8 @@ async def test_regions_are_created_children_before_parents_then_updated(client):
 
 async def test_moving_a_region_moves_its_subtree(client):
     admin = await admin_headers(client)
-    await client.post("/api/regions", json={"regions": TREE + [{"code": "420200", "parent": "420000", "level": "city", "name": "另一市", "population": 1}]}, headers=admin)
+    first = await client.post("/api/regions", json={"regions": TREE + [{"code": "420200", "parent": "420000", "level": "city", "name": "另一市", "population": 1}]}, headers=admin)
+    assert first.status_code == 200, first.text
     await client.post("/api/regions", json={"regions": [{**TREE[2], "parent": "420200"}]}, headers=admin)
     assert (await Region.get(code="420121101")).path == "/420000/420200/420121/420121101/"
     ancestors = await RegionAncestor.filter(region_id="420121101").order_by("ancestor_id").values_list("ancestor_id", "level")
@@ -47,7 +48,7 @@ async def test_one_bad_row_rejects_the_whole_batch_with_per_row_fields(client):
         "regions[1].level": "Must be one of: province, city, county, township, village, grid.",
         "regions[1].name": "This field is required.",
         "regions[1].population": "Must be between 0 and 2000000000.",
-        "regions[2].code": "This code appears twice in the batch.",
+        "regions[2].code": "420000 appears twice: it is already on line 1.",
     }
     assert await Region.all().count() == 0
 

@@ -12,6 +12,9 @@ class RegionRow:
     code: str
     parent: str | None
     level: str
+    # What else the row says of the region (names, population, households), to tell an unchanged
+    # region from an updated one.
+    values: tuple = ()
 
 
 def child_path(parent_path: str | None, code: str) -> str:
@@ -79,19 +82,23 @@ class KnownRegion:
     path: str
     parent: str | None
     level: str
+    values: tuple = ()
 
 
 @dataclass
 class BatchPlan:
     """What saving a batch would do: the rows in save order with their new paths, how many regions
-    it creates, updates and moves (to another parent), and its problems as (row index, field, kind,
-    parent's level) with kind "parent" (unknown parent, or a loop) or "level" (not below its parent)."""
+    it creates, updates, moves (to another parent) and leaves as they are, and its problems as (row
+    index, field, kind, parent's level) with kind "parent" (unknown parent, or a loop) or "level"
+    (not below its parent). `changed` holds the codes a save must write: new or different."""
 
     ordered: list[RegionRow]
     paths: dict[str, str]
     created: int = 0
     updated: int = 0
     moved: int = 0
+    unchanged: int = 0
+    changed: set[str] = field(default_factory=set)
     problems: list[tuple[int, str, str, str | None]] = field(default_factory=list)
 
 
@@ -111,9 +118,13 @@ def plan_batch(rows: list[RegionRow], known: dict[str, KnownRegion]) -> BatchPla
             plan.problems.append((index[row.code], "parent", "parent", None))
         paths[row.code], levels[row.code] = child_path(paths.get(row.parent), row.code), row.level
         plan.paths[row.code] = paths[row.code]
+        same = old is not None and (old.parent, old.level, old.values, old.path) == (row.parent, row.level, row.values, paths[row.code])
         plan.created += old is None
-        plan.updated += old is not None
+        plan.updated += old is not None and not same
+        plan.unchanged += same
         plan.moved += old is not None and old.parent != row.parent
+        if not same:
+            plan.changed.add(row.code)
     plan.problems.sort()
     return plan
 
