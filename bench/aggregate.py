@@ -54,6 +54,7 @@ PUBLISHED_ON = LAST + timedelta(days=7)  # the default JIANFU_PUBLISH_DAYS: noth
 CREATED_ON = date(2026, 9, 1)  # every account exists before the month: all can be established
 SECRET = "bench-aggregate-secret"
 ACCOUNTS = 100_000
+GENERATED_ROOT = "43"
 SHAPE = {"cities": 10, "counties": 10, "townships": 10, "villages": 9}  # children per parent
 CITY_TASKS = 10  # per city, each sent to its 10 counties, 100 townships and 900 villages
 TASK_SHARE = 0.3  # of entries that name a task (one that reaches the reporter's village)
@@ -79,9 +80,17 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def regions() -> list[tuple[str, str | None, str, int]]:
-    """(code, parent, level, population): one province down to a grid in each village; a region's
-    population is its villages' together."""
+def regions(tree: str = "generated") -> list[tuple[str, str | None, str, int, str]]:
+    """(code, parent, level, population, name), parents first. "generated": one province down to a
+    grid in each village; "guangdong": the real division tree of Guangdong (bench/division.py),
+    or the generated province when npm cannot fetch it. A region's population is its villages'."""
+    if tree == "guangdong":
+        import division  # noqa: PLC0415 -- beside this script
+
+        places = division.load("44")
+        if places is not None:
+            return [(p.code, p.parent, p.level, p.population, p.name) for p in places]
+        say("the real tree is not available: using the generated province")
     rows = []
     rng = random.Random(1)
 
@@ -99,20 +108,21 @@ def regions() -> list[tuple[str, str | None, str, int]]:
         rows[at] = (code, parent, level, population)
         return population
 
-    add("43", None, "province")
-    return rows
+    add(GENERATED_ROOT, None, "province")
+    return [(code, parent, level, population, f"地区{code}") for code, parent, level, population in rows]
 
 
-def generate(database: str, entries: int, county_tasks: int) -> None:
+def generate(database: str, entries: int, county_tasks: int, tree_kind: str = "generated") -> None:
     """Fill a migrated store; run in a child process (its memory is not the publication's)."""
     from server import db  # noqa: PLC0415 -- the child imports the app, the parent times it
 
     asyncio.run(db.apply_migrations(database))
     rng = random.Random(7)
-    tree = regions()
-    parents = {code: parent for code, parent, _level, _p in tree}
-    levels = {code: level for code, _parent, level, _p in tree}
-    population = {code: pop for code, _parent, _level, pop in tree}
+    tree = regions(tree_kind)
+    real = tree[0][0] != GENERATED_ROOT
+    parents = {code: parent for code, parent, _level, _p, _n in tree}
+    levels = {code: level for code, _parent, level, _p, _n in tree}
+    population = {code: pop for code, _parent, _level, pop, _n in tree}
 
     def path(code: str) -> str:
         chain = [code]
@@ -120,25 +130,39 @@ def generate(database: str, entries: int, county_tasks: int) -> None:
             chain.insert(0, parents[chain[0]])
         return "/" + "/".join(chain) + "/"
 
-    region_rows = [(code, parent, level, f"地区{code}", pop, path(code)) for code, parent, level, pop in tree]
-    closure = [(code, ancestor, levels[ancestor]) for code, *_ in tree for ancestor in path(code).strip("/").split("/")]
-    villages = [code for code, _p, level, _pop in tree if level == "village"]
-    homes = [rng.choice(villages) for _ in range(ACCOUNTS)]  # user i + 1 lives in homes[i]
-    keys = [auth.reporter_key(SECRET, uid) for uid in range(1, ACCOUNTS + 1)]
-    say(f"generating {len(tree)} regions, {ACCOUNTS} accounts, {entries} entries")
+    paths = {code: path(code) for code, *_ in tree}
+    region_rows = [(code, parent, level, name, pop, paths[code]) for code, parent, level, pop, name in tree]
+    closure = [(code, ancestor, levels[ancestor]) for code, *_ in tree for ancestor in paths[code].strip("/").split("/")]
+    villages = [code for code, _p, level, _pop, _n in tree if level == "village"]
+    # The real tree: three cadres per village (80,526 in Guangdong), as the issue measured.
+    accounts = 3 * len(villages) if real else ACCOUNTS
+    homes = [rng.choice(villages) for _ in range(accounts)]  # user i + 1 lives in homes[i]
+    keys = [auth.reporter_key(SECRET, uid) for uid in range(1, accounts + 1)]
+    say(f"generating {len(tree)} regions, {accounts} accounts, {entries} entries")
     writer = SqliteWriter(database) if database.startswith("sqlite") else PostgresWriter(database)
     writer.put("region", ["code", "parent_id", "level", "name", "population", "path"], region_rows)
     writer.put("region_ancestor", ["region_id", "ancestor_id", "level"], closure)
     writer.put("app_user", ["id", "username", "password_hash", "role", "region_id", "session_version", "created_on"],
-               [(uid, f"cadre{uid}", "-", "cadre", homes[uid - 1], 1, CREATED_ON.isoformat()) for uid in range(1, ACCOUNTS + 1)])
+               [(uid, f"cadre{uid}", "-", "cadre", homes[uid - 1], 1, CREATED_ON.isoformat()) for uid in range(1, accounts + 1)])
     # Each city issues 10 tasks for the month to every county, township and village under it
     # (101,000 quotas); --county-tasks adds that many tasks per county, to its townships and villages.
+    # On the real tree a city task reaches a third of the city's counties (about 100,000 quotas in
+    # Guangdong, as the issue counted).
+    below: dict[str, list[str]] = {}
+    for code, *_ in tree:
+        for ancestor in paths[code].strip("/").split("/")[:-1]:
+            below.setdefault(ancestor, []).append(code)
     issuers = [code for code in levels if levels[code] == "city" for _ in range(CITY_TASKS)]
     issuers += [code for code in levels if levels[code] == "county" for _ in range(county_tasks)]
     tasks, quotas, reaching = [], [], {}
     for task, issuer in enumerate(issuers, start=1):
         tasks.append((task, f"任务{task}", "registrations", issuer, FIRST.isoformat(), LAST.isoformat(), "monthly", rng.choice(["none", "weekly"]), "none", "none"))
-        for region in (code for code in levels if code.startswith(issuer) and code != issuer and levels[code] in ("county", "township", "village")):
+        reached = below.get(issuer, [])
+        if real and levels[issuer] == "city":
+            counties = [c for c in reached if levels[c] == "county"]
+            chosen = set(rng.sample(counties, max(1, round(len(counties) / 3)))) if counties else set()
+            reached = [c for c in reached if c in chosen or any(a in chosen for a in paths[c].strip("/").split("/"))]
+        for region in (code for code in reached if levels[code] in ("county", "township", "village")):
             # Mostly a share of the people; one in twenty near or above them (a flag).
             share = rng.uniform(0.9, 1.4) if rng.random() < 0.05 else rng.uniform(0.05, 0.6)
             quotas.append((len(quotas) + 1, task, region, max(1, round(population[region] * share)), "population", FIRST.isoformat()))
@@ -149,16 +173,16 @@ def generate(database: str, entries: int, county_tasks: int) -> None:
     # Every other account tells how it met one quota of its village, and confirms a roster of 3 apps.
     received = [(FIRST + timedelta(days=d)).isoformat() for d in range((LAST - FIRST).days + 1)]
     writer.put("outcome", ["reporter_key", "quota_ref", "status", "means", "cost_yuan", "reported_on"],
-               [(keys[i], auth.quota_ref(SECRET, rng.choice(reaching[homes[i]])[1]), "met", rng.choice(["door_to_door", "paid_service", "own_accounts"]), "100", rng.choice(received)) for i in range(0, ACCOUNTS, 2)])
+               [(keys[i], auth.quota_ref(SECRET, rng.choice(reaching[homes[i]])[1]), "met", rng.choice(["door_to_door", "paid_service", "own_accounts"]), "100", rng.choice(received)) for i in range(0, accounts, 2) if homes[i] in reaching])
     writer.put("gov_app", ["id", "name", "function", "owner_level"], [(a, f"应用{a}", f"f{a % 7}", "province") for a in range(1, 21)])
     writer.put("roster_item", ["reporter_key", "app_id", "resident_use", "received_on"],
-               [(keys[i], app, rng.choice(["none", "rare", "some", "common"]), received_on) for i in range(0, ACCOUNTS, 2) for received_on in [rng.choice(received)] for app in rng.sample(range(1, 21), 3)])
+               [(keys[i], app, rng.choice(["none", "rare", "some", "common"]), received_on) for i in range(0, accounts, 2) for received_on in [rng.choice(received)] for app in rng.sample(range(1, 21), 3)])
     for done in range(0, entries, 200_000):
         batch = []
         for n in range(done, min(entries, done + 200_000)):
-            i = n % ACCOUNTS
+            i = n % accounts
             day = FIRST + timedelta(days=rng.randrange(31))
-            task = rng.choice(reaching[homes[i]])[0] if rng.random() < TASK_SHARE else None
+            task = rng.choice(reaching[homes[i]])[0] if homes[i] in reaching and rng.random() < TASK_SHARE else None
             # Received that day or within 4 days: all before the publication day.
             batch.append((keys[i], f"e{n}", "x", day.isoformat(), (day + timedelta(days=rng.randrange(5))).isoformat(), rng.choice((15, 30, 45, 60, 90)), rng.choice(ACTIVITIES), task))
         writer.put("time_entry", ["reporter_key", "client_id", "body_hash", "date", "received_on", "minutes", "activity", "task_id"], batch)
@@ -335,14 +359,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is kept")
     parser.add_argument("--levels", choices=("published", "all"), default="published", help="published: province to township, what the default settings publish; all: down to grids (JIANFU_MIN_LEVEL=grid)")
     parser.add_argument("--county-tasks", type=int, default=0, help="tasks each county issues besides its city's 10 (each a table of the disclosure pass)")
+    parser.add_argument("--tree", choices=("generated", "guangdong"), default="generated", help="guangdong: the real division tree of Guangdong from npm (bench/division.py)")
     args = parser.parse_args()
     if args.generate_into:
-        generate(args.generate_into, args.entries, args.county_tasks)
+        generate(args.generate_into, args.entries, args.county_tasks, args.tree)
         return
     with tempfile.TemporaryDirectory() as folder:
         database = fresh_postgres(args.database) if args.database else f"sqlite://{folder}/bench.sqlite3"
         started = time.perf_counter()
-        subprocess.run([sys.executable, __file__, "--entries", str(args.entries), "--county-tasks", str(args.county_tasks), "--generate-into", database], check=True)
+        subprocess.run([sys.executable, __file__, "--entries", str(args.entries), "--county-tasks", str(args.county_tasks), "--tree", args.tree, "--generate-into", database], check=True)
         say(f"store ready in {time.perf_counter() - started:.0f} s; timing the baseline")
         baselines = [asyncio.run(time_baseline(database)) for _ in range(args.repeat)]
         baseline, baseline_query, baseline_cells, baseline_cpu = min(baselines)
@@ -352,7 +377,7 @@ def main() -> None:
     backend = "postgresql" if args.database else "sqlite"
     ratio = {f"{step}_ratio": round(app[f"{step}_seconds"] / baseline, 2) for step in ("read", "disclosure", "publish")}
     print(json.dumps({
-        "backend": backend, "levels": args.levels, "entries": args.entries, "cells": app["cells"], "shown_cells": app["shown_cells"], "tables": app["tables"],
+        "backend": backend, "tree": args.tree, "levels": args.levels, "entries": args.entries, "cells": app["cells"], "shown_cells": app["shown_cells"], "tables": app["tables"],
         "baseline_seconds": round(baseline, 3), "baseline_query_seconds": round(baseline_query, 3),
         # CPU seconds of this process (SQLite works inside it; PostgreSQL's server side is not counted).
         "cpu_seconds": {"baseline": round(baseline_cpu, 3), "read": round(app["read_cpu"], 3), "disclosure": round(app["disclosure_cpu"], 3), "publish": round(app["publish_cpu"], 3)},
