@@ -23,7 +23,7 @@ from server.errors import ApiError, Conflict, Forbidden, InvalidInput, NotFound
 from server.i18n import gettext as _
 from server.i18n import localized_name
 from server.models import App, Invite, Region, RosterItem, Task, TimeEntry, User
-from server.parse import Reader
+from server.parse import Reader, message
 
 MAX_REGIONS_PER_BATCH = 100_000
 ID_LIMIT = 2**31 - 1  # row ids are 32-bit: a larger one names no row (and overflows SQLite)
@@ -479,7 +479,7 @@ def read_task(r: Reader, today: date) -> dict[str, Any]:
         "evidence": r.choice("evidence", EVIDENCE, default="none"),
     }
     if task["period_start"] and task["period_end"] and task["period_end"] < task["period_start"]:
-        r.fail("period_end", _("Must not be before the start of the period."))
+        r.fail("period_end", message("before_start"))
     return task
 
 

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from server import directory, labels, ledger, queries
 from server.auth import require_user
 from server.errors import InvalidInput
+from server.form_rules import client_rules
 from server.parse import form_id
 from server.pages.render import form_writer, page
 from server.web import quota_key_of, settings_of, today_of
@@ -38,6 +39,8 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
         "regions": await queries.reportable_regions(user),
         "issuers": issuers,
         "labels": labels,
+        "severities": labels.severities(),
+        "form_rules": client_rules(settings_of(request).rules, today),
     }
 
 
