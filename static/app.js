@@ -111,7 +111,7 @@
       const named = form.querySelector(`input[name=choice][value="activity:${entry.activity}"]`);
       if (named) name += " · " + named.closest("label").textContent.trim();
     }
-    const values = { choice: choice.value, activity: kind ? kind.value : "", duration: f.duration.value, date: f.date.value };
+    const values = { choice: choice.value, activity: kind ? kind.value : "", duration: preset || f.duration.value, date: f.date.value };
     const label = `${name} · ${minutesLabel(entry.minutes)} · ${entry.date}`;
     return { id: entry.client_id, kind: "entry", url: "/api/entries", method: "POST", body: { entries: [entry] }, label, minutes: entry.minutes, date: entry.date, values };
   }
@@ -240,7 +240,7 @@
     const count = panel.querySelector(".count");
     count.textContent = paused ? words.paused : waiting.length ? fill(words.waiting, { count: waiting.length }) : failed.length ? "" : words.allSent;
     count.hidden = !count.textContent;
-    const refused = panel.querySelector(".failed");
+    const refused = panel.querySelector(".refused");
     refused.hidden = !failed.length;
     refused.querySelector("h2").textContent = fill(words.failed, { count: failed.length });
     refused.querySelector("ul").replaceChildren(...failed.map((item) => itemRow(item, true)));
