@@ -168,7 +168,7 @@
   async function enqueue(event) {
     const form = event.target;
     const build = BUILDERS[form.dataset.outbox];
-    if (!build || !form.reportValidity()) return;
+    if (!build || (!form.noValidate && !form.reportValidity())) return;  // checks.js words its own
     event.preventDefault();
     const item = await build(form, event.submitter);
     panel.querySelector(".saved")?.remove();

@@ -112,6 +112,8 @@ def test_the_quota_form_checks_what_the_server_checks_and_reads_full_width_digit
     page.goto(server + "/quota")
     population = int(page.locator("select[name=region] option").first.get_attribute("data-population"))
     page.fill("input[name=title]", "")
+    page.locator("button.primary").tap()  # nothing typed: the page's words, not the browser's bubble
+    expect(page.locator("#target-error")).to_contain_text(WORDS[lang]["target"])
     page.fill("input[name=target]", "abc")
     page.locator("button.primary").tap()
     expect(page.locator("#target-error")).to_contain_text(WORDS[lang]["target"])
@@ -232,3 +234,45 @@ def test_tap_targets_are_44_pixels_and_the_duration_bar_covers_no_choice(server,
     page.goto(server + "/history")
     for link in page.locator("ul.entries a").all()[:5]:
         assert link.bounding_box()["height"] >= 44
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_history_goes_a_week_at_a_time_and_a_delete_can_be_undone(server, phone, lang):
+    page = phone
+    signed_in(page, server, cadre(57, lang), lang)
+    page.goto(server + "/history")
+    page.locator(".periods a").first.tap()  # the earlier week: the demo logged on most days
+    page.wait_for_url(re.compile(r"week=\d{4}-W\d{2}"))
+    week_url = page.url
+    assert page.evaluate("document.documentElement.scrollHeight") < 4000  # one week, not a year
+    link = page.locator("ul.entries a").first
+    href = link.get_attribute("href")
+    link.tap()
+    page.locator("button.danger").tap()
+    undo = page.locator("form.undo")
+    expect(undo).to_be_visible()
+    expect(page.locator(f"a[href='{href}']")).to_have_count(0)
+    shot(page, f"history-undo-{lang}")
+    undo.locator("button").tap()
+    page.wait_for_url(re.compile(r"week="))
+    assert page.url.split("?")[1] == week_url.split("?")[1]
+    expect(page.locator(f"a[href='{href}']")).to_have_count(1)  # back, under its own id
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_password_change_names_a_wrong_current_password_and_confirms(server, phone, lang):
+    page = phone
+    signed_in(page, server, cadre(59, lang), lang)
+    page.goto(server + "/password")
+    page.fill("input[name=current_password]", "not the password")
+    page.fill("input[name=new_password]", "a fresh passphrase 7")
+    page.locator("button.primary").tap()
+    expect(page.locator("#current_password-error")).to_have_text({"zh-Hant": "這不是你現在的密碼。", "en": "This is not your current password."}[lang])
+    page.fill("input[name=current_password]", "jianfu-demo")
+    page.fill("input[name=new_password]", "jianfu-demo")
+    page.locator("button.primary").tap()
+    expect(page.locator("#new_password-error")).to_be_visible()
+    page.fill("input[name=current_password]", "jianfu-demo")
+    page.fill("input[name=new_password]", "a fresh passphrase 7")
+    page.locator("button.primary").tap()
+    expect(page.locator("p.saved[role=status]")).to_contain_text({"zh-Hant": "密碼已修改。", "en": "Your password is changed."}[lang])
