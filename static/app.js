@@ -33,7 +33,8 @@
     event.preventDefault();
     let waiting = 0;
     try {
-      if (outbox && account) waiting = (await outbox.all("outbox")).filter((item) => item.account === account).length;
+      // A refused item is not waiting: the server will not take it as it is.
+      if (outbox && account) waiting = (await outbox.all("outbox")).filter((item) => item.account === account && item.state !== "failed").length;
     } catch (unreadable) { /* nothing can be sent from an outbox that cannot be read either */ }
     if (waiting && !(event.submitter && event.submitter.name === "discard")) return warn(form, waiting);
     await Promise.all([outbox && account && outbox.forget(account), forgetPages()]).catch(() => null);
