@@ -258,7 +258,9 @@
     if (!total) return;
     const fresh = total.dataset.day === localDay();
     const minutes = (fresh ? Number(total.dataset.minutes) : 0) + phoneMinutes(items);
-    if (minutes) total.textContent = fill(words.total, { time: minutesLabel(minutes) });
+    if (total.dataset.drawn === undefined) total.dataset.drawn = total.textContent;
+    // Back to the page's own words when nothing more counts (an entry refused after it waited).
+    total.textContent = minutes ? fill(words.total, { time: minutesLabel(minutes) }) : total.dataset.drawn;
     const repeat = document.querySelector("form.repeat");
     if (repeat) repeat.hidden = minutes > 0;
   }
