@@ -115,3 +115,18 @@ async def test_history_is_paged_by_week_and_a_delete_can_be_undone(client, lang,
     restored = await client.post("/history/restore", data=form)
     assert (restored.status_code, restored.headers["location"]) == (303, f"/history?week={week}")
     assert await TimeEntry.filter(client_id="d1").values_list("minutes", "activity", "note", "date") == [(11, "meeting", "我的", today - timedelta(days=7))]
+
+
+@pytest.mark.parametrize(("lang", "told_apart"), [
+    ("zh-Hans", ["本月注册", "同名任务 · 沿江镇 · 2026年3月1日 至 2026年3月31日", "同名任务 · 沿江镇 · 2026年2月1日 至 2026年2月28日"]),
+    ("en", ["本月注册", "同名任务 · 沿江镇 · Mar 1, 2026 to Mar 31, 2026", "同名任务 · 沿江镇 · Feb 1, 2026 to Feb 28, 2026"]),
+])
+async def test_tasks_of_the_same_title_are_told_apart_in_the_quota_form(client, lang, told_apart):
+    await signed_in_cadre(client)
+    cadre = await bearer(client, "li")
+    for first, last in (("2026-02-01", "2026-02-28"), ("2026-03-01", "2026-03-31")):
+        task = {"title": "同名任务", "metric": "registrations", "issued_by": "420121101", "period_start": first, "period_end": last}
+        assert (await client.post("/api/tasks", json=task, headers=cadre)).status_code == 201
+    html = (await client.get(f"/quota?lang={lang}")).text
+    options = re.findall(r'<option value="\d+" >([^<]*)</option>', html.split('name="task"')[1].split("</select>")[0])
+    assert [o for o in options if "同名" in o or o == "本月注册"] == told_apart

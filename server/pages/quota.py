@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +13,9 @@ from starlette.responses import Response
 from server import directory, labels, ledger, queries
 from server.auth import require_user
 from server.errors import InvalidInput
+from server.i18n import format_day, localized_name
+from server.i18n import gettext as _
+from server.models import Task
 from server.form_rules import client_rules
 from server.parse import form_id
 from server.pages.render import form_writer, page
@@ -35,13 +39,29 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
     return {
         "values": {**defaults, **values},
         "errors": errors,
-        "tasks": await directory.visible_tasks(user),
+        "tasks": await _tasks_told_apart(user),
         "regions": await queries.reportable_regions(user),
         "issuers": issuers,
         "labels": labels,
         "severities": labels.severities(),
         "form_rules": client_rules(settings_of(request).rules, today),
     }
+
+
+async def _tasks_told_apart(user: Any) -> list[tuple[Task, str]]:
+    """The tasks to choose from, each named so that it can be told from another of the same title:
+    those that share a title also name their issuer and period (a quota withdrawn is never a guess)."""
+    tasks = await directory.visible_tasks(user)
+    await Task.fetch_for_list(tasks, "issued_by")
+    titles = Counter(task.title for task in tasks)
+    named = []
+    for task in tasks:
+        label = localized_name(task.title, None)
+        if titles[task.title] > 1:
+            issuer = localized_name(task.issued_by.name, task.issued_by.name_hant)
+            label = _("%(task)s · %(issuer)s · %(first)s to %(last)s", task=label, issuer=issuer, first=format_day(task.period_start), last=format_day(task.period_end))
+        named.append((task, label))
+    return named
 
 
 async def quota_form(request: Request) -> Response:
