@@ -100,6 +100,7 @@
   async function entryItem(form, submitter) {
     const f = form.elements;
     const choice = form.querySelector("input[name=choice]:checked");
+    if (!choice) return { errors: { task: checks.rules().messages.required } };  // a corrected copy whose task has ended
     const kind = choice.value.startsWith("task:") ? form.querySelector("input[name=activity]:checked") : null;
     const preset = submitter && submitter.name === "preset" ? submitter.value : "";
     const day = f.date.value || localDay();
@@ -112,9 +113,28 @@
       const named = form.querySelector(`input[name=choice][value="activity:${entry.activity}"]`);
       if (named) name += " · " + named.closest("label").textContent.trim();
     }
-    const values = { choice: choice.value, activity: kind ? kind.value : "", duration: preset || f.duration.value, date: f.date.value };
+    return entryOutboxItem(entry, name, { choice: choice.value, activity: kind ? kind.value : "", duration: preset || f.duration.value, date: f.date.value });
+  }
+
+  // `values` are the Today form's fields, to put a refused entry back into the form.
+  function entryOutboxItem(entry, name, values) {
     const label = `${name} · ${minutesLabel(entry.minutes)} · ${entry.date}`;
     return { id: entry.client_id, kind: "entry", url: "/api/entries", method: "POST", body: { entries: [entry] }, label, minutes: entry.minutes, date: entry.date, values };
+  }
+
+  // "Same as last time": each copy is an entry of its own in the outbox, so it works offline and
+  // the total, refusals and corrections work as for a tap. A day already logged gets none.
+  async function repeatItems(form) {
+    if (await minutesToday()) {
+      form.hidden = true;
+      return { errors: {} };
+    }
+    return JSON.parse(form.dataset.copies).map((copy) => {
+      const entry = { client_id: uuid(), date: localDay(), minutes: copy.minutes, activity: copy.activity };
+      if (copy.task) entry.task = copy.task;
+      const choice = copy.task ? `task:${copy.task}` : `activity:${copy.activity}`;
+      return entryOutboxItem(entry, copy.name, { choice, activity: copy.task ? copy.activity : "", duration: String(copy.minutes), date: "" });
+    });
   }
 
   function quotaItem(form) {
@@ -164,18 +184,18 @@
     if (reset && form.elements.activity) form.elements.activity.value = "";
   }
 
-  const BUILDERS = { entry: entryItem, quota: quotaItem, roster: rosterItem, outcome: outcomeItem };
+  const BUILDERS = { entry: entryItem, repeat: repeatItems, quota: quotaItem, roster: rosterItem, outcome: outcomeItem };
 
   async function enqueue(event) {
     const form = event.target;
     const build = BUILDERS[form.dataset.outbox];
     if (!build || (!form.noValidate && !form.reportValidity())) return;  // checks.js words its own
     event.preventDefault();
-    const item = await build(form, event.submitter);
+    const built = await build(form, event.submitter);
     panel.querySelector(".saved")?.remove();
-    if (item.errors) return checks.show(form, item.errors);  // nothing queued, nothing said saved
+    if (built.errors) return checks.show(form, built.errors);  // nothing queued, nothing said saved
     checks.clear(form);
-    await outbox.add(Object.assign(item, { account }));
+    for (const item of [].concat(built)) await outbox.add(Object.assign(item, { account }));
     if (form.dataset.outbox === "quota") form.reset();
     if (form.elements.client_id) form.elements.client_id.value = uuid();
     if (form.elements.duration) form.elements.duration.value = "";

@@ -6,6 +6,7 @@ The fixtures are test_browser's (its own server per module, demo data, Debian's 
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -168,19 +169,24 @@ def test_the_three_typical_days_take_at_most_three_taps_each(server, phone, lang
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_same_as_last_time_says_what_it_copies_in_one_tap(server, phone, lang):
+def test_same_as_last_time_says_what_it_copies_and_works_offline_in_one_tap(server, phone, lang):
     page = phone
     username = cadre(49, lang)
     signed_in(page, server, username, lang)
-    preview = page.locator("#repeat-copies")
-    expect(preview).to_be_visible()
-    copies = re.findall(r"\d+", preview.inner_text())
-    assert copies  # it names the minutes it will copy
+    controlled_by_the_worker(page)
+    copies = page.locator("form.repeat").get_attribute("data-copies")
+    minutes = sum(copy["minutes"] for copy in json.loads(copies))
+    expect(page.locator("#repeat-copies")).to_be_visible()  # it names what it will copy
+    page.context.set_offline(True)
     taps = Taps(page)
     taps("form.repeat button")
-    page.wait_for_url(server + "/")
+    expect(page.locator("form.repeat")).to_be_hidden()  # the day is logged now: no second copy
+    expect(page.locator("#outbox .waiting li")).to_have_count(len(json.loads(copies)))
+    page.context.set_offline(False)
+    expect(page.locator("#outbox .waiting li")).to_have_count(0, timeout=20_000)
+    assert (taps.count, sum(e["minutes"] for e in server_entries_today(server, username))) == (1, minutes)
+    page.reload()
     expect(page.locator("form.repeat")).to_have_count(0)
-    assert taps.count == 1 and server_entries_today(server, username)
     print(f"\ntaps ({lang}): same as last time {taps.count}")
 
 

@@ -6,6 +6,7 @@ made when the page was drawn, so a double tap or a resent form counts once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from datetime import date
@@ -18,6 +19,7 @@ from server.burden.vocab import default_activity
 from server.directory import visible_task
 from server.auth import require_user
 from server.i18n import gettext as _
+from server.i18n import localized_name
 from server.models import TimeEntry
 from server.parse import form_id
 from server.pages.render import form_writer, go, page
@@ -41,9 +43,19 @@ async def show_today(request: Request, errors: dict[str, str], chosen: str | Non
     today = today_of(request)
     view = await queries.today_view(user, reporter_key_of(request, user), today, labels.activities())
     chosen = chosen if any(c.value == chosen for c in view.choices) else view.choices[0].value
+    activities = labels.activities()
+    entry_name = functools.partial(name_of_entry, titles=view.task_titles, activities=activities)
+    # What "same as last time" copies, also as data for the phone's outbox.
+    copies = [{"task": e.task_id, "activity": e.activity, "minutes": e.minutes, "name": entry_name(e)} for e in view.last_entries]
     context = {"view": view, "today": today, "presets": PRESETS, "chosen": chosen, "kind": kind, "errors": errors, "client_id": str(uuid.uuid4()),
-               "activity_labels": labels.activities(), "form_rules": client_rules(settings_of(request).rules, today)}
+               "entry_name": entry_name, "copies": copies, "activity_labels": activities, "form_rules": client_rules(settings_of(request).rules, today)}
     return await page(request, "today.html", status_code=status_code, **context)
+
+
+def name_of_entry(entry: TimeEntry, titles: dict[int, str], activities: dict[str, str]) -> str:
+    """"反诈助手注册 · 拉人注册": the task, if any, and the kind of work, in the reader's words."""
+    work = activities[entry.activity]
+    return f"{localized_name(titles[entry.task_id], None)} · {work}" if entry.task_id else work
 
 
 def entry_from_form(form: dict[str, str], today: date) -> dict:
