@@ -130,3 +130,10 @@ async def test_tasks_of_the_same_title_are_told_apart_in_the_quota_form(client, 
     html = (await client.get(f"/quota?lang={lang}")).text
     options = re.findall(r'<option value="\d+" >([^<]*)</option>', html.split('name="task"')[1].split("</select>")[0])
     assert [o for o in options if "同名" in o or o == "本月注册"] == told_apart
+
+
+async def test_the_quota_form_offers_only_offices_that_may_issue_a_task(client):
+    await signed_in_cadre(client)  # a village cadre: the village itself issues nothing (DESIGN.md §2)
+    html = (await client.get("/quota?lang=en")).text
+    issuers = re.findall(r'<option value="(\d+)"( selected)?>', html.split('name="issued_by"')[1].split("</select>")[0])
+    assert issuers == [("420121101", " selected")]  # the township above; not the village 420121101201

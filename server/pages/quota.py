@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from server import directory, labels, ledger, queries
 from server.auth import require_user
+from server.burden.anonymity import published_level
 from server.errors import InvalidInput
 from server.i18n import format_day, localized_name
 from server.i18n import gettext as _
@@ -32,9 +33,11 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
     user = await require_user(request, "cadre")
     today = today_of(request)
     first, last = month_bounds(today)
-    issuers = await queries.issuing_regions(user)
+    # Only the offices the server takes as issuers (directory.create_task): a village is never offered.
+    issuers = [r for r in await queries.issuing_regions(user) if published_level(r.level, settings_of(request).min_level)]
     # The level just above a cadre is the likeliest to have passed the task down.
-    likely_issuer = issuers[-2].code if len(issuers) > 1 else user.region_id
+    above = [r for r in issuers if r.code != user.region_id]
+    likely_issuer = above[-1].code if above else user.region_id
     defaults = {"period_start": first.isoformat(), "period_end": last.isoformat(), "base": "population", "client_id": str(uuid.uuid4()), "region": user.region_id, "task": "new", "issued_by": likely_issuer}
     return {
         "values": {**defaults, **values},
