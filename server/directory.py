@@ -34,14 +34,14 @@ DEFAULT_SHARING_K = 10
 # Characters that change how a name looks without being seen: controls, format characters (the
 # bidirectional overrides U+202A-202E and isolates U+2066-2069, zero-width spaces and joiners
 # U+200B-200D, U+FEFF), line and paragraph separators, private-use, unassigned and surrogate code points.
-_HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
 # Scripts that may share a name with Latin letters without imitating them (UTS #39, "highly restrictive").
 _EAST_ASIAN = {"LATIN", "CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "BOPOMOFO", "HANGUL"}
 
 
 def hidden_characters(text: str) -> bool:
     """True when the text holds a control, bidi, zero-width or other invisible character."""
-    return any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in text)
+    return any(unicodedata.category(c) in HIDDEN_CATEGORIES for c in text)
 
 
 def hidden_problem() -> str:

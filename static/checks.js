@@ -70,8 +70,10 @@
     else if (f.base.value === "eligible" && !f.eligible.value.trim()) errors.eligible = say("eligible_needed");
     if (f.task.value === "new") {
       const title = f.title.value.trim();
+      const hidden = new RegExp(`[${rules().title.hidden.map((category) => `\\p{${category}}`).join("")}]`, "u");
       if (!title) errors.title = say("required");
-      else if (title.length > rules().title.max) errors.title = say("at_most", { count: rules().title.max });
+      else if ([...title].length > rules().title.max) errors.title = say("at_most", { count: rules().title.max });  // code points, as Python counts
+      else if (hidden.test(title)) errors.title = say("hidden");
       for (const name of ["period_start", "period_end"]) if (!f[name].value) errors[name] = say("required");
       if (!errors.period_end && f.period_start.value && f.period_end.value < f.period_start.value) errors.period_end = say("before_start");
     }
