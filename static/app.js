@@ -332,7 +332,8 @@
     const today = document.querySelector("form[data-outbox=entry]");
     if (today) {
       showKind(today, false);
-      today.addEventListener("change", (event) => { if (event.target.name === "choice") showKind(today, true); });
+      // A tapped task starts "as usual"; an entry put back for correction keeps its own kind.
+      today.addEventListener("change", (event) => { if (event.target.name === "choice" || event.target === today) showKind(today, event.target !== today); });
     }
     addEventListener("online", sync);
     document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") sync(); });
