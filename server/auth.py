@@ -309,7 +309,9 @@ async def change_password(throttle: LoginThrottle, user: User, current: str, new
     throttle.check(user.username, address)
     if not await password_matches(user.password_hash, current):
         throttle.failed(user.username, address)
-        raise InvalidCredentials()
+        raise InvalidCredentials(_("This is not your current password."), "current_password")
+    if new == current:
+        raise InvalidInput({"new_password": _("The new password must differ from the current one.")})
     problem = await password_problem(new, user.username)
     if problem:
         raise InvalidInput({"new_password": problem})

@@ -23,7 +23,7 @@ from server.errors import ApiError, Conflict, Forbidden, InvalidInput, NotFound
 from server.i18n import gettext as _
 from server.i18n import localized_name
 from server.models import App, Invite, Region, RosterItem, Task, TimeEntry, User
-from server.parse import Reader
+from server.parse import Reader, message
 
 MAX_REGIONS_PER_BATCH = 100_000
 ID_LIMIT = 2**31 - 1  # row ids are 32-bit: a larger one names no row (and overflows SQLite)
@@ -34,14 +34,14 @@ DEFAULT_SHARING_K = 10
 # Characters that change how a name looks without being seen: controls, format characters (the
 # bidirectional overrides U+202A-202E and isolates U+2066-2069, zero-width spaces and joiners
 # U+200B-200D, U+FEFF), line and paragraph separators, private-use, unassigned and surrogate code points.
-_HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
 # Scripts that may share a name with Latin letters without imitating them (UTS #39, "highly restrictive").
 _EAST_ASIAN = {"LATIN", "CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "BOPOMOFO", "HANGUL"}
 
 
 def hidden_characters(text: str) -> bool:
     """True when the text holds a control, bidi, zero-width or other invisible character."""
-    return any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in text)
+    return any(unicodedata.category(c) in HIDDEN_CATEGORIES for c in text)
 
 
 def hidden_problem() -> str:
@@ -500,7 +500,7 @@ def read_task(r: Reader, today: date) -> dict[str, Any]:
         "evidence": r.choice("evidence", EVIDENCE, default="none"),
     }
     if task["period_start"] and task["period_end"] and task["period_end"] < task["period_start"]:
-        r.fail("period_end", _("Must not be before the start of the period."))
+        r.fail("period_end", message("before_start"))
     return task
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import traceback
 from datetime import date
 
+from server.i18n import format_list
 from server.i18n import gettext as _
+from server.labels import field_name
 
 
 class ApiError(Exception):
@@ -38,8 +40,9 @@ class InvalidInput(ApiError):
     status, code = 422, "invalid"
 
     def __init__(self, fields: dict[str, str]) -> None:
-        names = ", ".join(fields)
-        super().__init__(_("Please check these fields: %(fields)s.", fields=names), fields)
+        # `fields` stays keyed by the wire names (the contract); `labels` says what each is called.
+        names = {key: field_name(key) for key in fields}
+        super().__init__(_("Please check these fields: %(fields)s.", fields=format_list(names.values())), fields, labels=names)
 
 
 class Unauthenticated(ApiError):
@@ -52,8 +55,10 @@ class Unauthenticated(ApiError):
 class InvalidCredentials(ApiError):
     status, code = 401, "invalid_credentials"
 
-    def __init__(self) -> None:
-        super().__init__(_("Wrong username or password."))
+    def __init__(self, message: str | None = None, field: str | None = None) -> None:
+        """A sign-in names no field (which one was wrong is not said); a password change names its own."""
+        message = message or _("Wrong username or password.")
+        super().__init__(message, {field: message} if field else None)
 
 
 class AccountDisabled(ApiError):

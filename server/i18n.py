@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator
 import opencc
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
+from babel.lists import format_list as babel_format_list
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from starlette.datastructures import MutableHeaders
@@ -218,6 +219,11 @@ def format_share(value: float | None) -> str:
     if value is None:
         return "—"
     return format_percent(value, format="#,##0%", locale=BABEL_LOCALE[_current.get()])
+
+
+def format_list(items: Iterable[str]) -> str:
+    """Names joined the reader's way: "时长、指标和日期", "duration, target, and date"."""
+    return babel_format_list(list(items), locale=BABEL_LOCALE[_current.get()])
 
 
 def format_day(value: date, style: str = "medium") -> str:

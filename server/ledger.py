@@ -31,6 +31,7 @@ from server.i18n import gettext as _
 from server.i18n import localized_name
 from server.models import App, Outcome, ProgressPoint, Quota, QuotaRevision, Region, RosterItem, Task, TimeEntry, User
 from server.parse import Reader, day_window
+from server.parse import message as parse_message
 
 MAX_BATCH = 500
 MAX_TARGET = 10**12
@@ -56,7 +57,7 @@ def read_quota(r: Reader) -> dict[str, Any]:
         "client_id": r.client_id(required=False),
     }
     if fields["base"] == "eligible" and fields["eligible"] is None and "eligible" not in r.errors:
-        r.fail("eligible", _("Give the number of eligible people when the base is 'eligible'."))
+        r.fail("eligible", parse_message("eligible_needed"))
     return fields
 
 
@@ -282,7 +283,7 @@ async def _store_entries(key: str, today: date, fresh: list[tuple[dict, str]], r
             continue
         total = day_totals.get(entry["date"], 0) + entry["minutes"]
         if total > DAY_MINUTES:
-            message = _("This would make more than 24 hours on %(day)s.", day=entry["date"].isoformat())
+            message = parse_message("day_full", day=entry["date"].isoformat())
             result["rejected"].append({"client_id": cid, "error": InvalidInput({"minutes": message}).body()["error"]})
             continue
         day_totals[entry["date"]], known[cid] = total, digest
@@ -364,9 +365,11 @@ async def edit_entry(user: User, reporter_key: str, client_id: str, data: Any, t
     return entry
 
 
-async def delete_entry(reporter_key: str, client_id: str) -> None:
+async def delete_entry(reporter_key: str, client_id: str) -> TimeEntry:
+    """Deletes one of the caller's entries and answers it, so that it can be put back (undo)."""
     entry = await own_entry(reporter_key, client_id)
     await entry.delete()
+    return entry
 
 
 async def replace_roster(user: User, reporter_key: str, data: Any, today: date) -> list[dict[str, Any]]:

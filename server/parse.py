@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
@@ -41,6 +42,25 @@ def _reject_constant(name: str) -> None:
     raise ValueError(name)  # NaN and Infinity are not JSON numbers
 
 
+def message(key: str, **values: Any) -> str:
+    """The sentence for one kind of bad input, in the request's language. The Reader and the
+    phone's checks (`server.form_rules`) both say it from here, so they never disagree."""
+    sentences = {
+        "required": lambda: _("This field is required."),
+        "whole": lambda: _("Must be a whole number."),
+        "between": lambda: _("Must be between %(low)s and %(high)s.", **values),
+        "at_most": lambda: _("At most %(count)s characters.", **values),
+        "duration": lambda: _("Type a duration like 90, 1.5h, 1:30 or 2h27m."),
+        "duration_range": lambda: _("Must be between 1 minute and 24 hours."),
+        "date": lambda: _("Must be a date like 2024-03-01."),
+        "date_between": lambda: _("Must be between %(earliest)s and %(latest)s.", **values),
+        "before_start": lambda: _("Must not be before the start of the period."),
+        "day_full": lambda: _("This would make more than 24 hours on %(day)s.", **values),
+        "eligible_needed": lambda: _("Give the number of eligible people when the base is 'eligible'."),
+    }
+    return sentences[key]()
+
+
 class Reader:
     """Typed access to one JSON object; `done()` raises InvalidInput with every field's problem."""
 
@@ -58,7 +78,7 @@ class Reader:
         value = self.data.get(name)
         if value is None or value == "":
             if required:
-                self.fail(name, _("This field is required."))
+                self.fail(name, message("required"))
             return None
         return value
 
@@ -86,10 +106,10 @@ class Reader:
             return None
         value = value.strip()
         if not value and required:
-            self.fail(name, _("This field is required."))
+            self.fail(name, message("required"))
             return None
         if len(value) > max_length:
-            self.fail(name, _("At most %(count)s characters.", count=max_length))
+            self.fail(name, message("at_most", count=max_length))
             return None
         return value or None
 
@@ -99,10 +119,10 @@ class Reader:
             return None
         value = _whole(value)
         if value is None:
-            self.fail(name, _("Must be a whole number."))
+            self.fail(name, message("whole"))
             return None
         if not low <= value <= high:
-            self.fail(name, _("Must be between %(low)s and %(high)s.", low=low, high=high))
+            self.fail(name, message("between", low=low, high=high))
             return None
         return value
 
@@ -119,7 +139,7 @@ class Reader:
             self.fail(name, _("Must be a number."))
             return None
         if not low <= value <= high:
-            self.fail(name, _("Must be between %(low)s and %(high)s.", low=low, high=high))
+            self.fail(name, message("between", low=low, high=high))
             return None
         return float(value)
 
@@ -160,10 +180,10 @@ class Reader:
         except ValueError:
             parsed = None
         if parsed is None:
-            self.fail(name, _("Must be a date like 2024-03-01."))
+            self.fail(name, message("date"))
             return None
         if not earliest <= parsed <= latest:
-            self.fail(name, _("Must be between %(earliest)s and %(latest)s.", earliest=earliest.isoformat(), latest=latest.isoformat()))
+            self.fail(name, message("date_between", earliest=earliest.isoformat(), latest=latest.isoformat()))
             return None
         return parsed
 
@@ -196,10 +216,10 @@ class Reader:
                 raise DurationError(name)  # a list, an object or true is no duration
             minutes = parse_minutes(value)
         except DurationError:
-            self.fail(name, _("Type a duration like 90, 1.5h, 1:30 or 2h27m."))
+            self.fail(name, message("duration"))
             return None
         if not 1 <= minutes <= high:
-            self.fail(name, _("Must be between 1 minute and 24 hours."))
+            self.fail(name, message("duration_range"))
             return None
         return minutes
 
@@ -222,7 +242,7 @@ def storable(text: str) -> bool:
 def _whole(value: Any) -> int | None:
     """A whole number from JSON (5, 5.0) or typed text ("5", " -5 "), else None."""
     if isinstance(value, str):
-        text = value.strip()
+        text = unicodedata.normalize("NFKC", value).strip()  # full-width ２０００ is 2000, as on the phone
         if not _WHOLE.fullmatch(text):
             return None
         return int(text) if len(text) <= _MAX_DIGITS else (-1 if text.startswith("-") else 1) * 10**_MAX_DIGITS

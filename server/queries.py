@@ -33,6 +33,7 @@ class TodayView:
     last_day: date | None
     last_day_minutes: int
     task_titles: dict[int, str] = field(default_factory=dict)
+    last_entries: list[TimeEntry] = field(default_factory=list)  # what "same as last time" copies
 
 
 async def today_view(user: User, key: str, today: date, activity_labels: dict[str, str]) -> TodayView:
@@ -42,9 +43,10 @@ async def today_view(user: User, key: str, today: date, activity_labels: dict[st
     choices += [Choice(f"activity:{a}", activity_labels[a], a) for a in ACTIVITIES]
     entries = await TimeEntry.filter(reporter_key=key, date=today).order_by("id")
     last = await TimeEntry.filter(reporter_key=key, date__lt=today).order_by("-date").first()
-    last_minutes = sum(await TimeEntry.filter(reporter_key=key, date=last.date).values_list("minutes", flat=True)) if last else 0
-    titles = await task_titles({e.task_id for e in entries})
-    return TodayView(region, choices, entries, sum(e.minutes for e in entries), last.date if last else None, last_minutes, titles)
+    last_entries = await TimeEntry.filter(reporter_key=key, date=last.date).order_by("id") if last else []
+    titles = await task_titles({e.task_id for e in [*entries, *last_entries]})
+    last_minutes = sum(e.minutes for e in last_entries)
+    return TodayView(region, choices, entries, sum(e.minutes for e in entries), last.date if last else None, last_minutes, titles, last_entries)
 
 
 async def task_titles(ids: set[int | None]) -> dict[int, str]:
@@ -52,13 +54,18 @@ async def task_titles(ids: set[int | None]) -> dict[int, str]:
     return dict(await Task.filter(id__in=wanted).values_list("id", "title")) if wanted else {}
 
 
-async def entries_by_day(key: str, limit: int = 200) -> list[tuple[date, list[TimeEntry]]]:
-    """The caller's latest entries, newest day first."""
-    entries = await TimeEntry.filter(reporter_key=key).order_by("-date", "id").limit(limit)
+async def entries_by_day(key: str, first: date, last: date) -> list[tuple[date, list[TimeEntry]]]:
+    """The caller's entries from `first` to `last` (a week of History), newest day first."""
+    entries = await TimeEntry.filter(reporter_key=key, date__gte=first, date__lte=last).order_by("-date", "id")
     days: dict[date, list[TimeEntry]] = {}
     for entry in entries:
         days.setdefault(entry.date, []).append(entry)
     return list(days.items())
+
+
+async def logged_before(key: str, day: date) -> bool:
+    """Whether the caller logged anything before `day`: History offers an earlier week then."""
+    return await TimeEntry.filter(reporter_key=key, date__lt=day).exists()
 
 
 async def reportable_regions(user: User) -> list[Region]:

@@ -3,7 +3,7 @@
 // rendered by the server in the reader's language: no user-facing text lives here.
 (function () {
   "use strict";
-  const outbox = self.JianfuOutbox;
+  const outbox = self.JianfuOutbox, checks = self.JianfuChecks;
   const account = document.querySelector("meta[name=account]").content;  // empty when signed out
   document.addEventListener("submit", signOut);  // on every page, a supervisor's too: the worker keeps theirs
   // An invite sheet's print button: without JavaScript, the browser's own menu prints it.
@@ -25,6 +25,12 @@
       pollImport(bar);
     }, 1000);
   }
+  // Plainly said when the phone has no connection (the page may be the worker's copy).
+  const offline = document.getElementById("offline");
+  function showOffline() { if (offline) offline.hidden = navigator.onLine; }
+  addEventListener("online", showOffline);
+  addEventListener("offline", showOffline);
+  showOffline();
   const panel = document.getElementById("outbox");
   if (!outbox || !panel) return;
   const words = panel.dataset;
@@ -46,7 +52,8 @@
     event.preventDefault();
     let waiting = 0;
     try {
-      if (outbox && account) waiting = (await outbox.all("outbox")).filter((item) => item.account === account).length;
+      // A refused item is not waiting: the server will not take it as it is.
+      if (outbox && account) waiting = (await outbox.all("outbox")).filter((item) => item.account === account && item.state !== "failed").length;
     } catch (unreadable) { /* nothing can be sent from an outbox that cannot be read either */ }
     if (waiting && !(event.submitter && event.submitter.name === "discard")) return warn(form, waiting);
     await Promise.all([outbox && account && outbox.forget(account), forgetPages()]).catch(() => null);
@@ -92,112 +99,157 @@
     return hours ? fill(words.hours, { hours }) : fill(words.minutes, { minutes: rest });
   }
 
-  function entryItem(form, submitter) {
+  // What the phone knows of the day beyond what the page was drawn with: entries waiting or sent
+  // since, by client_id, so nothing counts twice and a rejected entry never counts.
+  function phoneMinutes(items) {
+    const total = document.getElementById("total");
+    const fresh = total && total.dataset.day === localDay();
+    const counted = new Set(fresh ? JSON.parse(total.dataset.counted || "[]") : []);
+    return items.filter((i) => i.kind === "entry" && i.state !== "failed" && i.date === localDay() && !counted.has(i.id) && /^\d+$/.test(String(i.minutes)))
+                .reduce((sum, i) => sum + Number(i.minutes), 0);
+  }
+
+  async function minutesToday() {
+    const total = document.getElementById("total");
+    const base = total && total.dataset.day === localDay() ? Number(total.dataset.minutes) : 0;
+    const mine = (item) => item.account === account;
+    return base + phoneMinutes((await outbox.all("outbox")).filter(mine).concat((await outbox.all("sent")).filter(mine)));
+  }
+
+  // Today: a task's kind of work is "as usual" (named) until another is tapped; the kinds are for tasks only.
+  function showKind(form, reset) {
     const choice = form.querySelector("input[name=choice]:checked");
-    const entry = { client_id: form.elements.client_id.value, date: form.elements.date.value || localDay(),
-                    minutes: submitter && submitter.name === "preset" ? Number(submitter.value) : form.elements.duration.value.trim(),
-                    activity: choice.dataset.activity };
-    if (choice.value.startsWith("task:")) entry.task = Number(choice.value.slice(5));
-    const label = `${choice.closest("label").textContent.trim()} · ${minutesLabel(entry.minutes)} · ${entry.date}`;
-    return { id: entry.client_id, kind: "entry", url: "/api/entries", method: "POST", body: { entries: [entry] }, label, minutes: entry.minutes, date: entry.date };
+    const usual = form.querySelector(".usual-kind");
+    if (!choice || !usual) return;
+    const named = form.querySelector(`input[name=choice][value="activity:${choice.dataset.activity}"]`);
+    usual.textContent = named ? "· " + named.closest("label").textContent.trim() : "";
+    if (reset && form.elements.activity) form.elements.activity.value = "";
   }
 
-  function quotaItem(form) {
-    const f = form.elements;
-    const body = { client_id: f.client_id.value, region: f.region.value, target: f.target.value, base: f.base.value };
-    if (f.eligible.value) body.eligible = f.eligible.value;
-    const item = { id: body.client_id, kind: "quota", url: "/api/quotas", method: "POST", body };
-    if (f.task.value === "new") {
-      item.task = {};
-      for (const name of ["title", "metric", "issued_by", "period_start", "period_end", "ranking", "penalty", "evidence"]) item.task[name] = f[name].value;
-      item.label = `${f.title.value} · ${f.region.selectedOptions[0].textContent.split(" (")[0]} · ${body.target}`;
-    } else {
-      body.task = Number(f.task.value);
-      item.label = `${f.task.selectedOptions[0].textContent} · ${f.region.selectedOptions[0].textContent.split(" (")[0]} · ${body.target}`;
-    }
-    return item;
-  }
-
-  function rosterItem(form) {
-    const apps = [];
-    for (const select of form.querySelectorAll("select[name^=app-]")) {
-      if (select.value) apps.push({ app: Number(select.name.slice(4)), resident_use: select.value });
-    }
-    return { id: "roster-" + account, kind: "roster", url: "/api/roster", method: "PUT", body: { apps }, label: words.roster };
-  }
-
-  function outcomeItem(form) {
-    const f = form.elements;
-    const body = { status: f.status.value, means: Array.from(form.querySelectorAll("input[name=means]:checked"), (box) => box.value) };
-    if (f.cost_yuan.value.trim()) body.cost_yuan = f.cost_yuan.value.trim();
-    const quota = form.dataset.quota;
-    const label = `${form.querySelector("legend").textContent} · ${form.querySelector("input[name=status]:checked").parentElement.textContent.trim()}`;
-    return { id: "outcome-" + quota, kind: "outcome", url: `/api/quotas/${quota}/outcome`, method: "POST", body, label };
-  }
-
-  const BUILDERS = { entry: entryItem, quota: quotaItem, roster: rosterItem, outcome: outcomeItem };
+  const BUILDERS = self.JianfuItems({ account, words, checks, localDay, uuid, minutesLabel, minutesToday });
 
   async function enqueue(event) {
     const form = event.target;
     const build = BUILDERS[form.dataset.outbox];
-    if (!build || !form.reportValidity()) return;
+    if (!build || (!form.noValidate && !form.reportValidity())) return;  // checks.js words its own
     event.preventDefault();
-    await outbox.add(Object.assign(build(form, event.submitter), { account }));
+    const built = await build(form, event.submitter);
+    panel.querySelector(".saved")?.remove();
+    if (built.errors) return checks.show(form, built.errors);  // nothing queued, nothing said saved
+    checks.clear(form);
+    for (const item of [].concat(built)) await outbox.add(Object.assign(item, { account }));
     if (form.dataset.outbox === "quota") form.reset();
     if (form.elements.client_id) form.elements.client_id.value = uuid();
     if (form.elements.duration) form.elements.duration.value = "";
-    panel.querySelector(".saved")?.remove();
     panel.insertAdjacentHTML("afterbegin", `<p class="saved" role="status"></p>`);
     panel.querySelector(".saved").textContent = words.saved;
     await render();
     sync();
   }
 
+  function button(text, action) {
+    const b = document.createElement("button");
+    Object.assign(b, { type: "button", className: "link", textContent: text });
+    b.addEventListener("click", action);
+    return b;
+  }
+
   function itemRow(item, deletable) {
     const li = document.createElement("li");
     li.className = "outbox-item " + item.state;
     const text = document.createElement("span");
-    text.textContent = item.label + (item.error ? " — " + item.error : "");
+    text.textContent = item.label;
     li.append(text);
+    if (item.error) {
+      const why = document.createElement("small");
+      why.className = "error";
+      why.textContent = item.error;
+      li.append(why);
+    }
     for (const flag of item.flags || []) {
       const note = document.createElement("small");
       note.className = "flag-note " + flag.severity;
       note.textContent = flag.message;
       li.append(note);
     }
-    if (deletable) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "link";
-      button.textContent = words.delete;
-      button.addEventListener("click", async () => { await outbox.remove("outbox", item.id); render(); });
-      li.append(button);
-    }
+    const form = document.querySelector(`form[data-outbox="${item.kind}"]`);
+    if (item.state === "failed" && item.values && form) li.append(button(words.edit, () => edit(item, form)));
+    if (deletable) li.append(button(words.delete, async () => { await outbox.remove("outbox", item.id); render(); }));
     return li;
+  }
+
+  // A rejected item goes back into its form, with the server's words under its fields, and leaves
+  // the outbox: saving the form again queues it anew.
+  async function edit(item, form) {
+    for (const [name, value] of Object.entries(item.values)) {
+      if (form.elements[name]) form.elements[name].value = value;
+    }
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+    await outbox.remove("outbox", item.id);
+    checks.show(form, item.fieldErrors && Object.keys(item.fieldErrors).length ? item.fieldErrors : { form: item.error });
+    await render();
   }
 
   async function render() {
     const mine = (item) => item.account === account;
-    const waiting = (await outbox.all("outbox")).filter(mine);
+    const queued = (await outbox.all("outbox")).filter(mine);
+    const waiting = queued.filter((item) => item.state !== "failed"), failed = queued.filter((item) => item.state === "failed");
     // History lists what this phone sent lately; other pages what was sent since they were drawn, with its flags.
     const allSent = (await outbox.all("sent")).filter(mine).reverse();
     const sent = panel.dataset.showSent ? allSent.slice(0, 20) : allSent.filter((item) => item.sentAt >= drawnAt);
     const paused = await outbox.getMeta("paused");
-    panel.hidden = !waiting.length && !sent.length && !paused;
+    panel.hidden = !queued.length && !sent.length && !paused;
+    if (failed.length) panel.querySelector(".saved")?.remove();
     const count = panel.querySelector(".count");
-    count.textContent = paused ? words.paused : waiting.length ? fill(words.waiting, { count: waiting.length }) : words.allSent;
+    count.textContent = paused ? words.paused : waiting.length ? fill(words.waiting, { count: waiting.length }) : failed.length ? "" : words.allSent;
+    count.hidden = !count.textContent;
+    const refused = panel.querySelector(".refused");
+    refused.hidden = !failed.length;
+    refused.querySelector("h2").textContent = fill(words.failed, { count: failed.length });
+    refused.querySelector("ul").replaceChildren(...failed.map((item) => itemRow(item, true)));
     panel.querySelector(".waiting").replaceChildren(...waiting.map((item) => itemRow(item, true)));
     panel.querySelector(".sent").replaceChildren(...sent.map((item) => itemRow(item, false)));
-    addToTotal(waiting.concat(allSent));
+    showTotal(queued.concat(allSent));
+    showFlags(sent.filter((item) => item.kind === "quota"));
   }
 
-  // Today's total as the server counted it when the page was drawn, plus what the phone logged since.
-  function addToTotal(items) {
+  // Today's total as the server counted it when the page was drawn, plus what the phone logged
+  // that it did not count (waiting or sent since); a day already logged offers no copy of another.
+  function showTotal(items) {
     const total = document.getElementById("total");
     if (!total) return;
-    const extra = items.filter((i) => i.kind === "entry" && i.date === localDay() && i.createdAt >= drawnAt && /^\d+$/.test(String(i.minutes)))
-                       .reduce((sum, i) => sum + Number(i.minutes), 0);
-    if (extra) total.textContent = fill(words.total, { time: minutesLabel(Number(total.dataset.minutes) + extra) });
+    const fresh = total.dataset.day === localDay();
+    const minutes = (fresh ? Number(total.dataset.minutes) : 0) + phoneMinutes(items);
+    if (total.dataset.drawn === undefined) total.dataset.drawn = total.textContent;
+    // Back to the page's own words when nothing more counts (an entry refused after it waited).
+    total.textContent = minutes ? fill(words.total, { time: minutesLabel(minutes) }) : total.dataset.drawn;
+    const repeat = document.querySelector("form.repeat");
+    if (repeat) repeat.hidden = minutes > 0;
+  }
+
+  // The flags of the quota just sent, by the form, as the saved page shows them: severity, message, basis.
+  function showFlags(quotas) {
+    const place = document.getElementById("saved-flags");
+    if (!place || !quotas.length) return;
+    const latest = quotas[0];
+    const list = document.createElement("ul");
+    list.className = "flags";
+    for (const flag of latest.flags || []) {
+      const li = document.createElement("li");
+      li.className = "flag " + flag.severity;
+      const severity = document.createElement("strong");
+      severity.textContent = place.dataset[flag.severity];
+      const message = document.createElement("p");
+      Object.assign(message, { className: "message", textContent: flag.message });
+      const basis = document.createElement("p");
+      Object.assign(basis, { className: "basis", textContent: flag.basis });
+      li.append(severity, message, basis);
+      list.append(li);
+    }
+    const heading = document.createElement("p");
+    heading.className = "saved";
+    heading.textContent = fill(latest.flags && latest.flags.length ? place.dataset.flagged : place.dataset.clean, { quota: latest.label });
+    place.replaceChildren(heading, list);
   }
 
   async function sync() {
@@ -216,7 +268,15 @@
     await outbox.setMeta("lang", document.documentElement.lang);
     // A page may come from the worker's copy: its ids were made when it was drawn, maybe long ago.
     for (const field of document.querySelectorAll("form[data-outbox] input[name=client_id]")) field.value = uuid();
+    // The phone checks these forms itself, in the page's words (checks.js), not in the browser's.
+    if (checks && checks.rules()) for (const form of document.querySelectorAll("form[data-outbox=entry], form[data-outbox=quota]")) form.noValidate = true;
     document.addEventListener("submit", enqueue);
+    const today = document.querySelector("form[data-outbox=entry]");
+    if (today) {
+      showKind(today, false);
+      // A tapped task starts "as usual"; an entry put back for correction keeps its own kind.
+      today.addEventListener("change", (event) => { if (event.target.name === "choice" || event.target === today) showKind(today, event.target !== today); });
+    }
     addEventListener("online", sync);
     document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") sync(); });
     setInterval(sync, 15000);

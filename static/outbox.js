@@ -87,15 +87,19 @@
   async function settle(item, response) {
     const body = response.status === 204 ? {} : await response.json().catch(() => ({}));
     const rejected = (body.rejected || [])[0];
-    if (rejected && rejected.error.code !== "conflict") {
-      Object.assign(item, { state: "failed", error: rejected.error.message + " " + Object.values(rejected.error.fields || {}).join(" ") });
-      await put("outbox", item);
-      return;
-    }
+    if (rejected && rejected.error.code !== "conflict") return refused(item, rejected.error);
     await remove("outbox", item.id);
     await put("sent", Object.assign({}, item, { state: "sent", sentAt: Date.now(), flags: body.flags || [] }));
     const sent = await all("sent");
     for (const old of sent.slice(0, Math.max(0, sent.length - 50))) await remove("sent", old.id);
+  }
+
+  // Refused for good: the item stays, out of the count of what waits, with the server's words
+  // (which name the fields in the reader's language) until the person edits or deletes it.
+  async function refused(item, error) {
+    const fields = error.fields || {};
+    Object.assign(item, { state: "failed", error: [error.message].concat(Object.values(fields)).filter(Boolean).join(" "), fieldErrors: fields });
+    await put("outbox", item);
   }
 
   async function flushOnce() {
@@ -113,9 +117,7 @@
       if (response && response.ok) { await settle(item, response); continue; }
       if (response && (response.status === 401 || response.status === 403)) { await setMeta("paused", true); return "paused"; }
       if (response && response.status >= 400 && response.status < 500 && ![408, 429].includes(response.status)) {
-        const body = await response.json().catch(() => ({ error: {} }));
-        Object.assign(item, { state: "failed", error: [body.error.message].concat(Object.values(body.error.fields || {})).join(" ") });
-        await put("outbox", item);
+        await refused(item, (await response.json().catch(() => ({}))).error || {});
         continue;
       }
       item.tries += 1;

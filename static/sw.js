@@ -1,5 +1,5 @@
 // Jianfu service worker: static files cache-first (their URLs change with their content), pages
-// network-first with the last copy as fallback, /api never cached. Writes go through the outbox.
+// network-first for 1.5 s, then the last copy (refreshed behind), /api never cached. Writes go through the outbox.
 // The copies of pages are one person's: they go whenever the account changes (sign-in, sign-up,
 // sign-out, or a page of another account), and only the shell and the offline page stay.
 "use strict";
@@ -42,16 +42,23 @@ async function keepPage(request, response, since) {
   return response;
 }
 
-async function page(request) {
+// On bad signal a page waits at most this long for the network when the worker has a copy.
+const PATIENCE_MS = 1500;
+
+// Pages: the network's answer when it comes within PATIENCE_MS, else the last copy at once while
+// the network's answer keeps arriving behind and replaces the copy for next time.
+function page(event) {
+  const request = event.request;
   const since = generation;
-  try {
-    return await keepPage(request, await fetch(request), since);
-  } catch (offline) {
-    const cache = await caches.open(PAGES);
+  const network = fetch(request).then((response) => keepPage(request, response, since));
+  event.waitUntil(network.catch(() => null));
+  return caches.open(PAGES).then(async (cache) => {
     // Pages vary on Accept-Language, but the reader's choice lives in the cookie or the URL.
-    return (await cache.match(request, { ignoreVary: true })) || (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) ||
-      (await caches.match("/offline")) || Response.error();
-  }
+    const copy = await cache.match(request, { ignoreVary: true });
+    const late = copy ? new Promise((resolve) => setTimeout(() => resolve(copy), PATIENCE_MS)) : new Promise(() => null);
+    return Promise.race([network, late]).catch(async () => copy || (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) ||
+      (await caches.match("/offline")) || Response.error());
+  });
 }
 
 async function staticFile(request) {
@@ -71,7 +78,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
-  if (request.mode === "navigate") event.respondWith(page(request));
+  if (request.mode === "navigate") event.respondWith(page(event));
   else if (url.pathname.startsWith("/static/")) event.respondWith(staticFile(request));
 });
 

@@ -66,7 +66,7 @@ async def test_a_minutes_that_is_no_duration_rejects_its_entry_alone(client, min
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert (body["accepted"], body["duplicates"]) == (["good", "typed"], [])
-    assert body["rejected"] == [{"client_id": "bad", "error": {"code": "invalid", "message": "Please check these fields: minutes.", "fields": {"minutes": DURATION}}}]
+    assert body["rejected"] == [{"client_id": "bad", "error": {"code": "invalid", "message": "Please check these fields: Duration.", "fields": {"minutes": DURATION}, "labels": {"minutes": "Duration"}}}]
     assert await TimeEntry.all().order_by("client_id").values_list("client_id", "minutes") == [("good", 30), ("typed", 5)]
 
 

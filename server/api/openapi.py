@@ -23,7 +23,8 @@ def array(items: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 FLAG = obj(["kind", "severity", "region", "message", "basis", "detail"], kind=STR, severity=enum(("info", "warning", "critical")), region=STR,
            task={"type": ["integer", "null"]}, app={"type": ["integer", "null"]}, ratio={"type": ["number", "null"]}, message=STR, basis=STR, detail={"type": "object"})
-ERROR = obj(["error"], error=obj(["code", "message", "fields"], code=STR, message=STR, fields={"type": "object", "additionalProperties": STR}))
+ERROR = obj(["error"], error=obj(["code", "message", "fields"], code=STR, message=STR, fields={"type": "object", "additionalProperties": STR},
+                                labels={"type": "object", "additionalProperties": STR, "description": "each field of `fields`, named in the reader's language"}))
 SESSION = obj(["token", "user"], token=STR, user=obj(["username", "role"], username=STR, role=enum(ROLES), region={"type": ["string", "null"]}, locale={"type": ["string", "null"]}))
 REGION_IN = obj(["code", "level", "name", "population"], code=STR, parent={"type": ["string", "null"]}, level=enum(LEVELS), name=STR, name_hant=STR, population=INT, households=INT)
 TASK_IN = obj(["title", "metric", "issued_by", "period_start", "period_end"], title=STR, metric=enum(METRICS), app=INT, issued_by=STR, period_start=DATE, period_end=DATE,

@@ -1,19 +1,39 @@
-"""Durations typed the way people type them: 90, 1.5h, 1:30, 2h27m, 147m, 1小时30分."""
+"""Durations typed the way people type them: 90, 1.5h, 1:30, 2h27m, 147m, 1小时30分.
+
+The patterns are plain regular expressions that mean the same in Python and in JavaScript: the
+phone checks a duration with these very patterns (`duration_syntax`) before it queues an entry.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 HOUR_WORDS = r"(?:h|hr|hrs|hour|hours|小时|小時|钟头|鐘頭)"
 MINUTE_WORDS = r"(?:m|min|mins|minute|minutes|分钟|分鐘|分)"
-_NUMBER = r"(\d+(?:\.\d+)?)"
-_HOURS_MINUTES = re.compile(rf"^(?:{_NUMBER}\s*{HOUR_WORDS})?\s*(?:{_NUMBER}\s*{MINUTE_WORDS})?$")
-_CLOCK = re.compile(r"^(\d{1,2})[:：](\d{2})$")
-_HALF_HOUR = {"半小时", "半小時", "半个小时", "半個小時"}
+# ASCII digits after NFKC: full-width ２０ is 20, on the server and on the phone alike.
+_NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
+NUMBER_PATTERN = rf"^{_NUMBER}$"
+HOURS_MINUTES_PATTERN = rf"^(?:{_NUMBER}\s*{HOUR_WORDS})?\s*(?:{_NUMBER}\s*{MINUTE_WORDS})?$"
+CLOCK_PATTERN = r"^([0-9]{1,2})[:：]([0-9]{2})$"
+HALF_HOUR = ("半小时", "半小時", "半个小时", "半個小時")
+_HOURS_MINUTES = re.compile(HOURS_MINUTES_PATTERN)
+_CLOCK = re.compile(CLOCK_PATTERN)
 
 
 class DurationError(ValueError):
     """The text is not a duration this parser knows."""
+
+
+def duration_syntax() -> dict[str, object]:
+    """The parser's rules as data, for the phone's copy of `parse_minutes` (static/app.js)."""
+    return {"number": NUMBER_PATTERN, "hours_minutes": HOURS_MINUTES_PATTERN, "clock": CLOCK_PATTERN, "half_hour": list(HALF_HOUR)}
+
+
+def normal_text(text: str) -> str:
+    """What was typed, in the form both parsers read: NFKC (full-width digits and letters to
+    ASCII), trimmed, lower case, without spaces."""
+    return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
 
 
 def parse_minutes(text: str | int | float) -> int:
@@ -22,10 +42,10 @@ def parse_minutes(text: str | int | float) -> int:
         raise DurationError(text)
     if isinstance(text, (int, float)):
         return _whole(float(text))
-    cleaned = text.strip().lower().replace(" ", "")
-    if cleaned in _HALF_HOUR:
+    cleaned = normal_text(text)
+    if cleaned in HALF_HOUR:
         return 30
-    if re.fullmatch(_NUMBER, cleaned):
+    if re.fullmatch(NUMBER_PATTERN, cleaned):
         return _whole(float(cleaned))
     clock = _CLOCK.match(cleaned)
     if clock:

@@ -67,7 +67,7 @@ async def logout(request: Request) -> Response:
 
 async def password_form(request: Request) -> Response:
     await require_user(request)
-    return await page(request, "password.html", errors={})
+    return await page(request, "password.html", errors={}, changed=request.query_params.get("changed") == "1")
 
 
 async def change_password(request: Request) -> Response:
@@ -77,8 +77,8 @@ async def change_password(request: Request) -> Response:
         current, new = read_password_change({k: str(v) for k, v in form.items()})
         token = await auth.change_password(request.app.state.throttle, user, current, new, address, settings_of(request).session_days)
     except ApiError as error:
-        return with_retry_after(error, await page(request, "password.html", status_code=error.status, errors=error.fields or {"form": error.message}))
-    return signed_in(request, token)
+        return with_retry_after(error, await page(request, "password.html", status_code=error.status, errors=error.fields or {"form": error.message}, changed=False))
+    return signed_in(request, token, to="/password?changed=1")
 
 
 def with_retry_after(error: ApiError, response: Response) -> Response:

@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from server import labels, ledger, queries
 from server.auth import require_user
 from server.directory import visible_tasks
-from server.errors import InvalidInput
+from server.burden.periods import Period, PeriodError, parse_period, period_containing
+from server.errors import InvalidInput, NotFound
 from server.parse import form_id
 from server.pages.render import form_writer, go, page
 from server.web import quota_key_of, reporter_key_of, settings_of, today_of
 
 
-async def history(request: Request) -> Response:
+async def history(request: Request, undo: dict | None = None) -> Response:
+    """One ISO week at a time (`?week=2026-W47`, this week by default): a year of days on one page
+    was a 13,500 px scroll on a phone."""
     user = await require_user(request, "cadre")
-    key = reporter_key_of(request, user)
-    days = await queries.entries_by_day(key)
-    titles = await queries.task_titles({e.task_id for _day, entries in days for e in entries})
-    context = {"days": days, "titles": titles, "activity_labels": labels.activities(), "quotas": await queries.my_quotas(quota_key_of(request, user), key, settings_of(request).secret), "statuses": labels.outcome_statuses(), "means": labels.means()}
+    key, today = reporter_key_of(request, user), today_of(request)
+    week = _week_asked(request.query_params.get("week"), today)
+    days = await queries.entries_by_day(key, week.first, week.last)
+    titles = await queries.task_titles({e.task_id for _day, entries in days for e in entries} | {undo and undo.get("task")})
+    weeks = {"shown": week, "earlier": week.previous() if await queries.logged_before(key, week.first) else None, "later": week.following() if week.last < today else None}
+    context = {"days": days, "titles": titles, "weeks": weeks, "undo": undo, "activity_labels": labels.activities(), "statuses": labels.outcome_statuses(), "means": labels.means(),
+               "quotas": await queries.my_quotas(quota_key_of(request, user), key, settings_of(request).secret)}
     return await page(request, "history.html", **context)
+
+
+def _week_asked(text: str | None, today: date) -> Period:
+    if text is None:
+        return period_containing(today, "week")
+    try:
+        week = parse_period(text)
+    except PeriodError:
+        raise NotFound("week") from None
+    if week.kind != "week" or week.first > today:
+        raise NotFound("week")
+    return week
 
 
 async def outcome(request: Request) -> Response:
@@ -53,6 +73,20 @@ async def edit(request: Request) -> Response:
 
 
 async def delete(request: Request) -> Response:
+    """Deletes at once and answers History with an undo: the deleted entry, whole, in a form."""
     user, _form = await form_writer(request, "cadre")
-    await ledger.delete_entry(reporter_key_of(request, user), request.path_params["client_id"])
-    return go("/history")
+    entry = await ledger.delete_entry(reporter_key_of(request, user), request.path_params["client_id"])
+    return await history(request, undo={**ledger.entry_json(entry), "day": entry.date})
+
+
+async def restore(request: Request) -> Response:
+    """Undo of a delete: the entry comes back under its own client_id, as it was."""
+    user, form = await form_writer(request, "cadre")
+    entry = {k: str(form.get(k, "")) for k in ("client_id", "date", "minutes", "activity", "note")}
+    entry["note"] = entry["note"] or None
+    if form_id(str(form.get("task", ""))) is not None:
+        entry["task"] = form_id(str(form["task"]))
+    result = await ledger.save_entries(user, reporter_key_of(request, user), {"entries": [entry]}, today_of(request))
+    if result["rejected"]:
+        raise InvalidInput(result["rejected"][0]["error"]["fields"])
+    return go(f"/history?week={period_containing(date.fromisoformat(entry['date']), 'week').key}")

@@ -13,7 +13,7 @@ from server.i18n import current_locale
 from server.i18n import gettext as _
 from server.templating import STATIC_DIR, static_url
 
-STATIC_FILES = ["app.css", "app.js", "outbox.js", "quota.js", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png"]
+STATIC_FILES = ["app.css", "app.js", "outbox.js", "checks.js", "items.js", "quota.js", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png"]
 
 
 def precache_urls() -> list[str]:

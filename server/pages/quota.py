@@ -12,7 +12,9 @@ from starlette.responses import Response
 from server import directory, labels, ledger, queries
 from server.auth import require_user
 from server.choices import task_choice_labels
+from server.burden.anonymity import published_level
 from server.errors import InvalidInput
+from server.form_rules import client_rules
 from server.parse import form_id
 from server.pages.render import form_writer, page
 from server.web import quota_key_of, settings_of, today_of
@@ -28,9 +30,11 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
     user = await require_user(request, "cadre")
     today = today_of(request)
     first, last = month_bounds(today)
-    issuers = await queries.issuing_regions(user)
+    # Only the offices the server takes as issuers (directory.create_task): a village is never offered.
+    issuers = [r for r in await queries.issuing_regions(user) if published_level(r.level, settings_of(request).min_level)]
     # The level just above a cadre is the likeliest to have passed the task down.
-    likely_issuer = issuers[-2].code if len(issuers) > 1 else user.region_id
+    above = [r for r in issuers if r.code != user.region_id]
+    likely_issuer = above[-1].code if above else user.region_id
     defaults = {"period_start": first.isoformat(), "period_end": last.isoformat(), "base": "population", "client_id": str(uuid.uuid4()), "region": user.region_id, "task": "new", "issued_by": likely_issuer}
     tasks = await directory.visible_tasks(user)
     return {
@@ -41,6 +45,8 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
         "regions": await queries.reportable_regions(user),
         "issuers": issuers,
         "labels": labels,
+        "severities": labels.severities(),
+        "form_rules": client_rules(settings_of(request).rules, today),
     }
 
 

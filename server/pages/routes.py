@@ -35,6 +35,7 @@ page_routes = [
     Route("/apps", roster.save_roster, methods=["POST"]),
     Route("/apps/new", roster.add_app, methods=["POST"]),
     Route("/history", history.history, methods=["GET"]),
+    Route("/history/restore", history.restore, methods=["POST"]),  # before the entries' own routes: "restore" would read as a client_id
     Route("/history/{client_id:client_id}", history.edit_form, methods=["GET"]),
     Route("/history/{client_id:client_id}", history.edit, methods=["POST"]),
     Route("/history/{client_id:client_id}/delete", history.delete, methods=["POST"]),
