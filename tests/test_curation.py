@@ -82,6 +82,29 @@ async def test_a_merge_of_a_task_no_release_counted_deletes_it_and_keeps_outcome
     assert (unknown.status_code, unknown.json()["error"]["fields"]) == (404, {"into": "找不到。"})
 
 
+async def test_a_merge_offers_the_task_kept_to_whoever_reported_the_one_merged_away(client):
+    """Cadres of two townships report one demand in other words; each sees only their own report
+    (it is scoped to their township). Merged, the one kept is seen in both: the quotas and entries
+    moved onto it must stay in their reporters' pickers."""
+    await add_user("root", "admin", None)
+    admin = await bearer(client, "root")
+    from test_admin_accounts import REGIONS  # noqa: PLC0415
+    west = [{"code": "360721106", "parent": "360721", "level": "township", "name": "河西镇", "population": 9000},
+            {"code": "360721106201", "parent": "360721106", "level": "village", "name": "西村", "population": 1200}]
+    await client.post("/api/regions", json={"regions": REGIONS + west}, headers=admin)
+    await add_user("li", "cadre", VILLAGES[0])
+    await add_user("zhao", "cadre", "360721106201")
+    cadres = [await bearer(client, name) for name in ("li", "zhao")]
+    body = {"metric": "registrations", "issued_by": "360721", "period_start": "2026-01-01", "period_end": "2026-12-31"}
+    kept, merged = [(await client.post("/api/tasks", json={**body, "title": title}, headers=cadre)).json()["id"] for title, cadre in zip(("反诈助手注册", "反诈APP注册"), cadres)]
+    assert [[t["id"] for t in (await client.get("/api/tasks", headers=cadre)).json()] for cadre in cadres] == [[kept], [merged]]
+    assert (await client.post(f"/api/tasks/{merged}/merge", json={"into": kept}, headers=admin)).status_code == 204
+    assert [[t["id"] for t in (await client.get("/api/tasks", headers=cadre)).json()] for cadre in cadres] == [[kept], [kept]]
+    apps = [(await client.post("/api/apps", json={"name": name, "function": "反诈", "owner_level": "county"}, headers=cadre)).json()["id"] for name, cadre in zip(("反诈助手", "反诈APP"), cadres)]
+    assert (await client.post(f"/api/apps/{apps[1]}/merge", json={"into": apps[0]}, headers=admin)).status_code == 204
+    assert [[a["id"] for a in (await client.get("/api/apps", headers=cadre)).json()] for cadre in cadres] == [apps[:1], apps[:1]]
+
+
 async def test_rename_and_hide_a_task_and_merge_apps(client):
     await add_user("root", "admin", None)
     admin = await bearer(client, "root")
