@@ -152,6 +152,7 @@ def import_regions(page: object, server: Server, lang: str) -> None:
     shot(page, lang, "4-region-file-checked")
     # The progress page reloads itself until the import is done (no script needed).
     follow(page, page.locator("button.primary"))
+    expect(page.locator("h1")).to_have_text(words(lang, "Importing regions"))
     expect(page.locator(".saved")).to_have_text(words(lang, "Done: %(created)s regions created, %(updated)s updated.", created="5", updated="0"), timeout=30_000)
     accessible(page)
     page.goto(server.url + "/admin/regions/360721105")
