@@ -138,6 +138,7 @@ def first_admin(page: object, server: Server, lang: str) -> None:
 
 def import_regions(page: object, server: Server, lang: str) -> None:
     follow(page, page.get_by_role("link", name=words(lang, "Regions"), exact=True))
+    accessible(page)  # no region yet
     follow(page, page.get_by_role("link", name=words(lang, "Import the region file")))
     accessible(page)
     for text in (BAD, GOOD):
