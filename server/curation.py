@@ -16,12 +16,12 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from server import audit, auth
-from server.directory import hidden_characters, hidden_problem
+from server.directory import hidden_characters, hidden_problem, widen_scope
 from server.errors import Conflict, InvalidInput, NotFound
 from server.i18n import gettext as _
 from server.i18n import localized_name
 from server.leaving import counted, published_windows
-from server.models import App, Outcome, ProgressPoint, Quota, QuotaRevision, ReviewDecision, RosterItem, Task, TimeEntry, User
+from server.models import App, Outcome, ProgressPoint, Quota, QuotaRevision, Region, ReviewDecision, RosterItem, Task, TimeEntry, User
 
 PAGE_SIZE = 100
 # What a renamed copy keeps of the task or app it replaces.
@@ -97,9 +97,19 @@ async def merge_tasks(admin: User, source_id: int, data: Any, secret: str, today
     return target
 
 
+async def _seen_where(source: Task | App, target: Task | App) -> None:
+    """Widen the target's scope to hold the source's: whoever reported or logged the source keeps
+    seeing what their rows now name (a task reported in one township, merged into one reported in
+    another, would otherwise vanish from the first township's pickers)."""
+    scope = await Region.get_or_none(code=source.scope_id) if source.scope_id else None
+    await widen_scope(target, scope)
+
+
 async def _fold_task(source: Task, target: Task, secret: str) -> None:
     """Entries, quotas (with their reports, progress and outcomes) and review decisions move to the
-    target; the source goes, or stays hidden when a published month counted it."""
+    target, which is then seen wherever the source was; the source goes, or stays hidden when a
+    published month counted it."""
+    await _seen_where(source, target)
     published = await _counted_in_release(TimeEntry, "date", "received_on", task_id=source.id)
     await TimeEntry.filter(task_id=source.id).update(task_id=target.id)
     for quota in await Quota.filter(task_id=source.id):
@@ -154,7 +164,9 @@ async def _app_in_releases(app_id: int) -> tuple[bool, list[int]]:
 async def _fold_app(source: App, target: App) -> None:
     """Roster answers, tasks and review decisions move to the target app. A task a published month
     counted keeps its app: a month's hours by app are read through its tasks' apps, and must read
-    as published. The source goes, or stays hidden when a published month counted it."""
+    as published. The target is then seen wherever the source was. The source goes, or stays hidden
+    when a published month counted it."""
+    await _seen_where(source, target)
     published, frozen = await _app_in_releases(source.id)
     listed = await RosterItem.filter(app_id=target.id).values_list("reporter_key", flat=True)
     await RosterItem.filter(app_id=source.id, reporter_key__in=list(listed)).delete()

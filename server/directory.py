@@ -351,7 +351,7 @@ async def create_app(user: User, data: Any, min_level: str = "township") -> tupl
     existing = await App.get_or_none(name=name, owner_region_id=owner, owner_level=owner_level)
     if existing:
         refuse_hidden(user, existing, "name")
-        await _widen_scope(existing, scope)
+        await widen_scope(existing, scope)
         return existing, False
     return await App.create(name=name, function=function, owner_level=owner_level, owner_region=owner_region, scope=scope), True
 
@@ -469,7 +469,7 @@ async def task_scope(user: User, min_level: str) -> Region | None:
     return regions[published[-1] if published else codes[0]]
 
 
-async def _widen_scope(task: Task | App, scope: Region | None) -> None:
+async def widen_scope(task: Task | App, scope: Region | None) -> None:
     """The same task (or app) reported again from another area is seen in the smallest region
     holding both (everywhere when an admin reports it, or when the two have no common ancestor)."""
     if task.scope_id is None or (scope is not None and task.scope_id == scope.code):
@@ -533,7 +533,7 @@ async def create_task(user: User, data: Any, today: date, min_level: str = "town
         except IntegrityError:  # another report of the same task won the race
             same = await Task.get(**identity)
     refuse_hidden(user, same, "title")
-    await _widen_scope(same, scope)
+    await widen_scope(same, scope)
     return same, False
 
 

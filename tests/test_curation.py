@@ -2,10 +2,11 @@
 a merge moves every reference in one go, and a published month reads the same before and after."""
 
 from burden_cases import DAYS, VILLAGES, county_with_reporters, log_days
-from conftest import AFTER, MONTH, add_user, bearer, publish_month
+from conftest import AFTER, MONTH, add_user, bearer, publish_month, scenario
 from server import auth
 from server.models import App, Outcome, Quota, RosterItem, Task, TimeEntry
 
+REGIONS = scenario("escalation")["regions"]  # the county of tests/test_admin_accounts.py
 TOWNSHIP = "360721105"
 READ = f"period={MONTH.key}&lang=zh-Hans"
 
@@ -57,7 +58,6 @@ async def test_a_merge_moves_every_reference_and_the_published_month_reads_the_s
 async def test_a_merge_of_a_task_no_release_counted_deletes_it_and_keeps_outcomes_once(client):
     await add_user("root", "admin", None)
     admin = await bearer(client, "root")
-    from test_admin_accounts import REGIONS  # noqa: PLC0415 -- the same county
     await client.post("/api/regions", json={"regions": REGIONS}, headers=admin)
     await add_user("li", "cadre", VILLAGES[0])
     li = await bearer(client, "li")
@@ -82,10 +82,31 @@ async def test_a_merge_of_a_task_no_release_counted_deletes_it_and_keeps_outcome
     assert (unknown.status_code, unknown.json()["error"]["fields"]) == (404, {"into": "找不到。"})
 
 
+async def test_a_merge_offers_the_task_kept_to_whoever_reported_the_one_merged_away(client):
+    """Cadres of two townships report one demand in other words; each sees only their own report
+    (it is scoped to their township). Merged, the one kept is seen in both: the quotas and entries
+    moved onto it must stay in their reporters' pickers."""
+    await add_user("root", "admin", None)
+    admin = await bearer(client, "root")
+    west = [{"code": "360721106", "parent": "360721", "level": "township", "name": "河西镇", "population": 9000},
+            {"code": "360721106201", "parent": "360721106", "level": "village", "name": "西村", "population": 1200}]
+    await client.post("/api/regions", json={"regions": REGIONS + west}, headers=admin)
+    await add_user("li", "cadre", VILLAGES[0])
+    await add_user("zhao", "cadre", "360721106201")
+    cadres = [await bearer(client, name) for name in ("li", "zhao")]
+    body = {"metric": "registrations", "issued_by": "360721", "period_start": "2026-01-01", "period_end": "2026-12-31"}
+    kept, merged = [(await client.post("/api/tasks", json={**body, "title": title}, headers=cadre)).json()["id"] for title, cadre in zip(("反诈助手注册", "反诈APP注册"), cadres)]
+    assert [[t["id"] for t in (await client.get("/api/tasks", headers=cadre)).json()] for cadre in cadres] == [[kept], [merged]]
+    assert (await client.post(f"/api/tasks/{merged}/merge", json={"into": kept}, headers=admin)).status_code == 204
+    assert [[t["id"] for t in (await client.get("/api/tasks", headers=cadre)).json()] for cadre in cadres] == [[kept], [kept]]
+    apps = [(await client.post("/api/apps", json={"name": name, "function": "反诈", "owner_level": "county"}, headers=cadre)).json()["id"] for name, cadre in zip(("反诈助手", "反诈APP"), cadres)]
+    assert (await client.post(f"/api/apps/{apps[1]}/merge", json={"into": apps[0]}, headers=admin)).status_code == 204
+    assert [[a["id"] for a in (await client.get("/api/apps", headers=cadre)).json()] for cadre in cadres] == [apps[:1], apps[:1]]
+
+
 async def test_rename_and_hide_a_task_and_merge_apps(client):
     await add_user("root", "admin", None)
     admin = await bearer(client, "root")
-    from test_admin_accounts import REGIONS  # noqa: PLC0415
     await client.post("/api/regions", json={"regions": REGIONS}, headers=admin)
     await add_user("li", "cadre", VILLAGES[0])
     li = await bearer(client, "li")
@@ -114,7 +135,6 @@ async def test_rename_and_hide_a_task_and_merge_apps(client):
 async def test_reporting_a_hidden_task_again_says_so(client):
     await add_user("root", "admin", None)
     admin = await bearer(client, "root")
-    from test_admin_accounts import REGIONS  # noqa: PLC0415
     await client.post("/api/regions", json={"regions": REGIONS}, headers=admin)
     await add_user("li", "cadre", VILLAGES[0])
     body = {"title": "刷单任务", "metric": "likes", "issued_by": TOWNSHIP, "period_start": "2026-01-01", "period_end": "2026-12-31"}
