@@ -440,7 +440,9 @@ def _reduce(rows: list[Row]) -> dict[int, int]:
         row = rows[i]
         column = min((c for c in row if c >= 0), key=lambda c: (len(where[c]), c))
         scale = row[column]
-        if scale != 1:
+        if scale == -1:  # the common case in sums of ±1: negate, no Fraction
+            row = rows[i] = {c: -v for c, v in row.items()}
+        elif scale != 1:
             row = rows[i] = {c: _whole(Fraction(v) / scale) for c, v in row.items()}
         for j in sorted(where[column] - {i}):
             _subtract(rows, j, row, column, where, size)
@@ -460,7 +462,7 @@ def _subtract(rows: list[Row], j: int, pivot: Row, column: int, where: dict[int,
             if c not in target and c >= 0:
                 where[c].add(j)
                 size[j] += 1
-            target[c] = _whole(new)
+            target[c] = new if type(new) is int else _whole(new)
         elif c in target:
             del target[c]
             if c >= 0:
