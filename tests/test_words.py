@@ -113,7 +113,7 @@ def first_entry(client: httpx.Client) -> str:
 
 PUBLIC = ["/login", "/signup", "/offline", "/check", "/no-such-page"]
 CADRE = ["/", "/quota", "/apps", "/history", "/password", "/method", "/check", "/dashboard/360721105", "/no-such-page", first_entry]
-SUPERVISOR = ["/dashboard/360721", "/dashboard/360721105", "/summaries/360721105", "/reviews", first_review, "/method", "/no-such-page"]
+SUPERVISOR = ["/dashboard/360721", "/dashboard/360721105", "/dashboard/360721/flags", "/dashboard/360721?q=%E7%9F%B3", "/dashboard/360721/flags?kind=escalation", "/summaries/360721105", "/reviews", first_review, "/method", "/no-such-page"]
 ADMIN = ["/", "/dashboard/360721", "/reviews", "/method", "/password"]
 
 

@@ -57,10 +57,11 @@ async def dashboard(request: Request) -> Response:
     found = await place_search.find_places(await summary.published(region.code, period, settings), region, search, paging) if search else None
     k = await summary.release_k(period)
     codes = [region.code] + [c["region"]["code"] for c in report["children"]]
-    series = await hours_series(codes, period)
+    keys = set(await published_keys())
+    series = await hours_series(codes, period, keys)
     context = {
         "report": report, "flags": flags, "period": period, "severities": labels.severities(), "levels": labels.levels(),
-        "previous": period.previous(), "following": await _following(period),
+        "previous": period.previous(), "following": period.following() if period.following().key in keys else None,
         "chart": burden_chart(report["children"], k), "k": k,
         "sparks": {code: trend(values) for code, values in series.items()}, "spark_months": SPARK_PERIODS,
         "categories": labels.complaint_categories(),
@@ -88,12 +89,12 @@ async def region_flag_list(request: Request) -> Response:
     return await page(request, "flags.html", **context)
 
 
-async def hours_series(codes: list[str], last: Period) -> dict[str, list[float | None]]:
+async def hours_series(codes: list[str], last: Period, keys: set[str]) -> dict[str, list[float | None]]:
     """Hours per cadre a week of each region over the recent months; hidden cells and months not
-    published stay gaps."""
+    published (not in `keys`: a release that is not there is not asked for) stay gaps."""
     series: dict[str, list[float | None]] = {code: [] for code in codes}
     for period in recent_periods(last, SPARK_PERIODS):
-        month = await published_month(period)
+        month = await published_month(period) if period.key in keys else None
         for code in codes:
             figures = month.figures.get(code) if month and month.shown(code) else None
             series[code].append(indices.hours_per_reporter_week(figures["minutes"], figures["reporters"], period.weeks) if figures else None)
@@ -119,8 +120,3 @@ def _found_words(search: str | None, found: tuple[list, int] | None) -> str | No
     if search is None or found is None:
         return None
     return ngettext("%(num)s place found for “%(text)s”.", "%(num)s places found for “%(text)s”.", found[1], num=format_number(found[1]), text=search)
-
-
-async def _following(period: Period) -> Period | None:
-    """The next month, when it is published already."""
-    return period.following() if period.following().key in await published_keys() else None
