@@ -4,6 +4,7 @@ are one link away, on the paged list of that kind."""
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from server.burden.quota_rules import Flag
@@ -24,17 +25,37 @@ class FlagGroup:
         return self.count - len(self.first)
 
 
+# Groups of the flag lists that summary.py keeps per release (shared, never changed): each entry
+# holds its list, so the list's id is not reused while the entry lives.
+_grouped: dict[tuple[int, int], tuple[list[Flag], list[FlagGroup]]] = {}
+_GROUPS_KEPT = 64
+
+
 def group_flags(flags: list[Flag], shown: int = SHOWN_PER_KIND) -> list[FlagGroup]:
     """Groups in the order a reader should meet them: the most severe kind first, then the largest;
     within a group, the release's own order with the most severe flags first."""
+    key = (id(flags), shown)
+    if key not in _grouped:
+        if len(_grouped) >= _GROUPS_KEPT:
+            _grouped.pop(next(iter(_grouped)))
+        _grouped[key] = (flags, _groups(flags, shown))
+    return _grouped[key][1]
+
+
+def _groups(flags: list[Flag], shown: int) -> list[FlagGroup]:
     kinds: dict[str, list[Flag]] = {}
     for flag in flags:
         kinds.setdefault(flag.kind, []).append(flag)
     groups = []
     for kind, members in kinds.items():
-        ordered = sorted(members, key=lambda f: SEVERITY_ORDER.get(f.severity, 3))  # stable: release order kept
-        groups.append(FlagGroup(kind, ordered[0].severity, len(members), ordered[:shown]))
+        # The same as sorted(...)[:shown] (stable: the release's order kept), without sorting thousands.
+        first = heapq.nsmallest(max(shown, 1), members, key=_severity)
+        groups.append(FlagGroup(kind, first[0].severity, len(members), first[:shown]))
     return sorted(groups, key=lambda g: (SEVERITY_ORDER.get(g.severity, 3), -g.count, g.kind))
+
+
+def _severity(flag: Flag) -> int:
+    return SEVERITY_ORDER.get(flag.severity, 3)
 
 
 def of_kind(flags: list[Flag], kind: str | None) -> list[Flag]:
