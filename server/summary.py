@@ -49,7 +49,7 @@ async def region_report(code: str, period: Period, settings: Settings, places: P
     when `ranked`), and the release's flags it counts. A paged report says how many children
     there are in `children_total`."""
     month = await published(code, period, settings)
-    _paths, flags, counts = await _reader_flags(month, code)
+    flags, counts = await _reader_flags(month, code)
     children = [_cell_summary(month, child, counts.get(child, 0)) for child in month.children(code)]
     if ranked:
         children.sort(key=_burden_order)
@@ -59,7 +59,7 @@ async def region_report(code: str, period: Period, settings: Settings, places: P
     root["children"] = places.cut(children)
     if places.size:
         root["children_total"] = len(children)
-    await _name(month, [root, *root["children"]])
+    await _name([root, *root["children"]])
     root.update(await _sources_and_change(month, code))
     return root, flags
 
@@ -72,7 +72,7 @@ def _burden_order(cell: dict[str, Any]) -> tuple[bool, float, str]:
 
 async def region_flags(code: str, period: Period, settings: Settings) -> list[Flag]:
     month = await published(code, period, settings)
-    _paths, flags, _counts = await _reader_flags(month, code)
+    flags, _counts = await _reader_flags(month, code)
     return flags
 
 
@@ -81,20 +81,20 @@ async def region_flags(code: str, period: Period, settings: Settings) -> list[Fl
 # Bounded by the flags it holds: a province's are thousands, and reading, decoding and counting
 # them per request cost most of a province's dashboard (1.7 s a request on the bench province).
 # The lists are shared between requests: nothing may change them.
-_flag_cache: dict[tuple[int, str, str], tuple[list[str], list[Flag], dict[str, int]]] = {}
+_flag_cache: dict[tuple[int, str, str], tuple[list[Flag], dict[str, int]]] = {}
 _FLAGS_KEPT = 200_000
 
 
-async def _reader_flags(month: PublishedMonth, code: str) -> tuple[list[str], list[Flag], dict[str, int]]:
-    """The paths of the flags, the flags, and how many lie under each child."""
+async def _reader_flags(month: PublishedMonth, code: str) -> tuple[list[Flag], dict[str, int]]:
+    """The flags, and how many of them lie under each child."""
     key = (id(month), current_locale(), code)
     if key not in _flag_cache:
         found = await _read_flags(month, code)
-        while _flag_cache and sum(len(f) for _p, f, _c in _flag_cache.values()) + len(found) > _FLAGS_KEPT:
+        while _flag_cache and sum(len(f) for f, _c in _flag_cache.values()) + len(found) > _FLAGS_KEPT:
             _flag_cache.pop(next(iter(_flag_cache)))
         if not any(k[0] == key[0] for k in _flag_cache):
             weakref.finalize(month, _forget_flags, key[0])
-        _flag_cache[key] = ([path for path, _f in found], [flag for _p, flag in found], _flag_counts(month, code, found))
+        _flag_cache[key] = ([flag for _path, flag in found], _flag_counts(month, code, found))
     return _flag_cache[key]
 
 
@@ -132,7 +132,7 @@ def _flag_counts(month: PublishedMonth, code: str, flags: list[tuple[str, Flag]]
     return counts
 
 
-async def _name(month: PublishedMonth, cells: list[dict[str, Any]]) -> None:
+async def _name(cells: list[dict[str, Any]]) -> None:
     """Names in the reader's script, read for the listed cells only (a page, not thousands)."""
     rows = await Region.filter(code__in=[c["region"]["code"] for c in cells]).values("code", "name", "name_hant")
     names = {r["code"]: localized_name(r["name"], r["name_hant"]) for r in rows}
