@@ -213,13 +213,15 @@ async def _sources_and_change(month: PublishedMonth, code: str) -> dict[str, Any
     figures = month.figures[code]
     total = figures["minutes"] / 60
     # Plain values, not models: a province's release names a thousand tasks.
-    tasks = {t["id"]: t for t in await Task.filter(id__in=[t["task"] for t in figures.get("tasks", [])]).values("id", "title", "app_id")}
+    named = [t["task"] for t in figures.get("tasks", [])]
+    tasks = {t["id"]: t for t in await Task.filter(id__in=named).values("id", "title", "app_id")} if named else {}
     task_hours = {(ident, tasks[ident]["title"]): t["minutes"] / 60 for t in figures.get("tasks", []) if (ident := t["task"]) in tasks}
     app_hours: dict[int, float] = {}
     for (ident, _title), hours in task_hours.items():
         if app := tasks[ident]["app_id"]:
             app_hours[app] = app_hours.get(app, 0.0) + hours
-    app_names = {a.id: localized_name(a.name, a.name_hant) for a in await App.filter(id__in=list(app_hours))}
+    # No query for no apps: under load every query of a read waits for the writes in front of it.
+    app_names = {a["id"]: localized_name(a["name"], a["name_hant"]) for a in await App.filter(id__in=list(app_hours)).values("id", "name", "name_hant")} if app_hours else {}
     categories = figures.get("categories", {})
     return {
         "top_sources": {
