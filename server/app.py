@@ -57,7 +57,8 @@ async def api_error(request: Request, error: Exception) -> Response:
         return JSONResponse(error.body(), status_code=error.status, headers=headers)
     if isinstance(error, Unauthenticated):
         return RedirectResponse("/login", status_code=303)
-    return await error_page(request, error.message, error.status)
+    # A page says what is wrong with each field in words ("There is no page 41"), not its name.
+    return await error_page(request, " ".join(error.fields.values()) or error.message, error.status)
 
 
 async def http_error(request: Request, error: Exception) -> Response:

@@ -7,22 +7,24 @@ published level is listed, and the flags are the ones frozen with the release. N
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from server.burden import indices
 from server.burden.periods import Period, publication_day
 from server.burden.quota_rules import Flag
-from server.burden.regions import in_subtree
 from server.burden.rules import Rules
 from server.config import Settings
 from server.errors import InvalidInput, NotFound, NotPublished
 from server.i18n import current_locale, localized_name
 from server.i18n import gettext as _
 from server.models import App, Region, Task
+from server.paging import Paging
 from server.release import PublishedMonth, month_flags, published_month
 
 # Flags about one place's own apps and about busy children read only on that place's own page.
 LOCAL_KINDS = frozenset({"duplicate_app", "zombie_app"})
+EVERY_PLACE = Paging()
 
 
 async def published(code: str, period: Period, settings: Settings) -> PublishedMonth:
@@ -37,28 +39,71 @@ async def published(code: str, period: Period, settings: Settings) -> PublishedM
     return found
 
 
-async def burden_summary(code: str, period: Period, settings: Settings) -> dict[str, Any]:
-    summary, _flags = await region_report(code, period, settings)
+async def burden_summary(code: str, period: Period, settings: Settings, places: Paging = EVERY_PLACE) -> dict[str, Any]:
+    summary, _flags = await region_report(code, period, settings, places)
     return summary
 
 
-async def region_report(code: str, period: Period, settings: Settings) -> tuple[dict[str, Any], list[Flag]]:
-    """The summary of a region and its children, and the release's flags it counts."""
+async def region_report(code: str, period: Period, settings: Settings, places: Paging = EVERY_PLACE, ranked: bool = False) -> tuple[dict[str, Any], list[Flag]]:
+    """The summary of a region and one page of its children (in code order, or by burden index
+    when `ranked`), and the release's flags it counts. A paged report says how many children
+    there are in `children_total`."""
     month = await published(code, period, settings)
-    flags = await _flags_of(month, code)
-    names = await _names(month, [code, *month.children(code)])
-    root = _cell_summary(month, code, names, flags)
-    root["children"] = [_cell_summary(month, child, names, flags) for child in month.children(code)]
+    flags, counts = await _reader_flags(month, code)
+    children = [_cell_summary(month, child, counts.get(child, 0)) for child in month.children(code)]
+    if ranked:
+        children.sort(key=_burden_order)
+    if places.size:
+        places.check(len(children))
+    root = _cell_summary(month, code, len(flags))
+    root["children"] = places.cut(children)
+    if places.size:
+        root["children_total"] = len(children)
+    await _name([root, *root["children"]])
     root.update(await _sources_and_change(month, code))
-    return root, [flag for _path, flag in flags]
+    return root, flags
+
+
+def _burden_order(cell: dict[str, Any]) -> tuple[bool, float, str]:
+    """Highest burden index first; places whose index is withheld or not known after them."""
+    index = cell["indices"]["burden_index"]
+    return (index is None, -(index or 0.0), cell["region"]["code"])
 
 
 async def region_flags(code: str, period: Period, settings: Settings) -> list[Flag]:
     month = await published(code, period, settings)
-    return [flag for _path, flag in await _flags_of(month, code)]
+    flags, _counts = await _reader_flags(month, code)
+    return flags
 
 
-async def _flags_of(month: PublishedMonth, code: str) -> list[tuple[str, Flag]]:
+# The flags a reader sees under a region and how many lie under each child, per release object (a
+# release never changes; dropped with the release when `release.forget_months` lets it go).
+# Bounded by the flags it holds: a province's are thousands, and reading, decoding and counting
+# them per request cost most of a province's dashboard (1.7 s a request on the bench province).
+# The lists are shared between requests: nothing may change them.
+_flag_cache: dict[tuple[int, str, str], tuple[list[Flag], dict[str, int]]] = {}
+_FLAGS_KEPT = 200_000
+
+
+async def _reader_flags(month: PublishedMonth, code: str) -> tuple[list[Flag], dict[str, int]]:
+    """The flags, and how many of them lie under each child."""
+    key = (id(month), current_locale(), code)
+    if key not in _flag_cache:
+        found = await _read_flags(month, code)
+        while _flag_cache and sum(len(f) for f, _c in _flag_cache.values()) + len(found) > _FLAGS_KEPT:
+            _flag_cache.pop(next(iter(_flag_cache)))
+        if not any(k[0] == key[0] for k in _flag_cache):
+            weakref.finalize(month, _forget_flags, key[0])
+        _flag_cache[key] = ([flag for _path, flag in found], _flag_counts(month, code, found))
+    return _flag_cache[key]
+
+
+def _forget_flags(ident: int) -> None:
+    for key in [k for k in _flag_cache if k[0] == ident]:
+        del _flag_cache[key]
+
+
+async def _read_flags(month: PublishedMonth, code: str) -> list[tuple[str, Flag]]:
     """Quota flags of the subtree; app flags of the region itself; busy outliers among its children."""
     path = month.regions[code]["path"]
     kept, seen = [], set()
@@ -76,9 +121,23 @@ async def _flags_of(month: PublishedMonth, code: str) -> list[tuple[str, Flag]]:
     return kept
 
 
-async def _names(month: PublishedMonth, codes: list[str]) -> dict[str, str]:
-    rows = await Region.filter(code__in=codes).values("code", "name", "name_hant")
-    return {r["code"]: localized_name(r["name"], r["name_hant"]) for r in rows}
+def _flag_counts(month: PublishedMonth, code: str, flags: list[tuple[str, Flag]]) -> dict[str, int]:
+    """How many of the region's flags lie under each of its children, in one pass over the flags."""
+    root = month.regions[code]["path"]
+    counts: dict[str, int] = {}
+    for path, _flag in flags:
+        child = path[len(root):].split("/", 1)[0]
+        if child:
+            counts[child] = counts.get(child, 0) + 1
+    return counts
+
+
+async def _name(cells: list[dict[str, Any]]) -> None:
+    """Names in the reader's script, read for the listed cells only (a page, not thousands)."""
+    rows = await Region.filter(code__in=[c["region"]["code"] for c in cells]).values("code", "name", "name_hant")
+    names = {r["code"]: localized_name(r["name"], r["name_hant"]) for r in rows}
+    for cell in cells:
+        cell["region"]["name"] = names.get(cell["region"]["code"], cell["region"]["code"])
 
 
 async def release_k(period: Period) -> int:
@@ -91,7 +150,7 @@ def _rules(month: PublishedMonth) -> Rules:
     return Rules.from_values(month.settings.get("rules", {}))
 
 
-def _cell_summary(month: PublishedMonth, code: str, names: dict[str, str], flags: list[tuple[str, Flag]]) -> dict[str, Any]:
+def _cell_summary(month: PublishedMonth, code: str, flags_count: int) -> dict[str, Any]:
     region, figures = month.regions[code], month.figures[code]
     quotas = figures.get("quotas") or {}
     shown = month.shown(code)
@@ -101,20 +160,20 @@ def _cell_summary(month: PublishedMonth, code: str, names: dict[str, str], flags
         inputs = indices.IndexInputs(person["hours_per_reporter_week"], person["apps_per_reporter"], shared["quota_pressure"], shared["ranking_share"], person["evidence_share"], person["fabrication_share"])
         person["burden_index"] = indices.burden_index(inputs, _rules(month))
     return {
-        "region": {"code": code, "name": names.get(code, code), "level": region["level"]},
+        "region": {"code": code, "name": code, "level": region["level"]},
         "period": month.month.key,
         "reporters": figures["reporters"] if shown else None,
         "suppressed": not shown,
         "known_zero": bool(figures.get("known_zero")),
         "indices": {**person, **shared},
-        "flags_count": sum(1 for path, _flag in flags if in_subtree(path, region["path"])),
+        "flags_count": flags_count,
         "children": [],
     }
 
 
 def place_indices(month: PublishedMonth, code: str) -> dict[str, Any]:
     """One place's headline figures in a release (for a review's before and after)."""
-    cell = _cell_summary(month, code, {}, [])
+    cell = _cell_summary(month, code, 0)
     keep = ("burden_index", "hours_per_reporter_week", "cost_yuan", "quota_pressure")
     return {"reporters": cell["reporters"], "suppressed": cell["suppressed"], **{name: cell["indices"][name] for name in keep}}
 
@@ -153,13 +212,16 @@ async def _sources_and_change(month: PublishedMonth, code: str) -> dict[str, Any
         return {"top_sources": None, "categories": None, "change": None}
     figures = month.figures[code]
     total = figures["minutes"] / 60
-    tasks = {t.id: t for t in await Task.filter(id__in=[t["task"] for t in figures.get("tasks", [])])}
-    task_hours = {(ident, tasks[ident].title): t["minutes"] / 60 for t in figures.get("tasks", []) if (ident := t["task"]) in tasks}
+    # Plain values, not models: a province's release names a thousand tasks.
+    named = [t["task"] for t in figures.get("tasks", [])]
+    tasks = {t["id"]: t for t in await Task.filter(id__in=named).values("id", "title", "app_id")} if named else {}
+    task_hours = {(ident, tasks[ident]["title"]): t["minutes"] / 60 for t in figures.get("tasks", []) if (ident := t["task"]) in tasks}
     app_hours: dict[int, float] = {}
     for (ident, _title), hours in task_hours.items():
-        if tasks[ident].app_id:
-            app_hours[tasks[ident].app_id] = app_hours.get(tasks[ident].app_id, 0.0) + hours
-    app_names = {a.id: localized_name(a.name, a.name_hant) for a in await App.filter(id__in=list(app_hours))}
+        if app := tasks[ident]["app_id"]:
+            app_hours[app] = app_hours.get(app, 0.0) + hours
+    # No query for no apps: under load every query of a read waits for the writes in front of it.
+    app_names = {a["id"]: localized_name(a["name"], a["name_hant"]) for a in await App.filter(id__in=list(app_hours)).values("id", "name", "name_hant")} if app_hours else {}
     categories = figures.get("categories", {})
     return {
         "top_sources": {

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 
-from burden_cases import VILLAGES, county_with_reporters, log_days
+from burden_cases import VILLAGES, county_with_reporters
 from conftest import AFTER, MONTH, PASSWORD, add_user, bearer, publish_month, scenario
 from server.models import AuditEvent, OneTimeCode, TimeEntry, User
 

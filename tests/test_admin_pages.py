@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from conftest import PASSWORD, add_user, bearer
-from test_admin_accounts import NEW_PASSWORD, VILLAGE, area
+from conftest import PASSWORD
+from test_admin_accounts import NEW_PASSWORD, area
 
 
 async def signed_in_page(client, username: str, path: str) -> tuple[str, str]:

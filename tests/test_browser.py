@@ -362,7 +362,7 @@ def test_the_app_is_installable(server, tmp_path):
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (cd tests/axe && npm ci)")
-@pytest.mark.parametrize(("username", "path"), [("cadre011", "/"), ("cadre011", "/quota"), ("cadre011", "/history"), ("supervisor", "/dashboard/360721"), ("supervisor", "/dashboard/360721105"), ("supervisor", "/method"), ("supervisor", "/summaries/360721105"), ("supervisor", "/reviews")])
+@pytest.mark.parametrize(("username", "path"), [("cadre011", "/"), ("cadre011", "/quota"), ("cadre011", "/history"), ("supervisor", "/dashboard/360721"), ("supervisor", "/dashboard/360721105"), ("supervisor", "/dashboard/360721/flags"), ("supervisor", "/dashboard/360721?q=石"), ("supervisor", "/method"), ("supervisor", "/summaries/360721105"), ("supervisor", "/reviews")])
 def test_pages_have_no_serious_accessibility_violations(server, username, path):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

@@ -23,7 +23,7 @@ from clock import app_today
 from conftest import PASSWORD, SECRET, add_user, bearer, load_scenario, scenario
 from receiver import free_port
 from server.app import create_app
-from server.models import Invite, Quota, Region, Review, TimeEntry, User
+from server.models import Invite, Region, Review, TimeEntry, User
 
 DURATION = "Type a duration like 90, 1.5h, 1:30 or 2h27m."
 UNSAVABLE = "Contains a character that cannot be saved."

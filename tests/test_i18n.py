@@ -135,7 +135,7 @@ async def test_openapi_declares_path_and_query_parameters(client):
     progress = spec["paths"]["/api/quotas/{id}/progress"]["post"]["parameters"]
     assert progress == [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
     burden = spec["paths"]["/api/burden/{code}"]["get"]["parameters"]
-    assert [(p["name"], p["in"]) for p in burden] == [("code", "path"), ("period", "query")]
+    assert [(p["name"], p["in"]) for p in burden] == [("code", "path"), ("period", "query"), ("page", "query"), ("limit", "query")]
 
 
 async def test_hsts_only_behind_https(settings):

@@ -14,7 +14,6 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Iterator
 
 import httpx
@@ -113,7 +112,7 @@ def first_entry(client: httpx.Client) -> str:
 
 PUBLIC = ["/login", "/signup", "/offline", "/check", "/reset", "/no-such-page"]
 CADRE = ["/", "/quota", "/apps", "/history", "/password", "/method", "/check", "/dashboard/360721105", "/invites", "/account/delete", "/no-such-page", first_entry]
-SUPERVISOR = ["/dashboard/360721", "/dashboard/360721105", "/summaries/360721105", "/reviews", first_review, "/method", "/no-such-page"]
+SUPERVISOR = ["/dashboard/360721", "/dashboard/360721105", "/dashboard/360721/flags", "/dashboard/360721?q=%E7%9F%B3", "/dashboard/360721/flags?kind=escalation", "/summaries/360721105", "/reviews", first_review, "/method", "/no-such-page"]
 ADMIN = ["/admin", "/admin/regions", "/admin/regions/360721", "/admin/regions/import", "/invites", "/admin/users", "/admin/tasks", "/admin/audit", "/dashboard/360721", "/reviews", "/method", "/password"]
 
 

@@ -5,22 +5,33 @@ from starlette.responses import JSONResponse, Response
 
 from server import documents, summary
 from server.auth import require_user
+from server.paging import requested_paging
 from server.scope import readable_region, requested_month
 from server.web import settings_of, today_of
 
+API_PAGE = 100
+
 
 async def burden(request: Request) -> JSONResponse:
+    """The Summary of DESIGN.md §4; with `?limit=` (and `?page=`) one page of its children, in
+    code order, and `children_total`."""
     user = await require_user(request)
     region = await readable_region(user, request.path_params["code"])
     period = await _month(request)
-    return JSONResponse(await summary.burden_summary(region.code, period, settings_of(request)))
+    places = requested_paging(request.query_params, _default_limit(request))
+    return JSONResponse(await summary.burden_summary(region.code, period, settings_of(request), places))
 
 
 async def flags(request: Request) -> JSONResponse:
+    """Every flag of the subtree; with `?limit=` (and `?page=`) one page of them and `total`."""
     user = await require_user(request)
     region = await readable_region(user, request.path_params["code"])
+    paging = requested_paging(request.query_params, _default_limit(request))
     found = await summary.region_flags(region.code, await _month(request), settings_of(request))
-    return JSONResponse({"flags": [f.as_json() for f in found]})
+    if not paging.size:
+        return JSONResponse({"flags": [f.as_json() for f in found]})
+    paging.check(len(found))
+    return JSONResponse({"flags": [f.as_json() for f in paging.cut(found)], "total": len(found)})
 
 
 async def summary_document(request: Request) -> Response:
@@ -34,6 +45,11 @@ async def summary_document(request: Request) -> Response:
     if as_csv:
         return csv_response(documents.summary_csv(report, flags, await summary.release_k(period)), f"jianfu-summary-{region.code}-{period.key}.csv")
     return JSONResponse({**report, "flags": flags})
+
+
+def _default_limit(request: Request) -> int | None:
+    """Everything, as DESIGN.md §4 has it, unless a page is asked for: then 100 to a page."""
+    return API_PAGE if "page" in request.query_params else None
 
 
 async def _month(request: Request):

@@ -110,14 +110,16 @@ OPERATIONS: list[tuple[str, str, str, dict | None, int, dict | None]] = [
 # Answer 201 when they create and 200 when the same thing was reported before.
 UPSERTS = {"Record a government app", "Record a task imposed from above", "Report a quota; answers with its flags"}
 PATH_PARAMETERS = {"code": STR, "id": INT, "client_id": STR, "job": STR, "username": STR}
+# Optional: without them a list endpoint answers everything, as DESIGN.md §4 has it.
+PAGING = {"page": {"type": "integer", "minimum": 1}, "limit": {"type": "integer", "minimum": 1, "maximum": 500}}
 QUERY_PARAMETERS = {
     "/api/entries": {"from": DATE, "to": DATE},
     "/api/users": {"region": STR, "role": enum(ROLES), "page": {"type": "integer", "minimum": 1}},
     "/api/tasks/usage": {"page": {"type": "integer", "minimum": 1}},
     "/api/apps/usage": {"page": {"type": "integer", "minimum": 1}},
     "/api/audit": {"page": {"type": "integer", "minimum": 1}},
-    "/api/burden/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
-    "/api/flags/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
+    "/api/burden/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}, **PAGING},
+    "/api/flags/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}, **PAGING},
     "/api/summaries/{code}": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
     "/api/summaries/{code}.csv": {"period": {"type": "string", "pattern": r"^\d{4}-(W\d{2}|\d{2})$"}},
 }

@@ -1,5 +1,7 @@
 """A region's dashboard for supervisors: its burden, its children as rows with a sparkline over
-the last 12 periods, a bar chart of the burden index by child, the flags and where the hours went."""
+the last 12 periods (50 a page, the highest burden index first, and a search for any place below),
+a bar chart of the burden index by child, the flags grouped by kind (the rest on a paged list of
+their own) and where the hours went."""
 
 from __future__ import annotations
 
@@ -7,18 +9,29 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server import charts, labels, summary
+from server import charts, labels, place_search, summary
 from server.auth import require_user
 from server.burden import indices
 from server.burden.periods import Period, recent_periods
-from server.i18n import format_number
+from server.config import Settings
+from server.errors import InvalidInput
+from server.flag_groups import group_flags, of_kind
+from server.i18n import format_number, localized_name
 from server.i18n import gettext as _
+from server.i18n import ngettext
 from server.pages.render import go, page
+from server.paging import Paging, requested_paging, requested_search
+from server.models import Region, User
 from server.release import published_keys, published_month
 from server.scope import readable_region, requested_month
 from server.web import settings_of, today_of
 
 SPARK_PERIODS = 12
+# About 50 places a page keep a province's dashboard near 100 KB on a phone; the rest are pages
+# and a search away. Flags are grouped by kind on the dashboard, listed 50 a page behind it.
+PLACES_PER_PAGE = 50
+FLAGS_PER_PAGE = 50
+SEARCHERS = ("supervisor", "admin")
 
 
 async def home(request: Request) -> Response:
@@ -26,32 +39,62 @@ async def home(request: Request) -> Response:
     return go(f"/dashboard/{user.region_id}") if user.region_id else go("/")
 
 
-async def dashboard(request: Request) -> Response:
+async def _reading(request: Request, per_page: int) -> tuple[User, Region, Settings, Period, Paging]:
+    """Who reads which region, in which published month, and which page of a list."""
     user = await require_user(request)
     region = await readable_region(user, request.path_params["code"])
-    settings, today = settings_of(request), today_of(request)
-    period = await requested_month(request.query_params.get("period"), today, settings.publish_days)
-    report, flags = await summary.region_report(region.code, period, settings)
+    settings = settings_of(request)
+    period = await requested_month(request.query_params.get("period"), today_of(request), settings.publish_days)
+    return user, region, settings, period, requested_paging(request.query_params, per_page)
+
+
+async def dashboard(request: Request) -> Response:
+    user, region, settings, period, paging = await _reading(request, PLACES_PER_PAGE)
+    search = requested_search(request.query_params) if user.role in SEARCHERS else None
+    # A search pages its matches; the places below then show their first page.
+    places = Paging(1, PLACES_PER_PAGE) if search else paging
+    report, flags = await summary.region_report(region.code, period, settings, places, ranked=True)
+    found = await place_search.find_places(await summary.published(region.code, period, settings), region, search, paging) if search else None
     k = await summary.release_k(period)
     codes = [region.code] + [c["region"]["code"] for c in report["children"]]
-    series = await hours_series(codes, period)
+    keys = set(await published_keys())
+    series = await hours_series(codes, period, keys)
     context = {
         "report": report, "flags": flags, "period": period, "severities": labels.severities(), "levels": labels.levels(),
-        "previous": period.previous(), "following": await _following(period),
+        "previous": period.previous(), "following": period.following() if period.following().key in keys else None,
         "chart": burden_chart(report["children"], k), "k": k,
         "sparks": {code: trend(values) for code, values in series.items()}, "spark_months": SPARK_PERIODS,
         "categories": labels.complaint_categories(),
         "can_review": user.role in ("supervisor", "admin"),
+        "places": places, "search": search, "can_search": user.role in SEARCHERS, "found": found, "paging": paging, "found_words": _found_words(search, found),
+        "flag_groups": group_flags(flags), "kinds": labels.flag_kinds(),
     }
     return await page(request, "dashboard.html", **context)
 
 
-async def hours_series(codes: list[str], last: Period) -> dict[str, list[float | None]]:
+async def region_flag_list(request: Request) -> Response:
+    """Every flag of a region, a page at a time, one kind or all: the "N more" of the dashboard."""
+    _user, region, settings, period, paging = await _reading(request, FLAGS_PER_PAGE)
+    kind = request.query_params.get("kind") or None
+    if kind is not None and kind not in labels.flag_kinds():
+        raise InvalidInput({"kind": _("Choose one of the kinds of flag listed on this page.")})
+    flags = await summary.region_flags(region.code, period, settings)
+    chosen = of_kind(flags, kind)
+    paging.check(len(chosen))
+    context = {
+        "region": {"code": region.code, "name": localized_name(region.name, region.name_hant)}, "period": period, "kind": kind,
+        "flags": paging.cut(chosen), "total": len(chosen), "paging": paging, "severities": labels.severities(), "kinds": labels.flag_kinds(),
+        "counts": {group.kind: group.count for group in group_flags(flags, shown=0)}, "every": len(flags),
+    }
+    return await page(request, "flags.html", **context)
+
+
+async def hours_series(codes: list[str], last: Period, keys: set[str]) -> dict[str, list[float | None]]:
     """Hours per cadre a week of each region over the recent months; hidden cells and months not
-    published stay gaps."""
+    published (not in `keys`: a release that is not there is not asked for) stay gaps."""
     series: dict[str, list[float | None]] = {code: [] for code in codes}
     for period in recent_periods(last, SPARK_PERIODS):
-        month = await published_month(period)
+        month = await published_month(period) if period.key in keys else None
         for code in codes:
             figures = month.figures.get(code) if month and month.shown(code) else None
             series[code].append(indices.hours_per_reporter_week(figures["minutes"], figures["reporters"], period.weeks) if figures else None)
@@ -73,6 +116,7 @@ def burden_chart(children: list[dict], k: int) -> Markup | None:
     return charts.bar_chart(rows, _("Burden index by place (0 to 100)"), 100.0, _("fewer than %(k)s", k=k)) if rows else None
 
 
-async def _following(period: Period) -> Period | None:
-    """The next month, when it is published already."""
-    return period.following() if period.following().key in await published_keys() else None
+def _found_words(search: str | None, found: tuple[list, int] | None) -> str | None:
+    if search is None or found is None:
+        return None
+    return ngettext("%(num)s place found for “%(text)s”.", "%(num)s places found for “%(text)s”.", found[1], num=format_number(found[1]), text=search)

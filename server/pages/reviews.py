@@ -15,7 +15,10 @@ from server.directory import visible_apps
 from server.errors import InvalidInput
 from server.i18n import localized_name
 from server.models import Quota, Review, Task, User
+from server.flag_groups import group_flags
+from server.pages.dashboard import PLACES_PER_PAGE
 from server.pages.render import form_writer, go, page
+from server.paging import requested_paging
 from server.scope import readable_region, requested_month
 from server.web import settings_of, today_of
 
@@ -62,8 +65,10 @@ async def summary_page(request: Request) -> Response:
     user = await require_user(request)
     region = await readable_region(user, request.path_params["code"])
     period = await requested_month(request.query_params.get("period"), today_of(request), settings_of(request).publish_days)
-    report, flags = await summary.region_report(region.code, period, settings_of(request))
-    return await page(request, "summary.html", report=report, flags=flags, **{**_report_labels(request), "k": await summary.release_k(period)})
+    places = requested_paging(request.query_params, PLACES_PER_PAGE)
+    report, flags = await summary.region_report(region.code, period, settings_of(request), places, ranked=True)
+    grouped = {"places": places, "flag_groups": group_flags(flags), "kinds": labels.flag_kinds()}
+    return await page(request, "summary.html", report=report, flags=flags, **{**_report_labels(request), **grouped, "k": await summary.release_k(period)})
 
 
 def document_context(request: Request, document: dict[str, Any]) -> dict[str, Any]:

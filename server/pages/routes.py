@@ -45,6 +45,7 @@ page_routes = [
     Route("/check", check.run_check, methods=["POST"]),
     Route("/dashboard", dashboard.home, methods=["GET"]),
     Route("/dashboard/{code:code}", dashboard.dashboard, methods=["GET"]),
+    Route("/dashboard/{code:code}/flags", dashboard.region_flag_list, methods=["GET"]),
     Route("/summaries/{code:code}", reviews.summary_page, methods=["GET"]),
     Route("/reviews", reviews.review_list, methods=["GET"]),
     Route("/reviews", reviews.open_review, methods=["POST"]),
