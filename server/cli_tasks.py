@@ -62,11 +62,17 @@ async def import_regions(settings: Settings, file: str) -> None:
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"cannot read {file}: {error}") from None
     print(f"read {len(regions.items):,} regions from {file}; checking them against the store", flush=True)
+    lines = regions.lines
+    try:
+        rows = directory.read_region_rows(regions.items, limit=None, lines=lines)
+    except ApiError as error:
+        raise CommandError(_explain(error, lines)) from None
+    del regions  # the file's raw rows: only the checked ones are kept
     async with db.connect(settings.database_url):
         try:
-            result = await directory.upsert_regions(regions.items, _say_progress, limit=None, lines=regions.lines)
+            result = await directory.upsert_region_rows(rows, _say_progress)
         except ApiError as error:
-            raise CommandError(_explain(error, regions.lines)) from None
+            raise CommandError(_explain(error, lines)) from None
     if result["created"] or result["updated"]:
         print(f"created {result['created']:,}, updated {result['updated']:,}, unchanged {result['unchanged']:,}")
     else:

@@ -213,7 +213,7 @@ def test_logged_offline_waits_on_the_phone_and_arrives_exactly_once(server, phon
     assert sorted(e["minutes"] for e in server_entries_today(server, "cadre005")) == [15, 30, 60]
     assert server_quotas(server, 4242) == 1
     # How the quota was met goes through the outbox too.
-    page.locator("nav.tabs a", has_text="記錄").tap()
+    page.locator("nav.tabs a", has_text="紀錄").tap()
     outcome = page.locator("form.outcome").first
     outcome.locator("input[name=status][value=met]").check()
     outcome.locator("input[name=means][value=paid_service]").check()

@@ -221,7 +221,7 @@ def test_a_page_answers_from_the_workers_copy_when_the_network_stalls(server, ph
     stalled = []
     page.context.route(re.compile(r".*/history$"), lambda route: stalled.append(route))  # never answered
     page.goto(server + "/history", wait_until="domcontentloaded", timeout=20_000)
-    expect(page.locator("h1")).to_have_text({"zh-Hant": "記錄", "en": "History"}[lang])
+    expect(page.locator("h1")).to_have_text({"zh-Hant": "紀錄", "en": "History"}[lang])
     assert stalled  # the network was asked, and kept waiting
     page.context.unroute(re.compile(r".*/history$"))
 

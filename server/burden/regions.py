@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from server.burden.vocab import LEVELS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RegionRow:
     code: str
     parent: str | None
@@ -75,7 +75,7 @@ def save_order(rows: list[RegionRow], known_paths: dict[str, str]) -> tuple[list
     return ordered, broken
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnownRegion:
     """A region already in the store, as a batch sees it."""
 
