@@ -5,7 +5,6 @@ distributed tables only when co-located and including that column)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 from tortoise import Tortoise
 from tortoise.fields.relational import ForeignKeyFieldInstance
 
-from server import db
 
 PLAN = Path(__file__).resolve().parents[1] / "docs" / "scale.md"
 
@@ -41,14 +39,11 @@ def planned_steps() -> set[str]:
 
 @pytest.fixture(scope="module")
 def models() -> dict[str, type]:
-    async def load() -> dict[str, type]:
-        await Tortoise.init(config=db.TORTOISE_ORM)
-        try:
-            return {m._meta.db_table: m for m in Tortoise.apps["models"].values()}
-        finally:
-            await Tortoise.close_connections()
-
-    return asyncio.run(load())
+    """The models by table, their relations resolved without opening any connection (the store
+    fixtures of other tests keep theirs)."""
+    if "models" not in (Tortoise.apps or {}):
+        Tortoise.init_models(["server.models"], "models")
+    return {m._meta.db_table: m for m in Tortoise.apps["models"].values()}
 
 
 def needed_steps(models: dict[str, type], placed: dict[str, tuple[str, str]]) -> set[str]:
