@@ -233,11 +233,12 @@ def _known_zero_subtrees(regions: list[Region]) -> set[str]:
     return {r.code for r in regions if inside(r.code)}
 
 
-def leaks(release: Release, hidden: dict[str, set[str]]) -> dict[tuple[str, str, str], Fraction]:
+def leaks(release: Release, hidden: dict[str, set[str]], knows_empty: bool = False) -> dict[tuple[str, str, str], Fraction]:
     """What the independent reader pins down that it must not: a hidden published cell that is not empty,
-    an unpublished cell or a parent's own remainder that is not empty and under its table's floor."""
+    an unpublished cell or a parent's own remainder that is not empty and under its table's floor.
+    `knows_empty`: the reader also knows which cells are empty (nothing, nobody), shown or not."""
     zero = _known_zero_subtrees(release.regions)
-    shown = {t.name: {c: t.values.get(c, Fraction(0)) for c in [r.code for r in release.regions] if c in zero or (t.published and c not in hidden[t.name])} for t in release.tables}
+    shown = {t.name: {c: t.values.get(c, Fraction(0)) for c in [r.code for r in release.regions] if c in zero or (t.published and c not in hidden[t.name]) or (knows_empty and _is_empty(t, c))} for t in release.tables}
     own = {(t.name, code): _own(release, t, code) for t in release.tables for code in {r.parent for r in release.regions} - {None}}
     no_own = {key for key, (n, value) in own.items() if not any(n) and value == 0}
     pinned = attack({r.code: r.parent for r in release.regions}, shown, [dict(r.terms) for r in release.relations], no_own)
@@ -252,6 +253,10 @@ def leaks(release: Release, hidden: dict[str, set[str]]) -> dict[tuple[str, str,
         if not empty and (under or (kind == "cell" and t.published)):
             found[(kind, name, code)] = value
     return found
+
+
+def _is_empty(t: Table, code: str) -> bool:
+    return t.values.get(code, Fraction(0)) == 0 and not any(t.contributors.get(code, ()))
 
 
 def _own(release: Release, t: Table, code: str) -> tuple[tuple[int, ...], Fraction]:
@@ -274,6 +279,7 @@ def test_the_reader_pins_down_no_reporter_after_protection(release):
         if not t.published:
             assert hidden[t.name] == {r.code for r in release.regions} - zero
     assert leaks(release, hidden) == {}
+    assert leaks(release, hidden, knows_empty=True) == {}, "protect defends against a reader who knows where nothing was logged"
     assert protect(release.regions, release.tables, release.relations) == hidden
 
 
@@ -282,8 +288,9 @@ def test_the_reader_pins_down_no_reporter_after_protection(release):
 def test_the_auditor_finds_exactly_what_the_reader_finds(release):
     """Before the audit loop, the module's auditor and the independent reader agree, leak for leak."""
     hidden = protect(release.regions, release.tables, release.relations, audit=False)
-    found = {(name, code + OWN if kind == "own" else code) for kind, name, code in leaks(release, hidden)}
-    assert determined(release.regions, release.tables, release.relations, hidden) == found
+    for knows_empty in (False, True):
+        found = {(name, code + OWN if kind == "own" else code) for kind, name, code in leaks(release, hidden, knows_empty)}
+        assert determined(release.regions, release.tables, release.relations, hidden, knows_empty=knows_empty) == found
 
 
 def test_without_the_audit_loop_the_reader_finds_something():
