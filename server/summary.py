@@ -191,7 +191,7 @@ def _person_indices(figures: dict[str, Any], month: PublishedMonth) -> dict[str,
     return {
         "hours_per_reporter_week": _round(indices.hours_per_reporter_week(minutes, reporters, period.weeks)),
         "hours_per_reporter_week_median": _round(median),
-        "apps_per_reporter": _round(indices.share(figures["roster_items"], figures["roster_reporters"])) if figures.get("roster_reporters") else None,
+        "apps_per_reporter": _round(indices.share(figures["roster_items"], figures["roster_reporters"])) if figures.get("roster_reporters") and figures.get("roster_items") is not None else None,
         "evidence_share": _round(indices.share(evidence, minutes)) if evidence is not None else None,
         "fabrication_share": _round(indices.share(fabricated, outcomes)) if fabricated is not None and outcomes else None,
         "paid_yuan": paid,

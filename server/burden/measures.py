@@ -146,10 +146,12 @@ def protect_month(facts: MonthFacts, k: int) -> dict[str, set[str]]:
 def release_figures(facts: MonthFacts, hidden: dict[str, set[str]]) -> dict[str, dict[str, Any]]:
     """Per region, the figures a reader may see: a hidden figure is null (or left out of a list)."""
     known_zero = {r.code for r in facts.regions if not facts.accounts.get(r.code)}
-    return {r.code: _figures_of(r.code, facts, hidden, r.code in known_zero) for r in facts.regions}
+    # Each column once, not once per region: a province has thousands of regions.
+    columns = {"evidence": _column(facts.evidence, "evidence"), **{f"category:{c}": _column(facts.categories, c) for c in LOGGED_CATEGORIES}}
+    return {r.code: _figures_of(r.code, facts, hidden, r.code in known_zero, columns) for r in facts.regions}
 
 
-def _figures_of(code: str, facts: MonthFacts, hidden: dict[str, set[str]], known_zero: bool) -> dict[str, Any]:
+def _figures_of(code: str, facts: MonthFacts, hidden: dict[str, set[str]], known_zero: bool, columns: dict[str, dict[str, Part]]) -> dict[str, Any]:
     def shown(table: str) -> bool:
         return code not in hidden.get(table, set())
 
@@ -165,8 +167,8 @@ def _figures_of(code: str, facts: MonthFacts, hidden: dict[str, set[str]], known
         "reporters": value("reporters", facts.reporters) if cell else None,
         "minutes": value("minutes", facts.minutes) if cell else None,
         "median_minutes": facts.median_minutes.get(code) if cell else None,
-        "evidence_minutes": value("evidence", _column(facts.evidence, "evidence")) if cell else None,
-        "categories": {c: (value(f"category:{c}", _column(facts.categories, c)) if c in LOGGED_CATEGORIES else 0) if cell else None for c in CATEGORIES},
+        "evidence_minutes": value("evidence", columns["evidence"]) if cell else None,
+        "categories": {c: (value(f"category:{c}", columns[f"category:{c}"]) if c in LOGGED_CATEGORIES else 0) if cell else None for c in CATEGORIES},
         "tasks": [{"task": t, "minutes": p.value} for t, p in sorted((facts.tasks.get(code) or {}).items(), key=lambda i: str(i[0])) if t is not None and cell and shown(f"task:{t}")],
         "outcomes": outcome.get("outcomes", 0) if shown("outcomes") else None,
         "fabricated": outcome.get("fabricated", 0) if shown("fabricated") else None,
