@@ -5,8 +5,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from babel.numbers import format_decimal
 from babel.support import Translations
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from server import i18n
 from server.app import create_app
 from server.config import PROJECT_ROOT
 from server.i18n import accept_language_tags, to_supported
@@ -169,3 +173,17 @@ def test_place_names_keep_the_characters_they_are_written_with(simplified, tradi
 
     assert localized_name(simplified, None, "zh-Hant") == traditional
     assert localized_name(simplified, "自訂", "zh-Hant") == "自訂"  # a given Traditional name wins
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    value=st.one_of(st.integers(-10**9, 10**9), st.floats(-1e7, 1e7, allow_nan=False), st.decimals(-10**6, 10**6, places=4).map(float)),
+    digits=st.integers(0, 3),
+    tag=st.sampled_from(sorted(i18n.BABEL_LOCALE)),
+)
+def test_numbers_read_as_babel_writes_them(value, digits, tag):
+    """format_number formats without Babel's per-call parsing, and must give what Babel gives."""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    value = value or 0  # -0.0 equals 0 and shares its cached text, as it did with Babel behind the cache
+    with i18n.in_locale(tag):
+        assert i18n.format_number(value, digits) == format_decimal(value, format=pattern, locale=i18n.BABEL_LOCALE[tag])
