@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
+from linear_attack import attack
 from server.burden.disclosure import OWN, Region, Relation, Table, determined, protect
-from tests.linear_attack import attack
 
 
 def table(name: str, counts: dict[str, int | tuple[int, ...]], floor: tuple[int, ...] = (10,), values: dict[str, int] | None = None, **options: object) -> Table:
