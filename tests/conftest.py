@@ -12,7 +12,7 @@ import secrets
 import tempfile
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, AsyncIterator, Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -25,6 +25,7 @@ from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 import demo_county
+from clock import app_today
 from environment import PASSWORD, POSTGRES_URL, SECRET
 from phone import launched, open_phone
 from receiver import free_port
@@ -171,9 +172,24 @@ async def publish_month(settings: Settings, month: Period = MONTH, today: date =
 # --- The demo county over real HTTP (tests/demo_county.py) ---------------------------------------
 
 @pytest.fixture(scope="session")
-def demo_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`make run`'s demo county, seeded once a session; the servers below each serve a copy."""
-    return demo_county.seed(tmp_path_factory.mktemp("demo-seed"))
+def demo_seeds(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
+    """`make run`'s demo county, seeded at most once a day of the app's: the demo's data is dated
+    from the day it loads, and a run may pass Shanghai's midnight."""
+    seeds: dict[date, Path] = {}
+
+    def of_today() -> Path:
+        today = app_today()
+        if today not in seeds:
+            seeds[today] = demo_county.seed(tmp_path_factory.mktemp("demo-seed"))
+        return seeds[today]
+
+    return of_today
+
+
+@pytest.fixture(scope="module")
+def demo_seed(demo_seeds: Callable[[], Path]) -> Path:
+    """The demo county as seeded on the day the module starts; the servers below each serve a copy."""
+    return demo_seeds()
 
 
 @pytest.fixture(scope="module")
