@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 EXTRACT := $(BIN)/pybabel extract -F locales/babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --sort-output --omit-header -o locales/messages.pot .
 
-.PHONY: install run test lock catalogs catalogs-update check-catalogs clean
+.PHONY: install run test test-fast lock catalogs catalogs-update check-catalogs clean
 
 install: $(VENV)/.installed $(CATALOGS)
 
@@ -51,6 +51,11 @@ run: install
 test: install
 	@if command -v npm >/dev/null && [ ! -d tests/axe/node_modules ]; then (cd tests/axe && npm ci --no-audit --no-fund --loglevel=error) || true; fi
 	$(BIN)/python -m pytest
+
+# The edit-test loop: everything but the tests marked slow (browsers, real servers, the demo
+# county, schemathesis, large regions). `make test` stays the whole suite and the CI run.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 clean:
 	rm -rf $(VENV) data test-artifacts $(CATALOGS)

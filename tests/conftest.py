@@ -12,7 +12,7 @@ import secrets
 import tempfile
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, AsyncIterator, Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -24,6 +24,11 @@ from argon2 import PasswordHasher
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+import demo_county
+from clock import app_today
+from environment import PASSWORD, POSTGRES_URL, SECRET
+from phone import launched, open_phone
+from receiver import free_port
 from server import db, publication
 from server.burden.periods import Period, parse_period
 from server.app import create_app
@@ -32,10 +37,7 @@ from server.models import User
 from server.release import forget_months
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
-POSTGRES_URL = os.environ.get("JIANFU_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
-PASSWORD = "correct horse battery"
-SECRET = "test-secret-" + "x" * 32
 # Hashing is deliberately slow; tests share one hash instead of paying 0.1 s per user.
 PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
 TABLES = ["audit_event", "one_time_code", "feed_message", "review_decision", "review", "release_flag", "release_cell", "release", "token", "invite", "progress_point", "outcome", "quota_revision", "roster_item", "time_entry", "quota", "task", "gov_app", "app_user", "region_ancestor", "region"]
@@ -165,3 +167,89 @@ def during_month() -> Iterator[time_machine.Traveller]:
 async def publish_month(settings: Settings, month: Period = MONTH, today: date = PUBLISHED) -> None:
     """Publish as the scheduler would on the month's publication day, and forget cached releases."""
     assert await publication.publish(month, settings, today)
+
+
+# --- The demo county over real HTTP (tests/demo_county.py) ---------------------------------------
+
+@pytest.fixture(scope="session")
+def demo_seeds(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
+    """`make run`'s demo county, seeded at most once a day of the app's: the demo's data is dated
+    from the day it loads, and a run may pass Shanghai's midnight."""
+    seeds: dict[date, Path] = {}
+
+    def of_today() -> Path:
+        today = app_today()
+        if today not in seeds:
+            seeds[today] = demo_county.seed(tmp_path_factory.mktemp("demo-seed"))
+        return seeds[today]
+
+    return of_today
+
+
+@pytest.fixture(scope="module")
+def demo_seed(demo_seeds: Callable[[], Path]) -> Path:
+    """The demo county as seeded on the day the module starts; the servers below each serve a copy."""
+    return demo_seeds()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's demo server's folder: its store (demo.sqlite3) and its log."""
+    return tmp_path_factory.mktemp("browser")
+
+
+@pytest.fixture(scope="module")
+def feed_port() -> int:
+    """Where the review feed's receiver will listen: nothing does until a test starts it."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def server(demo_seed: Path, folder: Path, feed_port: int) -> Iterator[str]:
+    """The app as `make run` starts it, on the module's own copy of the demo store, with the review
+    feed pointed at a receiver that is down for now."""
+    running = demo_county.serve_copy(demo_seed, folder, JIANFU_REVIEW_WEBHOOK=f"http://127.0.0.1:{feed_port}/feed", JIANFU_REVIEW_WEBHOOK_SECRET=demo_county.FEED_SECRET,
+                                     JIANFU_FEED_RETRY_SECONDS="0.3", JIANFU_FEED_POLL_SECONDS="0.2")
+    try:
+        yield running.url
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """One chromium for the module's tests (tests/phone.py); they ask for `browser`."""
+    with launched() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(chromium: object) -> Iterator[object]:
+    """The module's chromium, for a test to open contexts of its own in: every one it leaves open
+    is closed after it, so the next test starts with no cookie, storage or worker of this one."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(browser: object) -> Iterator[object]:
+    with open_phone(browser, is_mobile=True) as page:
+        yield page
+
+
+@pytest.fixture(scope="module")
+def demo(demo_seed: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The module's own copy of the demo county, served on loopback, with a review opened and
+    decided so its page and CSV have rows."""
+    running = demo_county.serve_copy(demo_seed, tmp_path_factory.mktemp("words"))
+    try:
+        supervisor = demo_county.bearer(running.url, "supervisor")
+        period = httpx.get(running.url + "/api/burden/360721105", headers=supervisor, trust_env=False).json()["period"]
+        review = httpx.post(running.url + "/api/reviews", json={"region": "360721105", "period": period}, headers=supervisor, trust_env=False).json()
+        task = httpx.get(running.url + "/api/tasks", headers=demo_county.bearer(running.url, "admin"), trust_env=False).json()[0]
+        decided = httpx.post(f"{running.url}/api/reviews/{review['id']}/decisions", json={"kind": "withdraw_quota", "task": task["id"], "region": "360721105"}, headers=supervisor, trust_env=False)
+        assert decided.status_code == 201, decided.text
+        yield running.url
+    finally:
+        running.stop()

@@ -20,7 +20,7 @@ import asyncpg
 import httpx
 
 from clock import app_today
-from conftest import PASSWORD, POSTGRES_URL, SECRET
+from environment import PASSWORD, POSTGRES_URL, SECRET
 from receiver import free_port
 
 REGIONS_CSV = "code,parent,level,name,name_hant,population,households\n360000,,province,江西省,,45000000,\n"

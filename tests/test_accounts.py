@@ -1,19 +1,9 @@
 from datetime import timedelta
 
 from clock import app_today
+from account_cases import OTHER_VILLAGE, TOWNSHIP, VILLAGE, setup_area
+from conftest import PASSWORD, add_user, bearer
 from server.models import User
-from conftest import PASSWORD, add_user, bearer, scenario
-
-REGIONS = scenario("escalation")["regions"]
-TOWNSHIP, VILLAGE, OTHER_VILLAGE = "360721105", "360721105201", "360721105202"
-
-
-async def setup_area(client):
-    await add_user("root", "admin", None)
-    admin = await bearer(client, "root")
-    assert (await client.post("/api/regions", json={"regions": REGIONS}, headers=admin)).status_code == 200
-    return admin
-
 
 async def test_login_answers_token_and_user(client):
     await setup_area(client)

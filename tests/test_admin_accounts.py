@@ -6,25 +6,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 
+from account_cases import NEW_PASSWORD, OTHER_VILLAGE, TOWNSHIP, VILLAGE, area
 from burden_cases import VILLAGES, county_with_reporters
-from conftest import AFTER, MONTH, PASSWORD, add_user, bearer, publish_month, scenario
+from conftest import AFTER, MONTH, PASSWORD, bearer, publish_month
 from server.models import AuditEvent, OneTimeCode, TimeEntry, User
-
-REGIONS = scenario("escalation")["regions"]
-TOWNSHIP, VILLAGE, OTHER_VILLAGE = "360721105", "360721105201", "360721105202"
-NEW_PASSWORD = "seven quiet lanterns"
-
-
-async def area(client):
-    """The escalation county, an admin, a supervisor and two cadres; the admin's headers."""
-    await add_user("root", "admin", None)
-    admin = await bearer(client, "root")
-    assert (await client.post("/api/regions", json={"regions": REGIONS}, headers=admin)).status_code == 200
-    await add_user("sup", "supervisor", TOWNSHIP)
-    await add_user("li", "cadre", VILLAGE, "zh-Hant")
-    await add_user("wang", "cadre", OTHER_VILLAGE)
-    return admin
-
 
 async def test_admins_list_accounts_by_region_and_role_without_any_figure(client):
     admin = await area(client)

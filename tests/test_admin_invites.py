@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from account_cases import OTHER_VILLAGE, VILLAGE, setup_area
 from clock import app_today
 from conftest import PASSWORD, add_user, bearer
 from server.models import AuditEvent
-from test_accounts import OTHER_VILLAGE, VILLAGE, setup_area
 
 
 async def people(client):

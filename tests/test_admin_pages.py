@@ -5,8 +5,8 @@ import re
 
 import pytest
 
+from account_cases import NEW_PASSWORD, area
 from conftest import PASSWORD
-from test_admin_accounts import NEW_PASSWORD, area
 
 
 async def signed_in_page(client, username: str, path: str) -> tuple[str, str]:

@@ -520,6 +520,7 @@ async def minted(name: str, role: str, region: str | None) -> dict[str, str]:
 
 @examples(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(county=counties())
+@pytest.mark.slow  # 40 generated counties, each published and attacked
 async def test_no_generated_county_gives_anyone_away(migrated, county):
     """The algorithm's property, run on SQLite only: every query of the release is shared with
     PostgreSQL, where the hand-built attacks above run too (the suite stays near 10 minutes)."""

@@ -15,6 +15,8 @@ import pytest
 from conftest import POSTGRES_URL, SECRET
 from servers import create_database, drop_database
 
+pytestmark = pytest.mark.slow  # backs up and restores through `python -m server` processes
+
 
 def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "JIANFU_DATABASE_URL": database_url, "JIANFU_SECRET": SECRET, "JIANFU_PASSWORD": "a long enough password"}

@@ -8,91 +8,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import httpx
 import pytest
 
-from clock import TIMEZONE, app_today
-from receiver import Receiver, free_port, serving
-
-CHROMIUM = "/usr/bin/chromium"
-FEED_SECRET = "browser-feed-secret"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+from demo_county import FEED_SECRET
+from phone import AXE, BROWSER_TESTS, CHROMIUM, FLAGS, controlled_by_the_worker, open_phone, server_entries_today, shot, sign_in
+from receiver import Receiver, serving
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 expect = sync_api.expect
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
-
-
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("browser")
-
-
-@pytest.fixture(scope="module")
-def feed_port() -> int:
-    """Where the review feed's receiver will listen: nothing does until a test starts it."""
-    return free_port()
-
-
-@pytest.fixture(scope="module")
-def server(folder: Path, feed_port: int) -> Iterator[str]:
-    """The app as `make run` starts it: demo data in a fresh SQLite store, uvicorn on loopback,
-    with the review feed pointed at a receiver that is down for now."""
-    env = {
-        **os.environ, "JIANFU_DATABASE_URL": f"sqlite://{folder}/e2e.sqlite3", "JIANFU_SECRET": "browser-test-secret",
-        "JIANFU_REVIEW_WEBHOOK": f"http://127.0.0.1:{feed_port}/feed", "JIANFU_REVIEW_WEBHOOK_SECRET": FEED_SECRET,
-        "JIANFU_FEED_RETRY_SECONDS": "0.3", "JIANFU_FEED_POLL_SECONDS": "0.2",
-    }
-    subprocess.run([sys.executable, "-m", "server", "demo"], env=env, check=True, capture_output=True, timeout=300)
-    port = free_port()
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(url + "/healthz", timeout=1, trust_env=False).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("the server did not start: " + (folder / "server.log").read_text())
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@contextmanager
-def open_phone(**options: object) -> Iterator[object]:
-    """A page in a 360x640 touch screen that reads Traditional Chinese, with the clock of a phone in
-    China: the outbox dates entries by the phone's day, which must be the app's day whatever the TZ."""
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-TW", timezone_id=TIMEZONE, has_touch=True, **options)
-        yield context.new_page()
-        browser.close()
-
-
-@pytest.fixture
-def phone() -> Iterator[object]:
-    with open_phone(is_mobile=True) as page:
-        yield page
-
-
-def shot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+pytestmark = BROWSER_TESTS
 
 
 def test_a_cadre_logs_a_day_and_a_flagged_quota_in_traditional_chinese(server, phone):
@@ -155,31 +85,6 @@ def test_the_quota_form_shows_the_ratio_while_typing(server, phone):
     page.fill("input[name=target]", "9000")
     live = page.locator("#live-ratio")
     assert (live.inner_text(), live.get_attribute("class")) == ("這個指標是上坪村戶籍人口的 2.31 倍：不造假完不成。", "live critical")
-
-
-AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def sign_in(page, server: str, username: str) -> None:
-    page.goto(server + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "jianfu-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)  # cadres land on Today, supervisors on their dashboard
-
-
-def controlled_by_the_worker(page) -> None:
-    """Wait for the service worker, then reload so that it controls the page and caches it."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_timeout(1000)  # the worker warms the other pages' copies
-    page.reload()
-    assert page.evaluate("!!navigator.serviceWorker.controller")
-
-
-def server_entries_today(server: str, username: str) -> list[dict]:
-    token = httpx.post(server + "/api/session", json={"username": username, "password": "jianfu-demo"}, trust_env=False).json()["token"]
-    answer = httpx.get(server + "/api/entries", params={"from": app_today().isoformat()}, headers={"authorization": f"Bearer {token}"}, trust_env=False)
-    return answer.json()
 
 
 def server_quotas(server: str, target: int) -> int:
@@ -307,9 +212,9 @@ def test_signing_out_with_entries_still_waiting_asks_first(server, phone):
 
 
 @pytest.fixture
-def phone_without_worker() -> Iterator[object]:
+def phone_without_worker(browser) -> Iterator[object]:
     """A phone whose uploads all come from the page (no Background Sync), so a route sees them all."""
-    with open_phone(service_workers="block") as page:
+    with open_phone(browser, service_workers="block") as page:
         yield page
 
 
@@ -347,76 +252,70 @@ def test_today_screenshots_in_each_language(server, phone, lang):
     shot(page, f"today-{lang}")
 
 
-def test_the_app_is_installable(server, tmp_path):
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM, args=FLAGS, locale="zh-CN")
-        page = context.new_page()
-        page.goto(server + "/login")
-        page.evaluate("navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready)")
-        session = context.new_cdp_session(page)
-        errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
-        manifest = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")
-        context.close()
+def test_the_app_is_installable(server, tmp_path, browser):
+    # A chromium of its own, with a profile on disk, as an installed app has.
+    context = browser.browser_type.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM, args=FLAGS, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server + "/login")
+    page.evaluate("navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready)")
+    session = context.new_cdp_session(page)
+    errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    manifest = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")
+    context.close()
     assert errors == []
     assert (manifest["short_name"], manifest["display"], manifest["start_url"]) == ("减负", "standalone", "/?source=pwa")
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (cd tests/axe && npm ci)")
 @pytest.mark.parametrize(("username", "path"), [("cadre011", "/"), ("cadre011", "/quota"), ("cadre011", "/history"), ("supervisor", "/dashboard/360721"), ("supervisor", "/dashboard/360721105"), ("supervisor", "/dashboard/360721/flags"), ("supervisor", "/dashboard/360721?q=石"), ("supervisor", "/method"), ("supervisor", "/summaries/360721105"), ("supervisor", "/reviews")])
-def test_pages_have_no_serious_accessibility_violations(server, username, path):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 360, "height": 640}, bypass_csp=True)  # axe is injected inline
-        page = context.new_page()
-        sign_in(page, server, username)
-        page.goto(server + path)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        browser.close()
+def test_pages_have_no_serious_accessibility_violations(server, username, path, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 640}, bypass_csp=True)  # axe is injected inline
+    page = context.new_page()
+    sign_in(page, server, username)
+    page.goto(server + path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
 
 
 def feed_message(folder: Path, key: str) -> tuple[int, str | None] | None:
     """(attempts, delivered_at) of a feed message, read from the server's store."""
-    with sqlite3.connect(folder / "e2e.sqlite3") as db:
+    with sqlite3.connect(folder / "demo.sqlite3") as db:
         return db.execute("SELECT attempts, delivered_at FROM feed_message WHERE key = ?", (key,)).fetchone()
 
 
-def test_a_supervisor_reviews_a_flagged_township_and_the_feed_delivers_it_after_an_outage(server, folder, feed_port):
+def test_a_supervisor_reviews_a_flagged_township_and_the_feed_delivers_it_after_an_outage(server, folder, feed_port, browser):
     """DESIGN.md's supervisor side end to end: the township's dashboard in Traditional Chinese, a
     review of its flagged quotas, a decision, the close, and the feed reaching a receiver that was
     down for the first tries."""
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_context(viewport={"width": 1024, "height": 800}, locale="zh-TW").new_page()
-        sign_in(page, server, "supervisor")
-        # The county's latest published month shows every one of its 12 townships: 17 to 39 cadres each.
-        page.goto(server + "/dashboard/360721")
-        expect(page.locator("table.places tbody tr")).to_have_count(12)
-        assert "少於" not in page.locator("table.places").inner_text()
-        shot(page, "dashboard-county-zh-Hant")
-        page.goto(server + "/dashboard/360721105")
-        expect(page.locator("h1")).to_contain_text("石橋鎮")
-        flags = page.locator("ul.flags li")
-        assert flags.count() > 0
-        assert "指標" in flags.first.inner_text() or "指標" in page.locator("ul.flags").inner_text()
-        shot(page, "dashboard-township-zh-Hant")
-        page.click("text=對此地此期發起減負審查")
-        page.wait_for_url(lambda url: "/reviews/" in url)
-        review_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
-        expect(page.locator("h1")).to_contain_text("石橋鎮")
-        page.select_option("#kind", "reduce_quota")
-        task = page.locator("#task option").nth(1)
-        page.select_option("#task", task.get_attribute("value"))
-        page.fill("#new_target", "300")
-        page.click("text=記錄決定")
-        expect(page.locator("table.decisions tbody tr")).to_have_count(1)
-        expect(page.locator("table.decisions tbody tr th")).to_have_text("壓減指標")
-        page.click("text=結束審查")
-        expect(page.locator("p.quiet").first).to_contain_text("已結束")
-        shot(page, "review-closed-zh-Hant")
-        browser.close()
+    page = browser.new_context(viewport={"width": 1024, "height": 800}, locale="zh-TW").new_page()
+    sign_in(page, server, "supervisor")
+    # The county's latest published month shows every one of its 12 townships: 17 to 39 cadres each.
+    page.goto(server + "/dashboard/360721")
+    expect(page.locator("table.places tbody tr")).to_have_count(12)
+    assert "少於" not in page.locator("table.places").inner_text()
+    shot(page, "dashboard-county-zh-Hant")
+    page.goto(server + "/dashboard/360721105")
+    expect(page.locator("h1")).to_contain_text("石橋鎮")
+    flags = page.locator("ul.flags li")
+    assert flags.count() > 0
+    assert "指標" in flags.first.inner_text() or "指標" in page.locator("ul.flags").inner_text()
+    shot(page, "dashboard-township-zh-Hant")
+    page.click("text=對此地此期發起減負審查")
+    page.wait_for_url(lambda url: "/reviews/" in url)
+    review_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    expect(page.locator("h1")).to_contain_text("石橋鎮")
+    page.select_option("#kind", "reduce_quota")
+    task = page.locator("#task option").nth(1)
+    page.select_option("#task", task.get_attribute("value"))
+    page.fill("#new_target", "300")
+    page.click("text=記錄決定")
+    expect(page.locator("table.decisions tbody tr")).to_have_count(1)
+    expect(page.locator("table.decisions tbody tr th")).to_have_text("壓減指標")
+    page.click("text=結束審查")
+    expect(page.locator("p.quiet").first).to_contain_text("已結束")
+    shot(page, "review-closed-zh-Hant")
 
     key = f"review.closed:{review_id}"
     deadline = time.monotonic() + 15

@@ -2,7 +2,7 @@
 the cadre then sets at /reset, merges two duplicate tasks, and disables an account whose open
 session ends at once. Also: the pages fit a phone and are axe-clean.
 
-Uses the demo server of tests/test_browser.py (its own copy for this module)."""
+Uses the demo server of conftest.py (its own copy for this module)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ import re
 import httpx
 import pytest
 
-from test_browser import AXE, CHROMIUM, FLAGS, feed_port, folder, open_phone, server, shot, sign_in, sync_api  # noqa: F401 -- fixtures
+from phone import AXE, BROWSER_TESTS, open_phone, shot, sign_in
 
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 expect = sync_api.expect
+pytestmark = BROWSER_TESTS
+
 LANGS = ["zh-Hans", "zh-Hant", "en"]
 # One cadre per language and test, so the tests leave each other alone on the shared demo server.
 FORGETFUL = {"zh-Hans": "cadre031", "zh-Hant": "cadre033", "en": "cadre035"}
@@ -46,10 +49,10 @@ def as_admin(page, server: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_forgotten_password_is_reset_with_a_code_handed_over_in_person(server, lang):
+def test_a_forgotten_password_is_reset_with_a_code_handed_over_in_person(server, lang, browser):
     cadre = FORGETFUL[lang]
     region = region_of(server, cadre)
-    with open_phone() as page:
+    with open_phone(browser) as page:
         as_admin(page, server, lang)
         page.goto(server + f"/admin/users?region={region}&role=cadre")
         assert page.locator("html").get_attribute("lang") == lang
@@ -57,7 +60,7 @@ def test_a_forgotten_password_is_reset_with_a_code_handed_over_in_person(server,
         code = page.locator("#reset-code").inner_text()
         assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code)
         shot(page, f"admin-reset-code-{lang}")
-    with open_phone() as page:  # the cadre's own phone, signed out, password forgotten
+    with open_phone(browser) as page:  # the cadre's own phone, signed out, password forgotten
         page.goto(server + f"/login?lang={lang}")
         page.locator('a[href="/reset"]').tap()
         page.fill("input[name=username]", cadre)
@@ -76,12 +79,12 @@ def test_a_forgotten_password_is_reset_with_a_code_handed_over_in_person(server,
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_two_duplicate_tasks_are_merged_into_one(server, lang):
+def test_two_duplicate_tasks_are_merged_into_one(server, lang, browser):
     with admin_api(server) as api:
         body = {"metric": "registrations", "issued_by": "360721", "period_start": "2026-01-01", "period_end": "2026-12-31", "ranking": "weekly"}
         kept = api.post("/api/tasks", json={**body, "title": f"反诈助手注册（{lang}）"}).json()["id"]
         duplicate = api.post("/api/tasks", json={**body, "title": f"反诈APP注册（{lang}）"}).json()["id"]
-    with open_phone() as page:
+    with open_phone(browser) as page:
         as_admin(page, server, lang)
         page.goto(server + "/admin/tasks")
         expect(page.locator("ul.curated li", has_text=f"反诈APP注册（{lang}）")).to_have_count(1)
@@ -97,44 +100,38 @@ def test_two_duplicate_tasks_are_merged_into_one(server, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_disabling_an_account_ends_its_open_session(server, lang):
+def test_disabling_an_account_ends_its_open_session(server, lang, browser):
     cadre = LEAVING_SOON[lang]
     region = region_of(server, cadre)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        phones = [browser.new_context(viewport={"width": 360, "height": 640}, locale="en").new_page() for _ in range(2)]
-        cadre_page, admin_page = phones
-        cadre_page.goto(server + f"/login?lang={lang}")
-        sign_in(cadre_page, server, cadre)
-        expect(cadre_page.locator("nav.tabs")).to_be_visible()
-        as_admin(admin_page, server, lang)
-        admin_page.goto(server + f"/admin/users?region={region}&role=cadre")
-        admin_page.locator(f'form[action="/admin/users/{cadre}/disable"] button').click()
-        admin_page.wait_for_url(lambda url: "/admin/users" in url)
-        expect(admin_page.locator(f'form[action="/admin/users/{cadre}/enable"] button')).to_be_visible()
-        shot(admin_page, f"admin-users-disabled-{lang}")
-        cadre_page.goto(server + "/history")  # the open session ended: back to sign-in
-        assert cadre_page.url.startswith(server + "/login")
-        cadre_page.fill("input[name=username]", cadre)
-        cadre_page.fill("input[name=password]", "jianfu-demo")
-        cadre_page.click("button[type=submit]")
-        expect(cadre_page.locator("p.error[role=alert]")).to_have_text(DISABLED_MESSAGE[lang])
-        browser.close()
+    phones = [browser.new_context(viewport={"width": 360, "height": 640}, locale="en").new_page() for _ in range(2)]
+    cadre_page, admin_page = phones
+    cadre_page.goto(server + f"/login?lang={lang}")
+    sign_in(cadre_page, server, cadre)
+    expect(cadre_page.locator("nav.tabs")).to_be_visible()
+    as_admin(admin_page, server, lang)
+    admin_page.goto(server + f"/admin/users?region={region}&role=cadre")
+    admin_page.locator(f'form[action="/admin/users/{cadre}/disable"] button').click()
+    admin_page.wait_for_url(lambda url: "/admin/users" in url)
+    expect(admin_page.locator(f'form[action="/admin/users/{cadre}/enable"] button')).to_be_visible()
+    shot(admin_page, f"admin-users-disabled-{lang}")
+    cadre_page.goto(server + "/history")  # the open session ended: back to sign-in
+    assert cadre_page.url.startswith(server + "/login")
+    cadre_page.fill("input[name=username]", cadre)
+    cadre_page.fill("input[name=password]", "jianfu-demo")
+    cadre_page.click("button[type=submit]")
+    expect(cadre_page.locator("p.error[role=alert]")).to_have_text(DISABLED_MESSAGE[lang])
 
 
 @pytest.mark.parametrize("path", ["/admin/users", "/admin/tasks", "/admin/audit", "/reset", "/account/delete"])
-def test_the_administration_pages_fit_a_phone_and_have_no_serious_accessibility_violations(server, path):
+def test_the_administration_pages_fit_a_phone_and_have_no_serious_accessibility_violations(server, path, browser):
     if not AXE.exists():
         pytest.skip("axe-core is not installed (cd tests/axe && npm ci)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_context(viewport={"width": 360, "height": 640}, bypass_csp=True).new_page()  # axe is injected inline
-        sign_in(page, server, "cadre043" if path == "/account/delete" else "admin")
-        page.goto(server + path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        browser.close()
+    page = browser.new_context(viewport={"width": 360, "height": 640}, bypass_csp=True).new_page()  # axe is injected inline
+    sign_in(page, server, "cadre043" if path == "/account/delete" else "admin")
+    page.goto(server + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert (width <= 360, serious) == (True, [])
 
@@ -143,9 +140,9 @@ LEAVERS = {"zh-Hans": "cadre045", "zh-Hant": "cadre047", "en": "cadre049"}
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_cadre_leaves_after_the_export_is_offered(server, lang):
+def test_a_cadre_leaves_after_the_export_is_offered(server, lang, browser):
     cadre = LEAVERS[lang]
-    with open_phone() as page:
+    with open_phone(browser) as page:
         page.goto(server + f"/login?lang={lang}")
         sign_in(page, server, cadre)
         page.goto(server + "/password")

@@ -1,7 +1,7 @@
 """Issue 13, the cadre's side, in a real browser at 360 px: never "saved" when it was not, time
 tied to a task in three taps, bad signal, and the smaller things. Each in two languages.
 
-The fixtures are test_browser's (its own server per module, demo data, Debian's chromium).
+The fixtures are conftest.py's (its own demo server per module, Debian's chromium).
 """
 
 from __future__ import annotations
@@ -13,7 +13,11 @@ import httpx
 import pytest
 
 from clock import app_today
-from test_browser import CHROMIUM, controlled_by_the_worker, expect, feed_port, folder, phone, server, server_entries_today, shot, sign_in  # noqa: F401 -- fixtures
+from phone import BROWSER_TESTS, controlled_by_the_worker, server_entries_today, shot, sign_in
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+expect = sync_api.expect
+pytestmark = BROWSER_TESTS
 
 # One cadre per test and language: the demo's cadres have days of entries but none today.
 LANGS = {"zh-Hant": 0, "en": 1}

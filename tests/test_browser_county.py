@@ -6,7 +6,8 @@ duplicate tasks reported by two cadres and merged, and an account disabled while
 open. In Simplified Chinese, Traditional Chinese and English; the English run writes the README's
 screenshots (docs/setup/*.png, with JIANFU_SETUP_SCREENSHOTS=1).
 
-Skips with the reason when chromium or Playwright is missing, like tests/test_browser.py."""
+Skips with the reason when chromium or Playwright is missing, like tests/test_browser.py. `browser` is
+conftest.py's: one chromium for the module, a context of its own for each phone."""
 
 from __future__ import annotations
 
@@ -17,24 +18,22 @@ from typing import Iterator
 
 import pytest
 
+from phone import AXE, BROWSER_TESTS
 from server import i18n
 from server.config import Settings
 from servers import Server
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 # The README's screenshots are refreshed with JIANFU_SETUP_SCREENSHOTS=1; other runs write them to
 # test-artifacts/ (ignored by git), so running the tests leaves the work tree clean.
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "docs" / "setup" if os.environ.get("JIANFU_SETUP_SCREENSHOTS") == "1" else ROOT / "test-artifacts" / "setup"
-AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 PASSPHRASE = "county-setup-passphrase-7"
 NEW_PASSPHRASE = "a new quiet river stone"
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp is not installed (the test extra)")
 expect = sync_api.expect
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
+pytestmark = BROWSER_TESTS
 
 HEADER = "code,parent,level,name,name_hant,population,households\n"
 VILLAGES = [("360721105201", "上坪村", 3900), ("360721105202", "下坪村", 2100), ("360721105203", "石桥社区", 5400)]
@@ -57,14 +56,6 @@ def fresh_server(tmp_path: Path) -> Iterator[Server]:
     server = Server(f"sqlite://{tmp_path}/county.sqlite3", tmp_path).start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 # What a phone reading each language asks for: links are opened exactly as printed, with no ?lang=.

@@ -10,9 +10,9 @@ import pytest
 
 from clock import app_today
 from conftest import PASSWORD, bearer
+from page_cases import hidden, logged_yesterday, signed_in_cadre
 from server.burden.durations import parse_minutes
 from server.models import TimeEntry
-from test_pages import hidden, logged_yesterday, signed_in_cadre
 
 
 @pytest.mark.parametrize(("lang", "message", "labels"), [

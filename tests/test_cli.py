@@ -26,6 +26,7 @@ def rows(tmp_path: Path, query: str) -> list[tuple]:
         return connection.execute(query).fetchall()
 
 
+@pytest.mark.slow  # `python -m server` processes
 def test_migrate_import_regions_and_create_user(tmp_path):
     csv_file = tmp_path / "regions.csv"
     csv_file.write_text("code,parent,level,name,name_hant,population,households\n420000,,province,示例省,,58000000,\n420100,420000,city,示例市,,9000000,\n", encoding="utf-8-sig")
@@ -39,6 +40,7 @@ def test_migrate_import_regions_and_create_user(tmp_path):
     assert rows(tmp_path, "select code, path from region order by code") == [("420000", "/420000/"), ("420100", "/420000/420100/")]
 
 
+@pytest.mark.slow  # `python -m server` processes
 def test_import_regions_rejects_a_bad_file_whole(tmp_path):
     csv_file = tmp_path / "regions.csv"
     csv_file.write_text("code,parent,level,name,population\n420000,,province,示例省,58000000\n420100,999999,city,示例市,-3\n", encoding="utf-8")
@@ -49,12 +51,14 @@ def test_import_regions_rejects_a_bad_file_whole(tmp_path):
     assert rows(tmp_path, "select count(*) from region") == [(0,)]
 
 
+@pytest.mark.slow  # `python -m server` processes
 def test_serve_refuses_to_start_without_a_secret(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "JIANFU_SECRET"}
     result = subprocess.run([sys.executable, "-m", "server", "serve"], capture_output=True, text=True, env=env, timeout=60)
     assert (result.returncode, result.stderr.strip()) == (2, "configuration error: JIANFU_SECRET is required (set it to 32 or more random bytes)")
 
 
+@pytest.mark.slow  # `python -m server` processes
 def test_demo_loads_a_county_with_progress_and_logins_once(tmp_path):
     loaded = jianfu(tmp_path, "demo")
     assert loaded.returncode == 0, loaded.stderr
@@ -100,6 +104,7 @@ def jianfu_on(database_url: str, *args: str) -> subprocess.CompletedProcess:
     ("x" * 200_000, "error: Line 3, column name: 200,000 characters; a region's fields have at most 1,000."),
     ("石桥\x00镇", "error: Line 3, column name: contains a NUL character (U+0000)."),  # PostgreSQL cannot store it
 ])
+@pytest.mark.slow  # `python -m server` processes
 async def test_import_regions_names_the_line_and_column_of_a_field_no_region_has(store, tmp_path, field, message):
     """On SQLite and on PostgreSQL: a clean message and exit code 1, never a traceback, nothing saved."""
     csv_file = tmp_path / "regions.csv"
@@ -110,6 +115,7 @@ async def test_import_regions_names_the_line_and_column_of_a_field_no_region_has
 
 
 
+@pytest.mark.slow  # `python -m server` processes
 def test_a_repeated_import_writes_nothing_and_says_so(tmp_path):
     csv_file = tmp_path / "regions.csv"
     csv_file.write_text("code,parent,level,name,name_hant,population,households\n420000,,province,示例省,,58000000,\n420100,420000,city,示例市,,9000000,\n", encoding="utf-8")
@@ -126,6 +132,7 @@ def test_a_repeated_import_writes_nothing_and_says_so(tmp_path):
     ("zh_TW.UTF-8", "error: 第 4 行, code: 420100 出現了兩次：第 3 行已經有它。"),
     ("zh_CN.UTF-8", "error: 第 4 行, code: 420100 出现了两次：第 3 行已经有它。"),
 ])
+@pytest.mark.slow  # `python -m server` processes
 def test_a_duplicate_code_names_both_lines_in_the_terminal_language(tmp_path, language, message):
     csv_file = tmp_path / "regions.csv"
     csv_file.write_text("code,parent,level,name,population\n420000,,province,示例省,58000000\n420100,420000,city,示例市,9000000\n420100,420000,city,又一市,1\n", encoding="utf-8")

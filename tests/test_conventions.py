@@ -35,6 +35,7 @@ def test_settings_read_the_environment():
     assert (settings.k, settings.wage, settings.database_url, settings.min_level) == (12, 30.0, "postgres://x@h/db", "township")
 
 
+@pytest.mark.slow  # tortoise makemigrations in a process of its own
 def test_models_match_the_committed_migrations(tmp_path):
     """A model change without `tortoise makemigrations` would leave the store behind the code."""
     shutil.copytree(PROJECT_ROOT / "server", tmp_path / "server", ignore=shutil.ignore_patterns("__pycache__"))

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
+from linear_attack import attack
 from server.burden.disclosure import OWN, Region, Relation, Table, determined, protect
-from tests.linear_attack import attack
 
 
 def table(name: str, counts: dict[str, int | tuple[int, ...]], floor: tuple[int, ...] = (10,), values: dict[str, int] | None = None, **options: object) -> Table:
@@ -268,6 +268,7 @@ def _own(release: Release, t: Table, code: str) -> tuple[tuple[int, ...], Fracti
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(releases())
+@pytest.mark.slow  # hundreds of generated releases, each solved
 def test_the_reader_pins_down_no_reporter_after_protection(release):
     hidden = protect(release.regions, release.tables, release.relations)
     zero = _known_zero_subtrees(release.regions)
@@ -285,6 +286,7 @@ def test_the_reader_pins_down_no_reporter_after_protection(release):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(releases())
+@pytest.mark.slow  # hundreds of generated releases, each solved
 def test_the_auditor_finds_exactly_what_the_reader_finds(release):
     """Before the audit loop, the module's auditor and the independent reader agree, leak for leak."""
     hidden = protect(release.regions, release.tables, release.relations, audit=False)
@@ -293,6 +295,7 @@ def test_the_auditor_finds_exactly_what_the_reader_finds(release):
         assert determined(release.regions, release.tables, release.relations, hidden, knows_empty=knows_empty) == found
 
 
+@pytest.mark.slow  # hundreds of generated releases, each solved
 def test_without_the_audit_loop_the_reader_finds_something():
     """The generated releases have teeth: primary and complementary suppression alone leave a leak."""
     regions, tables = tree_with_a_hidden_sum()

@@ -21,6 +21,8 @@ from conftest import POSTGRES_URL
 from receiver import free_port
 from servers import Server, batch, create_database, drop_database, prepare_store, running, stored_ids, token
 
+pytestmark = pytest.mark.slow  # real server processes killed, stopped and starved of disk
+
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 

@@ -313,6 +313,7 @@ async def test_a_500_carries_the_security_headers_and_its_message_stays_out_of_t
     assert "lixia" not in ours
 
 
+@pytest.mark.slow  # a real server process
 def test_the_typed_username_of_a_failed_login_stays_out_of_the_servers_output(tmp_path):
     """A real server, as an attacker tries usernames no account can have, through the form and the
     API: nothing answers 500, and its whole output names none of them."""

@@ -16,6 +16,8 @@ from server.burden.regions import child_path
 from server.models import Region, Release, ReleaseCell, ReleaseFlag
 from server.release import forget_months
 
+pytestmark = pytest.mark.slow  # a province of thousands of places written into the store
+
 MONTH = "2026-10"
 PAGE_LIMIT = 200_000
 WIDE = 2000  # counties of one city: a parent with thousands of children

@@ -17,6 +17,8 @@ schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not i
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance  # noqa: E402
 
+pytestmark = pytest.mark.slow  # schemathesis: thousands of generated requests to a real server
+
 EXAMPLES = 20
 # Signing out or changing the password would end the session the other cases run under.
 SKIPPED = {("DELETE", "/api/session"), ("POST", "/api/me/password")}

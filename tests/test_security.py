@@ -108,6 +108,7 @@ async def test_a_streamed_body_over_the_cap_is_cut_off_with_413(client):
     assert (answer.status_code, answer.json()["error"]["code"]) == (413, "too_large")
 
 
+@pytest.mark.slow  # a real server process
 def test_no_client_address_or_user_agent_reaches_the_logs(tmp_path):
     """A real server on loopback, asked from 127.0.0.2 with a telltale user agent: signing in,
     failing to, logging, reading, 404s and 413s. Its whole output must name neither."""

@@ -7,24 +7,22 @@ store is loaded by the real command and then read as such a person would, with p
 
 import hashlib
 import hmac
-import os
 import sqlite3
-import subprocess
-import sys
+from contextlib import closing
 
 import pytest
 
-SECRET = "store-copy-secret-" + "y" * 32
+from environment import SECRET
+
+pytestmark = pytest.mark.slow  # reads the demo county, seeded by `python -m server demo`
+
 SENSITIVE = {"time_entry", "outcome", "roster_item"}
 
 
 @pytest.fixture(scope="module")
-def copy(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("copy")
-    env = {**os.environ, "JIANFU_DATABASE_URL": f"sqlite://{folder}/jianfu.sqlite3", "JIANFU_SECRET": SECRET}
-    loaded = subprocess.run([sys.executable, "-m", "server", "demo"], env=env, capture_output=True, text=True, timeout=600)
-    assert loaded.returncode == 0, loaded.stderr
-    with sqlite3.connect(folder / "jianfu.sqlite3") as connection:
+def copy(demo_seed):
+    """The demo store as `python -m server demo` left it under SECRET (conftest's demo_seed), read only."""
+    with closing(sqlite3.connect(f"file:{demo_seed}?mode=ro", uri=True)) as connection:
         yield connection
 
 

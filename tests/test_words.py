@@ -10,86 +10,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-import subprocess
-import sys
 from contextlib import contextmanager
-from html.parser import HTMLParser
 from typing import Iterator
 
 import httpx
 import pytest
 
 from conftest import scenario
+from demo_county import DEMO_PASSWORD
+from page_words import SNAKE, leaks, words_of
 from server.burden.cross_rules import RequiredApp, duplicate_app_flags
 from server.config import Settings
 from server.i18n import in_locale, load_catalogs
-from servers import Server, server_env
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
-SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-# Region codes of the demo county: 360721 (county), 9 digits (township), 12 digits (village).
-REGION_CODE = re.compile(r"(?<![\d.,])360721(?:\d{3}){0,2}(?!\d|[.,]\d)")
-SPOKEN_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
-
-
-class Words(HTMLParser):
-    """The words of a page a person reads or hears: text outside scripts and styles, and the
-    spoken attributes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.words: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        self.words += [value for name, value in attrs if name in SPOKEN_ATTRIBUTES and value]
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
-            self.words.append(data.strip())
-
-
-def words_of(html: str) -> list[str]:
-    parser = Words()
-    parser.feed(html)
-    return parser.words
-
-
-def leaks(words: list[str]) -> list[str]:
-    """The identifiers among the words."""
-    return [hit for text in words for hit in SNAKE.findall(text) + REGION_CODE.findall(text)]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`make run`'s demo county on a fresh SQLite store, served on loopback, with a review opened
-    and decided so its page and CSV have rows."""
-    folder = tmp_path_factory.mktemp("words")
-    url = f"sqlite://{folder}/words.sqlite3"
-    subprocess.run([sys.executable, "-m", "server", "demo"], env=server_env(url), check=True, capture_output=True, timeout=300)
-    server = Server(url, folder).start()
-    supervisor = bearer(server.url, "supervisor")
-    period = httpx.get(server.url + "/api/burden/360721105", headers=supervisor, trust_env=False).json()["period"]
-    review = httpx.post(server.url + "/api/reviews", json={"region": "360721105", "period": period}, headers=supervisor, trust_env=False).json()
-    task = httpx.get(server.url + "/api/tasks", headers=bearer(server.url, "admin"), trust_env=False).json()[0]
-    decided = httpx.post(f"{server.url}/api/reviews/{review['id']}/decisions", json={"kind": "withdraw_quota", "task": task["id"], "region": "360721105"}, headers=supervisor, trust_env=False)
-    assert decided.status_code == 201, decided.text
-    try:
-        yield server.url
-    finally:
-        server.stop()
-
-
-def bearer(url: str, username: str) -> dict[str, str]:
-    answer = httpx.post(url + "/api/session", json={"username": username, "password": "jianfu-demo"}, trust_env=False)
-    assert answer.status_code == 200, answer.text
-    return {"authorization": f"Bearer {answer.json()['token']}"}
 
 
 @contextmanager
@@ -97,7 +31,7 @@ def browser(url: str, username: str | None) -> Iterator[httpx.Client]:
     """A signed-in (or anonymous) browser: the session cookie, as the pages use."""
     with httpx.Client(base_url=url, trust_env=False) as client:
         if username:
-            answer = client.post("/login", data={"username": username, "password": "jianfu-demo"})
+            answer = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
             assert answer.status_code == 303, answer.text
         yield client
 
@@ -118,6 +52,7 @@ ADMIN = ["/admin", "/admin/regions", "/admin/regions/360721", "/admin/regions/im
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(("username", "paths"), [(None, PUBLIC), ("cadre001", CADRE), ("cadre003", CADRE), ("supervisor", SUPERVISOR), ("admin", ADMIN)])
+@pytest.mark.slow  # the demo county on a real server
 def test_no_page_shows_an_identifier(demo, username, paths, lang):
     with browser(demo, username) as client:
         found = {}
@@ -142,6 +77,7 @@ def csv_leaks(rows: list[list[str]]) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.slow  # the demo county on a real server
 def test_no_csv_for_people_holds_an_identifier(demo, lang):
     with browser(demo, "cadre001") as cadre, browser(demo, "supervisor") as supervisor:
         review = first_review(supervisor)
@@ -158,6 +94,7 @@ def test_no_csv_for_people_holds_an_identifier(demo, lang):
     ("zh-Hant", ["紀錄", "日期", "地方", "任務", "工作類型", "分鐘"], "用時"),
     ("en", ["Record", "Date", "Place", "Task", "Kind of work", "Minutes"], "Time spent"),
 ])
+@pytest.mark.slow  # the demo county on a real server
 def test_the_cadres_export_names_places_tasks_and_kinds_of_work(demo, lang, first_columns, record):
     with browser(demo, "cadre001") as cadre:
         rows = csv_cells(cadre.get("/api/me/export.csv", params={"lang": lang}).text)
@@ -168,12 +105,14 @@ def test_the_cadres_export_names_places_tasks_and_kinds_of_work(demo, lang, firs
 
 
 @pytest.mark.parametrize(("lang", "heading"), [("zh-Hant", "指標超過人口"), ("en", "Target above the population")])
+@pytest.mark.slow  # the demo county on a real server
 def test_the_method_page_names_each_rule_in_words(demo, lang, heading):
     with browser(demo, "supervisor") as client:
         words = words_of(client.get("/method", params={"lang": lang}).text)
     assert heading in words and "exceeds_base" not in words
 
 
+@pytest.mark.slow  # the demo county on a real server
 def test_a_missing_page_speaks_the_readers_language_whatever_the_browser_says(demo):
     with browser(demo, "cadre001") as client:  # cadre001 reads Traditional Chinese; the browser asks for English
         answer = client.get("/no-such-page", headers={"accept-language": "en"})
