@@ -50,7 +50,7 @@ def region_items(raw: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
     file (665,276 rows) is never held as rows. A field no region could have (overlong, or with a
     NUL, which PostgreSQL cannot store) is refused here, naming its line and column, before
     anything reaches the store."""
-    reader = csv.DictReader(_text(raw))
+    reader = csv.reader(_text(raw))
     limit = csv.field_size_limit()
     # The csv module stops at 131,072 characters with an error that names neither line nor column:
     # read any length here and say which field is too long below.
@@ -77,19 +77,26 @@ def _text(raw: bytes) -> io.TextIOWrapper:
     raise RegionFileError(_("The file is neither UTF-8 nor GBK text. Save it as CSV (UTF-8) and try again."))
 
 
-def _region_items(reader: csv.DictReader) -> Iterator[tuple[int, dict[str, Any]]]:
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+def _region_items(reader: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows after the header as the API's region objects; a column the header does not name is
+    empty, one it names twice is its last, blank lines are skipped (as csv.DictReader would)."""
+    header = next(reader, None) or []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise RegionFileError(_("Missing columns: %(missing)s (expected %(columns)s).", missing=", ".join(missing), columns=",".join(REGION_COLUMNS)))
+    where = {name: i for i, name in enumerate(header)}
+    places = [where.get(column, -1) for column in REGION_COLUMNS]
     start = reader.line_num + 1
-    for row in reader:
-        for column in REGION_COLUMNS:
-            _check_field(row.get(column) or "", reader.line_num, column)
-        item = {k: (row.get(k) or "").strip() or None for k in REGION_COLUMNS}
-        for number in ("population", "households"):
-            value = item[number]
-            item[number] = int(value) if value and value.isascii() and value.isdigit() else value  # "²" is a digit to isdigit()
-        yield start, item
+    for values in reader:
+        if values:
+            fields = [values[i] if 0 <= i < len(values) else "" for i in places]
+            for column, value in zip(REGION_COLUMNS, fields):
+                _check_field(value, reader.line_num, column)
+            item = {column: value.strip() or None for column, value in zip(REGION_COLUMNS, fields)}
+            for number in ("population", "households"):
+                value = item[number]
+                item[number] = int(value) if value and value.isascii() and value.isdigit() else value  # "²" is a digit to isdigit()
+            yield start, item
         start = reader.line_num + 1
 
 
