@@ -171,18 +171,26 @@ async def import_rows(rows: list[RegionRow], progress: Progress | None = None) -
 
 async def plan_rows(rows: list[RegionRow], client: BaseDBAsyncClient | None = None) -> tuple[BatchPlan, dict[str, KnownRegion]]:
     """What saving these checked rows would do, and the stored regions they name."""
-    codes = {row.code for row in rows} | {row.parent for row in rows if row.parent}
-    known = await known_regions(sorted(codes), client)
+    by_code = {row.code: row for row in rows}
+    codes = sorted(by_code.keys() | {row.parent for row in rows if row.parent})
+    known = await known_regions(codes, by_code, client)
+    del by_code, codes
     return plan_batch(rows, known), known
 
 
-async def known_regions(codes: list[str], client: BaseDBAsyncClient | None = None) -> dict[str, KnownRegion]:
-    """The stored regions among `codes`, as plain values (a re-import of the nation reads all)."""
+async def known_regions(codes: list[str], rows: dict[str, RegionRow], client: BaseDBAsyncClient | None = None) -> dict[str, KnownRegion]:
+    """The stored regions among `codes`, as plain values (a re-import of the nation reads all).
+    What a stored region shares with its row (code, parent, values) is kept as the row's own
+    objects: an unchanged national file costs the store's paths, not a second copy of the file."""
     client = client or region_sql.default_client()
     found: dict[str, KnownRegion] = {}
     for start in range(0, len(codes), KNOWN_CODES):
         for code, path, parent, level, *values in await region_sql.known_regions(client, codes[start : start + KNOWN_CODES]):
-            found[code] = KnownRegion(path, parent, _LEVEL.get(level, level), tuple(values))
+            row = rows.get(code)
+            if row is not None:
+                code, parent = row.code, row.parent if row.parent == parent else parent
+            values = row.values if row is not None and row.values == tuple(values) else tuple(values)
+            found[code] = KnownRegion(path, parent, _LEVEL.get(level, level), values)
     return found
 
 
