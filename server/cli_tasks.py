@@ -52,6 +52,10 @@ def _region_file(raw: bytes) -> region_csv.RegionFile:
         raise CommandError(error.message) from None
 
 
+def _say_read(rows: int) -> None:
+    print(f"  {rows:,} rows read", flush=True)
+
+
 async def _say_progress(done: int, total: int) -> None:
     print(f"  {done:,} of {total:,} steps ({done * 100 // max(total, 1)}%)", flush=True)
 
@@ -66,7 +70,7 @@ async def import_regions(settings: Settings, file: str) -> None:
     print(f"reading and checking {file}", flush=True)
     checker = region_import.RowChecker()
     try:
-        rows = region_import.read_file_rows(raw, checker, limit=None)
+        rows = region_import.read_file_rows(raw, checker, limit=None, read=_say_read)
     except region_csv.RegionFileError as error:
         raise CommandError(error.message) from None
     except ApiError as error:

@@ -31,6 +31,7 @@ MAX_REGIONS_PER_BATCH = 100_000
 # Progress of a long import: (steps done, steps in all).
 Progress = Callable[[int, int], Awaitable[None]]
 WRITE_ROWS = 20_000  # regions written between two reports of progress
+READ_STEP = 100_000  # rows of a file read between two reports
 KNOWN_CODES = 50_000  # codes asked of the store at once (one parameter)
 ANALYZE_AFTER = 10_000  # regions placed in the tree before fresh statistics are worth taking
 _LEVEL = {level: level for level in LEVELS}  # one string per level for 665,276 rows
@@ -140,14 +141,17 @@ def read_region_rows(items: Any, limit: int | None = MAX_REGIONS_PER_BATCH) -> l
     return checker.rows()
 
 
-def read_file_rows(raw: bytes, checker: RowChecker, limit: int | None = MAX_REGIONS_PER_BATCH) -> list[RegionRow]:
+def read_file_rows(raw: bytes, checker: RowChecker, limit: int | None = MAX_REGIONS_PER_BATCH, read: Callable[[int], None] | None = None) -> list[RegionRow]:
     """A region CSV (server.region_csv) checked as it is read, its lines kept in `checker.lines`
-    for messages: RegionFileError for a file that is no region list, InvalidInput for bad rows."""
+    for messages: RegionFileError for a file that is no region list, InvalidInput for bad rows.
+    `read` hears the count of rows every READ_STEP rows."""
     checker.lines = array("I")
     for line, item in region_items(raw):
         checker.lines.append(line)
         if limit is None or len(checker.lines) <= limit:
             checker.add(item)
+        if read and len(checker.lines) % READ_STEP == 0:
+            read(len(checker.lines))
     if not checker.lines or (limit is not None and len(checker.lines) > limit):
         raise too_many(limit)
     return checker.rows()
