@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Sequence
 
-from server import audit, db, directory, i18n, region_csv
+from server import audit, db, directory, i18n, region_csv, region_import
 from server.config import Settings
 from server.errors import ApiError
 from server.parse import local_today
@@ -15,7 +16,7 @@ class CommandError(Exception):
     """A command could not do what was asked; the message says why."""
 
 
-def _explain(error: ApiError, lines: list[int] | None = None) -> str:
+def _explain(error: ApiError, lines: Sequence[int] | None = None) -> str:
     """An error for the operator, in their language. A batch row's field is told by its line in
     the file ("Line 133, code: ..."), never by its place in the batch."""
     def where(name: str) -> str:
@@ -51,28 +52,40 @@ def _region_file(raw: bytes) -> region_csv.RegionFile:
         raise CommandError(error.message) from None
 
 
+def _say_read(rows: int) -> None:
+    print(f"  {rows:,} rows read", flush=True)
+
+
 async def _say_progress(done: int, total: int) -> None:
     print(f"  {done:,} of {total:,} steps ({done * 100 // max(total, 1)}%)", flush=True)
 
 
 async def import_regions(settings: Settings, file: str) -> None:
+    """The file checked as it is read (never held as rows), then planned and saved all or nothing."""
     i18n.load_catalogs(settings.locales_dir)
     try:
-        regions = _region_file(Path(file).read_bytes())
-    except (OSError, UnicodeDecodeError) as error:
+        raw = Path(file).read_bytes()
+    except OSError as error:
         raise CommandError(f"cannot read {file}: {error}") from None
-    print(f"read {len(regions.items):,} regions from {file}; checking them against the store", flush=True)
-    lines = regions.lines
+    print(f"reading and checking {file}", flush=True)
+    checker = region_import.RowChecker()
     try:
-        rows = directory.read_region_rows(regions.items, limit=None, lines=lines)
+        rows = region_import.read_file_rows(raw, checker, limit=None, read=_say_read)
+    except region_csv.RegionFileError as error:
+        raise CommandError(error.message) from None
     except ApiError as error:
-        raise CommandError(_explain(error, lines)) from None
-    del regions  # the file's raw rows: only the checked ones are kept
+        raise CommandError(_explain(error, checker.lines)) from None
+    del raw
+    print(f"read {len(rows):,} regions from {file}; checking them against the store", flush=True)
     async with db.connect(settings.database_url):
         try:
-            result = await directory.upsert_region_rows(rows, _say_progress)
+            result = await region_import.import_rows(rows, _say_progress)
         except ApiError as error:
-            raise CommandError(_explain(error, lines)) from None
+            raise CommandError(_explain(error, checker.lines)) from None
+    _say_result(result)
+
+
+def _say_result(result: dict[str, int]) -> None:
     if result["created"] or result["updated"]:
         print(f"created {result['created']:,}, updated {result['updated']:,}, unchanged {result['unchanged']:,}")
     else:

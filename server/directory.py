@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 import unicodedata
 from datetime import date, timedelta
 from itertools import takewhile
-from typing import Any, Awaitable, Callable, Iterable
+from typing import Any, Iterable
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from server import auth, labels
-from server.closure import rebuild_ancestors
+from server import auth
 from server.burden.quota_rules import TaskFacts, task_flags
-from server.burden.regions import BatchPlan, KnownRegion, RegionRow, ancestor_codes, ancestor_paths, in_subtree, plan_batch
+from server.burden.regions import ancestor_codes, ancestor_paths, in_subtree
 from server.burden.vocab import EVIDENCE, FREQUENCIES, LEVELS, LOCALES, METRICS, PENALTIES, RANKINGS, ROLES
 from server.errors import ApiError, Conflict, Forbidden, InvalidInput, NotFound
 from server.i18n import gettext as _
@@ -25,7 +23,6 @@ from server.i18n import localized_name
 from server.models import App, Invite, Region, RosterItem, Task, TimeEntry, User
 from server.parse import Reader, message
 
-MAX_REGIONS_PER_BATCH = 100_000
 ID_LIMIT = 2**31 - 1  # row ids are 32-bit: a larger one names no row (and overflows SQLite)
 # Until this many distinct reporters have logged time on a task a cadre reported, only the cadres of
 # the creator's area see it; the server's JIANFU_K in requests (auth.current_user), this elsewhere.
@@ -68,144 +65,11 @@ def shown_text(r: Reader, name: str, value: str | None) -> str | None:
     return value
 
 
-def read_region_rows(items: Any, limit: int | None = MAX_REGIONS_PER_BATCH, lines: list[int] | None = None) -> list[dict[str, Any]]:
-    """Validate a batch of regions field by field; one bad row rejects the batch (422, per-row
-    fields). `lines` names each row where a message points at another (a file's line numbers; by
-    default the row's place in the batch, from 1). The command line reads a whole file: no limit."""
-    if not isinstance(items, list) or not items or (limit is not None and len(items) > limit):
-        raise InvalidInput({"regions": _("Must be a list of 1 to %(count)s regions.", count=limit)})
-    errors: dict[str, str] = {}
-    rows: list[dict[str, Any]] = []
-    first: dict[str, int] = {}
-    for i, item in enumerate(items):
-        r = Reader(item, prefix=f"regions[{i}].")
-        code = r.text("code", max_length=20)
-        if code and not re.fullmatch("[0-9]+", code):  # "²" is a digit to str.isdigit
-            r.fail("code", _("Must be digits only."))
-        elif code in first:
-            where = lines[first[code]] if lines else first[code] + 1
-            r.fail("code", _("%(code)s appears twice: it is already on line %(line)s.", code=code, line=where))
-        else:
-            first[code] = i
-        row = {
-            "code": code,
-            "parent": r.text("parent", required=False, max_length=20),
-            "level": r.choice("level", LEVELS),
-            "name": shown_text(r, "name", r.text("name", max_length=100)),
-            "name_hant": shown_text(r, "name_hant", r.text("name_hant", required=False, max_length=100)),
-            "population": r.integer("population", low=0, high=2_000_000_000),
-            "households": r.integer("households", low=0, high=1_000_000_000, required=False),
-        }
-        errors.update(r.errors)
-        rows.append(row)
-    if errors:
-        raise InvalidInput(errors)
-    return rows
+async def upsert_regions(items: Any, progress: Any = None) -> dict[str, int]:
+    """POST /api/regions: server.region_import checks, plans and saves the batch."""
+    from server import region_import  # noqa: PLC0415 -- it reads names with shown_text, above
 
-
-# Progress of a long import: (steps done, steps in all), awaited every PROGRESS_STEP steps.
-Progress = Callable[[int, int], Awaitable[None]]
-PROGRESS_STEP = 1000
-FLUSH_ROWS = 5000
-CLOSURE_CHUNK = 5000
-
-
-REGION_VALUES = ("name", "name_hant", "population", "households")
-
-
-async def upsert_regions(items: Any, progress: Progress | None = None, limit: int | None = MAX_REGIONS_PER_BATCH, lines: list[int] | None = None) -> dict[str, int]:
-    """Create or update regions by code, parents before children, all or nothing. Regions the
-    batch gives as they are stored are not written: a repeated import writes nothing."""
-    return await upsert_region_rows(read_region_rows(items, limit, lines), progress)
-
-
-async def upsert_region_rows(rows: list[dict[str, Any]], progress: Progress | None = None) -> dict[str, int]:
-    """upsert_regions for rows already read: the command line lets go of the file's raw rows first
-    (the nation's are half a gigabyte)."""
-    plan, known = await plan_regions(rows)
-    if plan.problems:
-        raise InvalidInput(plan_errors(plan))
-    if plan.changed:
-        await _save_regions(rows, plan, known, progress)
-    return {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged}
-
-
-async def plan_regions(rows: list[dict[str, Any]]) -> tuple[BatchPlan, dict[str, KnownRegion]]:
-    """What saving these (already read) rows would do, and the stored regions they name (as plain
-    values: a re-import of the nation reads 665,276 of them)."""
-    parents = {row["parent"] for row in rows if row["parent"]}
-    known = await _known_regions(sorted(parents | {row["code"] for row in rows}))
-    batch = [RegionRow(r["code"], r["parent"], r["level"], tuple(r[k] for k in REGION_VALUES)) for r in rows]
-    return plan_batch(batch, known), known
-
-
-def plan_errors(plan: BatchPlan) -> dict[str, str]:
-    """A plan's problems as the API's per-row fields, in the reader's language."""
-    errors: dict[str, str] = {}
-    for i, name, kind, level in plan.problems:
-        message = _("Unknown parent region, or the parents form a loop.") if kind == "parent" else _("Must be a level below its parent's (%(level)s).", level=labels.levels()[level])
-        errors.setdefault(f"regions[{i}].{name}", message)
-    return errors
-
-
-async def _save_regions(rows: list[dict[str, Any]], plan: BatchPlan, known: dict[str, KnownRegion], progress: Progress | None) -> None:
-    """Write the new and changed regions, then the closure of those whose place in the tree (path
-    or level) changed, with everything below them. New regions have no closure rows to replace."""
-    index = {row["code"]: row for row in rows}
-    fresh: list[Region] = []
-    written = [item for item in plan.ordered if item.code in plan.changed]
-    steps = len(written) * 2
-    created, replaced = [], []
-    async with in_transaction() as connection:
-        for done, item in enumerate(written, 1):
-            row, path, old = index[item.code], plan.paths[item.code], known.get(item.code)
-            fields = {k: row[k] for k in ("level", *REGION_VALUES)}
-            if old is None:
-                fresh.append(Region(code=item.code, parent_id=item.parent, path=path, **fields))
-                created.append(item.code)
-                if len(fresh) >= FLUSH_ROWS:
-                    await _create(fresh, connection)
-            else:
-                await _create(fresh, connection)  # an updated region may hang under a new one
-                await Region.filter(code=item.code).using_db(connection).update(parent_id=item.parent, path=path, **fields)
-                if (old.path, old.level) != (path, item.level):
-                    replaced += [item.code, *await _move_subtree(old.path, path, connection)]
-            if progress and done % PROGRESS_STEP == 0:
-                await progress(done, steps)
-        await _create(fresh, connection)
-        for codes, replace in ((created, False), (sorted(set(replaced)), True)):
-            for start in range(0, len(codes), CLOSURE_CHUNK):
-                await rebuild_ancestors(codes[start : start + CLOSURE_CHUNK], client=connection, replace=replace)
-                if progress:
-                    await progress(len(written) + min(len(written), start + CLOSURE_CHUNK), steps)
-
-
-async def _known_regions(codes: list[str], chunk: int = 5000) -> dict[str, KnownRegion]:
-    """Stored regions by code, asked in chunks (PostgreSQL takes at most 32,767 parameters a query)."""
-    found: dict[str, KnownRegion] = {}
-    columns = ("code", "path", "parent_id", "level", *REGION_VALUES)
-    for i in range(0, len(codes), chunk):
-        for r in await Region.filter(code__in=codes[i : i + chunk]).values_list(*columns):
-            found[r[0]] = KnownRegion(r[1], r[2], r[3], tuple(r[4:]))
-    return found
-
-
-async def _create(fresh: list[Region], connection: Any) -> None:
-    """New regions in bulk, in save order (parents first); the list is emptied."""
-    if fresh:
-        await Region.bulk_create(fresh, batch_size=1000, using_db=connection)
-        fresh.clear()
-
-
-async def _move_subtree(old_path: str, new_path: str, connection: Any) -> list[str]:
-    """Re-root the paths below a moved (or re-levelled) region; answers the codes below it, whose
-    closure rows change with it."""
-    below = await Region.filter(path__startswith=old_path).exclude(path=old_path).using_db(connection)
-    for region in below:
-        if old_path != new_path:
-            region.path = new_path + region.path[len(old_path):]
-            await region.save(update_fields=["path"], using_db=connection)
-    return [region.code for region in below]
+    return await region_import.upsert_regions(items, progress)
 
 
 async def region_by_code(code: str, field: str = "region") -> Region:

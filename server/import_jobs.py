@@ -16,11 +16,11 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from server import audit, directory
+from server import audit
 from server.errors import ApiError, NotFound, redacted_traceback
 from server.i18n import gettext as _
 from server.models import User
-from server.region_csv import read_region_file
+from server.region_import import RowChecker, import_rows, read_file_rows
 
 STALE_SECONDS = 2 * 86400
 log = logging.getLogger("jianfu.imports")
@@ -91,8 +91,8 @@ async def _run(job: Job, user: User, today: date) -> None:
         _save(job)
 
     try:
-        items = read_region_file(upload.read_bytes()).items
-        result = await directory.upsert_regions(items, progress)
+        rows = read_file_rows(upload.read_bytes(), RowChecker())
+        result = await import_rows(rows, progress)
     except ApiError as error:  # the store changed since the preview: nothing was written
         job.status, job.error = "failed", error.message
     except Exception as error:  # noqa: BLE001 -- a failure of the store: the page says so, the log says where
@@ -101,7 +101,7 @@ async def _run(job: Job, user: User, today: date) -> None:
     else:
         job.status, job.created, job.updated, job.done = "done", result["created"], result["updated"], job.total
         # The log names the file by its first region and its size: "360721 (5)".
-        await audit.record(user, "region_imported", f"{items[0]['code']} ({len(items)})", today)
+        await audit.record(user, "region_imported", f"{rows[0].code} ({len(rows)})", today)
     finally:
         upload.unlink(missing_ok=True)
     _save(job)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Sequence
 
 from tortoise import Tortoise
 
@@ -14,7 +14,8 @@ from server import audit, directory
 from server.errors import InvalidInput, NotFound
 from server.models import Region, User
 from server.parse import Reader
-from server.region_csv import RegionFileError, read_region_file
+from server.region_csv import RegionFileError
+from server.region_import import RowChecker, plan_errors, plan_rows, read_file_rows
 
 SHOWN_ERRORS = 20
 PAGE_SIZE = 50
@@ -38,7 +39,7 @@ class Preview:
         return self.error_count == 0
 
 
-def _located(fields: dict[str, str], lines: list[int]) -> list[tuple[int | None, str, str]]:
+def _located(fields: dict[str, str], lines: Sequence[int]) -> list[tuple[int | None, str, str]]:
     """The API's per-row fields ("regions[3].level") as (line of the file, column, message)."""
     found = []
     for name, message in fields.items():
@@ -53,15 +54,15 @@ def _failed(errors: list[tuple[int | None, str, str]], rows: int = 0) -> Preview
 
 async def preview(raw: bytes) -> Preview:
     """Read and check the whole file as the import would, and write nothing."""
+    checker = RowChecker()
     try:
-        file = read_region_file(raw)
-        rows = directory.read_region_rows(file.items, lines=file.lines)
+        rows = read_file_rows(raw, checker)
     except RegionFileError as error:
         return _failed([(None, "file", error.message)])
     except InvalidInput as error:
-        return _failed(_located(error.fields, file.lines), len(file.items))
-    plan, _known = await directory.plan_regions(rows)
-    errors = _located(directory.plan_errors(plan), file.lines)
+        return _failed(_located(error.fields, checker.lines), len(checker.lines))
+    plan, _known = await plan_rows(rows)
+    errors = _located(plan_errors(plan), checker.lines)
     return Preview(len(rows), plan.created, plan.updated, plan.moved, errors[:SHOWN_ERRORS], len(errors), plan.unchanged)
 
 

@@ -90,3 +90,33 @@ async def test_a_province_of_100000_regions_imports_in_one_go(store):
     village = await Region.get(code=rows[-1]["code"])
     assert village.path.count("/") == 6 and await RegionAncestor.filter(region_id=village.code).count() == 5
     print(f"100,000 regions imported in {took:.1f} s")
+
+
+async def stored_tree_is_consistent() -> None:
+    """Every path is its parent's path and its code, and the closure rows are exactly the paths'."""
+    regions = {r.code: r for r in await Region.all()}
+    for region in regions.values():
+        assert region.path == (regions[region.parent_id].path if region.parent_id else "/") + region.code + "/"
+    expected = {(code, ancestor, regions[ancestor].level) for code, region in regions.items() for ancestor in region.path.strip("/").split("/")}
+    assert set(await RegionAncestor.all().values_list("region_id", "ancestor_id", "level")) == expected
+    assert await RegionAncestor.all().count() == len(expected)
+
+
+def region(code: str, parent: str | None, level: str, name: str = "地方") -> dict:
+    return {"code": code, "parent": parent, "level": level, "name": name, "population": 1}
+
+
+async def test_moves_at_two_levels_in_one_batch_keep_paths_and_closure_true(store):
+    """A city moved to another province and one of its counties moved to another city at once; a
+    village below the county (not in the batch) follows it. A county straight under a province
+    (no city between) gets its closure too."""
+    tree = [region("11", None, "province"), region("22", None, "province"), region("1101", "11", "city"), region("2201", "22", "city"),
+            region("110101", "1101", "county"), region("110101001", "110101", "township"), region("110101001001", "110101001", "village"),
+            region("110102", "11", "county")]
+    assert await upsert_regions(tree) == {"created": 8, "updated": 0, "unchanged": 0}
+    await stored_tree_is_consistent()
+    moved = [region("1101", "22", "city"), region("110101", "2201", "county", "改名")]
+    assert await upsert_regions(moved) == {"created": 0, "updated": 2, "unchanged": 0}
+    await stored_tree_is_consistent()
+    assert (await Region.get(code="110101001001")).path == "/22/2201/110101/110101001/110101001001/"
+    assert await upsert_regions([tree[0], tree[1], tree[3], *moved, *tree[5:]]) == {"created": 0, "updated": 0, "unchanged": 8}
