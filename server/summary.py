@@ -39,15 +39,17 @@ async def published(code: str, period: Period, settings: Settings) -> PublishedM
     return found
 
 
-async def burden_summary(code: str, period: Period, settings: Settings, places: Paging = EVERY_PLACE) -> dict[str, Any]:
-    summary, _flags = await region_report(code, period, settings, places)
+async def burden_summary(place: Region | str, period: Period, settings: Settings, places: Paging = EVERY_PLACE) -> dict[str, Any]:
+    summary, _flags = await region_report(place, period, settings, places)
     return summary
 
 
-async def region_report(code: str, period: Period, settings: Settings, places: Paging = EVERY_PLACE, ranked: bool = False) -> tuple[dict[str, Any], list[Flag]]:
+async def region_report(place: Region | str, period: Period, settings: Settings, places: Paging = EVERY_PLACE, ranked: bool = False) -> tuple[dict[str, Any], list[Flag]]:
     """The summary of a region and one page of its children (in code order, or by burden index
     when `ranked`), and the release's flags it counts. A paged report says how many children
-    there are in `children_total`."""
+    there are in `children_total`. `place` is the region as the caller read it (its name is not
+    read again) or its code."""
+    code = place if isinstance(place, str) else place.code
     month = await published(code, period, settings)
     flags, counts = await _reader_flags(month, code)
     children = [_cell_summary(month, child, counts.get(child, 0)) for child in month.children(code)]
@@ -59,7 +61,11 @@ async def region_report(code: str, period: Period, settings: Settings, places: P
     root["children"] = places.cut(children)
     if places.size:
         root["children_total"] = len(children)
-    await _name([root, *root["children"]])
+    if isinstance(place, str):
+        await _name([root, *root["children"]])
+    else:
+        root["region"]["name"] = localized_name(place.name, place.name_hant)
+        await _name(root["children"])
     root.update(await _sources_and_change(month, code))
     return root, flags
 
@@ -134,6 +140,8 @@ def _flag_counts(month: PublishedMonth, code: str, flags: list[tuple[str, Flag]]
 
 async def _name(cells: list[dict[str, Any]]) -> None:
     """Names in the reader's script, read for the listed cells only (a page, not thousands)."""
+    if not cells:
+        return
     rows = await Region.filter(code__in=[c["region"]["code"] for c in cells]).values("code", "name", "name_hant")
     names = {r["code"]: localized_name(r["name"], r["name_hant"]) for r in rows}
     for cell in cells:
