@@ -144,3 +144,9 @@ async def regions_named(codes: set[str]) -> list[Region]:
 
 async def tasks_named(ids: set[int]) -> list[Task]:
     return await Task.filter(id__in=ids) if ids else []
+
+
+async def tasks_with_quotas_under(path: str) -> list[Task]:
+    """The tasks with a quota in the region at `path` or below it, by title."""
+    task_ids = await Quota.filter(region__path__startswith=path).distinct().values_list("task_id", flat=True)
+    return await Task.filter(id__in=list(task_ids)).order_by("title", "-period_start", "id")
