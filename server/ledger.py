@@ -85,6 +85,8 @@ async def add_progress(user: User, quota_id: int, data: Any, rules: Rules) -> li
 
 
 def uniform_growth_flag(points: list[tuple[datetime, int]], region: str, task: int, rules: Rules) -> Flag | None:
+    """The growth-regularity flag of a counter's readings, if they grew like a script (DESIGN.md §3).
+    Its sentences are written here, in the reader's language, until flags leave the domain as keys."""
     verdict = check_series(points, rules)
     if not verdict.uniform:
         return None
@@ -170,7 +172,7 @@ def _record(refused: list[Refusal], result: dict[str, list]) -> None:
             result["rejected"].append({"client_id": refusal.client_id, "error": InvalidInput({"minutes": message}).body()["error"]})
 
 
-own_entries = ledger_store.own_entries
+own_entries = ledger_store.own_entries  # the caller's own rows: nothing to check on the way
 
 
 async def own_entry(reporter_key: str, client_id: str) -> TimeEntry:
