@@ -6,12 +6,14 @@ from __future__ import annotations
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import Any, Iterable
 
-from server import labels
+from server import labels, ledger_store
+from server.directory import visible_apps
 from server.i18n import format_day, format_month, localized_name
 from server.i18n import gettext as _
-from server.models import Region, Task
+from server.models import Region, Review, Task, User
+from server.reviews import snapshot_in
 
 
 @dataclass(frozen=True)
@@ -61,3 +63,15 @@ async def task_choice_labels(tasks: list[Task]) -> dict[int, str]:
     codes = {t.issued_by_id for t in tasks}
     issuers = {r.code: localized_name(r.name, r.name_hant) for r in await Region.filter(code__in=codes)} if codes else {}
     return task_labels(TaskChoice(t.id, localized_name(t.title, None), issuers.get(t.issued_by_id, ""), t.period_start, t.period_end, t.metric) for t in tasks)
+
+
+async def decision_choices(user: User, review: Review) -> dict[str, Any]:
+    """What a review's decision can name: the tasks with quotas in its place, the apps seen there
+    (directory.visible_app_filter; an administrator sees every app), the place and its children."""
+    found = await ledger_store.tasks_with_quotas_under(review.region.path)
+    named = await task_choice_labels(found)
+    tasks = [{"id": t.id, "title": named[t.id]} for t in found]
+    apps = [{"id": a.id, "name": localized_name(a.name, a.name_hant)} for a in await visible_apps(user, region=review.region)]
+    frozen = snapshot_in(review)["summary"]
+    places = [frozen["region"], *(child["region"] for child in frozen["children"])]
+    return {"tasks": tasks, "apps": apps, "places": places}

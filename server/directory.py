@@ -14,8 +14,9 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from server import auth
+from server.access import in_area
 from server.burden.quota_rules import TaskFacts, task_flags
-from server.burden.regions import ancestor_codes, ancestor_paths, in_subtree
+from server.burden.regions import ancestor_codes, ancestor_paths
 from server.burden.vocab import EVIDENCE, FREQUENCIES, LEVELS, LOCALES, METRICS, PENALTIES, RANKINGS, ROLES
 from server.errors import ApiError, Conflict, Forbidden, InvalidInput, NotFound
 from server.i18n import gettext as _
@@ -387,7 +388,7 @@ async def create_task(user: User, data: Any, today: date, min_level: str = "town
     issuer = await region_by_code(fields["issued_by"], "issued_by")
     if LEVELS.index(issuer.level) > LEVELS.index(min_level):
         raise InvalidInput({"issued_by": _("Name the office that issued it: a township or a higher level.") if min_level == "township" else _("Name the office that issued it, at a level that is published.")})
-    if user.role != "admin" and not in_subtree((await home_region(user)).path, issuer.path):
+    if not in_area(user.role, None if user.role == "admin" else (await home_region(user)).path, issuer.path, "issue"):
         raise Forbidden(_("This region is outside your area."), {"issued_by": _("This region is outside your area.")})
     if fields["app"] is not None and not await visible_app_exists(user, fields["app"]):
         raise InvalidInput({"app": _("Unknown app.")})

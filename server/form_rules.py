@@ -1,6 +1,6 @@
 """The input rules a phone checks before it queues anything, as JSON for the page.
 
-They are the server's own limits, patterns and sentences (parse.py, durations.py, ledger.py,
+They are the server's own limits, patterns and sentences (parse.py, durations.py, ledger_rules.py,
 directory.py, rules.py), so the phone never says "saved" for what the server would refuse, and never words an
 error differently. static/checks.js applies them; it holds no limit of its own.
 """
@@ -14,7 +14,7 @@ from server.burden.durations import duration_syntax
 from server.burden.rules import Rules
 from server.directory import HIDDEN_CATEGORIES, hidden_problem
 from server.labels import field_names
-from server.ledger import DAY_MINUTES, MAX_TARGET
+from server.ledger_rules import DAY_MINUTES, MAX_TARGET
 from server.i18n import gettext as _
 from server.parse import day_window, message
 

@@ -23,6 +23,7 @@ from server.i18n import gettext as _
 from server.models import App, Quota, Region, Review, ReviewDecision, User
 from server.parse import Reader
 from server.release import PublishedMonth, published_keys, published_month
+from server.scope import in_user_area
 
 ID_LIMIT = 2**31 - 1
 REVIEWERS = ("supervisor", "admin")  # who may open, read and decide reviews
@@ -50,7 +51,7 @@ async def review_in_scope(user: User, ident: int) -> Review:
     review = await Review.get_or_none(id=ident).select_related("region")
     if review is None:
         raise NotFound("review")
-    if user.role != "admin" and not in_subtree(review.region.path, (await home_region(user)).path):
+    if not await in_user_area(user, review.region.path, "review"):
         raise NotFound("review")
     return review
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from server.access import in_area
 from server.burden.periods import Period, PeriodError, latest_due, parse_period
-from server.burden.regions import in_subtree, on_line
 from server.directory import home_region
 from server.errors import InvalidInput, NotFound
 from server.i18n import gettext as _
@@ -33,10 +33,12 @@ async def readable_region(user: User, code: str) -> Region:
     region = await Region.get_or_none(code=code)
     if region is None:
         raise NotFound("region")
-    if user.role == "admin":
-        return region
-    home = await home_region(user)
-    allowed = in_subtree(region.path, home.path) if user.role == "supervisor" else on_line(region.path, home.path) and len(region.path) <= len(home.path)
-    if not allowed:
+    if not await in_user_area(user, region.path, "read"):
         raise NotFound("region")
     return region
+
+
+async def in_user_area(user: User, path: str, purpose: str) -> bool:
+    """`access.in_area` for a signed-in user (an administrator's home region is not read)."""
+    home = None if user.role == "admin" else (await home_region(user)).path
+    return in_area(user.role, home, path, purpose)

@@ -8,10 +8,12 @@ published level is listed, and the flags are the ones frozen with the release. N
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass
 from typing import Any
 
+from server import place_search
 from server.burden import indices
-from server.burden.periods import Period, publication_day
+from server.burden.periods import Period, publication_day, recent_periods
 from server.burden.quota_rules import Flag
 from server.burden.rules import Rules
 from server.config import Settings
@@ -20,11 +22,12 @@ from server.i18n import current_locale, localized_name
 from server.i18n import gettext as _
 from server.models import App, Region, Task
 from server.paging import Paging
-from server.release import PublishedMonth, month_flags, published_month
+from server.release import PublishedMonth, month_flags, published_keys, published_month
 
 # Flags about one place's own apps and about busy children read only on that place's own page.
 LOCAL_KINDS = frozenset({"duplicate_app", "zombie_app"})
 EVERY_PLACE = Paging()
+SPARK_PERIODS = 12  # months a dashboard's sparklines span
 
 
 async def published(code: str, period: Period, settings: Settings) -> PublishedMonth:
@@ -39,15 +42,17 @@ async def published(code: str, period: Period, settings: Settings) -> PublishedM
     return found
 
 
-async def burden_summary(code: str, period: Period, settings: Settings, places: Paging = EVERY_PLACE) -> dict[str, Any]:
-    summary, _flags = await region_report(code, period, settings, places)
+async def burden_summary(place: Region | str, period: Period, settings: Settings, places: Paging = EVERY_PLACE) -> dict[str, Any]:
+    summary, _flags = await region_report(place, period, settings, places)
     return summary
 
 
-async def region_report(code: str, period: Period, settings: Settings, places: Paging = EVERY_PLACE, ranked: bool = False) -> tuple[dict[str, Any], list[Flag]]:
+async def region_report(place: Region | str, period: Period, settings: Settings, places: Paging = EVERY_PLACE, ranked: bool = False) -> tuple[dict[str, Any], list[Flag]]:
     """The summary of a region and one page of its children (in code order, or by burden index
     when `ranked`), and the release's flags it counts. A paged report says how many children
-    there are in `children_total`."""
+    there are in `children_total`. `place` is the region as the caller read it (its name is not
+    read again) or its code."""
+    code = place if isinstance(place, str) else place.code
     month = await published(code, period, settings)
     flags, counts = await _reader_flags(month, code)
     children = [_cell_summary(month, child, counts.get(child, 0)) for child in month.children(code)]
@@ -59,7 +64,11 @@ async def region_report(code: str, period: Period, settings: Settings, places: P
     root["children"] = places.cut(children)
     if places.size:
         root["children_total"] = len(children)
-    await _name([root, *root["children"]])
+    if isinstance(place, str):
+        await _name([root, *root["children"]])
+    else:
+        root["region"]["name"] = localized_name(place.name, place.name_hant)
+        await _name(root["children"])
     root.update(await _sources_and_change(month, code))
     return root, flags
 
@@ -134,6 +143,8 @@ def _flag_counts(month: PublishedMonth, code: str, flags: list[tuple[str, Flag]]
 
 async def _name(cells: list[dict[str, Any]]) -> None:
     """Names in the reader's script, read for the listed cells only (a page, not thousands)."""
+    if not cells:
+        return
     rows = await Region.filter(code__in=[c["region"]["code"] for c in cells]).values("code", "name", "name_hant")
     names = {r["code"]: localized_name(r["name"], r["name_hant"]) for r in rows}
     for cell in cells:
@@ -242,3 +253,38 @@ async def _change(month: PublishedMonth, code: str) -> dict[str, float] | None:
         return None
     before, now = previous.figures[code], month.figures[code]
     return indices.change((before["reporters"], before["minutes"]), (now["reporters"], now["minutes"]))
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What a region's dashboard shows of a published month."""
+
+    report: dict[str, Any]
+    flags: list[Flag]
+    k: int
+    series: dict[str, list[float | None]]  # hours per cadre a week over SPARK_PERIODS months, by code
+    following: Period | None  # the next month, once it is published
+    found: tuple[list, int] | None  # a search's page of places and how many matched
+
+
+async def dashboard(region: Region, period: Period, settings: Settings, places: Paging, search: str | None, paging: Paging) -> Dashboard:
+    """The region's report ranked by burden, its places' recent hours, and a search's matches."""
+    report, flags = await region_report(region, period, settings, places, ranked=True)
+    found = await place_search.find_places(await published(region.code, period, settings), region, search, paging) if search else None
+    keys = set(await published_keys())
+    codes = [region.code] + [c["region"]["code"] for c in report["children"]]
+    following = period.following()
+    series = await hours_series(codes, period, keys)
+    return Dashboard(report, flags, await release_k(period), series, following if following.key in keys else None, found)
+
+
+async def hours_series(codes: list[str], last: Period, keys: set[str]) -> dict[str, list[float | None]]:
+    """Hours per cadre a week of each region over the recent months; hidden cells and months not
+    published (not in `keys`: a release that is not there is not asked for) stay gaps."""
+    series: dict[str, list[float | None]] = {code: [] for code in codes}
+    for period in recent_periods(last, SPARK_PERIODS):
+        month = await published_month(period) if period.key in keys else None
+        for code in codes:
+            figures = month.figures.get(code) if month and month.shown(code) else None
+            series[code].append(indices.hours_per_reporter_week(figures["minutes"], figures["reporters"], period.weeks) if figures else None)
+    return series

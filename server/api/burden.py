@@ -19,7 +19,7 @@ async def burden(request: Request) -> JSONResponse:
     region = await readable_region(user, request.path_params["code"])
     period = await _month(request)
     places = requested_paging(request.query_params, _default_limit(request))
-    return JSONResponse(await summary.burden_summary(region.code, period, settings_of(request), places))
+    return JSONResponse(await summary.burden_summary(region, period, settings_of(request), places))
 
 
 async def flags(request: Request) -> JSONResponse:
@@ -40,7 +40,7 @@ async def summary_document(request: Request) -> Response:
     as_csv = request.url.path.endswith(".csv")
     region = await readable_region(user, request.path_params["code"])
     period = await _month(request)
-    report, found = await summary.region_report(region.code, period, settings_of(request))
+    report, found = await summary.region_report(region, period, settings_of(request))
     flags = [f.as_json() for f in found]
     if as_csv:
         return csv_response(documents.summary_csv(report, flags, await summary.release_k(period)), f"jianfu-summary-{region.code}-{period.key}.csv")

@@ -5,7 +5,7 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server import ledger
+from server import ledger, ledger_forms
 from server.auth import require_user
 from server.documents import records_csv
 from server.errors import InvalidInput
@@ -18,7 +18,7 @@ async def save_quota(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
     body = await json_body(request)
     quota, flags, created = await ledger.save_quota(user, quota_key_of(request, user), body, today_of(request), settings_of(request).rules)
-    return JSONResponse(ledger.quota_json(quota, flags), status_code=201 if created else 200)
+    return JSONResponse(ledger_forms.quota_json(quota, flags), status_code=201 if created else 200)
 
 
 async def add_progress(request: Request) -> JSONResponse:
@@ -36,7 +36,7 @@ async def save_outcome(request: Request) -> Response:
 
 async def check_series(request: Request) -> JSONResponse:
     await require_user(request)
-    return JSONResponse(ledger.series_json(ledger.read_points(await json_body(request)), settings_of(request).rules))
+    return JSONResponse(ledger_forms.series_json(ledger_forms.read_points(await json_body(request)), settings_of(request).rules))
 
 
 async def save_entries(request: Request) -> JSONResponse:
@@ -57,14 +57,14 @@ async def list_entries(request: Request) -> JSONResponse:
     user = await require_user(request, "cadre")
     first, last = _query_day(request, "from"), _query_day(request, "to")
     entries = await ledger.own_entries(reporter_key_of(request, user), first, last)
-    return JSONResponse([ledger.entry_json(e) for e in entries])
+    return JSONResponse([ledger_forms.entry_json(e) for e in entries])
 
 
 async def edit_entry(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
     key, body = reporter_key_of(request, user), await json_body(request)
     entry = await ledger.edit_entry(user, key, request.path_params["client_id"], body, today_of(request))
-    return JSONResponse(ledger.entry_json(entry))
+    return JSONResponse(ledger_forms.entry_json(entry))
 
 
 async def delete_entry(request: Request) -> Response:

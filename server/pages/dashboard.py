@@ -9,10 +9,9 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server import charts, labels, place_search, summary
+from server import charts, labels, summary
 from server.auth import require_user
-from server.burden import indices
-from server.burden.periods import Period, recent_periods
+from server.burden.periods import Period
 from server.config import Settings
 from server.errors import InvalidInput
 from server.flag_groups import group_flags, of_kind
@@ -22,11 +21,9 @@ from server.i18n import ngettext
 from server.pages.render import go, page
 from server.paging import Paging, requested_paging, requested_search
 from server.models import Region, User
-from server.release import published_keys, published_month
 from server.scope import readable_region, requested_month
 from server.web import settings_of, today_of
 
-SPARK_PERIODS = 12
 # About 50 places a page keep a province's dashboard near 100 KB on a phone; the rest are pages
 # and a search away. Flags are grouped by kind on the dashboard, listed 50 a page behind it.
 PLACES_PER_PAGE = 50
@@ -53,21 +50,17 @@ async def dashboard(request: Request) -> Response:
     search = requested_search(request.query_params) if user.role in SEARCHERS else None
     # A search pages its matches; the places below then show their first page.
     places = Paging(1, PLACES_PER_PAGE) if search else paging
-    report, flags = await summary.region_report(region.code, period, settings, places, ranked=True)
-    found = await place_search.find_places(await summary.published(region.code, period, settings), region, search, paging) if search else None
-    k = await summary.release_k(period)
-    codes = [region.code] + [c["region"]["code"] for c in report["children"]]
-    keys = set(await published_keys())
-    series = await hours_series(codes, period, keys)
+    board = await summary.dashboard(region, period, settings, places, search, paging)
+    report, k = board.report, board.k
     context = {
-        "report": report, "flags": flags, "period": period, "severities": labels.severities(), "levels": labels.levels(),
-        "previous": period.previous(), "following": period.following() if period.following().key in keys else None,
+        "report": report, "flags": board.flags, "period": period, "severities": labels.severities(), "levels": labels.levels(),
+        "previous": period.previous(), "following": board.following,
         "chart": burden_chart(report["children"], k), "k": k,
-        "sparks": {code: trend(values) for code, values in series.items()}, "spark_months": SPARK_PERIODS,
+        "sparks": {code: trend(values) for code, values in board.series.items()}, "spark_months": summary.SPARK_PERIODS,
         "categories": labels.complaint_categories(),
         "can_review": user.role in ("supervisor", "admin"),
-        "places": places, "search": search, "can_search": user.role in SEARCHERS, "found": found, "paging": paging, "found_words": _found_words(search, found),
-        "flag_groups": group_flags(flags), "kinds": labels.flag_kinds(),
+        "places": places, "search": search, "can_search": user.role in SEARCHERS, "found": board.found, "paging": paging, "found_words": _found_words(search, board.found),
+        "flag_groups": group_flags(board.flags), "kinds": labels.flag_kinds(),
     }
     return await page(request, "dashboard.html", **context)
 
@@ -87,18 +80,6 @@ async def region_flag_list(request: Request) -> Response:
         "counts": {group.kind: group.count for group in group_flags(flags, shown=0)}, "every": len(flags),
     }
     return await page(request, "flags.html", **context)
-
-
-async def hours_series(codes: list[str], last: Period, keys: set[str]) -> dict[str, list[float | None]]:
-    """Hours per cadre a week of each region over the recent months; hidden cells and months not
-    published (not in `keys`: a release that is not there is not asked for) stay gaps."""
-    series: dict[str, list[float | None]] = {code: [] for code in codes}
-    for period in recent_periods(last, SPARK_PERIODS):
-        month = await published_month(period) if period.key in keys else None
-        for code in codes:
-            figures = month.figures.get(code) if month and month.shown(code) else None
-            series[code].append(indices.hours_per_reporter_week(figures["minutes"], figures["reporters"], period.weeks) if figures else None)
-    return series
 
 
 def trend(values: list[float | None]) -> Markup | str:

@@ -7,7 +7,7 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server import labels, ledger, queries
+from server import labels, ledger, ledger_forms, queries
 from server.auth import require_user
 from server.directory import visible_tasks
 from server.burden.periods import Period, PeriodError, parse_period, period_containing
@@ -76,7 +76,7 @@ async def delete(request: Request) -> Response:
     """Deletes at once and answers History with an undo: the deleted entry, whole, in a form."""
     user, _form = await form_writer(request, "cadre")
     entry = await ledger.delete_entry(reporter_key_of(request, user), request.path_params["client_id"])
-    return await history(request, undo={**ledger.entry_json(entry), "day": entry.date})
+    return await history(request, undo={**ledger_forms.entry_json(entry), "day": entry.date})
 
 
 async def restore(request: Request) -> Response:

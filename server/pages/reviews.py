@@ -10,11 +10,8 @@ from starlette.responses import Response
 
 from server import labels, reviews, summary
 from server.auth import require_user
-from server.choices import task_choice_labels
-from server.directory import visible_apps
+from server.choices import decision_choices
 from server.errors import InvalidInput
-from server.i18n import localized_name
-from server.models import Quota, Review, Task, User
 from server.flag_groups import group_flags
 from server.pages.dashboard import PLACES_PER_PAGE
 from server.pages.render import form_writer, go, page
@@ -40,7 +37,7 @@ async def review_page(request: Request, values: dict[str, str] | None = None, er
     user = await require_user(request, *reviews.REVIEWERS)
     review = await reviews.review_in_scope(user, request.path_params["id"])
     document = await reviews.review_json(review, await reviews.decisions_of(review), settings_of(request), today_of(request))
-    return await page(request, "review.html", status_code=status_code, **document_context(request, document), **await _decision_choices(user, review), form=values or {}, errors=errors or {})
+    return await page(request, "review.html", status_code=status_code, **document_context(request, document), **await decision_choices(user, review), form=values or {}, errors=errors or {})
 
 
 async def add_decision(request: Request) -> Response:
@@ -66,7 +63,7 @@ async def summary_page(request: Request) -> Response:
     region = await readable_region(user, request.path_params["code"])
     period = await requested_month(request.query_params.get("period"), today_of(request), settings_of(request).publish_days)
     places = requested_paging(request.query_params, PLACES_PER_PAGE)
-    report, flags = await summary.region_report(region.code, period, settings_of(request), places, ranked=True)
+    report, flags = await summary.region_report(region, period, settings_of(request), places, ranked=True)
     grouped = {"places": places, "flag_groups": group_flags(flags), "kinds": labels.flag_kinds()}
     return await page(request, "summary.html", report=report, flags=flags, **{**_report_labels(request), **grouped, "k": await summary.release_k(period)})
 
@@ -77,17 +74,3 @@ def document_context(request: Request, document: dict[str, Any]) -> dict[str, An
 
 def _report_labels(request: Request) -> dict[str, Any]:
     return {"k": settings_of(request).k, "severities": labels.severities(), "levels": labels.levels(), "categories": labels.complaint_categories(), "links": False, "sparks": None, "chart": None}
-
-
-async def _decision_choices(user: User, review: Review) -> dict[str, Any]:
-    """What a decision can name: tasks with quotas in the place, the apps seen there
-    (directory.visible_app_filter; an admin sees every app), the place and its children."""
-    path = review.region.path
-    task_ids = await Quota.filter(region__path__startswith=path).distinct().values_list("task_id", flat=True)
-    found = await Task.filter(id__in=list(task_ids)).order_by("title", "-period_start", "id")
-    named = await task_choice_labels(found)
-    tasks = [{"id": t.id, "title": named[t.id]} for t in found]
-    apps = [{"id": a.id, "name": localized_name(a.name, a.name_hant)} for a in await visible_apps(user, region=review.region)]
-    frozen = reviews.snapshot_in(review)["summary"]
-    places = [frozen["region"], *(child["region"] for child in frozen["children"])]
-    return {"tasks": tasks, "apps": apps, "places": places}

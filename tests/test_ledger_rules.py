@@ -1,0 +1,31 @@
+"""How a batch of entries is sorted against what the reporter stored, over plain values."""
+
+from datetime import date
+
+from server.ledger_rules import CONFLICT, DAY_FULL, DUPLICATE, EntryPlan, Refusal, body_hash, plan_entries
+
+DAY = date(2024, 3, 1)
+
+
+def entry(cid: str, minutes: int, day: date = DAY) -> dict:
+    return {"client_id": cid, "date": day, "minutes": minutes, "activity": "other", "task": None, "note": None}
+
+
+def test_plan_entries_sorts_new_replayed_conflicting_and_full_days():
+    stored_entry = entry("a", 600)
+    stored = [("a", body_hash(stored_entry), DAY, 600), ("b", "other-digest", DAY, 600)]
+    fresh = [entry("a", 600), entry("b", 30), entry("c", 200), entry("d", 100), entry("e", 30, date(2024, 3, 2))]
+    plan = plan_entries([(e, body_hash(e)) for e in fresh], stored)
+    assert plan.refused == [Refusal("a", DUPLICATE), Refusal("b", CONFLICT), Refusal("d", DAY_FULL, DAY)]
+    assert [row["client_id"] for row in plan.rows] == ["c", "e"]
+    assert plan.rows[0]["body_hash"] == body_hash(entry("c", 200))
+
+
+def test_plan_entries_counts_a_client_id_once_within_a_batch():
+    first, again = entry("a", 60), entry("a", 60)
+    plan = plan_entries([(first, body_hash(first)), (again, body_hash(again))], [])
+    assert plan == EntryPlan(rows=[{**first, "body_hash": body_hash(first)}], refused=[Refusal("a", DUPLICATE)])
+
+
+def test_body_hash_ignores_the_client_id():
+    assert body_hash(entry("a", 5)) == body_hash(entry("b", 5)) != body_hash(entry("a", 6))
