@@ -19,16 +19,18 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from server import auth
+from server.burden.messages import Name
 from server.burden.quota_rules import Flag, QuotaFacts, quota_flags
 from server.burden.regions import in_subtree
 from server.burden.rules import Rules
-from server.burden.series import check_series
+from server.burden.series import check_series, uniform_growth_flag
 from server.burden.vocab import ACTIVITIES, BASES, MEANS, OUTCOME_STATUSES, RESIDENT_USE
 from server.db import day_param, row_placeholders
 from server.directory import home_region, region_by_code, task_facts, visible_app_filter, visible_task, visible_task_ids
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.i18n import gettext as _
 from server.i18n import localized_name
+from server.messages import flags_json
 from server.models import App, Outcome, ProgressPoint, Quota, QuotaRevision, Region, RosterItem, Task, TimeEntry, User
 from server.parse import Reader, day_window
 from server.parse import message as parse_message
@@ -98,7 +100,7 @@ async def _upsert_quota(task: Task, region: Region, values: dict[str, Any], toda
 def quota_facts(quota: Quota, region: Region) -> QuotaFacts:
     return QuotaFacts(
         region=region.code,
-        region_name=localized_name(region.name, region.name_hant),
+        region_name=Name(region.name, region.name_hant),
         target=quota.target,
         base=quota.base,
         population=region.population,
@@ -117,7 +119,7 @@ def quota_json(quota: Quota, flags: list[Flag]) -> dict[str, Any]:
         "base": quota.base,
         "eligible": quota.eligible,
         "base_count": quota.base_count,
-        "flags": [f.as_json() for f in flags],
+        "flags": flags_json(flags),
     }
 
 
@@ -172,21 +174,6 @@ def series_json(points: list[tuple[datetime, int]], rules: Rules) -> dict[str, A
         "rate_per_minute": verdict.rate_per_minute,
         "intervals": verdict.intervals,
     }
-
-
-def uniform_growth_flag(points: list[tuple[datetime, int]], region: str, task: int, rules: Rules) -> Flag | None:
-    verdict = check_series(points, rules)
-    if not verdict.uniform:
-        return None
-    return Flag(
-        kind="uniform_growth",
-        severity="warning",
-        region=region,
-        task=task,
-        message=_("This counter grew %(rate)s per minute with machine-like regularity over %(intervals)s intervals.", rate=verdict.rate_per_minute, intervals=verdict.intervals),
-        basis=_("Real people arrive irregularly: growth far more even than a Poisson process points to scripted or bought activity."),
-        detail={"dispersion": verdict.dispersion, "p_value": verdict.p_value, "intervals": verdict.intervals},
-    )
 
 
 async def save_outcome(user: User, reporter_key: str, quota_id: int, data: Any, today: date, secret: str) -> None:

@@ -23,6 +23,7 @@ from conftest import scenario
 from server.burden.cross_rules import RequiredApp, duplicate_app_flags
 from server.config import Settings
 from server.i18n import in_locale, load_catalogs
+from server.messages import rendered_flags
 from servers import Server, server_env
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
@@ -192,6 +193,5 @@ def test_the_duplicate_app_flag_names_the_job_in_words_never_as_a_code(lang, fun
     load_catalogs(Settings(database_url="sqlite://:memory:", secret="s").locales_dir)
     case = scenario("duplicate-systems")
     apps = [RequiredApp(i, a["name"], function, (a["owner_level"], a.get("owner_region"))) for i, a in enumerate(case["apps"], start=1)]
-    with in_locale(lang):
-        flags = duplicate_app_flags("510104020005", apps)
+    flags = rendered_flags(duplicate_app_flags("510104020005", apps), lang)
     assert [f.message for f in flags] == [message]

@@ -10,6 +10,7 @@ from server.auth import require_user
 from server.documents import records_csv
 from server.errors import InvalidInput
 from server.i18n import gettext as _
+from server.messages import flags_json
 from server.parse import json_body
 from server.web import quota_key_of, reporter_key_of, settings_of, today_of, writer
 
@@ -24,7 +25,7 @@ async def save_quota(request: Request) -> JSONResponse:
 async def add_progress(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
     flags = await ledger.add_progress(user, request.path_params["id"], await json_body(request), settings_of(request).rules)
-    return JSONResponse({"flags": [f.as_json() for f in flags]})
+    return JSONResponse({"flags": flags_json(flags)})
 
 
 async def save_outcome(request: Request) -> Response:
