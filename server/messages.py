@@ -34,6 +34,21 @@ def render(value: Any) -> Any:
     return value
 
 
+def rendered_tree(value: Any, tag: str | None = None) -> Any:
+    """A tree of dicts and lists (a report) with every message and parameter in it rendered, in
+    `tag` (the current language by default)."""
+    with i18n.in_locale(tag) if tag else nullcontext():
+        return _rendered_tree(value)
+
+
+def _rendered_tree(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _rendered_tree(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rendered_tree(item) for item in value]
+    return render(value)
+
+
 def rendered_flags(flags: list[Flag], tag: str | None = None) -> list[Flag]:
     """The flags with their message and basis in words, in `tag` (the current language by default)."""
     with i18n.in_locale(tag) if tag else nullcontext():
