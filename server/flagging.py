@@ -18,10 +18,9 @@ from server.burden.quota_rules import Flag, QuotaFacts, TaskFacts, target_flags,
 from server.burden.regions import in_subtree
 from server.burden.rules import Rules
 from server.burden.series import uniform_growth_flag
+from server.burden.vocab import severity_order
 from server.db import day_param
 from server.models import App, ProgressPoint, Quota, Task
-
-SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)
@@ -173,4 +172,4 @@ def app_flags(code: str, cells: list[dict[str, int]], apps: dict[int, App], rule
 
 def ordered(flags: list[Flag]) -> list[Flag]:
     unique = {(f.kind, f.region, f.task, f.app): f for f in flags}
-    return sorted(unique.values(), key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.region, f.task or 0, f.app or 0))
+    return sorted(unique.values(), key=lambda f: (severity_order(f.severity), f.kind, f.region, f.task or 0, f.app or 0))

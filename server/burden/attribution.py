@@ -11,9 +11,9 @@ from server.burden.messages import Message, Name, Number
 from server.burden.messages import message as _
 from server.burden.messages import plural_message as ngettext
 from server.burden.quota_rules import Flag
+from server.burden.vocab import severity_order
 
 RECEIVER_KINDS = frozenset({"exceeds_base", "exceeds_eligible", "uniform_growth", "pace"})
-SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 
 def _message(kind: str, region: Name | str, count: int, low: float | None, high: float | None) -> Message:
@@ -45,7 +45,7 @@ def attributed_to_issuers(flags: list[Flag], setter_of: dict[str, tuple[str, Nam
         ratios = sorted(m.ratio for m in members if m.ratio is not None)
         low, high = (ratios[0], ratios[-1]) if ratios else (None, None)
         kept.append(Flag(
-            kind=kind, severity=max((m.severity for m in members), key=SEVERITY_RANK.__getitem__), region=code, task=task,
+            kind=kind, severity=min((m.severity for m in members), key=severity_order), region=code, task=task,
             app=members[0].app, ratio=high, basis=members[0].basis,
             message=_message(kind, name, len(members), low, high),
             detail={"places": len(members), "ratio_min": low, "ratio_max": high},

@@ -52,6 +52,27 @@ ACTIVITIES = (
     "other",
 )
 RESIDENT_USE = ("none", "rare", "some", "common")
+SEVERITIES = ("critical", "warning", "info")  # most severe first
+FLAG_KINDS = (
+    "exceeds_base",
+    "exceeds_eligible",
+    "escalation",
+    "pace",
+    "vanity_metric",
+    "ranking_pressure",
+    "trace_requirement",
+    "uniform_growth",
+    "duplicate_app",
+    "zombie_app",
+    "peer_outlier",
+)
+
+
+def severity_order(severity: str) -> int:
+    """Where a flag of this severity stands when the most severe come first (unknown ones last)."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
 # An app's function is free text; these are the codes the demo and the shared scenarios use, which
 # readers see by name (server.labels.app_functions).
 APP_FUNCTIONS = (
