@@ -5,7 +5,7 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server import ledger
+from server import ledger, records
 from server.auth import require_user
 from server.documents import records_csv
 from server.errors import InvalidInput
@@ -43,7 +43,7 @@ async def check_series(request: Request) -> JSONResponse:
 async def save_entries(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
     body = await json_body(request)
-    return JSONResponse(await ledger.save_entries(user, reporter_key_of(request, user), body, today_of(request)))
+    return JSONResponse(await records.log_entries(user, reporter_key_of(request, user), body, today_of(request)))
 
 
 def _query_day(request: Request, name: str) -> date | None:
@@ -64,7 +64,7 @@ async def list_entries(request: Request) -> JSONResponse:
 async def edit_entry(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
     key, body = reporter_key_of(request, user), await json_body(request)
-    entry = await ledger.edit_entry(user, key, request.path_params["client_id"], body, today_of(request))
+    entry = await records.edit_entry(user, key, request.path_params["client_id"], body, today_of(request))
     return JSONResponse(ledger.entry_json(entry))
 
 
