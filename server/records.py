@@ -1,6 +1,6 @@
 """A cadre's own records, whichever way they come in (issue 14): the Today form, the phone's outbox
 and the API store the same row for the same input, because each goes through these functions, and
-what a page used to decide itself ("same as last time") is decided here.
+what a page used to decide itself ("same as last time", an app added to the roster) is decided here.
 Storing stays ledger.py's (idempotency by client_id).
 """
 
@@ -10,12 +10,12 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from server import ledger, queries
-from server.burden.vocab import default_activity
+from server import directory, ledger, queries
+from server.burden.vocab import RESIDENT_USE, default_activity
 from server.errors import Conflict, InvalidInput
 from server.i18n import gettext as _
-from server.models import TimeEntry, User
-from server.parse import ID_LIMIT
+from server.models import App, TimeEntry, User
+from server.parse import ID_LIMIT, Reader
 
 
 async def log_entries(user: User, reporter_key: str, data: Any, today: date) -> dict[str, list]:
@@ -76,3 +76,16 @@ def _copies(entries: list[TimeEntry], today: date) -> list[dict[str, Any]]:
         for e in entries
     ]
 
+
+async def add_required_app(user: User, reporter_key: str, values: dict[str, Any], today: date, min_level: str) -> App:
+    """An app missing from the list, added to the directory and to the caller's roster with how
+    much residents use it as the caller says: a cadre who adds an app has said nothing yet about
+    its residents, and "never" would count towards the zombie-app flag."""
+    r = Reader(values)
+    use = r.choice("resident_use", RESIDENT_USE)
+    r.done()
+    app, _created = await directory.create_app(user, {k: values.get(k) for k in ("name", "function", "owner_level")}, min_level)
+    roster = {a["app"]: a["resident_use"] for a in await ledger.own_roster(reporter_key)}
+    roster[app.id] = use  # added again: what the caller says now
+    await ledger.replace_roster(user, reporter_key, {"apps": [{"app": a, "resident_use": u} for a, u in roster.items()]}, today)
+    return app
