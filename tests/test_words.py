@@ -22,7 +22,7 @@ import pytest
 from conftest import scenario
 from server.burden.cross_rules import RequiredApp, duplicate_app_flags
 from server.config import Settings
-from server.i18n import in_locale, load_catalogs
+from server.i18n import load_catalogs
 from server.messages import rendered_flags
 from servers import Server, server_env
 
