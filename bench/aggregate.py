@@ -360,14 +360,19 @@ def main() -> None:
     parser.add_argument("--levels", choices=("published", "all"), default="published", help="published: province to township, what the default settings publish; all: down to grids (JIANFU_MIN_LEVEL=grid)")
     parser.add_argument("--county-tasks", type=int, default=0, help="tasks each county issues besides its city's 10 (each a table of the disclosure pass)")
     parser.add_argument("--tree", choices=("generated", "guangdong"), default="generated", help="guangdong: the real division tree of Guangdong from npm (bench/division.py)")
+    parser.add_argument("--store", help="a SQLite file to keep the generated store in and time again on later runs (made when missing; the other options must match the run that made it)")
     args = parser.parse_args()
     if args.generate_into:
         generate(args.generate_into, args.entries, args.county_tasks, args.tree)
         return
     with tempfile.TemporaryDirectory() as folder:
-        database = fresh_postgres(args.database) if args.database else f"sqlite://{folder}/bench.sqlite3"
+        kept = Path(args.store).resolve() if args.store and not args.database else None
+        database = fresh_postgres(args.database) if args.database else f"sqlite://{kept or folder + '/bench.sqlite3'}"
         started = time.perf_counter()
-        subprocess.run([sys.executable, __file__, "--entries", str(args.entries), "--county-tasks", str(args.county_tasks), "--tree", args.tree, "--generate-into", database], check=True)
+        if kept is None or not kept.exists():
+            subprocess.run([sys.executable, __file__, "--entries", str(args.entries), "--county-tasks", str(args.county_tasks), "--tree", args.tree, "--generate-into", database], check=True)
+        else:
+            say(f"timing the store kept in {kept}")
         say(f"store ready in {time.perf_counter() - started:.0f} s; timing the baseline")
         baselines = [asyncio.run(time_baseline(database)) for _ in range(args.repeat)]
         baseline, baseline_query, baseline_cells, baseline_cpu = min(baselines)

@@ -8,21 +8,17 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from server.burden.regions import ancestor_codes, closure_rows
-from server.db import row_placeholders
+from server.db import placeholders, row_placeholders
 
 CHUNK = 500
 INSERT_ROWS = 1000
-
-
-def _placeholders(count: int, start: int = 1) -> str:
-    return ", ".join(f"${i}" for i in range(start, start + count))
 
 
 async def _regions(client: BaseDBAsyncClient, codes: list[str]) -> list[dict]:
     found = []
     for i in range(0, len(codes), CHUNK):
         part = codes[i : i + CHUNK]
-        found += await client.execute_query_dict(f"SELECT code, path, level FROM region WHERE code IN ({_placeholders(len(part))})", part)
+        found += await client.execute_query_dict(f"SELECT code, path, level FROM region WHERE code IN ({placeholders(len(part))})", part)
     return found
 
 
@@ -43,7 +39,7 @@ async def rebuild_ancestors(codes: Iterable[str] | None = None, client: BaseDBAs
     rows = closure_rows(paths, levels, targets)
     for i in range(0, len(targets) if replace else 0, CHUNK):
         part = targets[i : i + CHUNK]
-        await client.execute_query(f"DELETE FROM region_ancestor WHERE region_id IN ({_placeholders(len(part))})", part)
+        await client.execute_query(f"DELETE FROM region_ancestor WHERE region_id IN ({placeholders(len(part))})", part)
     if rows and client.capabilities.dialect == "postgres":
         # COPY: a province's half a million closure rows in one stream.
         async with client.acquire_connection() as connection:

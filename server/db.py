@@ -61,6 +61,11 @@ def day_param(client: BaseDBAsyncClient, day: date) -> Any:
     return day.isoformat() if client.capabilities.dialect == "sqlite" else day
 
 
+def placeholders(count: int, start: int = 1) -> str:
+    """"$1, $2, $3" for `count` values from parameter `start` on (an IN list, one row)."""
+    return ", ".join(f"${i}" for i in range(start, start + count))
+
+
 def row_placeholders(rows: int, width: int, start: int = 1) -> str:
     """"($1, $2), ($3, $4)" for a multi-row INSERT of `rows` rows of `width` values."""
-    return ", ".join("(" + ", ".join(f"${start + r * width + c}" for c in range(width)) + ")" for r in range(rows))
+    return ", ".join(f"({placeholders(width, start + r * width)})" for r in range(rows))

@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 
 from server import auth, db, i18n, publication
 from server.closure import rebuild_ancestors
-from server.burden.periods import latest_due
+from server.burden.periods import latest_due, period_containing
 from server.burden.regions import child_path
 from server.burden.vocab import ACTIVITIES, RESIDENT_USE
 from server.config import PROJECT_ROOT, Settings
@@ -141,8 +141,7 @@ async def load_scenarios(today: date) -> dict[str, list[int]]:
 
 async def county_tasks(today: date) -> list[Task]:
     """What the county and the overloaded townships demand in the current and previous month."""
-    month = today.replace(day=1)
-    previous = (month - timedelta(days=1)).replace(day=1)
+    month = period_containing(today, "month")
     apps = {a.name: a for a in await App.all()}
     specs = [
         ("反诈助手注册", "registrations", "反诈助手", COUNTY[0], "weekly", "rectification_report", "screenshots"),
@@ -153,10 +152,9 @@ async def county_tasks(today: date) -> list[Task]:
         ("入户走访", "visits", None, "360721101", "none", "none", "photos"),
     ]
     tasks = []
-    for start in (previous, month):
-        end = ((start + timedelta(days=32)).replace(day=1)) - timedelta(days=1)
+    for period in (month.previous(), month):
         for title, metric, app, issuer, ranking, penalty, evidence in specs:
-            tasks.append(await Task.create(title=title, metric=metric, app=apps.get(app), issued_by_id=issuer, period_start=start, period_end=end, frequency="monthly", ranking=ranking, penalty=penalty, evidence=evidence))
+            tasks.append(await Task.create(title=title, metric=metric, app=apps.get(app), issued_by_id=issuer, period_start=period.first, period_end=period.last, frequency="monthly", ranking=ranking, penalty=penalty, evidence=evidence))
     return tasks
 
 

@@ -8,9 +8,9 @@ import heapq
 from dataclasses import dataclass
 
 from server.burden.quota_rules import Flag
+from server.burden.vocab import severity_order
 
 SHOWN_PER_KIND = 3
-SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,14 @@ def _groups(flags: list[Flag], shown: int) -> list[FlagGroup]:
         # The same as sorted(...)[:shown] (stable: the release's order kept), without sorting thousands.
         first = heapq.nsmallest(max(shown, 1), members, key=_severity)
         groups.append(FlagGroup(kind, first[0].severity, len(members), first[:shown]))
-    return sorted(groups, key=lambda g: (SEVERITY_ORDER.get(g.severity, 3), -g.count, g.kind))
+    return sorted(groups, key=lambda g: (severity_order(g.severity), -g.count, g.kind))
 
 
 def _severity(flag: Flag) -> int:
-    return SEVERITY_ORDER.get(flag.severity, 3)
+    return severity_order(flag.severity)
 
 
 def of_kind(flags: list[Flag], kind: str | None) -> list[Flag]:
     """One kind's flags, most severe first, or every flag in that order when no kind is named."""
     chosen = [f for f in flags if kind is None or f.kind == kind]
-    return sorted(chosen, key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
+    return sorted(chosen, key=_severity)

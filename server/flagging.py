@@ -12,16 +12,15 @@ from tortoise import Tortoise
 
 from server.burden.attribution import attributed_to_issuers
 from server.burden.cross_rules import QuotaNode, RequiredApp, duplicate_app_flags, escalation_flags, pace_flag, zombie_app_flag
+from server.burden.messages import Name
 from server.burden.periods import Period
 from server.burden.quota_rules import Flag, QuotaFacts, TaskFacts, target_flags, task_flags
 from server.burden.regions import in_subtree
 from server.burden.rules import Rules
+from server.burden.series import uniform_growth_flag
+from server.burden.vocab import severity_order
 from server.db import day_param
-from server.i18n import localized_name
-from server.ledger import uniform_growth_flag
 from server.models import App, ProgressPoint, Quota, Task
-
-SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)
@@ -47,8 +46,8 @@ class RunningQuota:
 
 @dataclass(frozen=True)
 class QuotaBook:
-    """Everything the quota flags of a period read, loaded once: the flags are then rendered in
-    each language without touching the store again."""
+    """Everything the quota flags of a period read, loaded once: the flags are computed once, for
+    every language, without touching the store again."""
 
     quotas: list[RunningQuota]
     tasks: dict[int, TaskFacts]
@@ -84,8 +83,7 @@ async def load_quota_book(period: Period) -> QuotaBook:
 
 
 def quota_flags_in(book: QuotaBook, root_path: str, period: Period, rules: Rules) -> list[Flag]:
-    """Flags of the quotas (and their tasks) running in the period in the subtree at `root_path`,
-    in the current language."""
+    """Flags of the quotas (and their tasks) running in the period in the subtree at `root_path`."""
     inside = [q for q in book.quotas if in_subtree(q.path, root_path)]
     flags: list[Flag] = []
     for quota in inside:
@@ -104,7 +102,7 @@ def quota_flags_in(book: QuotaBook, root_path: str, period: Period, rules: Rules
 def _quota_facts(quota: RunningQuota) -> QuotaFacts:
     return QuotaFacts(
         region=quota.region,
-        region_name=localized_name(quota.name, quota.name_hant),
+        region_name=Name(quota.name, quota.name_hant),
         target=quota.target,
         base=quota.base,
         population=quota.population,
@@ -114,9 +112,9 @@ def _quota_facts(quota: RunningQuota) -> QuotaFacts:
     )
 
 
-def _setters(quotas: list[RunningQuota]) -> dict[str, tuple[str, str]]:
+def _setters(quotas: list[RunningQuota]) -> dict[str, tuple[str, Name]]:
     """Each receiving region's parent, the region that set its target: (code, name)."""
-    return {q.region: (q.parent, localized_name(q.parent_name, q.parent_name_hant)) for q in quotas if q.parent}
+    return {q.region: (q.parent, Name(q.parent_name, q.parent_name_hant)) for q in quotas if q.parent}
 
 
 CHILD_COUNTS = """
@@ -134,7 +132,7 @@ async def _child_counts(period: Period) -> dict[str, int]:
 
 
 def _escalation(task: TaskFacts, quotas: list[RunningQuota], children: dict[str, int], root_path: str, rules: Rules) -> list[Flag]:
-    nodes = [QuotaNode(q.region, localized_name(q.name, q.name_hant), q.parent, q.target, q.population, children.get(q.region, 0)) for q in quotas]
+    nodes = [QuotaNode(q.region, Name(q.name, q.name_hant), q.parent, q.target, q.population, children.get(q.region, 0)) for q in quotas]
     paths = {q.region: q.path for q in quotas}
     return [f for f in escalation_flags(nodes, task.issued_by, task.id, task.app, rules) if in_subtree(paths[f.region], root_path)]
 
@@ -149,8 +147,7 @@ def _progress_flags(quotas: list[RunningQuota], book: QuotaBook, period: Period,
         growth = uniform_growth_flag(series, quota.region, quota.task, rules)
         flags += [growth] if growth else []
         by_day = [((at - start.replace(tzinfo=at.tzinfo)).total_seconds() / 86400, value) for at, value in series]
-        name = localized_name(quota.name, quota.name_hant)
-        pace = pace_flag(quota.region, name, quota.task, quota.target, by_day, (book.task_ends[quota.task] - period.last).days, 0, rules)
+        pace = pace_flag(quota.region, Name(quota.name, quota.name_hant), quota.task, quota.target, by_day, (book.task_ends[quota.task] - period.last).days, 0, rules)
         flags += [pace] if pace else []
     return flags
 
@@ -164,7 +161,7 @@ def app_flags(code: str, cells: list[dict[str, int]], apps: dict[int, App], rule
     """Duplicate and zombie apps among those the region's reporters must use, from the frozen
     release (`cells`: apps named by k reporters or more, for a shown cell only)."""
     named = [apps[app] for app in sorted({c["app"] for c in cells})]
-    required = [RequiredApp(a.id, localized_name(a.name, a.name_hant), a.function, (a.owner_level, a.owner_region_id)) for a in named]
+    required = [RequiredApp(a.id, Name(a.name, a.name_hant), a.function, (a.owner_level, a.owner_region_id)) for a in named]
     flags = duplicate_app_flags(code, required)
     for cell in cells:
         app = next(r for r in required if r.id == cell["app"])
@@ -175,4 +172,4 @@ def app_flags(code: str, cells: list[dict[str, int]], apps: dict[int, App], rule
 
 def ordered(flags: list[Flag]) -> list[Flag]:
     unique = {(f.kind, f.region, f.task, f.app): f for f in flags}
-    return sorted(unique.values(), key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.region, f.task or 0, f.app or 0))
+    return sorted(unique.values(), key=lambda f: (severity_order(f.severity), f.kind, f.region, f.task or 0, f.app or 0))

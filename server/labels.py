@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
+from server.burden import vocab
+from server.burden.messages import Label
 from server.i18n import gettext as _
 
 
@@ -174,16 +174,11 @@ def app_functions() -> dict[str, str]:
     }
 
 
-IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
-
-
 def app_function(function: str) -> str | None:
     """An app's function as a reader may see it: its name when it is a known code, the text as
     typed otherwise, and nothing when it is a code no one has named (never the raw code)."""
-    known = app_functions().get(function)
-    if known:
-        return known
-    return None if IDENTIFIER.fullmatch(function) else function
+    shown = vocab.app_function(function)
+    return app_functions()[shown.code] if isinstance(shown, Label) else shown
 
 
 def export_records() -> dict[str, str]:

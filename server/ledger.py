@@ -8,16 +8,17 @@ never count twice.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from tortoise.expressions import Q
 
 from server import auth, ledger_store
+from server.burden.messages import Name
 from server.burden.quota_rules import Flag, QuotaFacts, quota_flags
 from server.burden.rules import Rules
-from server.burden.series import check_series
+from server.burden.series import uniform_growth_flag
 from server.burden.vocab import MEANS, OUTCOME_STATUSES, RESIDENT_USE
 from server.directory import region_by_code, task_facts, visible_app_filter, visible_task, visible_task_ids
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -57,7 +58,7 @@ async def save_quota(user: User, reporter_key: str, data: Any, today: date, rule
 def quota_facts(quota: Quota, region: Region) -> QuotaFacts:
     return QuotaFacts(
         region=region.code,
-        region_name=localized_name(region.name, region.name_hant),
+        region_name=Name(region.name, region.name_hant),
         target=quota.target,
         base=quota.base,
         population=region.population,
@@ -82,23 +83,6 @@ async def add_progress(user: User, quota_id: int, data: Any, rules: Rules) -> li
     flags = quota_flags(task_facts(quota.task), quota_facts(quota, quota.region), rules)
     growth = uniform_growth_flag(series, quota.region_id, quota.task_id, rules)
     return flags + ([growth] if growth else [])
-
-
-def uniform_growth_flag(points: list[tuple[datetime, int]], region: str, task: int, rules: Rules) -> Flag | None:
-    """The growth-regularity flag of a counter's readings, if they grew like a script (DESIGN.md §3).
-    Its sentences are written here, in the reader's language, until flags leave the domain as keys."""
-    verdict = check_series(points, rules)
-    if not verdict.uniform:
-        return None
-    return Flag(
-        kind="uniform_growth",
-        severity="warning",
-        region=region,
-        task=task,
-        message=_("This counter grew %(rate)s per minute with machine-like regularity over %(intervals)s intervals.", rate=verdict.rate_per_minute, intervals=verdict.intervals),
-        basis=_("Real people arrive irregularly: growth far more even than a Poisson process points to scripted or bought activity."),
-        detail={"dispersion": verdict.dispersion, "p_value": verdict.p_value, "intervals": verdict.intervals},
-    )
 
 
 async def save_outcome(user: User, reporter_key: str, quota_id: int, data: Any, today: date, secret: str) -> None:

@@ -13,6 +13,7 @@ from server.burden.vocab import ACTIVITIES, BASES
 from server.errors import InvalidInput
 from server.i18n import gettext as _
 from server.ledger_rules import MAX_TARGET
+from server.messages import flags_json
 from server.models import Quota, TimeEntry
 from server.parse import Reader, day_window
 from server.parse import message as parse_message
@@ -42,7 +43,7 @@ def quota_json(quota: Quota, flags: list[Flag]) -> dict[str, Any]:
         "base": quota.base,
         "eligible": quota.eligible,
         "base_count": quota.base_count,
-        "flags": [f.as_json() for f in flags],
+        "flags": flags_json(flags),
     }
 
 

@@ -21,12 +21,14 @@ from server.burden import measures
 from server.burden.cross_rules import peer_outlier_flags
 from server.burden.indices import hours_per_reporter_week
 from server.burden.measures import MonthFacts
+from server.burden.messages import Name
 from server.burden.periods import Period, latest_due, months_between, period_containing, publication_day
 from server.burden.quota_rules import Flag
 from server.burden.regions import ancestor_codes
 from server.burden.vocab import LOCALES
 from server.config import Settings
-from server.i18n import in_locale, localized_name
+from server.i18n import in_locale
+from server.messages import rendered_flags
 from server.models import Outcome, Quota, Region, Release, RosterItem, TimeEntry
 
 log = logging.getLogger("jianfu.publication")
@@ -106,8 +108,8 @@ async def publish_due(settings: Settings, today: date, say: Callable[[str], None
 
 
 async def release_flags(month: Period, facts: MonthFacts, figures: dict[str, dict], settings: Settings) -> dict[str, list[tuple[str, Flag]]]:
-    """Every flag of the month in every interface language, each under the path of the region it
-    names. Flags name only published regions: receivers are already merged into the region that
+    """Every flag of the month, computed once and rendered in every interface language, each under
+    the path of the region it names. Flags name only published regions: receivers are already merged into the region that
     set their targets, and an escalation chain keeps its published links only."""
     paths = {r.code: r.path for r in facts.regions}
     roots = [r.code for r in facts.regions if r.parent not in paths]
@@ -117,16 +119,16 @@ async def release_flags(month: Period, facts: MonthFacts, figures: dict[str, dic
     root_paths = [paths[code] for code in roots]
     shown_apps = {code: figure["apps"] for code, figure in figures.items() if figure["reporters"] is not None and figure["apps"]}
     apps = await flagging.load_apps({cell["app"] for cells in shown_apps.values() for cell in cells})
+    flags: list[Flag] = []
+    for root_path in root_paths:
+        flags += flagging.quota_flags_in(book, root_path, month, settings.rules)
+    for code, cells in shown_apps.items():
+        flags += flagging.app_flags(code, cells, apps, settings.rules)
+    flags += _outliers(facts, figures, month, names, settings)
+    kept = [_published_only(f, paths) for f in flagging.ordered(flags) if f.region in paths]
     found: dict[str, list[tuple[str, Flag]]] = {}
     for tag in LOCALES:
-        with in_locale(tag):
-            flags: list[Flag] = []
-            for root_path in root_paths:
-                flags += flagging.quota_flags_in(book, root_path, month, settings.rules)
-            for code, cells in shown_apps.items():
-                flags += flagging.app_flags(code, cells, apps, settings.rules)
-            flags += _outliers(facts, figures, month, names, settings)
-            found[tag] = [(path, _published_only(f, paths)) for f in flagging.ordered(flags) if f.region in paths for path in _filed_under(f, paths, reach)]
+        found[tag] = [(path, flag) for flag in rendered_flags(kept, tag) for path in _filed_under(flag, paths, reach)]
     return found
 
 
@@ -163,7 +165,7 @@ def _outliers(facts: MonthFacts, figures: dict[str, dict], month: Period, names:
             figure = figures[r.code]
             if r.parent == parent and figure["reporters"]:
                 hours[r.code] = hours_per_reporter_week(figure["minutes"], figure["reporters"], month.weeks)
-        labels = {c: localized_name(names[c]["name"], names[c]["name_hant"]) for c in hours}
+        labels = {c: Name(names[c]["name"], names[c]["name_hant"]) for c in hours}
         flags += peer_outlier_flags(hours, labels, settings.rules)
     return flags
 

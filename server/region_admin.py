@@ -11,6 +11,7 @@ from typing import Any, Sequence
 from tortoise import Tortoise
 
 from server import audit, directory
+from server.db import placeholders
 from server.errors import InvalidInput, NotFound
 from server.models import Region, User
 from server.parse import Reader
@@ -90,8 +91,7 @@ async def cadre_accounts(codes: list[str]) -> dict[str, int]:
     """The cadre accounts whose home lies in each region's subtree (accounts, never anything they logged)."""
     if not codes:
         return {}
-    placeholders = ", ".join(f"${i}" for i in range(1, len(codes) + 1))
-    rows = await Tortoise.get_connection("default").execute_query_dict(CADRES_UNDER.format(codes=placeholders), codes)
+    rows = await Tortoise.get_connection("default").execute_query_dict(CADRES_UNDER.format(codes=placeholders(len(codes))), codes)
     return {row["code"]: int(row["cadres"]) for row in rows}
 
 

@@ -31,11 +31,8 @@ REVIEWERS = ("supervisor", "admin")  # who may open, read and decide reviews
 
 async def open_review(user: User, region: Region, period: Period, settings: Settings, today: date) -> Review:
     """409 not_published unless the period is out; the snapshot is the summary as published."""
-    snapshot = {}
-    for tag in LOCALES:
-        with in_locale(tag):
-            report, flags = await summary.region_report(region.code, period, settings)
-            snapshot[tag] = {"summary": report, "flags": [f.as_json() for f in flags]}
+    reports = await summary.region_reports(region.code, period, settings, LOCALES)
+    snapshot = {tag: {"summary": report, "flags": [f.as_json() for f in flags]} for tag, (report, flags) in reports.items()}
     return await Review.create(region=region, period=period.key, opened_by=user, opened_on=today, snapshot=snapshot)
 
 

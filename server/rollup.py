@@ -20,7 +20,7 @@ from server.burden.indices import CATEGORY_OF_ACTIVITY, EVIDENCE_ACTIVITIES
 from server.burden.measures import Part
 from server.burden.periods import Period
 from server.burden.vocab import ACTIVITIES, FABRICATION_MEANS
-from server.db import day_param, row_placeholders
+from server.db import day_param, placeholders, row_placeholders
 
 MIN_ACTIVE_DAYS = 2  # DESIGN.md §2: an established reporter logged on at least 2 distinct days
 
@@ -38,7 +38,7 @@ class Window:
 
 def _levels(levels: Sequence[str], start: int) -> tuple[str, list[str]]:
     """" AND ra.level IN ($4, ...)": only cells of the published levels."""
-    return " AND ra.level IN (" + ", ".join(f"${start + i}" for i in range(len(levels))) + ")", list(levels)
+    return f" AND ra.level IN ({placeholders(len(levels), start)})", list(levels)
 
 
 async def prepare_reporters(client: BaseDBAsyncClient, rows: Iterable[tuple[str, str, bool]], window: Window) -> None:

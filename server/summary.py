@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from server import place_search
 from server.burden import indices
+from server.burden.messages import Name
 from server.burden.periods import Period, publication_day, recent_periods
 from server.burden.quota_rules import Flag
 from server.burden.rules import Rules
 from server.config import Settings
 from server.errors import InvalidInput, NotFound, NotPublished
-from server.i18n import current_locale, localized_name
+from server.i18n import current_locale
 from server.i18n import gettext as _
+from server.messages import rendered_tree
 from server.models import App, Region, Task
 from server.paging import Paging
 from server.release import PublishedMonth, month_flags, published_keys, published_month
@@ -49,28 +51,36 @@ async def burden_summary(place: Region | str, period: Period, settings: Settings
 
 async def region_report(place: Region | str, period: Period, settings: Settings, places: Paging = EVERY_PLACE, ranked: bool = False) -> tuple[dict[str, Any], list[Flag]]:
     """The summary of a region and one page of its children (in code order, or by burden index
-    when `ranked`), and the release's flags it counts. A paged report says how many children
-    there are in `children_total`. `place` is the region as the caller read it (its name is not
-    read again) or its code."""
+    when `ranked`), and the release's flags it counts, in the reader's language. A paged report
+    says how many children there are in `children_total`. `place` is the region as the caller
+    read it (its name is not read again) or its code."""
+    tag = current_locale()
+    return (await region_reports(place, period, settings, (tag,), places, ranked))[tag]
+
+
+async def region_reports(place: Region | str, period: Period, settings: Settings, tags: Sequence[str], places: Paging = EVERY_PLACE, ranked: bool = False) -> dict[str, tuple[dict[str, Any], list[Flag]]]:
+    """The report built once and said in each language of `tags`: names in each script, and the
+    release's flags as it stored them in each language."""
     code = place if isinstance(place, str) else place.code
     month = await published(code, period, settings)
-    flags, counts = await _reader_flags(month, code)
+    flags = {tag: await _reader_flags(month, code, tag) for tag in tags}
+    counted, counts = flags[tags[0]]
     children = [_cell_summary(month, child, counts.get(child, 0)) for child in month.children(code)]
     if ranked:
         children.sort(key=_burden_order)
     if places.size:
         places.check(len(children))
-    root = _cell_summary(month, code, len(flags))
+    root = _cell_summary(month, code, len(counted))
     root["children"] = places.cut(children)
     if places.size:
         root["children_total"] = len(children)
     if isinstance(place, str):
         await _name([root, *root["children"]])
     else:
-        root["region"]["name"] = localized_name(place.name, place.name_hant)
+        root["region"]["name"] = Name(place.name, place.name_hant)
         await _name(root["children"])
     root.update(await _sources_and_change(month, code))
-    return root, flags
+    return {tag: (rendered_tree(root, tag), flags[tag][0]) for tag in tags}
 
 
 def _burden_order(cell: dict[str, Any]) -> tuple[bool, float, str]:
@@ -81,7 +91,7 @@ def _burden_order(cell: dict[str, Any]) -> tuple[bool, float, str]:
 
 async def region_flags(code: str, period: Period, settings: Settings) -> list[Flag]:
     month = await published(code, period, settings)
-    flags, _counts = await _reader_flags(month, code)
+    flags, _counts = await _reader_flags(month, code, current_locale())
     return flags
 
 
@@ -94,11 +104,11 @@ _flag_cache: dict[tuple[int, str, str], tuple[list[Flag], dict[str, int]]] = {}
 _FLAGS_KEPT = 200_000
 
 
-async def _reader_flags(month: PublishedMonth, code: str) -> tuple[list[Flag], dict[str, int]]:
-    """The flags, and how many of them lie under each child."""
-    key = (id(month), current_locale(), code)
+async def _reader_flags(month: PublishedMonth, code: str, tag: str) -> tuple[list[Flag], dict[str, int]]:
+    """The flags in one language, and how many of them lie under each child."""
+    key = (id(month), tag, code)
     if key not in _flag_cache:
-        found = await _read_flags(month, code)
+        found = await _read_flags(month, code, tag)
         while _flag_cache and sum(len(f) for f, _c in _flag_cache.values()) + len(found) > _FLAGS_KEPT:
             _flag_cache.pop(next(iter(_flag_cache)))
         if not any(k[0] == key[0] for k in _flag_cache):
@@ -112,11 +122,11 @@ def _forget_flags(ident: int) -> None:
         del _flag_cache[key]
 
 
-async def _read_flags(month: PublishedMonth, code: str) -> list[tuple[str, Flag]]:
+async def _read_flags(month: PublishedMonth, code: str, tag: str) -> list[tuple[str, Flag]]:
     """Quota flags of the subtree; app flags of the region itself; busy outliers among its children."""
     path = month.regions[code]["path"]
     kept, seen = [], set()
-    for flag_path, flag in await month_flags(month.month, path, current_locale()):
+    for flag_path, flag in await month_flags(month.month, path, tag):
         if flag.kind in LOCAL_KINDS and flag.region != code:
             continue
         if flag.kind == "peer_outlier" and month.regions.get(flag.region, {}).get("parent") != code:
@@ -142,11 +152,11 @@ def _flag_counts(month: PublishedMonth, code: str, flags: list[tuple[str, Flag]]
 
 
 async def _name(cells: list[dict[str, Any]]) -> None:
-    """Names in the reader's script, read for the listed cells only (a page, not thousands)."""
+    """Names to say in each reader's script, read for the listed cells only (a page, not thousands)."""
     if not cells:
         return
     rows = await Region.filter(code__in=[c["region"]["code"] for c in cells]).values("code", "name", "name_hant")
-    names = {r["code"]: localized_name(r["name"], r["name_hant"]) for r in rows}
+    names = {r["code"]: Name(r["name"], r["name_hant"]) for r in rows}
     for cell in cells:
         cell["region"]["name"] = names.get(cell["region"]["code"], cell["region"]["code"])
 
@@ -232,11 +242,11 @@ async def _sources_and_change(month: PublishedMonth, code: str) -> dict[str, Any
         if app := tasks[ident]["app_id"]:
             app_hours[app] = app_hours.get(app, 0.0) + hours
     # No query for no apps: under load every query of a read waits for the writes in front of it.
-    app_names = {a["id"]: localized_name(a["name"], a["name_hant"]) for a in await App.filter(id__in=list(app_hours)).values("id", "name", "name_hant")} if app_hours else {}
+    app_names = {a["id"]: Name(a["name"], a["name_hant"]) for a in await App.filter(id__in=list(app_hours)).values("id", "name", "name_hant")} if app_hours else {}
     categories = figures.get("categories", {})
     return {
         "top_sources": {
-            "tasks": [{"id": ident, "name": localized_name(name, None), "hours": hours, "share": _round(part)} for (ident, name), hours, part in indices.top_sources(task_hours, total)],
+            "tasks": [{"id": ident, "name": Name(name), "hours": hours, "share": _round(part)} for (ident, name), hours, part in indices.top_sources(task_hours, total)],
             "apps": [{"id": ident, "name": app_names[ident], "hours": hours, "share": _round(part)} for ident, hours, part in indices.top_sources(app_hours, total) if ident in app_names],
         },
         "categories": {

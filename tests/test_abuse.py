@@ -288,7 +288,7 @@ async def test_an_app_a_cadre_adds_is_seen_in_their_township_only(client, settin
     assert await app_names(client, zhao) == await app_names(client, county) == await app_names(client, far) == []
 
     # My apps: one added on the page is scoped the same way; the page lists what its reader sees.
-    assert (await client.post("/apps/new", data={"name": "河东随手拍", "function": "reporting", "owner_level": "county"}, headers=wang)).status_code == 303
+    assert (await client.post("/apps/new", data={"name": "河东随手拍", "function": "reporting", "owner_level": "county", "resident_use": "rare"}, headers=wang)).status_code == 303
     assert (await App.get(name="河东随手拍")).scope_id == TOWNSHIP
     mine, theirs = (await client.get("/apps", headers=li)).text, (await client.get("/apps", headers=zhao)).text
     assert "村村通打卡" in mine and "河东随手拍" in mine

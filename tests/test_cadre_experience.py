@@ -12,7 +12,7 @@ from clock import app_today
 from conftest import PASSWORD, bearer
 from page_cases import hidden, logged_yesterday, signed_in_cadre
 from server.burden.durations import parse_minutes
-from server.models import TimeEntry
+from server.models import App, RosterItem, TimeEntry
 
 
 @pytest.mark.parametrize(("lang", "message", "labels"), [
@@ -66,6 +66,33 @@ async def test_a_task_takes_the_kind_of_work_tapped_with_it(client):
     assert entries == [(ids["current"], "evidence", 15), (ids["current"], "registration_drive", 15)]
     logged = re.findall(r"<li><span>(.*?)</span>", (await client.get("/")).text)
     assert logged == ["本月注册 · 拍照截图留痕", "本月注册 · 拉人注册"]
+
+
+async def test_the_today_form_and_the_api_store_the_same_row_for_the_same_entry(client):
+    ids = await signed_in_cadre(client)
+    cadre = await bearer(client, "li")
+    html = (await client.get("/")).text
+    tap = {"csrf": hidden(html, "csrf"), "client_id": "form-1", "choice": f"task:{ids['current']}", "activity": "", "preset": "30"}
+    assert (await client.post("/today", data=tap)).status_code == 303
+    sent = {"client_id": "api-1", "date": app_today().isoformat(), "minutes": 30, "task": ids["current"]}
+    answer = await client.post("/api/entries", json={"entries": [sent]}, headers=cadre)
+    assert answer.json() == {"accepted": ["api-1"], "duplicates": [], "rejected": []}
+    rows = await TimeEntry.all().order_by("id").values("date", "minutes", "activity", "task_id", "note", "body_hash")
+    assert rows[0] == rows[1] and (rows[0]["activity"], rows[0]["task_id"]) == ("registration_drive", ids["current"])
+    # A correction that names the task and no kind of work is read the same way.
+    edited = await client.put("/api/entries/api-1", json={"date": app_today().isoformat(), "minutes": 45, "task": ids["current"]}, headers=cadre)
+    assert (edited.json()["activity"], edited.json()["minutes"]) == ("registration_drive", 45)
+
+
+async def test_an_app_added_on_my_apps_is_required_with_the_residents_use_the_cadre_gives(client):
+    await signed_in_cadre(client)
+    form = {"csrf": hidden((await client.get("/apps")).text, "csrf"), "name": "河东随手拍", "function": "reporting", "owner_level": "county"}
+    unanswered = await client.post("/apps/new?lang=en", data=form)
+    assert (unanswered.status_code, 'id="resident_use-error"' in unanswered.text) == (422, True)
+    assert (await App.filter(name="河东随手拍").exists(), await RosterItem.all().count()) == (False, 0)
+    assert (await client.post("/apps/new", data={**form, "resident_use": "common"})).status_code == 303
+    # Not "never": only what the cadre said counts towards the zombie-app flag.
+    assert await RosterItem.all().values_list("app__name", "resident_use") == [("河东随手拍", "common")]
 
 
 async def test_same_as_last_time_says_what_it_copies_and_never_adds_to_a_logged_day(client):

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from conftest import scenario
 from server.burden.cross_rules import (QuotaNode, RequiredApp, duplicate_app_flags, escalation_flags, escalation_ratio, pace_flag, peer_outlier_flags,
                                        zombie_app_flag)
+from server.burden.messages import Number
 
 
 def escalation_nodes(case=None):
@@ -18,7 +19,7 @@ def test_escalation_scenario_flags_the_township_at_1_25():
     flags = escalation_flags(escalation_nodes(), "360721", task=1, app=None)
     assert [(f.kind, f.region, f.severity, f.ratio) for f in flags] == [("escalation", "360721105", "warning", 1.25)]
     assert flags[0].detail["chain"] == [{"region": "360721105", "ratio": 1.25}] and flags[0].detail["product"] == 1.25
-    assert "7,500" in flags[0].message and "6,000" in flags[0].message
+    assert (flags[0].message.params["total"], flags[0].message.params["target"]) == (Number(7500), Number(6000))
 
 
 def node(region, parent, target, population=1000, children=0):

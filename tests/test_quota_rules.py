@@ -1,5 +1,6 @@
 import pytest
 
+from server.burden.messages import Number
 from server.burden.quota_rules import QuotaFacts, TaskFacts, exceeds_base, exceeds_eligible, quota_flags, task_flags
 
 
@@ -38,7 +39,8 @@ def test_exceeds_base_ignores_metrics_that_are_not_one_per_person():
 
 
 def test_exceeds_base_says_times_the_population_from_two():
-    assert "4.21" in exceeds_base(task(metric="monthly_active"), quota(3000, population=712)).message
+    message = exceeds_base(task(metric="monthly_active"), quota(3000, population=712)).message
+    assert (message.key, message.params["ratio"]) == ("This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).", Number(3000 / 712, 2))
 
 
 @pytest.mark.parametrize(("target", "eligible", "ratio"), [(5, 5, None), (6, 5, 1.2), (10, 5, 2.0)])

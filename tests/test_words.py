@@ -21,7 +21,8 @@ from demo_county import DEMO_PASSWORD
 from page_words import SNAKE, leaks, words_of
 from server.burden.cross_rules import RequiredApp, duplicate_app_flags
 from server.config import Settings
-from server.i18n import in_locale, load_catalogs
+from server.i18n import load_catalogs
+from server.messages import rendered_flags
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
 
@@ -131,6 +132,5 @@ def test_the_duplicate_app_flag_names_the_job_in_words_never_as_a_code(lang, fun
     load_catalogs(Settings(database_url="sqlite://:memory:", secret="s").locales_dir)
     case = scenario("duplicate-systems")
     apps = [RequiredApp(i, a["name"], function, (a["owner_level"], a.get("owner_region"))) for i, a in enumerate(case["apps"], start=1)]
-    with in_locale(lang):
-        flags = duplicate_app_flags("510104020005", apps)
+    flags = rendered_flags(duplicate_app_flags("510104020005", apps), lang)
     assert [f.message for f in flags] == [message]

@@ -5,6 +5,7 @@ from starlette.responses import JSONResponse, Response
 
 from server import curation, directory
 from server.auth import require_user
+from server.messages import in_words
 from server.parse import Reader, json_body
 from server.web import settings_of, today_of, writer
 
@@ -44,7 +45,7 @@ async def merge_app(request: Request) -> Response:
 async def change_task(request: Request) -> JSONResponse:
     admin = await writer(request, "admin")
     task = await curation.change_task(admin, request.path_params["id"], await json_body(request), settings_of(request).secret, today_of(request))
-    return JSONResponse({**directory.task_json(task), "hidden": task.hidden})
+    return JSONResponse({**in_words(directory.task_json(task)), "hidden": task.hidden})
 
 
 async def change_app(request: Request) -> JSONResponse:

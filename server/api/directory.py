@@ -5,6 +5,7 @@ from starlette.responses import JSONResponse
 
 from server import audit, directory, import_jobs
 from server.auth import require_user
+from server.messages import in_words
 from server.parse import json_body
 from server.web import settings_of, today_of, writer
 
@@ -48,9 +49,9 @@ async def list_apps(request: Request) -> JSONResponse:
 async def create_task(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
     task, created = await directory.create_task(user, await json_body(request), today_of(request), settings_of(request).min_level)
-    return JSONResponse(directory.task_json(task), status_code=201 if created else 200)
+    return JSONResponse(in_words(directory.task_json(task)), status_code=201 if created else 200)
 
 
 async def list_tasks(request: Request) -> JSONResponse:
     user = await require_user(request)
-    return JSONResponse([directory.task_json(t) for t in await directory.visible_tasks(user)])
+    return JSONResponse([in_words(directory.task_json(t)) for t in await directory.visible_tasks(user)])

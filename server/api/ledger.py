@@ -5,11 +5,12 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server import ledger, ledger_forms
+from server import ledger, ledger_forms, records
 from server.auth import require_user
 from server.documents import records_csv
 from server.errors import InvalidInput
 from server.i18n import gettext as _
+from server.messages import flags_json
 from server.parse import json_body
 from server.web import quota_key_of, reporter_key_of, settings_of, today_of, writer
 
@@ -24,7 +25,7 @@ async def save_quota(request: Request) -> JSONResponse:
 async def add_progress(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
     flags = await ledger.add_progress(user, request.path_params["id"], await json_body(request), settings_of(request).rules)
-    return JSONResponse({"flags": [f.as_json() for f in flags]})
+    return JSONResponse({"flags": flags_json(flags)})
 
 
 async def save_outcome(request: Request) -> Response:
@@ -42,7 +43,7 @@ async def check_series(request: Request) -> JSONResponse:
 async def save_entries(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
     body = await json_body(request)
-    return JSONResponse(await ledger.save_entries(user, reporter_key_of(request, user), body, today_of(request)))
+    return JSONResponse(await records.log_entries(user, reporter_key_of(request, user), body, today_of(request)))
 
 
 def _query_day(request: Request, name: str) -> date | None:
@@ -63,7 +64,7 @@ async def list_entries(request: Request) -> JSONResponse:
 async def edit_entry(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
     key, body = reporter_key_of(request, user), await json_body(request)
-    entry = await ledger.edit_entry(user, key, request.path_params["client_id"], body, today_of(request))
+    entry = await records.edit_entry(user, key, request.path_params["client_id"], body, today_of(request))
     return JSONResponse(ledger_forms.entry_json(entry))
 
 

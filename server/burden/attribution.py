@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from server.burden.messages import Message, Name, Number
+from server.burden.messages import message as _
+from server.burden.messages import plural_message as ngettext
 from server.burden.quota_rules import Flag
-from server.i18n import format_number
-from server.i18n import gettext as _
-from server.i18n import ngettext
+from server.burden.vocab import severity_order
 
 RECEIVER_KINDS = frozenset({"exceeds_base", "exceeds_eligible", "uniform_growth", "pace"})
-SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 
-def _message(kind: str, region: str, count: int, low: float | None, high: float | None) -> str:
-    ratio = format_number(high, 2) if low == high else _("%(low)s to %(high)s", low=format_number(low, 2), high=format_number(high, 2))
+def _message(kind: str, region: Name | str, count: int, low: float | None, high: float | None) -> Message:
+    ratio = Number(high, 2) if low == high else _("%(low)s to %(high)s", low=Number(low, 2), high=Number(high, 2))
     if kind == "exceeds_base":
         return ngettext("%(region)s passed a target close to or above the population to %(num)s place: %(ratio)s times.",
                         "%(region)s passed targets close to or above the population to %(num)s places: %(ratio)s times.", count, region=region, ratio=ratio)
@@ -31,11 +31,11 @@ def _message(kind: str, region: str, count: int, low: float | None, high: float 
                     "The counters of %(num)s places under %(region)s grew with machine-like regularity.", count, region=region)
 
 
-def attributed_to_issuers(flags: list[Flag], setter_of: dict[str, tuple[str, str]]) -> list[Flag]:
+def attributed_to_issuers(flags: list[Flag], setter_of: dict[str, tuple[str, Name | str]]) -> list[Flag]:
     """Receivers' flags merged per (kind, task, region that set the target): `setter_of` maps a
     receiving region to (code, name) of its parent. Other flags pass unchanged."""
     kept: list[Flag] = []
-    groups: dict[tuple[str, int | None, tuple[str, str]], list[Flag]] = defaultdict(list)
+    groups: dict[tuple[str, int | None, tuple[str, Name | str]], list[Flag]] = defaultdict(list)
     for flag in flags:
         if flag.kind in RECEIVER_KINDS and flag.region in setter_of:
             groups[(flag.kind, flag.task, setter_of[flag.region])].append(flag)
@@ -45,7 +45,7 @@ def attributed_to_issuers(flags: list[Flag], setter_of: dict[str, tuple[str, str
         ratios = sorted(m.ratio for m in members if m.ratio is not None)
         low, high = (ratios[0], ratios[-1]) if ratios else (None, None)
         kept.append(Flag(
-            kind=kind, severity=max((m.severity for m in members), key=SEVERITY_RANK.__getitem__), region=code, task=task,
+            kind=kind, severity=min((m.severity for m in members), key=severity_order), region=code, task=task,
             app=members[0].app, ratio=high, basis=members[0].basis,
             message=_message(kind, name, len(members), low, high),
             detail={"places": len(members), "ratio_min": low, "ratio_max": high},

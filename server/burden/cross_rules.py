@@ -7,11 +7,11 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+from server.burden.messages import Joined, Name, Number, Share
+from server.burden.messages import message as _
 from server.burden.quota_rules import Flag
 from server.burden.rules import DEFAULT_RULES, Rules
-from server.i18n import format_number, format_share
-from server.i18n import gettext as _
-from server.labels import app_function
+from server.burden.vocab import app_function
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class QuotaNode:
     """One region's quota for a task, placed in the region tree."""
 
     region: str
-    name: str
+    name: Name | str
     parent: str | None
     target: int
     population: int
@@ -67,9 +67,9 @@ def escalation_flags(nodes: list[QuotaNode], issuer: str, task: int, app: int | 
             continue
         node = by_region[code]
         total = sum(c.target for c in children[code])
-        message = _("%(region)s passed %(total)s down to its places against the %(target)s it received: %(ratio)s times.", region=node.name, total=format_number(total), target=format_number(node.target), ratio=format_number(ratio, 2))
+        message = _("%(region)s passed %(total)s down to its places against the %(target)s it received: %(ratio)s times.", region=node.name, total=Number(total), target=Number(node.target), ratio=Number(ratio, 2))
         if per_capita:
-            message = _("%(region)s asks its places for %(ratio)s times its own target per resident (%(reported)s of %(places)s places reported).", region=node.name, ratio=format_number(ratio, 2), reported=len(children[code]), places=node.children_count)
+            message = _("%(region)s asks its places for %(ratio)s times its own target per resident (%(reported)s of %(places)s places reported).", region=node.name, ratio=Number(ratio, 2), reported=len(children[code]), places=node.children_count)
         flags.append(Flag(
             kind="escalation", severity=("warning", "critical")[level - 1], region=code, task=task, app=app, ratio=round(ratio, 2), message=message,
             basis=_("Burden-reduction rules forbid raising a target at every level on its way down (层层加码)."),
@@ -95,7 +95,7 @@ def daily_increments(points: list[tuple[float, float]]) -> list[float]:
     return [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(ordered, ordered[1:]) if b[0] > a[0]]
 
 
-def pace_flag(region: str, name: str, task: int, target: int, points: list[tuple[float, float]], days_left: int, reporters: int, rules: Rules = DEFAULT_RULES) -> Flag | None:
+def pace_flag(region: str, name: Name | str, task: int, target: int, points: list[tuple[float, float]], days_left: int, reporters: int, rules: Rules = DEFAULT_RULES) -> Flag | None:
     """What is left to do per day (and per reporter) against the region's own median daily progress."""
     increments = daily_increments(points)
     if days_left <= 0 or not increments:
@@ -108,7 +108,7 @@ def pace_flag(region: str, name: str, task: int, target: int, points: list[tuple
     per_reporter = needed / reporters if reporters else None
     return Flag(
         kind="pace", severity="warning", region=region, task=task, ratio=round(needed / usual, 2),
-        message=_("To reach the target %(region)s would need %(needed)s a day for %(days)s days, %(ratio)s times its usual daily progress.", region=name, needed=format_number(needed), days=days_left, ratio=format_number(needed / usual, 1)),
+        message=_("To reach the target %(region)s would need %(needed)s a day for %(days)s days, %(ratio)s times its usual daily progress.", region=name, needed=Number(needed), days=days_left, ratio=Number(needed / usual, 1)),
         basis=_("A pace far above what a place has managed so far is met by fabrication or overwork, not by residents' needs."),
         detail={"needed_per_day": round(needed, 2), "needed_per_reporter_day": round(per_reporter, 2) if per_reporter else None, "median_daily": round(usual, 2), "days_left": days_left},
     )
@@ -117,7 +117,7 @@ def pace_flag(region: str, name: str, task: int, target: int, points: list[tuple
 @dataclass(frozen=True)
 class RequiredApp:
     id: int
-    name: str
+    name: Name | str
     function: str
     owner: tuple[str, str | None]  # owner level and owner region
 
@@ -131,7 +131,7 @@ def duplicate_app_flags(region: str, apps: list[RequiredApp]) -> list[Flag]:
     for function, same in sorted(by_function.items()):
         if len(same) < 2 or len({a.owner for a in same}) < 2:
             continue
-        names = "、".join(a.name for a in sorted(same, key=lambda a: a.id))
+        names = Joined(tuple(a.name for a in sorted(same, key=lambda a: a.id)))
         job = app_function(function)
         message = (_("%(count)s required apps do the same job (%(function)s): %(names)s.", count=len(same), function=job, names=names) if job
                    else _("%(count)s required apps do the same job: %(names)s.", count=len(same), names=names))
@@ -150,13 +150,13 @@ def zombie_app_flag(region: str, app: RequiredApp, reporters: int, saying_none: 
         return None
     return Flag(
         kind="zombie_app", severity="warning", region=region, app=app.id, ratio=round(saying_none / reporters, 2),
-        message=_("Residents never use %(app)s, say %(share)s of the cadres required to use it.", app=app.name, share=format_share(saying_none / reporters)),
+        message=_("Residents never use %(app)s, say %(share)s of the cadres required to use it.", app=app.name, share=Share(saying_none / reporters)),
         basis=_("An app residents do not use only costs cadres time: a candidate to close (僵尸应用)."),
         detail={"reporters": reporters, "saying_none": saying_none},
     )
 
 
-def peer_outlier_flags(values: dict[str, float], names: dict[str, str], rules: Rules = DEFAULT_RULES) -> list[Flag]:
+def peer_outlier_flags(values: dict[str, float], names: dict[str, Name | str], rules: Rules = DEFAULT_RULES) -> list[Flag]:
     """Siblings whose hours per reporter stand far from the others': modified z = 0.6745 (x - median) / MAD."""
     if len(values) < rules.outlier_min_siblings:
         return []
@@ -170,7 +170,7 @@ def peer_outlier_flags(values: dict[str, float], names: dict[str, str], rules: R
         if z > rules.outlier_z:
             flags.append(Flag(
                 kind="peer_outlier", severity="info", region=region, ratio=round(z, 2),
-                message=_("%(region)s logs %(hours)s hours per cadre a week, far above its neighbours' %(median)s.", region=names.get(region, region), hours=format_number(value, 1), median=format_number(middle, 1)),
+                message=_("%(region)s logs %(hours)s hours per cadre a week, far above its neighbours' %(median)s.", region=names.get(region, region), hours=Number(value, 1), median=Number(middle, 1)),
                 basis=_("A place far busier than its neighbours is where a review should look first."),
                 detail={"hours_per_reporter_week": round(value, 2), "median": round(middle, 2), "mad": round(mad, 2), "z": round(z, 2)},
             ))

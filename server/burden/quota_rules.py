@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from server.burden.messages import Message, Name, Number
+from server.burden.messages import message as _
 from server.burden.rules import DEFAULT_RULES, Rules
 from server.burden.vocab import ONE_PER_PERSON_METRICS, VANITY_METRICS
-from server.i18n import format_number
-from server.i18n import gettext as _
 
 PRESSING_RANKINGS = frozenset({"daily", "weekly"})
 TRACE_EVIDENCE = frozenset({"gps_trace", "photos"})
@@ -18,11 +18,14 @@ TRACE_EVIDENCE = frozenset({"gps_trace", "photos"})
 
 @dataclass(frozen=True)
 class Flag:
+    """A flag as a rule raises it, its message and basis as Messages for the edge to render
+    (server.messages); as a release stores it and readers read it, already in words."""
+
     kind: str
     severity: str
     region: str
-    message: str
-    basis: str
+    message: Message | str
+    basis: Message | str
     task: int | None = None
     app: int | None = None
     ratio: float | None = None
@@ -49,7 +52,7 @@ class TaskFacts:
 @dataclass(frozen=True)
 class QuotaFacts:
     region: str
-    region_name: str
+    region_name: Name | str
     target: int
     base: str
     population: int | None
@@ -78,9 +81,9 @@ def exceeds_base(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_RULE
     coverage = quota.target / size
     if coverage <= rules.coverage_warning:
         return None
-    values = {"region": quota.region_name, "target": format_number(quota.target), "size": format_number(size), "base": _base_noun(quota.base)}
+    values = {"region": quota.region_name, "target": Number(quota.target), "size": Number(size), "base": _base_noun(quota.base)}
     if coverage >= rules.times_wording_from:
-        message = _("This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).", ratio=format_number(coverage, 2), **values)
+        message = _("This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).", ratio=Number(coverage, 2), **values)
     elif coverage > rules.coverage_critical:
         message = _("This target exceeds %(region)s's %(base)s (%(target)s against %(size)s): it cannot be met honestly.", **values)
     else:
@@ -112,7 +115,7 @@ def exceeds_eligible(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_
         task=task.id,
         app=task.app,
         ratio=round(ratio, 2),
-        message=_("This target asks for %(target)s eligible people where %(region)s has %(eligible)s: %(ratio)s times as many.", target=format_number(quota.target), region=quota.region_name, eligible=format_number(quota.eligible), ratio=format_number(ratio, 2)),
+        message=_("This target asks for %(target)s eligible people where %(region)s has %(eligible)s: %(ratio)s times as many.", target=Number(quota.target), region=quota.region_name, eligible=Number(quota.eligible), ratio=Number(ratio, 2)),
         basis=_("Only people who meet the criteria may be entered: a target above their number forces ineligible entries."),
         detail={"target": quota.target, "eligible": quota.eligible},
     )
@@ -181,7 +184,7 @@ def quota_flags(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_RULES
     return target_flags(task, quota, rules) + task_flags(task)
 
 
-def _base_noun(base: str) -> str:
+def _base_noun(base: str) -> Message:
     return {
         "population": _("registered population"),
         "households": _("number of households"),

@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from server.burden.messages import message as _
+from server.burden.quota_rules import Flag
 from server.burden.rules import DEFAULT_RULES, Rules
 
 
@@ -39,6 +41,22 @@ def check_series(points: list[tuple[datetime, float]], rules: Rules = DEFAULT_RU
     p_value = chi_square_lower_tail(statistic, n - 1)
     uniform = dispersion < rules.uniform_dispersion and p_value < rules.uniform_p
     return SeriesVerdict(uniform, round(dispersion, 4), p_value, _round(rate), n)
+
+
+def uniform_growth_flag(points: list[tuple[datetime, float]], region: str, task: int, rules: Rules = DEFAULT_RULES) -> Flag | None:
+    """A quota's counter that grew more evenly than any crowd of real people (DESIGN.md §3)."""
+    verdict = check_series(points, rules)
+    if not verdict.uniform:
+        return None
+    return Flag(
+        kind="uniform_growth",
+        severity="warning",
+        region=region,
+        task=task,
+        message=_("This counter grew %(rate)s per minute with machine-like regularity over %(intervals)s intervals.", rate=verdict.rate_per_minute, intervals=verdict.intervals),
+        basis=_("Real people arrive irregularly: growth far more even than a Poisson process points to scripted or bought activity."),
+        detail={"dispersion": verdict.dispersion, "p_value": verdict.p_value, "intervals": verdict.intervals},
+    )
 
 
 def _round(value: float | None) -> float | None:

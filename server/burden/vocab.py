@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from server.burden.messages import Label
+
 LEVELS = ("province", "city", "county", "township", "village", "grid")
 ROLES = ("cadre", "supervisor", "admin")
 LOCALES = ("zh-Hans", "zh-Hant", "en")
@@ -48,6 +52,51 @@ ACTIVITIES = (
     "other",
 )
 RESIDENT_USE = ("none", "rare", "some", "common")
+SEVERITIES = ("critical", "warning", "info")  # most severe first
+FLAG_KINDS = (
+    "exceeds_base",
+    "exceeds_eligible",
+    "escalation",
+    "pace",
+    "vanity_metric",
+    "ranking_pressure",
+    "trace_requirement",
+    "uniform_growth",
+    "duplicate_app",
+    "zombie_app",
+    "peer_outlier",
+)
+
+
+def severity_order(severity: str) -> int:
+    """Where a flag of this severity stands when the most severe come first (unknown ones last)."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+# An app's function is free text; these are the codes the demo and the shared scenarios use, which
+# readers see by name (server.labels.app_functions).
+APP_FUNCTIONS = (
+    "anti_fraud",
+    "study",
+    "public_security",
+    "grid_management",
+    "river_patrol",
+    "social_assistance",
+    "medical_insurance",
+    "rural_revitalization",
+    "civilization",
+    "village_affairs",
+    "public_rental_housing",
+)
+IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+
+
+def app_function(function: str) -> Label | str | None:
+    """An app's function as a reader may see it: the label of a known code, the text as typed
+    otherwise, and nothing when it is a code no one has named (never the raw code)."""
+    if function in APP_FUNCTIONS:
+        return Label("app_functions", function)
+    return None if IDENTIFIER.fullmatch(function) else function
 
 # The activity a task's time most likely goes to, so one tap on a task logs the right kind.
 ACTIVITY_OF_METRIC = {

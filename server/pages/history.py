@@ -7,7 +7,7 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server import labels, ledger, ledger_forms, queries
+from server import labels, ledger, ledger_forms, queries, records
 from server.auth import require_user
 from server.directory import visible_tasks
 from server.burden.periods import Period, PeriodError, parse_period, period_containing
@@ -66,7 +66,7 @@ async def edit(request: Request) -> Response:
     if form_id(values.get("task", "")) is not None:
         body["task"] = form_id(values["task"])
     try:
-        await ledger.edit_entry(user, reporter_key_of(request, user), request.path_params["client_id"], body, today_of(request))
+        await records.edit_entry(user, reporter_key_of(request, user), request.path_params["client_id"], body, today_of(request))
     except InvalidInput as error:
         return await edit_form(request, values, error.fields, 422)
     return go("/history")
@@ -86,7 +86,7 @@ async def restore(request: Request) -> Response:
     entry["note"] = entry["note"] or None
     if form_id(str(form.get("task", ""))) is not None:
         entry["task"] = form_id(str(form["task"]))
-    result = await ledger.save_entries(user, reporter_key_of(request, user), {"entries": [entry]}, today_of(request))
+    result = await records.log_entries(user, reporter_key_of(request, user), {"entries": [entry]}, today_of(request))
     if result["rejected"]:
         raise InvalidInput(result["rejected"][0]["error"]["fields"])
     return go(f"/history?week={period_containing(date.fromisoformat(entry['date']), 'week').key}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -13,6 +13,7 @@ from server import directory, labels, ledger, queries
 from server.auth import require_user
 from server.choices import task_choice_labels
 from server.burden.anonymity import published_level
+from server.burden.periods import period_containing
 from server.errors import InvalidInput
 from server.form_rules import client_rules
 from server.parse import form_id
@@ -20,22 +21,16 @@ from server.pages.render import form_writer, page
 from server.web import quota_key_of, settings_of, today_of
 
 
-def month_bounds(today: date) -> tuple[date, date]:
-    first = today.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following - timedelta(days=1)
-
-
 async def quota_context(request: Request, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     user = await require_user(request, "cadre")
     today = today_of(request)
-    first, last = month_bounds(today)
+    month = period_containing(today, "month")  # a new task runs for the month by default
     # Only the offices the server takes as issuers (directory.create_task): a village is never offered.
     issuers = [r for r in await queries.issuing_regions(user) if published_level(r.level, settings_of(request).min_level)]
     # The level just above a cadre is the likeliest to have passed the task down.
     above = [r for r in issuers if r.code != user.region_id]
     likely_issuer = above[-1].code if above else user.region_id
-    defaults = {"period_start": first.isoformat(), "period_end": last.isoformat(), "base": "population", "client_id": str(uuid.uuid4()), "region": user.region_id, "task": "new", "issued_by": likely_issuer}
+    defaults = {"period_start": month.first.isoformat(), "period_end": month.last.isoformat(), "base": "population", "client_id": str(uuid.uuid4()), "region": user.region_id, "task": "new", "issued_by": likely_issuer}
     tasks = await directory.visible_tasks(user)
     return {
         "values": {**defaults, **values},

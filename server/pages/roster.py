@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server import directory, labels, ledger, queries
+from server import labels, ledger, queries, records
 from server.auth import require_user
 from server.errors import InvalidInput
 from server.parse import form_id
@@ -33,14 +33,11 @@ async def save_roster(request: Request) -> Response:
 
 
 async def add_app(request: Request) -> Response:
+    """An app missing from the list, required of the caller, with how much residents use it."""
     user, form = await form_writer(request, "cadre")
-    values = {k: str(v) for k, v in form.items() if k in ("name", "function", "owner_level")}
+    values = {k: str(v) for k, v in form.items() if k in ("name", "function", "owner_level", "resident_use")}
     try:
-        app, _created = await directory.create_app(user, values, settings_of(request).min_level)
+        await records.add_required_app(user, reporter_key_of(request, user), values, today_of(request), settings_of(request).min_level)
     except InvalidInput as error:
         return await show(request, errors=error.fields, status_code=422, values=values)
-    key = reporter_key_of(request, user)
-    current = [{"app": a["app"], "resident_use": a["resident_use"]} for a in await ledger.own_roster(key)]
-    if all(a["app"] != app.id for a in current):
-        await ledger.replace_roster(user, key, {"apps": current + [{"app": app.id, "resident_use": "none"}]}, today_of(request))
     return go("/apps")

@@ -7,18 +7,15 @@ made when the page was drawn, so a double tap or a resent form counts once.
 from __future__ import annotations
 
 import functools
-import hashlib
 import uuid
 from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server import labels, ledger, queries
-from server.burden.vocab import default_activity
-from server.directory import visible_task
+from server import labels, queries, records
 from server.auth import require_user
-from server.i18n import gettext as _
+from server.errors import ApiError
 from server.i18n import localized_name
 from server.models import TimeEntry
 from server.parse import form_id
@@ -64,6 +61,7 @@ def entry_from_form(form: dict[str, str], today: date) -> dict:
     entry = {"client_id": form.get("client_id", ""), "date": form.get("date") or today.isoformat(), "minutes": form.get("preset") or form.get("duration", "")}
     if kind == "task" and form_id(value) is not None:
         entry["task"] = form_id(value)
+        entry["activity"] = form.get("activity", "")  # the kind of work tapped, if any
     else:
         entry["activity"] = value
     return entry
@@ -74,41 +72,19 @@ async def log_time(request: Request) -> Response:
     values = {k: str(v) for k, v in form.items()}
     today = today_of(request)
     entry = entry_from_form(values, today)
-    if entry.get("task"):  # the kind of work tapped, else the usual one for the task
-        entry["activity"] = values.get("activity") or default_activity((await visible_task(user, entry["task"])).metric)
-    result = await ledger.save_entries(user, reporter_key_of(request, user), {"entries": [entry]}, today)
+    result = await records.log_entries(user, reporter_key_of(request, user), {"entries": [entry]}, today)
     if result["rejected"]:
         return await show_today(request, errors=result["rejected"][0]["error"]["fields"], chosen=values.get("choice"), status_code=422, kind=values.get("activity", ""))
     return go(f"/?chosen={values.get('choice', '')}")
 
 
 async def repeat_last_day(request: Request) -> Response:
-    """Copy the most recent earlier day's entries to today; tapping twice copies once, and a day
-    already logged gets nothing on top (a stale page may still show the button)."""
+    """"Same as last time": the earlier day's entries copied to today (server/records.py)."""
     user, _form = await form_writer(request, "cadre")
-    key, today = reporter_key_of(request, user), today_of(request)
-    last = await TimeEntry.filter(reporter_key=key, date__lt=today).order_by("-date").first()
-    if last is None:
-        return await show_today(request, errors={"form": _("Nothing logged before today to copy.")}, status_code=422)
-    copies = _copies(await TimeEntry.filter(reporter_key=key, date=last.date).order_by("id"), today)
-    logged = set(await TimeEntry.filter(reporter_key=key, date=today).values_list("client_id", flat=True))
-    if logged - {c["client_id"] for c in copies}:
-        return await show_today(request, errors={"form": _("Today already has entries, so nothing was copied: the earlier day would have counted on top.")}, status_code=409)
-    result = await ledger.save_entries(user, key, {"entries": copies}, today)
+    try:
+        result = await records.repeat_last_day(user, reporter_key_of(request, user), today_of(request))
+    except ApiError as error:
+        return await show_today(request, errors=error.fields, status_code=error.status)
     if result["rejected"]:
         return await show_today(request, errors=result["rejected"][0]["error"]["fields"], status_code=422)
     return go("/")
-
-
-def _copies(entries: list[TimeEntry], today: date) -> list[dict]:
-    """Today's copies of a day's entries, under ids made from the originals: a second tap repeats them."""
-    return [
-        {
-            "client_id": hashlib.sha256(f"repeat:{e.client_id}:{today}".encode()).hexdigest()[:32],
-            "date": today.isoformat(),
-            "minutes": e.minutes,
-            "activity": e.activity,
-            "task": e.task_id,
-        }
-        for e in entries
-    ]
