@@ -57,6 +57,7 @@ def message(key: str, **values: Any) -> str:
         "unknown_task": lambda: _("Unknown task."),
         "merge_into": lambda: _("Choose what to merge it into."),
         "invalid": lambda: _("This value is not valid."),
+        "said": lambda: values["sentence"],  # a rule's own sentence, already in the reader's language
         "entries": lambda: _("Must be a list of 1 to %(count)s entries.", **values),
         "readings": lambda: _("Must be a list of 1 to %(count)s readings.", **values),
         "regions": lambda: _("Must be a list of 1 to %(count)s regions.", **values),
@@ -68,6 +69,11 @@ def message(key: str, **values: Any) -> str:
 def problem(key: str, **values: Any) -> PydanticCustomError:
     """An error of kind `key` (a key of `message`), carrying what its sentence names."""
     return PydanticCustomError(key, key, values)
+
+
+def said(sentence: str) -> PydanticCustomError:
+    """An error a rule has already put into words (server.directory.username_problem)."""
+    return PydanticCustomError("said", "{sentence}", {"sentence": sentence})
 
 
 def given(value: Any, required: bool) -> Any:

@@ -52,7 +52,7 @@ def test_every_api_route_is_described_and_every_description_is_routed(tmp_path):
 
 def test_a_body_is_described_where_it_is_read():
     spec = openapi_document()
-    with_body = {(o.method, o.path): o.body.__name__ for o in OPERATIONS if o.body is not None}
+    with_body = {(o.method, o.described_path): o.body.__name__ for o in OPERATIONS if o.body is not None}
     assert {(m, p): o["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
             for p, ops in spec["paths"].items() for m, o in ops.items() if "requestBody" in o} == with_body
     assert set(with_body.values()) <= set(spec["components"]["schemas"])

@@ -16,7 +16,8 @@ from server import fields
 from server.api.contract import Body, batch, checked, choice, choices, day, ident, integer, minutes, moment, number, password, text
 from server.burden.vocab import (ACTIVITIES, BASES, DECISIONS, EVIDENCE, FREQUENCIES, LEVELS, LOCALES, MEANS, METRICS, OUTCOME_STATUSES, PENALTIES,
                                  RANKINGS, RESIDENT_USE, ROLES)
-from server.directory import MAX_REGIONS_PER_BATCH
+from server.auth import canonical_username
+from server.directory import MAX_REGIONS_PER_BATCH, username_problem
 from server.invites import MAX_USES
 from server.ledger import MAX_BATCH, MAX_TARGET
 
@@ -36,6 +37,18 @@ def listed(**options: Any) -> Any:
     return Field(default=None, validate_default=True, **options)
 
 
+def new_username(value: Any) -> str:
+    """A username for a new account: one that cannot pass for another (directory.username_problem)."""
+    typed = fields.text(value, max_length=40)
+    problem = username_problem(canonical_username(typed))
+    if problem:
+        raise fields.said(problem)
+    return typed
+
+
+NewUsername = checked(str, new_username, {"type": "string", "minLength": 3, "maxLength": 40})
+
+
 class SignIn(Body):
     username: text(40)
     password: password(1)
@@ -43,7 +56,7 @@ class SignIn(Body):
 
 class SignUp(Body):
     code: text(40)
-    username: text(40)
+    username: NewUsername
     password: password()
     locale: choice(LOCALES, required=False) = None
 
@@ -78,7 +91,7 @@ class Regions(Body):
 
 
 class NewUser(Body):
-    username: text(40)
+    username: NewUsername
     password: password()
     role: choice(ROLES)
     region: text(20, required=False) = None

@@ -8,13 +8,13 @@ from typing import Any
 from server.api.answers import CSV, ERROR, INT, STR
 from server.api.operations import OPERATIONS, Operation
 
-# What each path parameter carries (server.convertors keeps the routes to the same).
-PATH_PARAMETERS = {"code": STR, "id": INT, "client_id": STR, "job": STR, "username": STR}
+# What a path parameter carries, by its convertor (server.convertors): row ids are integers.
+CONVERTED = {"id": INT}
 
 
 
 def _parameters(operation: Operation) -> list[dict[str, Any]]:
-    found = [{"name": name, "in": "path", "required": True, "schema": schema} for name, schema in PATH_PARAMETERS.items() if "{" + name + "}" in operation.path]
+    found = [{"name": name, "in": "path", "required": True, "schema": CONVERTED.get(convertor, STR)} for name, convertor in operation.path_parameters().items()]
     return found + [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in operation.query.items()]
 
 
@@ -40,7 +40,7 @@ def openapi_document(operations: list[Operation] = OPERATIONS) -> dict[str, Any]
     paths: dict[str, dict[str, Any]] = {}
     schemas: dict[str, Any] = {}
     for operation in operations:
-        paths.setdefault(operation.path, {})[operation.method] = _operation(operation, schemas)
+        paths.setdefault(operation.described_path, {})[operation.method] = _operation(operation, schemas)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Jianfu", "version": "1", "description": "Burden ledger for grassroots cadres."},
