@@ -93,9 +93,9 @@ class Regions(Body):
 class NewUser(Body):
     username: NewUsername
     password: password()
+    locale: choice(LOCALES, required=False) = None
     role: choice(ROLES)
     region: text(20, required=False) = None
-    locale: choice(LOCALES, required=False) = None
 
 
 class NewInvite(Body):
