@@ -20,7 +20,6 @@ from server.api.operations import OPERATIONS
 from server.app import create_app
 from server.config import Settings
 from server.errors import InvalidInput
-from server.fields import message
 from server.i18n import in_locale
 from server.models import Quota
 
@@ -83,7 +82,7 @@ def test_a_refused_field_names_itself(model, name):
 @pytest.mark.parametrize(
     ("lang", "fields", "labels", "summary"),
     [
-        ("en", {"target": message("whole"), "region": "Must be text."}, {"target": "Target", "region": "Place"}, "Please check these fields: Place and Target."),
+        ("en", {"target": "Must be a whole number.", "region": "Must be text."}, {"target": "Target", "region": "Place"}, "Please check these fields: Place and Target."),
         ("zh-Hans", {"target": "须为整数。", "region": "须为文字。"}, {"target": "指标数", "region": "地方"}, None),
         ("zh-Hant", {"target": "須為整數。", "region": "須為文字。"}, {"target": "指標數", "region": "地方"}, None),
     ],
