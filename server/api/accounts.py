@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse, Response
 from server import accounts, audit, auth, leaving
 from server.api.session import session_json
 from server.auth import require_user
-from server.parse import Reader, json_body
+from server.api.contract import read_body
 from server.api.curation import page_of
 from server.web import settings_of, today_of, writer
 
@@ -43,17 +43,15 @@ async def issue_reset(request: Request) -> JSONResponse:
 
 async def password_reset(request: Request) -> JSONResponse:
     """Answers like POST /api/session: a token for the account, every older session ended."""
-    user = await accounts.use_reset(request.app.state.throttle, await json_body(request), address_of(request), today_of(request))
+    user = await accounts.use_reset(request.app.state.throttle, (await read_body(request)).given(), address_of(request), today_of(request))
     token = await auth.issue_token(user, settings_of(request).session_days)
     return JSONResponse(session_json(token, user))
 
 
 async def delete_me(request: Request) -> Response:
     user = await writer(request)
-    r = Reader(await json_body(request))
-    password = r.password("password", shortest=1)
-    r.done()
-    await leaving.leave(request.app.state.throttle, user, str(password), address_of(request), settings_of(request), today_of(request))
+    form = await read_body(request)
+    await leaving.leave(request.app.state.throttle, user, form.password, address_of(request), settings_of(request), today_of(request))
     response = Response(status_code=204)
     auth.clear_session_cookie(response, settings_of(request).https)
     return response

@@ -6,7 +6,8 @@ from starlette.responses import JSONResponse, Response
 from server import curation, directory
 from server.auth import require_user
 from server.messages import in_words
-from server.parse import Reader, json_body
+from server.parse import Reader
+from server.api.contract import read_body
 from server.web import settings_of, today_of, writer
 
 
@@ -32,23 +33,23 @@ async def app_usage(request: Request) -> JSONResponse:
 
 async def merge_task(request: Request) -> Response:
     admin = await writer(request, "admin")
-    await curation.merge_tasks(admin, request.path_params["id"], await json_body(request), settings_of(request).secret, today_of(request))
+    await curation.merge_tasks(admin, request.path_params["id"], (await read_body(request)).given(), settings_of(request).secret, today_of(request))
     return Response(status_code=204)
 
 
 async def merge_app(request: Request) -> Response:
     admin = await writer(request, "admin")
-    await curation.merge_apps(admin, request.path_params["id"], await json_body(request), today_of(request))
+    await curation.merge_apps(admin, request.path_params["id"], (await read_body(request)).given(), today_of(request))
     return Response(status_code=204)
 
 
 async def change_task(request: Request) -> JSONResponse:
     admin = await writer(request, "admin")
-    task = await curation.change_task(admin, request.path_params["id"], await json_body(request), settings_of(request).secret, today_of(request))
+    task = await curation.change_task(admin, request.path_params["id"], (await read_body(request)).given(), settings_of(request).secret, today_of(request))
     return JSONResponse({**in_words(directory.task_json(task)), "hidden": task.hidden})
 
 
 async def change_app(request: Request) -> JSONResponse:
     admin = await writer(request, "admin")
-    app = await curation.change_app(admin, request.path_params["id"], await json_body(request), today_of(request))
+    app = await curation.change_app(admin, request.path_params["id"], (await read_body(request)).given(), today_of(request))
     return JSONResponse({**directory.app_json(app), "hidden": app.hidden})

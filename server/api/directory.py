@@ -6,14 +6,14 @@ from starlette.responses import JSONResponse
 from server import audit, directory, import_jobs
 from server.auth import require_user
 from server.messages import in_words
-from server.parse import json_body
+from server.api.contract import read_body
 from server.web import settings_of, today_of, writer
 
 
 async def upsert_regions(request: Request) -> JSONResponse:
     await writer(request, "admin")
-    body = await json_body(request)
-    return JSONResponse(await directory.upsert_regions(body.get("regions")))
+    data = (await read_body(request)).given()
+    return JSONResponse(await directory.upsert_regions(data["regions"]))
 
 
 async def region(request: Request) -> JSONResponse:
@@ -23,7 +23,7 @@ async def region(request: Request) -> JSONResponse:
 
 async def create_user(request: Request) -> JSONResponse:
     admin = await writer(request, "admin")
-    user = await directory.create_user(await json_body(request), today_of(request))
+    user = await directory.create_user((await read_body(request)).given(), today_of(request))
     await audit.record(admin, "user_created", user.username, today_of(request))
     return JSONResponse({"username": user.username, "role": user.role, "region": user.region_id}, status_code=201)
 
@@ -37,7 +37,7 @@ async def region_import(request: Request) -> JSONResponse:
 
 async def create_app(request: Request) -> JSONResponse:
     user = await writer(request)
-    app, created = await directory.create_app(user, await json_body(request), settings_of(request).min_level)
+    app, created = await directory.create_app(user, (await read_body(request)).given(), settings_of(request).min_level)
     return JSONResponse(directory.app_json(app), status_code=201 if created else 200)
 
 
@@ -48,7 +48,7 @@ async def list_apps(request: Request) -> JSONResponse:
 
 async def create_task(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
-    task, created = await directory.create_task(user, await json_body(request), today_of(request), settings_of(request).min_level)
+    task, created = await directory.create_task(user, (await read_body(request)).given(), today_of(request), settings_of(request).min_level)
     return JSONResponse(in_words(directory.task_json(task)), status_code=201 if created else 200)
 
 

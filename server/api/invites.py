@@ -5,13 +5,13 @@ from starlette.responses import JSONResponse, Response
 
 from server import invites
 from server.auth import require_user
-from server.parse import json_body
+from server.api.contract import read_body
 from server.web import today_of, writer
 
 
 async def create_invite(request: Request) -> JSONResponse:
     user = await writer(request, "admin", "cadre")
-    invite = await invites.create_invite(user, await json_body(request), today_of(request))
+    invite = await invites.create_invite(user, (await read_body(request)).given(), today_of(request))
     return JSONResponse(invites.invite_json(invite, today_of(request)), status_code=201)
 
 

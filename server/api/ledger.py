@@ -11,38 +11,38 @@ from server.documents import records_csv
 from server.errors import InvalidInput
 from server.i18n import gettext as _
 from server.messages import flags_json
-from server.parse import json_body
+from server.api.contract import read_body
 from server.web import quota_key_of, reporter_key_of, settings_of, today_of, writer
 
 
 async def save_quota(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
-    body = await json_body(request)
+    body = (await read_body(request)).given()
     quota, flags, created = await ledger.save_quota(user, quota_key_of(request, user), body, today_of(request), settings_of(request).rules)
     return JSONResponse(ledger_forms.quota_json(quota, flags), status_code=201 if created else 200)
 
 
 async def add_progress(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
-    flags = await ledger.add_progress(user, request.path_params["id"], await json_body(request), settings_of(request).rules)
+    flags = await ledger.add_progress(user, request.path_params["id"], (await read_body(request)).given(), settings_of(request).rules)
     return JSONResponse({"flags": flags_json(flags)})
 
 
 async def save_outcome(request: Request) -> Response:
     user = await writer(request, "cadre")
-    body = await json_body(request)
-    await ledger.save_outcome(user, reporter_key_of(request, user), request.path_params["id"], body, today_of(request), settings_of(request).secret)
+    data = (await read_body(request)).given()
+    await ledger.save_outcome(user, reporter_key_of(request, user), request.path_params["id"], data, today_of(request), settings_of(request).secret)
     return Response(status_code=204)
 
 
 async def check_series(request: Request) -> JSONResponse:
     await require_user(request)
-    return JSONResponse(ledger_forms.series_json(ledger_forms.read_points(await json_body(request)), settings_of(request).rules))
+    return JSONResponse(ledger_forms.series_json(ledger_forms.read_points((await read_body(request)).given()), settings_of(request).rules))
 
 
 async def save_entries(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
-    body = await json_body(request)
+    body = (await read_body(request)).given()
     return JSONResponse(await records.log_entries(user, reporter_key_of(request, user), body, today_of(request)))
 
 
@@ -63,7 +63,7 @@ async def list_entries(request: Request) -> JSONResponse:
 
 async def edit_entry(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
-    key, body = reporter_key_of(request, user), await json_body(request)
+    key, body = reporter_key_of(request, user), (await read_body(request)).given()
     entry = await records.edit_entry(user, key, request.path_params["client_id"], body, today_of(request))
     return JSONResponse(ledger_forms.entry_json(entry))
 
@@ -76,8 +76,8 @@ async def delete_entry(request: Request) -> Response:
 
 async def replace_roster(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
-    body = await json_body(request)
-    return JSONResponse({"apps": await ledger.replace_roster(user, reporter_key_of(request, user), body, today_of(request))})
+    data = (await read_body(request)).given()
+    return JSONResponse({"apps": await ledger.replace_roster(user, reporter_key_of(request, user), data, today_of(request))})
 
 
 async def get_roster(request: Request) -> JSONResponse:

@@ -6,17 +6,15 @@ from starlette.responses import JSONResponse, Response
 from server import documents, reviews
 from server.api.burden import csv_response
 from server.auth import require_user
-from server.parse import Reader, json_body
+from server.api.contract import read_body
 from server.scope import readable_region, requested_month
 from server.web import settings_of, today_of, writer
 
 async def open_review(request: Request) -> JSONResponse:
     user = await writer(request, *reviews.REVIEWERS)
-    r = Reader(await json_body(request))
-    code, period_text = r.text("region", max_length=20), r.text("period", max_length=8)
-    r.done()
-    region = await readable_region(user, code or "")
-    period = await requested_month(period_text, today_of(request), settings_of(request).publish_days)
+    form = await read_body(request)
+    region = await readable_region(user, form.region)
+    period = await requested_month(form.period, today_of(request), settings_of(request).publish_days)
     review = await reviews.open_review(user, region, period, settings_of(request), today_of(request))
     return JSONResponse(await _review_json(request, review), status_code=201)
 
@@ -43,7 +41,7 @@ async def review_csv(request: Request) -> Response:
 async def add_decision(request: Request) -> JSONResponse:
     user = await writer(request, *reviews.REVIEWERS)
     found = await reviews.review_in_scope(user, request.path_params["id"])
-    decision = await reviews.add_decision(user, found, await json_body(request), today_of(request))
+    decision = await reviews.add_decision(user, found, (await read_body(request)).given(), today_of(request))
     return JSONResponse(reviews.decision_json(decision), status_code=201)
 
 

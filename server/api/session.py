@@ -5,7 +5,8 @@ from starlette.responses import JSONResponse, Response
 
 from server import auth, directory
 from server.models import User
-from server.parse import Reader, json_body
+from server.api.bodies import PasswordChange
+from server.api.contract import read, read_body
 from server.web import settings_of, today_of, writer
 
 
@@ -14,11 +15,9 @@ def session_json(token: str, user: User) -> dict:
 
 
 async def login(request: Request) -> JSONResponse:
-    r = Reader(await json_body(request))
-    username, password = r.text("username", max_length=40), r.password("password", shortest=1)
-    r.done()
+    form = await read_body(request)
     address = request.client.host if request.client else None
-    user = await auth.sign_in(request.app.state.throttle, username, password, address)
+    user = await auth.sign_in(request.app.state.throttle, form.username, form.password, address)
     token = await auth.issue_token(user, settings_of(request).session_days)
     return JSONResponse(session_json(token, user))
 
@@ -32,22 +31,22 @@ async def logout(request: Request) -> Response:
 
 async def signup(request: Request) -> JSONResponse:
     address = request.client.host if request.client else None  # hashed by the throttle, never kept
-    user = await directory.sign_up(await json_body(request), today_of(request), request.app.state.throttle, address)
+    user = await directory.sign_up((await read_body(request)).given(), today_of(request), request.app.state.throttle, address)
     token = await auth.issue_token(user, settings_of(request).session_days)
     return JSONResponse(session_json(token, user), status_code=201)
 
 
 def read_password_change(data: object) -> tuple[str, str]:
-    r = Reader(data)
-    current, new = r.password("current_password", shortest=1), r.password("new_password")
-    r.done()
-    return str(current), str(new)
+    """The current and the new password, from the API's body or the page's form."""
+    form = read(PasswordChange, data)
+    return form.current_password, form.new_password
 
 
 async def change_password(request: Request) -> JSONResponse:
     """Ends every session and token of the account; answers with a fresh one."""
     user = await writer(request)
-    current, new = read_password_change(await json_body(request))
+    form = await read_body(request)
+    current, new = form.current_password, form.new_password
     address = request.client.host if request.client else None
     token = await auth.change_password(request.app.state.throttle, user, current, new, address, settings_of(request).session_days)
     return JSONResponse(session_json(token, user))
