@@ -46,7 +46,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server import auth  # noqa: E402 -- after the path: the project's own server package
+from server.web import auth  # noqa: E402 -- after the path: the project's own server package
 
 MONTH = "2026-10"
 FIRST, LAST = date(2026, 10, 1), date(2026, 10, 31)
@@ -267,9 +267,12 @@ async def time_baseline(database: str) -> tuple[float, float, int, float]:
 
 async def time_app(database: str, levels: str, repeat: int) -> dict[str, Any]:
     """Reads, disclosure and the whole publication, each best of `repeat`, with peak RSS after each."""
-    from server import db, i18n, publication, release  # noqa: PLC0415 -- imported after generation, in the timed process
-    from server.burden import measures  # noqa: PLC0415
-    from server.burden.periods import parse_period  # noqa: PLC0415
+    from server import db  # noqa: PLC0415 -- imported after generation, in the timed process
+    from server.web import i18n  # noqa: PLC0415 -- imported after generation, in the timed process
+    from server.services import publication  # noqa: PLC0415 -- imported after generation, in the timed process
+    from server.store import release  # noqa: PLC0415 -- imported after generation, in the timed process
+    from server.domain import measures  # noqa: PLC0415
+    from server.domain.periods import parse_period  # noqa: PLC0415
     from server.models import Release, ReleaseCell, ReleaseFlag  # noqa: PLC0415
 
     settings = settings_for(database, levels)

@@ -26,7 +26,8 @@ from tortoise import Tortoise
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server import auth, db  # noqa: E402
+from server.web import auth  # noqa: E402
+from server import db  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.models import Region, User  # noqa: E402

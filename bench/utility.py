@@ -3,12 +3,12 @@ share the release shows (issue 10: at least 90% of township-month cells).
 
 Two stores, each fresh SQLite under a temp dir, for each k asked for:
 
-- the demo county (server.demo.load_demo, which publishes the months that are due itself);
+- the demo county (server.cli.demo.load_demo, which publishes the months that are due itself);
 - a generated county of uneven sizes: 1 province > 1 city > 1 county with --townships townships
   whose cadre counts are drawn from a skewed mix (many of 10-40, some of 2-9, a few of 60-120, a
   couple with none), villages of uneven sizes, township and county own staff; every cadre account
   exists before the month and logs on several of its days, some outcomes and rosters arrive in
-  the month. Written through bulk inserts, then published with server.publication.publish on the
+  the month. Written through bulk inserts, then published with server.services.publication.publish on the
   month's publication day, and timed.
 
 Shown is read from the stored release (release_cell figures: null when hidden). Who is eligible
@@ -45,12 +45,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server import auth, db, publication, release
-from server.burden import disclosure, measures
-from server.burden.measures import LOGGED_CATEGORIES, MonthFacts
-from server.burden.periods import parse_period, publication_day
-from server.burden.vocab import ACTIVITIES, RESIDENT_USE
-from server.closure import rebuild_ancestors
+from server.web import auth
+from server import db
+from server.services import publication
+from server.store import release
+from server.domain import disclosure, measures
+from server.domain.measures import LOGGED_CATEGORIES, MonthFacts
+from server.domain.periods import parse_period, publication_day
+from server.domain.vocab import ACTIVITIES, RESIDENT_USE
+from server.store.closure import rebuild_ancestors
 from server.config import Settings
 from server.models import (
     App,
@@ -395,7 +398,7 @@ async def run_generated(folder: str, k: int, seed: int, townships: int, quiet: b
 
 
 async def run_demo(folder: str, k: int) -> list[dict[str, Any]]:
-    from server.demo import load_demo
+    from server.cli.demo import load_demo
 
     settings = Settings(database_url=f"sqlite://{folder}/demo-k{k}.sqlite3", secret=DEMO_SECRET, k=k)
     await db.apply_migrations(settings.database_url)

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from server import db
-from server.cli_tasks import CommandError, create_user, first_admin_link, import_regions, publish
+from server.cli.tasks import CommandError, create_user, first_admin_link, import_regions, publish
 from server.config import ConfigError, Settings
-from server.i18n import environment_locale, in_locale
+from server.web.i18n import environment_locale, in_locale
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
@@ -49,7 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    from server.demo import load_demo  # noqa: PLC0415 -- demo data is not part of serving
+    from server.cli.demo import load_demo  # noqa: PLC0415 -- demo data is not part of serving
 
     settings = settings_for(args)
     asyncio.run(db.apply_migrations(settings.database_url))
@@ -76,7 +76,7 @@ def cmd_publish(args: argparse.Namespace) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    from server import backup  # noqa: PLC0415
+    from server.cli import backup  # noqa: PLC0415
 
     settings = settings_for(args)
 
@@ -89,7 +89,7 @@ def cmd_backup(args: argparse.Namespace) -> None:
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
-    from server import backup  # noqa: PLC0415
+    from server.cli import backup  # noqa: PLC0415
 
     settings = settings_for(args)
     asyncio.run(db.apply_migrations(settings.database_url))

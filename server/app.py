@@ -21,17 +21,19 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server import auth, db, feed, i18n, import_jobs, publication
-from server.api.routes import api_routes
-from server.auth import LoginThrottle
+from server.web import auth, i18n
+from server import db
+from server.services import feed, import_jobs, publication
+from server.web.api.routes import api_routes
+from server.web.auth import LoginThrottle
 from server.config import Settings
-from server.errors import ApiError, NotFound, Unauthenticated, redacted_traceback, store_failure
-from server.i18n import gettext as _
-from server.middleware import BodyLimit, SecurityHeaders, ServerErrors
-from server.pages.render import error_page
-from server.parse import local_today
-from server.pages.routes import page_routes
-from server.templating import STATIC_DIR, build_templates, static_url
+from server.web.errors import ApiError, NotFound, Unauthenticated, redacted_traceback, store_failure
+from server.web.i18n import gettext as _
+from server.web.middleware import BodyLimit, SecurityHeaders, ServerErrors
+from server.web.pages.render import error_page
+from server.web.parse import local_today
+from server.web.pages.routes import page_routes
+from server.web.templating import STATIC_DIR, build_templates, static_url
 
 log = logging.getLogger("jianfu")
 

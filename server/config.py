@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from server.burden.rules import Rules
+from server.domain.rules import Rules
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LEVELS = ("province", "city", "county", "township", "village", "grid")

@@ -1,4 +1,4 @@
-"""Tortoise models: declarations only. Rules live in server/burden, queries in server/queries.py.
+"""Tortoise models: declarations only. Rules live in server/domain, queries in server/services/queries.py.
 
 Sensitive rows (TimeEntry, Outcome, RosterItem) carry `reporter_key` (HMAC of the user id with the
 server secret) and never a user foreign key, no region and no quota: where a row belongs is resolved

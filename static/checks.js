@@ -1,6 +1,6 @@
 // The server's input rules, applied on the phone before anything is queued, so the page never
 // says "saved" for what the server would refuse. The patterns, limits and sentences are the
-// server's own, rendered into the page as JSON by server/form_rules.py: nothing here is a limit.
+// server's own, rendered into the page as JSON by server/web/form_rules.py: nothing here is a limit.
 (function (scope) {
   "use strict";
   let loaded = null;

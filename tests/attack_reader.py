@@ -3,7 +3,7 @@
 
 `Plant` is a test's own tree, cadres and every sensitive row it sent through the API, with the day
 the server received it: the truth per table and region is computed here from what was planted,
-apart from server/rollup.py and server/burden/measures.py.
+apart from server/store/rollup.py and server/domain/measures.py.
 
 `read_month` is the supervisor: every figure their token reads about one month under their region
 (/api/burden, /api/summaries, /api/flags and the dashboard of every region of their subtree, and the
@@ -32,12 +32,12 @@ import httpx
 
 from conftest import LONG_AGO, add_user
 from linear_attack import attack
-from server import auth
-from server.burden.indices import CATEGORIES, CATEGORY_OF_ACTIVITY, EVIDENCE_ACTIVITIES
-from server.burden.periods import Period, publication_day
-from server.burden.vocab import ACTIVITIES, FABRICATION_MEANS, LEVELS
+from server.web import auth
+from server.domain.indices import CATEGORIES, CATEGORY_OF_ACTIVITY, EVIDENCE_ACTIVITIES
+from server.domain.periods import Period, publication_day
+from server.domain.vocab import ACTIVITIES, FABRICATION_MEANS, LEVELS
 from server.models import ReleaseCell
-from server.parse import local_today
+from server.web.parse import local_today
 
 TIMEZONE = "Asia/Shanghai"
 # The categories an activity maps to (documented on /method); the others are 0 by construction.

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from server.config import Settings
-from server.parse import local_today
+from server.web.parse import local_today
 
 TIMEZONE = Settings().timezone
 
 
 def app_today() -> date:
-    """The app's local date now (what `server.web.today_of` answers), under any frozen clock too."""
+    """The app's local date now (what `server.web.context.today_of` answers), under any frozen clock too."""
     return local_today(TIMEZONE)

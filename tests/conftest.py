@@ -29,12 +29,13 @@ from clock import app_today
 from environment import PASSWORD, POSTGRES_URL, SECRET
 from phone import launched, open_phone
 from receiver import free_port
-from server import db, publication
-from server.burden.periods import Period, parse_period
+from server import db
+from server.services import publication
+from server.domain.periods import Period, parse_period
 from server.app import create_app
 from server.config import Settings
 from server.models import User
-from server.release import forget_months
+from server.store.release import forget_months
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])

@@ -25,10 +25,12 @@ import time_machine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server import db, demo, reviews  # noqa: E402
+from server import db  # noqa: E402
+from server.cli import demo  # noqa: E402
+from server.services import reviews  # noqa: E402
 from server.app import create_app  # noqa: E402
-from server.burden.periods import parse_period  # noqa: E402
-from server.burden.vocab import LOCALES  # noqa: E402
+from server.domain.periods import parse_period  # noqa: E402
+from server.domain.vocab import LOCALES  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.models import Region, User  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""A supervisor reading a release, written apart from server/burden/disclosure.py so the tests do not
+"""A supervisor reading a release, written apart from server/domain/disclosure.py so the tests do not
 check the auditor with itself: it sees the shown figures and the org chart, writes every equation it
 knows with the real numbers, solves them with Fractions and returns every value it pins down.
 

@@ -11,12 +11,12 @@ import pytest_asyncio
 
 from clock import app_today
 from conftest import AFTER, MONTH, PASSWORD, SECRET, add_user, bearer, publish_month, scenario
-from server import directory
+from server.services import directory
 from server.app import create_app
-from server.auth import LoginThrottle
+from server.web.auth import LoginThrottle
 from server.config import Settings
-from server.errors import TooManyAttempts
-from server.i18n import in_locale
+from server.web.errors import TooManyAttempts
+from server.web.i18n import in_locale
 from server.models import App, Quota, Review, RosterItem, Task, TimeEntry, User
 
 REGIONS = scenario("escalation")["regions"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.access import in_area
+from server.domain.access import in_area
 
 HOME = "/42/4201/420121/"  # a township; its county /42/4201/, a village below it /42/4201/420121/001/
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 from conftest import PASSWORD, add_user, bearer
-from server import import_jobs
-from server.directory import upsert_regions
+from server.services import import_jobs
+from server.services.directory import upsert_regions
 from server.models import AuditEvent, Region
-from server.region_csv import read_region_file, template_csv
+from server.services.region_csv import read_region_file, template_csv
 
 HEADER = "code,parent,level,name,name_hant,population,households\n"
 GOOD = HEADER + "360721,,county,青山县,,650000,\n360721105,360721,township,石桥镇,,21000,\n360721105201,360721105,village,上坪村,,3900,\n"

@@ -1,8 +1,8 @@
 """The fixed limits: nothing below the lowest published level, and k never below 5 whatever is
 configured (the suppression pass itself is tested in test_disclosure.py and test_attacks.py)."""
 
-from server.burden.anonymity import published_level
-from server.burden.measures import MonthFacts, Part, PlacedRegion, protect_month
+from server.domain.anonymity import published_level
+from server.domain.measures import MonthFacts, Part, PlacedRegion, protect_month
 
 
 def test_nothing_below_the_lowest_published_level():

@@ -28,12 +28,12 @@ from hypothesis import strategies as st
 
 from attack_reader import FAMILY, Plant, Truth, api_system, entry_tables, leaks, naive_system, read_cell, read_month, release_system
 from conftest import AFTER, DURING, LONG_AGO, MONTH, PASSWORD, PUBLISHED, SECRET, add_user, bearer, clear_store, publish_month
-from server import auth
+from server.web import auth
 from server.app import create_app
-from server.burden.vocab import ACTIVITIES, RESIDENT_USE
+from server.domain.vocab import ACTIVITIES, RESIDENT_USE
 from server.config import Settings
 from server.models import User
-from server.release import forget_months
+from server.store.release import forget_months
 
 DAYS = [MONTH.first + timedelta(days=d) for d in range(MONTH.days)]
 COUNTY = "510101"

@@ -1,5 +1,5 @@
-from server.burden.attribution import attributed_to_issuers
-from server.burden.quota_rules import Flag
+from server.domain.attribution import attributed_to_issuers
+from server.domain.quota_rules import Flag
 
 
 def flag(kind, region, ratio, severity="critical", task=1):

@@ -164,7 +164,7 @@ def test_the_next_person_on_a_shared_phone_cannot_open_the_last_ones_pages(serve
     if leaving == "signs out":
         with page.expect_response(server + "/logout") as answer:
             page.locator("form[data-sign-out] button").tap()
-        assert answer.value.header_value("clear-site-data") == '"cache"'  # not "storage": see server/pages/account.py
+        assert answer.value.header_value("clear-site-data") == '"cache"'  # not "storage": see server/web/pages/account.py
     elif leaving == "signs out with the page's script stopped":
         page.evaluate("document.querySelector('form[data-sign-out]').submit()")  # no submit event: only the worker sees it
     else:

@@ -19,7 +19,7 @@ from typing import Iterator
 import pytest
 
 from phone import AXE, BROWSER_TESTS
-from server import i18n
+from server.web import i18n
 from server.config import Settings
 from servers import Server
 

@@ -10,9 +10,9 @@ import pytest
 from burden_cases import DAYS, PERIOD, county_with_reporters, log_days
 from conftest import AFTER, MONTH, SECRET, add_user, bearer, load_scenario, publish_month, scenario
 from server.app import create_app
-from server.burden.rules import Rules
+from server.domain.rules import Rules
 from server.config import Settings
-from server.release import forget_months
+from server.store.release import forget_months
 
 async def test_a_township_summary_suppresses_small_villages_and_their_complement(village_client, village_settings, during_month):
     supervisor, _ids = await county_with_reporters(village_client)

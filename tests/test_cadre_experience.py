@@ -11,7 +11,7 @@ import pytest
 from clock import app_today
 from conftest import PASSWORD, bearer
 from page_cases import hidden, logged_yesterday, signed_in_cadre
-from server.burden.durations import parse_minutes
+from server.domain.durations import parse_minutes
 from server.models import App, RosterItem, TimeEntry
 
 
@@ -145,7 +145,7 @@ async def test_history_is_paged_by_week_and_a_delete_can_be_undone(client, lang,
 
 
 @pytest.mark.parametrize(("lang", "told_apart"), [
-    # Only what tells them apart is added (server/choices.py): here the month, as the issuer is the same.
+    # Only what tells them apart is added (server/services/choices.py): here the month, as the issuer is the same.
     ("zh-Hans", ["本月注册", "同名任务 · 2026年3月", "同名任务 · 2026年2月"]),
     ("en", ["本月注册", "同名任务 · Mar 2026", "同名任务 · Feb 2026"]),
 ])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from server.cli_tasks import CommandError, read_regions_csv
-from server.i18n import in_locale
+from server.cli.tasks import CommandError, read_regions_csv
+from server.web.i18n import in_locale
 from server.models import Region
 
 

@@ -14,13 +14,13 @@ from starlette.routing import Route
 
 from clock import app_today
 from conftest import SECRET, add_user, bearer
-from server.api.contract import read
-from server.api.openapi import openapi_document
-from server.api.operations import OPERATIONS
+from server.web.api.contract import read
+from server.web.api.openapi import openapi_document
+from server.web.api.operations import OPERATIONS
 from server.app import create_app
 from server.config import Settings
-from server.errors import InvalidInput
-from server.i18n import in_locale
+from server.web.errors import InvalidInput
+from server.web.i18n import in_locale
 from server.models import Quota
 
 # Every JSON type where another belongs, numbers no column holds, text no store keeps.

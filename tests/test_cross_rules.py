@@ -3,9 +3,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import scenario
-from server.burden.cross_rules import (QuotaNode, RequiredApp, duplicate_app_flags, escalation_flags, escalation_ratio, pace_flag, peer_outlier_flags,
+from server.domain.cross_rules import (QuotaNode, RequiredApp, duplicate_app_flags, escalation_flags, escalation_ratio, pace_flag, peer_outlier_flags,
                                        zombie_app_flag)
-from server.burden.messages import Number
+from server.domain.messages import Number
 
 
 def escalation_nodes(case=None):

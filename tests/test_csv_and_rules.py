@@ -23,14 +23,14 @@ from starlette.routing import Route
 
 from burden_cases import DAYS, PERIOD, VILLAGES, county_with_reporters
 from conftest import AFTER, MONTH, PASSWORD, SECRET, add_user, bearer, load_scenario, publish_month, scenario
-from server import auth
+from server.web import auth
 from server.app import create_app
-from server.burden.rules import Rules
+from server.domain.rules import Rules
 from server.config import Settings
-from server.documents import review_csv, spreadsheet_cell, summary_csv
-from server.i18n import in_locale
+from server.web.documents import review_csv, spreadsheet_cell, summary_csv
+from server.web.i18n import in_locale
 from server.models import Outcome, Task
-from server.templating import static_url
+from server.web.templating import static_url
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 

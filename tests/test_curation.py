@@ -3,7 +3,7 @@ a merge moves every reference in one go, and a published month reads the same be
 
 from burden_cases import DAYS, VILLAGES, county_with_reporters, log_days
 from conftest import AFTER, MONTH, add_user, bearer, publish_month, scenario
-from server import auth
+from server.web import auth
 from server.models import App, Outcome, Quota, RosterItem, Task, TimeEntry
 
 REGIONS = scenario("escalation")["regions"]  # the county of tests/test_admin_accounts.py

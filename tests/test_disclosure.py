@@ -1,4 +1,4 @@
-"""Disclosure control over every table of a release (server/burden/disclosure.py), checked by hand on
+"""Disclosure control over every table of a release (server/domain/disclosure.py), checked by hand on
 small cases and, on generated releases, by an independent reader (tests/linear_attack.py) who solves
 the published figures and must pin down nothing that identifies a reporter."""
 
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 from linear_attack import attack
-from server.burden.disclosure import OWN, Region, Relation, Table, determined, protect
+from server.domain.disclosure import OWN, Region, Relation, Table, determined, protect
 
 
 def table(name: str, counts: dict[str, int | tuple[int, ...]], floor: tuple[int, ...] = (10,), values: dict[str, int] | None = None, **options: object) -> Table:
@@ -31,7 +31,7 @@ def family(*children: str, known_zero: tuple[str, ...] = ()) -> list[Region]:
 
 def test_a_zero_cell_hides_and_an_empty_remainder_needs_nothing_more():
     # c2 is 0: hidden like any cell under the floor. 60 - 30 - 30 leaves nothing at all (no contributor,
-    # no value), and revealing a true zero exposes nobody, so no sibling hides with it (server/burden/
+    # no value), and revealing a true zero exposes nobody, so no sibling hides with it (server/domain/
     # anonymity.py hid c0 too).
     regions = family("c0", "c1", "c2")
     assert protect(regions, [table("m", {"P": 60, "c0": 30, "c1": 30, "c2": 0})], []) == {"m": {"c2"}}

@@ -1,6 +1,6 @@
 import pytest
 
-from server.burden.durations import DurationError, parse_minutes
+from server.domain.durations import DurationError, parse_minutes
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import time_machine
 from burden_cases import county_with_reporters
 from conftest import AFTER, DURING, MONTH, SECRET, publish_month
 from receiver import Receiver, free_port, serving
-from server import feed, publication
+from server.services import feed, publication
 from server.app import create_app
 from server.config import ConfigError, Settings
 from server.models import FeedMessage

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from conftest import PASSWORD, add_user
-from server import first_admin
+from server.services import first_admin
 from server.models import AuditEvent, User
 
 

@@ -158,7 +158,7 @@ async def test_an_extreme_period_is_422(client, period):
 
 
 def test_periods_keep_to_years_whose_neighbours_are_dates():
-    from server.burden.periods import PeriodError, parse_period, publication_day
+    from server.domain.periods import PeriodError, parse_period, publication_day
 
     for text in ("9999-12", "9999-W52", "1999-12", "3000-01", "0000-01", "2024-13", "2024-W54", "2024-03\n"):
         with pytest.raises(PeriodError):

@@ -10,11 +10,11 @@ from babel.support import Translations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server import i18n
+from server.web import i18n
 from server.app import create_app
 from server.config import PROJECT_ROOT
-from server.i18n import accept_language_tags, to_supported
-from server.templating import TEMPLATES_DIR, build_templates
+from server.web.i18n import accept_language_tags, to_supported
+from server.web.templating import TEMPLATES_DIR, build_templates
 
 
 @pytest.mark.parametrize(
@@ -169,7 +169,7 @@ PLACE_NAMES = [
 
 @pytest.mark.parametrize(("simplified", "traditional"), PLACE_NAMES)
 def test_place_names_keep_the_characters_they_are_written_with(simplified, traditional):
-    from server.i18n import localized_name
+    from server.web.i18n import localized_name
 
     assert localized_name(simplified, None, "zh-Hant") == traditional
     assert localized_name(simplified, "自訂", "zh-Hant") == "自訂"  # a given Traditional name wins

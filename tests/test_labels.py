@@ -1,15 +1,15 @@
-"""server/labels.py names every value of the closed vocabularies (server/burden/vocab.py) in each
+"""server/web/labels.py names every value of the closed vocabularies (server/domain/vocab.py) in each
 interface language: a value added to the vocabulary without a name would reach a page as a code."""
 
 from __future__ import annotations
 
 import pytest
 
-from server import labels
-from server.burden import vocab
-from server.burden.indices import CATEGORIES
+from server.web import labels
+from server.domain import vocab
+from server.domain.indices import CATEGORIES
 from server.config import Settings
-from server.i18n import in_locale, load_catalogs
+from server.web.i18n import in_locale, load_catalogs
 
 VOCABULARIES = [
     (vocab.LEVELS, labels.levels),

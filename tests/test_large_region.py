@@ -11,10 +11,10 @@ from datetime import date
 import pytest
 
 from conftest import add_user, bearer
-from server.burden.indices import CATEGORIES
-from server.burden.regions import child_path
+from server.domain.indices import CATEGORIES
+from server.domain.regions import child_path
 from server.models import Region, Release, ReleaseCell, ReleaseFlag
-from server.release import forget_months
+from server.store.release import forget_months
 
 pytestmark = pytest.mark.slow  # a province of thousands of places written into the store
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from server.ledger_rules import CONFLICT, DAY_FULL, DUPLICATE, EntryPlan, Refusal, body_hash, plan_entries
+from server.domain.entries import CONFLICT, DAY_FULL, DUPLICATE, EntryPlan, Refusal, body_hash, plan_entries
 
 DAY = date(2024, 3, 1)
 

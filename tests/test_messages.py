@@ -3,13 +3,13 @@ language: numbers the reader's way, names in the reader's script, nested words a
 
 from __future__ import annotations
 
-from server.burden.attribution import attributed_to_issuers
-from server.burden.messages import Name
-from server.burden.quota_rules import QuotaFacts, TaskFacts, exceeds_base
-from server.burden.vocab import LOCALES
+from server.domain.attribution import attributed_to_issuers
+from server.domain.messages import Name
+from server.domain.quota_rules import QuotaFacts, TaskFacts, exceeds_base
+from server.domain.vocab import LOCALES
 from server.config import Settings
-from server.i18n import load_catalogs
-from server.messages import rendered_flags
+from server.web.i18n import load_catalogs
+from server.web.messages import rendered_flags
 
 
 def test_a_flag_made_once_is_said_in_each_language():

@@ -5,10 +5,10 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.burden import disclosure
-from server.burden.cross_rules import QuotaNode, escalation_flags
-from server.burden.indices import IndexInputs, burden_index, change
-from server.burden.quota_rules import QuotaFacts, TaskFacts, quota_flags
+from server.domain import disclosure
+from server.domain.cross_rules import QuotaNode, escalation_flags
+from server.domain.indices import IndexInputs, burden_index, change
+from server.domain.quota_rules import QuotaFacts, TaskFacts, quota_flags
 
 numbers = st.one_of(st.none(), st.floats(min_value=-1e6, max_value=1e6, allow_nan=False))
 

@@ -1,7 +1,7 @@
 import pytest
 
-from server.burden.messages import Number
-from server.burden.quota_rules import QuotaFacts, TaskFacts, exceeds_base, exceeds_eligible, quota_flags, task_flags
+from server.domain.messages import Number
+from server.domain.quota_rules import QuotaFacts, TaskFacts, exceeds_base, exceeds_eligible, quota_flags, task_flags
 
 
 def task(metric="registrations", ranking="none", penalty="none", evidence="none"):

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.cli_tasks import read_regions_csv
-from server.directory import upsert_regions
-from server.errors import InvalidInput
+from server.cli.tasks import read_regions_csv
+from server.services.directory import upsert_regions
+from server.web.errors import InvalidInput
 from server.models import Region, RegionAncestor
 
 COLUMNS = ["code", "parent", "level", "name", "name_hant", "population", "households"]

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from conftest import scenario
-from server.burden.series import check_series, chi_square_lower_tail
+from server.domain.series import check_series, chi_square_lower_tail
 
 
 def readings(items):

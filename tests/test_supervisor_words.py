@@ -14,8 +14,8 @@ from burden_cases import PERIOD, VILLAGES, county_with_reporters
 from conftest import AFTER, MONTH, PASSWORD, add_user, bearer, publish_month
 from page_words import words_of
 from server import models
-from server.choices import TaskChoice, task_labels
-from server.i18n import in_locale
+from server.services.choices import TaskChoice, task_labels
+from server.web.i18n import in_locale
 
 
 async def published_county(client, settings, clock):

@@ -19,10 +19,10 @@ import pytest
 from conftest import scenario
 from demo_county import DEMO_PASSWORD
 from page_words import SNAKE, leaks, words_of
-from server.burden.cross_rules import RequiredApp, duplicate_app_flags
+from server.domain.cross_rules import RequiredApp, duplicate_app_flags
 from server.config import Settings
-from server.i18n import load_catalogs
-from server.messages import rendered_flags
+from server.web.i18n import load_catalogs
+from server.web.messages import rendered_flags
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
 

@@ -4,7 +4,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
-from server.closure import rebuild_ancestors
+from server.store.closure import rebuild_ancestors
 
 
 async def fill_closure(apps, schema_editor) -> None:

@@ -14,7 +14,7 @@ from tortoise import fields, migrations
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-from server.migration_ops import StateOnly
+from server.store.migration_ops import StateOnly
 from tortoise.migrations.constraints import UniqueConstraint
 
 

@@ -15,7 +15,7 @@ from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-from server.migration_ops import StateOnly
+from server.store.migration_ops import StateOnly
 
 
 ADD_SCOPE = 'ALTER TABLE "task" ADD COLUMN "scope_id" VARCHAR(20) REFERENCES "region" ("code") ON DELETE RESTRICT'

@@ -9,7 +9,7 @@ from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
 
-from server.migration_ops import StateOnly
+from server.store.migration_ops import StateOnly
 
 ADD_SCOPE = 'ALTER TABLE "gov_app" ADD COLUMN "scope_id" VARCHAR(20) REFERENCES "region" ("code") ON DELETE RESTRICT'
 

@@ -11,7 +11,7 @@ from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
 
-from server.migration_ops import StateOnly
+from server.store.migration_ops import StateOnly
 
 COLUMNS = [
     'ALTER TABLE "app_user" ADD COLUMN "disabled_on" DATE',

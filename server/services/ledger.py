@@ -1,0 +1,246 @@
+"""What a cadre logs: quotas (with history), progress, outcomes, time entries and the app roster.
+
+The flow of each: read the body, check the caller may touch the place or task (scope), apply the
+rules (ledger_rules, burden/), write through ledger_store. An acknowledged entry is committed before
+the answer leaves, and (reporter_key, client_id) is unique in the database, so a replayed batch can
+never count twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from tortoise.expressions import Q
+
+from server.web import auth
+from server.store import ledger as ledger_store
+from server.domain.messages import Name
+from server.domain.quota_rules import Flag, QuotaFacts, quota_flags
+from server.domain.rules import Rules
+from server.domain.series import uniform_growth_flag
+from server.domain.vocab import MEANS, OUTCOME_STATUSES, RESIDENT_USE
+from server.services.directory import region_by_code, task_facts, visible_app_filter, visible_task, visible_task_ids
+from server.web.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.web.i18n import gettext as _
+from server.web.i18n import localized_name
+from server.web.ledger_forms import client_id_of, read_entry, read_points, read_quota
+from server.domain.entries import CONFLICT, DUPLICATE, MAX_BATCH, Refusal, body_hash, fits_in_day, known_refusal, plan_entries
+from server.models import Quota, Region, TimeEntry, User
+from server.web.parse import Reader
+from server.web.parse import message as parse_message
+from server.services.scope import in_user_area
+
+
+async def scoped_region(user: User, code: Any, field: str = "region") -> Region:
+    """A region the user may report for: their home region or one below it (an admin: any)."""
+    region = await region_by_code(code, field)
+    if not await in_user_area(user, region.path, "report"):
+        raise Forbidden(_("This region is outside your area."), {field: _("This region is outside your area.")})
+    return region
+
+
+async def save_quota(user: User, reporter_key: str, data: Any, today: date, rules: Rules) -> tuple[Quota, list[Flag], bool]:
+    """Create or update the quota of a task for a region, keep the report as a revision; flags now,
+    under the rules in force (JIANFU_RULES)."""
+    r = Reader(data)
+    fields = read_quota(r)
+    r.done()
+    task = await visible_task(user, fields["task"])
+    region = await scoped_region(user, fields["region"])
+    values = {k: fields[k] for k in ("target", "base", "eligible", "base_count")}
+    quota, created, earlier = await ledger_store.report_quota(task, region, values, reporter_key, fields["client_id"], today)
+    if earlier and ((quota.task_id, quota.region_id), {k: getattr(earlier, k) for k in values}) != ((task.id, region.code), values):
+        raise Conflict(_("This client_id was already used for a different quota."), {"client_id": _("Already used for a different quota.")})
+    return quota, quota_flags(task_facts(task), quota_facts(quota, region), rules), created
+
+
+def quota_facts(quota: Quota, region: Region) -> QuotaFacts:
+    return QuotaFacts(
+        region=region.code,
+        region_name=Name(region.name, region.name_hant),
+        target=quota.target,
+        base=quota.base,
+        population=region.population,
+        households=region.households,
+        eligible=quota.eligible,
+        base_count=quota.base_count,
+    )
+
+
+async def reported_quota(user: User, quota_id: int) -> Quota:
+    """A quota of a region in the user's area (404 otherwise: its existence is not revealed)."""
+    quota = await ledger_store.quota_with_place(quota_id)
+    if quota is None or not await in_user_area(user, quota.region.path, "report"):
+        raise NotFound("quota")
+    return quota
+
+
+async def add_progress(user: User, quota_id: int, data: Any, rules: Rules) -> list[Flag]:
+    """Attach counter readings to a quota; answer with its flags, the growth check included."""
+    quota = await reported_quota(user, quota_id)
+    series = await ledger_store.add_points(quota, read_points(data))
+    flags = quota_flags(task_facts(quota.task), quota_facts(quota, quota.region), rules)
+    growth = uniform_growth_flag(series, quota.region_id, quota.task_id, rules)
+    return flags + ([growth] if growth else [])
+
+
+async def save_outcome(user: User, reporter_key: str, quota_id: int, data: Any, today: date, secret: str) -> None:
+    """How the caller met a quota; it counts in the release of the month it is received in."""
+    quota = await reported_quota(user, quota_id)
+    r = Reader(data)
+    status = r.choice("status", OUTCOME_STATUSES)
+    means = r.choices("means", MEANS)
+    cost = r.number("cost_yuan", low=0, high=10_000_000, required=False)
+    r.done()
+    values = {"status": status, "means": ",".join(means), "cost_yuan": Decimal(str(round(cost, 2))) if cost is not None else None, "reported_on": today}
+    await ledger_store.save_outcome(reporter_key, auth.quota_ref(secret, quota.id), values)
+
+
+async def save_entries(user: User, reporter_key: str, data: Any, today: date) -> dict[str, list]:
+    """Accept what is valid, report duplicates and rejects per client_id; one bad entry blocks none."""
+    items = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+        raise InvalidInput({"entries": _("Must be a list of 1 to %(count)s entries.", count=MAX_BATCH)})
+    result: dict[str, list] = {"accepted": [], "duplicates": [], "rejected": []}
+    fresh: list[tuple[dict[str, Any], str]] = []
+    read = [(item, *read_entry(item, today)) for item in items]
+    visible = await visible_task_ids(user, [entry["task"] for _item, entry, errors in read if not errors])
+    for item, entry, errors in read:
+        errors = errors or _task_problem(entry, visible)
+        if errors:
+            result["rejected"].append({"client_id": client_id_of(item), "error": InvalidInput(errors).body()["error"]})
+        else:
+            fresh.append((entry, body_hash(entry)))
+    await _store_entries(reporter_key, today, fresh, result)
+    return result
+
+
+def _task_problem(entry: dict[str, Any], visible: set[int]) -> dict[str, str]:
+    """An entry may name no task, or one the cadre can see (read_entry made it an id or None)."""
+    task = entry["task"]
+    if task is None or task in visible:
+        return {}
+    return {"task": _("Unknown task.")}
+
+
+async def _store_entries(key: str, today: date, fresh: list[tuple[dict, str]], result: dict[str, list]) -> None:
+    """One read of what the cadre already has (those client_ids, and those days' totals), one
+    insert of what is new (ledger_store.insert_entries), then the ids a concurrent request stored
+    first, compared by body."""
+    if not fresh:
+        return
+    stored = await ledger_store.entries_touching(key, [e["client_id"] for e, _h in fresh], list({e["date"] for e, _h in fresh}))
+    plan = plan_entries(fresh, stored)
+    _record(plan.refused, result)
+    if not plan.rows:
+        return
+    inserted = await ledger_store.insert_entries(key, today, plan.rows)
+    missed = [row for row in plan.rows if row["client_id"] not in inserted]
+    if missed:  # a concurrent request stored these client_ids first: same body or not?
+        kept = await ledger_store.stored_digests(key, [row["client_id"] for row in missed])
+        _record([known_refusal(row["client_id"], kept.get(row["client_id"]) == row["body_hash"]) for row in missed], result)
+    result["accepted"] += [row["client_id"] for row in plan.rows if row["client_id"] in inserted]
+
+
+def _record(refused: list[Refusal], result: dict[str, list]) -> None:
+    """Entries not stored, as the answer tells them: replays as duplicates, the rest as rejected."""
+    for refusal in refused:
+        if refusal.kind == DUPLICATE:
+            result["duplicates"].append(refusal.client_id)
+        elif refusal.kind == CONFLICT:
+            error = Conflict(_("This client_id was already used for a different entry."), {"client_id": _("Already used for a different entry.")})
+            result["rejected"].append({"client_id": refusal.client_id, "error": error.body()["error"]})
+        else:
+            message = parse_message("day_full", day=refusal.day.isoformat())
+            result["rejected"].append({"client_id": refusal.client_id, "error": InvalidInput({"minutes": message}).body()["error"]})
+
+
+own_entries = ledger_store.own_entries  # the caller's own rows: nothing to check on the way
+
+
+async def own_entry(reporter_key: str, client_id: str) -> TimeEntry:
+    entry = await ledger_store.own_entry(reporter_key, client_id)
+    if entry is None:
+        raise NotFound("client_id")
+    return entry
+
+
+async def edit_entry(user: User, reporter_key: str, client_id: str, data: Any, today: date) -> TimeEntry:
+    """Correct one of the caller's entries; the day may still hold at most 24 hours."""
+    entry = await own_entry(reporter_key, client_id)
+    fields, errors = read_entry({**(data if isinstance(data, dict) else {}), "client_id": client_id}, today)
+    if not errors:
+        errors = _task_problem(fields, await visible_task_ids(user, [fields["task"]]))
+    if errors:
+        raise InvalidInput(errors)
+    if not fits_in_day(await ledger_store.minutes_beside(entry, fields["date"]), fields["minutes"]):
+        raise InvalidInput({"minutes": _("This would make more than 24 hours on %(day)s.", day=fields["date"].isoformat())})
+    values = {"date": fields["date"], "minutes": fields["minutes"], "activity": fields["activity"], "task_id": fields["task"], "note": fields["note"]}
+    return await ledger_store.update_entry(entry, {**values, "body_hash": body_hash(fields)})
+
+
+async def delete_entry(reporter_key: str, client_id: str) -> TimeEntry:
+    """Deletes one of the caller's entries and answers it, so that it can be put back (undo)."""
+    entry = await own_entry(reporter_key, client_id)
+    await ledger_store.delete_entry(entry)
+    return entry
+
+
+async def replace_roster(user: User, reporter_key: str, data: Any, today: date) -> list[dict[str, Any]]:
+    """The apps the caller must use, replacing what they said before; confirmed today, so the
+    whole roster counts in this month's release."""
+    items = data.get("apps") if isinstance(data, dict) else None
+    if not isinstance(items, list) or len(items) > 200:
+        raise InvalidInput({"apps": _("Must be a list of at most %(count)s apps.", count=200)})
+    rows, errors = {}, {}
+    for i, item in enumerate(items):
+        r = Reader(item, prefix=f"apps[{i}].")
+        app_id = r.integer("app", low=1, high=2**31 - 1)
+        rows[app_id] = r.choice("resident_use", RESIDENT_USE)
+        errors.update(r.errors)
+    wanted = [a for a in rows if a]  # an app the caller does not see is unknown to them
+    known = await ledger_store.app_ids(await visible_app_filter(user, Q(id__in=wanted)), wanted) if wanted else set()
+    for i, item in enumerate(items):
+        if not errors and item.get("app") not in known:
+            errors[f"apps[{i}].app"] = _("Unknown app.")
+    if errors:
+        raise InvalidInput(errors)
+    await ledger_store.replace_roster(reporter_key, rows, today)
+    return await own_roster(reporter_key)
+
+
+async def own_roster(reporter_key: str) -> list[dict[str, Any]]:
+    items = await ledger_store.roster_items(reporter_key)
+    return [{"app": i.app_id, "name": localized_name(i.app.name, i.app.name_hant), "resident_use": i.resident_use} for i in items]
+
+
+async def export_rows(user: User, reporter_key: str, quota_key: str, secret: str) -> list[dict[str, Any]]:
+    """Everything the caller logged, as rows for their own CSV: the data comes back to them, with
+    places and tasks by name (an outcome under its quota's task and place)."""
+    home = user.region_id
+    rows: list[dict[str, Any]] = [
+        {"record": "entry", "date": e.date.isoformat(), "region": home, "task": e.task_id, "activity": e.activity, "minutes": e.minutes, "note": e.note}
+        for e in reversed(await own_entries(reporter_key))
+    ]
+    reported = await ledger_store.quota_reports(quota_key)
+    quotas = {auth.quota_ref(secret, q.quota_id): q.quota for q in reported}
+    for o in await ledger_store.outcomes(reporter_key):
+        quota = quotas.get(o.quota_ref)
+        where = {"region": quota.region_id, "task": quota.task_id} if quota else {}
+        rows.append({"record": "outcome", "date": o.reported_on.isoformat(), **where, "status": o.status, "means": [m for m in o.means.split(",") if m], "cost_yuan": o.cost_yuan})
+    for q in reported:
+        rows.append({"record": "quota", "date": q.reported_on.isoformat(), "region": q.quota.region_id, "task": q.quota.task_id, "target": q.target, "base": q.base})
+    for item in await own_roster(reporter_key):
+        rows.append({"record": "roster", "app": item["name"], "resident_use": item["resident_use"]})
+    return await _named(rows)
+
+
+async def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with each region code and task id replaced by its name in the reader's script."""
+    codes = {r["region"] for r in rows if r.get("region")}
+    task_ids = {r["task"] for r in rows if r.get("task")}
+    places = {r.code: localized_name(r.name, r.name_hant) for r in await ledger_store.regions_named(codes)}
+    titles = {t.id: localized_name(t.title, None) for t in await ledger_store.tasks_named(task_ids)}
+    return [{**r, "region": places.get(r.get("region")), "task": titles.get(r.get("task"))} for r in rows]

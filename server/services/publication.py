@@ -1,0 +1,213 @@
+"""Publication is an event (DESIGN.md §2): on a month's publication day one process (the scheduler
+of whichever server takes the lease, or `jianfu publish`) computes the month's whole release and
+stores it. Readers only read; nothing a person asks for computes a release.
+
+Only data received before the publication day counts, and the cutoff is that scheduled day even
+when the job runs late, so a release never depends on when or how often publishing was tried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable
+
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Min
+
+from server.web import auth
+from server.services import feed, flagging, rounds, summary
+from server.store import release
+from server.domain import measures
+from server.domain.cross_rules import peer_outlier_flags
+from server.domain.indices import hours_per_reporter_week
+from server.domain.measures import MonthFacts
+from server.domain.messages import Name
+from server.domain.periods import Period, latest_due, months_between, period_containing, publication_day
+from server.domain.quota_rules import Flag
+from server.domain.regions import ancestor_codes
+from server.domain.vocab import LOCALES
+from server.config import Settings
+from server.web.i18n import in_locale
+from server.web.messages import rendered_flags
+from server.models import Outcome, Quota, Region, Release, RosterItem, TimeEntry
+
+log = logging.getLogger("jianfu.publication")
+LEASE = timedelta(minutes=30)
+
+
+class TooEarly(Exception):
+    """A month cannot be published before its publication day."""
+
+    def __init__(self, month: Period, day: date) -> None:
+        super().__init__(f"{month.key} is published on {day.isoformat()}, not before")
+        self.day = day
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def first_month() -> Period | None:
+    """The month of the oldest sensitive row: nothing before it needs a release."""
+    days = []
+    for model, column in ((TimeEntry, "date"), (Outcome, "reported_on"), (RosterItem, "received_on")):
+        found = await model.all().annotate(first=Min(column)).values_list("first", flat=True)
+        days += [d for d in found if d is not None]
+    return period_containing(min(days), "month") if days else None
+
+
+async def due_months(settings: Settings, today: date) -> list[Period]:
+    """Months whose publication day has come and that have no release yet, oldest first."""
+    first = await first_month()
+    if first is None:
+        return []
+    last = latest_due(today, settings.publish_days)
+    done = set(await Release.filter(status="published").values_list("month", flat=True))
+    return [m for m in months_between(first, last) if m.key not in done]
+
+
+async def _claim(month: Period, day: date) -> bool:
+    """Take the month's lease: the first process to insert its row, or one whose holder died."""
+    try:
+        await Release.create(month=month.key, status="computing", lease_until=_now() + LEASE, published_on=day, settings={})
+        return True
+    except IntegrityError:
+        taken = await Release.filter(month=month.key, status="computing", lease_until__lt=_now()).update(lease_until=_now() + LEASE)
+        return taken == 1
+
+
+async def publish(month: Period, settings: Settings, today: date, say: Callable[[str], None] = lambda _text: None) -> bool:
+    """Compute and store the month's release; False when another process holds it or it is done."""
+    day = publication_day(month, settings.publish_days)
+    if day > today:
+        raise TooEarly(month, day)
+    if not await _claim(month, day):
+        return False
+    await release.drop_unfinished(month)
+    say(f"{month.key}: reading what was received before {day.isoformat()}")
+    facts = await release.read_month_facts(month, settings, day)
+    say(f"{month.key}: disclosure control over {len(facts.regions)} regions")
+    hidden = measures.protect_month(facts, settings.k)
+    figures = measures.release_figures(facts, hidden)
+    say(f"{month.key}: flags in {len(LOCALES)} languages")
+    flags = await release_flags(month, facts, figures, settings)
+    await release.store_month(month, facts, figures, flags, settings, day)
+    await _queue_feed(month, facts, settings)
+    shown = sum(1 for f in figures.values() if f["reporters"] is not None and not f["known_zero"])
+    say(f"{month.key}: published, {shown} of {len(figures)} regions shown")
+    return True
+
+
+async def publish_due(settings: Settings, today: date, say: Callable[[str], None] = lambda _text: None) -> list[str]:
+    """Publish every month whose day has come; the months this call published."""
+    done = []
+    for month in await due_months(settings, today):
+        if await publish(month, settings, today, say):
+            done.append(month.key)
+    return done
+
+
+async def release_flags(month: Period, facts: MonthFacts, figures: dict[str, dict], settings: Settings) -> dict[str, list[tuple[str, Flag]]]:
+    """Every flag of the month, computed once and rendered in every interface language, each under
+    the path of the region it names. Flags name only published regions: receivers are already merged into the region that
+    set their targets, and an escalation chain keeps its published links only."""
+    paths = {r.code: r.path for r in facts.regions}
+    roots = [r.code for r in facts.regions if r.parent not in paths]
+    names = {r["code"]: r for r in await Region.filter(code__in=list(paths)).values("code", "name", "name_hant")}
+    reach = await _task_reach(month, paths)
+    book = await flagging.load_quota_book(month)
+    root_paths = [paths[code] for code in roots]
+    shown_apps = {code: figure["apps"] for code, figure in figures.items() if figure["reporters"] is not None and figure["apps"]}
+    apps = await flagging.load_apps({cell["app"] for cells in shown_apps.values() for cell in cells})
+    flags: list[Flag] = []
+    for root_path in root_paths:
+        flags += flagging.quota_flags_in(book, root_path, month, settings.rules)
+    for code, cells in shown_apps.items():
+        flags += flagging.app_flags(code, cells, apps, settings.rules)
+    flags += _outliers(facts, figures, month, names, settings)
+    kept = [_published_only(f, paths) for f in flagging.ordered(flags) if f.region in paths]
+    found: dict[str, list[tuple[str, Flag]]] = {}
+    for tag in LOCALES:
+        found[tag] = [(path, flag) for flag in rendered_flags(kept, tag) for path in _filed_under(flag, paths, reach)]
+    return found
+
+
+# A task's own terms concern every place it reaches, whoever issued it.
+TASK_KINDS = frozenset({"vanity_metric", "ranking_pressure", "trace_requirement"})
+
+
+def _filed_under(flag: Flag, paths: dict[str, str], reach: dict[int, set[str]]) -> list[str]:
+    """Where a flag is read: under the region it names, and a task's flag also under every
+    published place its quotas reach (readers drop the repeats)."""
+    if flag.kind in TASK_KINDS and flag.task in reach:
+        return sorted(reach[flag.task] | {paths[flag.region]})
+    return [paths[flag.region]]
+
+
+async def _task_reach(month: Period, paths: dict[str, str]) -> dict[int, set[str]]:
+    """Per task running in the month, the deepest published regions its quotas sit in."""
+    published = set(paths)
+    reach: dict[int, set[str]] = {}
+    quotas = await Quota.filter(task__period_start__lte=month.last, task__period_end__gte=month.first).values_list("task_id", "region__path")
+    for task, path in quotas:
+        codes = [code for code in ancestor_codes(path) if code in published]
+        if codes:
+            reach.setdefault(task, set()).add(paths[codes[-1]])
+    return reach
+
+
+def _outliers(facts: MonthFacts, figures: dict[str, dict], month: Period, names: dict[str, dict], settings: Settings) -> list[Flag]:
+    """Busy places among the shown children of each region."""
+    flags: list[Flag] = []
+    for parent in {r.parent for r in facts.regions if r.parent}:
+        hours = {}
+        for r in facts.regions:
+            figure = figures[r.code]
+            if r.parent == parent and figure["reporters"]:
+                hours[r.code] = hours_per_reporter_week(figure["minutes"], figure["reporters"], month.weeks)
+        labels = {c: Name(names[c]["name"], names[c]["name_hant"]) for c in hours}
+        flags += peer_outlier_flags(hours, labels, settings.rules)
+    return flags
+
+
+def _published_only(flag: Flag, paths: dict[str, str]) -> Flag:
+    chain = flag.detail.get("chain") if isinstance(flag.detail, dict) else None
+    if not chain:
+        return flag
+    return Flag(**{**flag.as_json(), "detail": {**flag.detail, "chain": [link for link in chain if link.get("region") in paths]}})
+
+
+async def _queue_feed(month: Period, facts: MonthFacts, settings: Settings) -> None:
+    """The month's document for the review feed, made from the stored release, queued once."""
+    if not settings.review_webhook:
+        return
+    documents = []
+    with in_locale(LOCALES[0]):
+        for code in sorted(r.code for r in facts.regions if r.parent is None):
+            report, flags = await summary.region_report(code, month, settings)
+            documents.append({"summary": report, "flags": [f.as_json() for f in flags]})
+    await feed.enqueue("month.published", f"month.published:{month.key}", {"period": month.key, "regions": documents}, settings)
+
+
+async def rekey_legacy_outcomes(secret: str) -> int:
+    """Outcomes stored before quotas were named by keyed hash carry "legacy-<id>"; only a process
+    holding the secret can rename them."""
+    renamed = 0
+    for outcome in await Outcome.filter(quota_ref__startswith="legacy-"):
+        quota_id = int(outcome.quota_ref.removeprefix("legacy-"))
+        await Outcome.filter(id=outcome.id).update(quota_ref=auth.quota_ref(secret, quota_id))
+        renamed += 1
+    return renamed
+
+
+async def run(settings: Settings, stop: asyncio.Event, today: Callable[[], date]) -> None:
+    """The scheduler of one server process: publish what is due, then wait, until `stop` is set."""
+
+    async def one_round() -> None:
+        await rekey_legacy_outcomes(settings.secret)
+        for key in await publish_due(settings, today()):
+            log.info("published %s", key)
+
+    await rounds.every(settings.publish_poll_seconds, stop, one_round, log)

@@ -1,0 +1,1 @@
+"""Every SQL statement and ORM call: entries, quotas, closure, rollup, releases."""

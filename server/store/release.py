@@ -1,0 +1,150 @@
+"""A month's release (DESIGN.md §2): computed once, at the month's publication, from what the store
+had received before that day; stored with the settings it was made under; read, never recomputed.
+
+`compute_month` reads the store and runs the disclosure pass; `store_month` writes the cells and
+flags; `published_month` and `month_flags` are what readers use. A release is immutable: later
+entries, moved regions, another JIANFU_K and restarts change nothing in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable
+
+from tortoise.transactions import in_transaction
+
+from server.web import auth
+from server.store import rollup
+from server.domain.anonymity import published_level
+from server.domain.measures import MonthFacts, Part, PlacedRegion
+from server.domain.periods import Period, parse_period
+from server.domain.quota_rules import Flag
+from server.domain.vocab import LEVELS
+from server.config import Settings
+from server.models import Region, Release, ReleaseCell, ReleaseFlag, User
+
+
+def published_levels(min_level: str) -> list[str]:
+    return [level for level in LEVELS if published_level(level, min_level)]
+
+
+async def placed_regions(min_level: str) -> list[PlacedRegion]:
+    """The published part of the tree as it stands now (the release keeps it as it stood)."""
+    rows = await Region.filter(level__in=published_levels(min_level)).order_by("path").values("code", "parent_id", "level", "path")
+    return [PlacedRegion(r["code"], r["parent_id"], r["level"], r["path"]) for r in rows]
+
+
+async def _reporter_rows(month: Period, cutoff: date, secret: str) -> list[tuple[str, str, bool]]:
+    """Every cadre account that could have sent data before the cutoff: its reporter key (through
+    the secret, the only way from a person to their rows), home region, and whether it existed
+    before the month began."""
+    users = await User.filter(role="cadre", region_id__isnull=False, created_on__lt=cutoff).values_list("id", "region_id", "created_on")
+    return [(auth.reporter_key(secret, uid), region, created < month.first) for uid, region, created in users]
+
+
+async def read_month_facts(month: Period, settings: Settings, cutoff: date) -> MonthFacts:
+    """Everything the store received about the month before `cutoff`, per published region."""
+    levels = published_levels(settings.min_level)
+    facts = MonthFacts(regions=await placed_regions(settings.min_level), accounts={})
+    window = rollup.Window(month, cutoff)
+    reporters = await _reporter_rows(month, cutoff, settings.secret)  # accounts made before the cutoff: stable
+    async with in_transaction() as client:
+        await rollup.prepare_reporters(client, reporters, window)
+        facts.accounts = await rollup.accounts(client, levels)
+        entries = await rollup.entry_cells(client, window, levels)
+        facts.reporters = {code: Part(e.reporters, e.established) for code, e in entries.items()}
+        facts.minutes = {code: Part(e.minutes, e.established) for code, e in entries.items()}
+        facts.median_minutes = {code: e.median_minutes for code, e in entries.items()}
+        facts.tasks = await rollup.source_cells(client, "task", window, levels)
+        facts.activities = await rollup.source_cells(client, "activity", window, levels)
+        facts.categories = await rollup.source_cells(client, "category", window, levels)
+        facts.evidence = await rollup.source_cells(client, "evidence", window, levels)
+        facts.outcomes = await rollup.outcome_cells(client, window, levels)
+        facts.rosters = await rollup.roster_cells(client, window, levels)
+        facts.apps = await rollup.roster_apps(client, window, levels)
+        facts.quotas = await rollup.quota_cells(client, month, levels)
+        await rollup.drop_reporters(client)
+    return facts
+
+
+def release_settings(settings: Settings) -> dict[str, Any]:
+    """What a release records of the settings it was made under (shown on /method)."""
+    return {"k": settings.k, "min_level": settings.min_level, "wage": settings.wage, "publish_days": settings.publish_days, "rules": settings.rules.as_json()}
+
+
+async def store_month(month: Period, facts: MonthFacts, figures: dict[str, dict[str, Any]], flags: dict[str, list[tuple[str, Flag]]], settings: Settings, published_on: date) -> None:
+    """Write the cells and flags and mark the release published, all at once."""
+    cells = [ReleaseCell(month=month.key, code=r.code, parent=r.parent, level=r.level, path=r.path, figures=figures[r.code]) for r in facts.regions]
+    rows = [ReleaseFlag(month=month.key, locale=tag, path=path, position=i, flag=flag.as_json()) for tag, found in flags.items() for i, (path, flag) in enumerate(found)]
+    async with in_transaction():
+        await ReleaseCell.bulk_create(cells, batch_size=1000)
+        await ReleaseFlag.bulk_create(rows, batch_size=1000)
+        await Release.filter(month=month.key).update(status="published", lease_until=None, published_on=published_on, settings=release_settings(settings))
+
+
+@dataclass
+class PublishedMonth:
+    """A stored release as readers see it."""
+
+    month: Period
+    published_on: date
+    settings: dict[str, Any]
+    regions: dict[str, dict[str, Any]]
+    figures: dict[str, dict[str, Any]]
+
+    def shown(self, code: str) -> bool:
+        return self.figures.get(code, {}).get("reporters") is not None
+
+    def children(self, code: str) -> list[str]:
+        return sorted(c for c, r in self.regions.items() if r["parent"] == code)
+
+
+_months: dict[str, PublishedMonth] = {}
+MONTHS_KEPT = 64
+
+
+async def published_month(month: Period) -> PublishedMonth | None:
+    """The stored release of the month, or None before its publication. Releases never change, so
+    each process keeps the ones it read."""
+    if month.key in _months:
+        return _months[month.key]
+    release = await Release.get_or_none(month=month.key, status="published")
+    if release is None:
+        return None
+    cells = await ReleaseCell.filter(month=month.key).values("code", "parent", "level", "path", "figures")
+    found = PublishedMonth(
+        month, release.published_on, release.settings,
+        {c["code"]: {"parent": c["parent"], "level": c["level"], "path": c["path"]} for c in cells},
+        {c["code"]: c["figures"] for c in cells},
+    )
+    if len(_months) >= MONTHS_KEPT:
+        _months.pop(next(iter(_months)))
+    _months[month.key] = found
+    return found
+
+
+def forget_months() -> None:
+    """Tests clear the store under a running process."""
+    _months.clear()
+
+
+async def published_keys() -> list[str]:
+    """The months published so far, oldest first."""
+    return sorted(await Release.filter(status="published").values_list("month", flat=True))
+
+
+async def month_flags(month: Period, path: str, locale: str) -> list[tuple[str, Flag]]:
+    """The release's flags at or under the region with this path, in one language, as stored."""
+    rows = await ReleaseFlag.filter(month=month.key, locale=locale, path__startswith=path).order_by("position").values("path", "flag")
+    return [(r["path"], Flag(**r["flag"])) for r in rows]
+
+
+def months_of(keys: Iterable[str]) -> list[Period]:
+    return [parse_period(key) for key in keys]
+
+
+async def drop_unfinished(month: Period) -> None:
+    """A process that died while computing leaves rows of its own: the next one starts clean."""
+    await ReleaseCell.filter(month=month.key).delete()
+    await ReleaseFlag.filter(month=month.key).delete()

@@ -1,0 +1,1 @@
+"""JSON handlers: parse, authorize, call a service, answer."""

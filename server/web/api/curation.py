@@ -1,0 +1,55 @@
+"""Tasks and apps for administrators: usage from k, merges, renames, hiding."""
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server.services import curation, directory
+from server.web.auth import require_user
+from server.web.messages import in_words
+from server.web.parse import Reader
+from server.web.api.contract import read_body
+from server.web.context import settings_of, today_of, writer
+
+
+def page_of(request: Request) -> int:
+    """`?page=` (from 1); anything else is a 422 naming it."""
+    r = Reader({"page": request.query_params.get("page")})
+    page = r.integer("page", low=1, high=100_000, required=False) or 1
+    r.done()
+    return page
+
+
+async def task_usage(request: Request) -> JSONResponse:
+    await require_user(request, "admin")
+    rows, _more = await curation.task_usage(settings_of(request).k, page_of(request))
+    return JSONResponse([curation.usage_json(row) for row in rows])
+
+
+async def app_usage(request: Request) -> JSONResponse:
+    await require_user(request, "admin")
+    rows, _more = await curation.app_usage(settings_of(request).k, page_of(request))
+    return JSONResponse([curation.usage_json(row) for row in rows])
+
+
+async def merge_task(request: Request) -> Response:
+    admin = await writer(request, "admin")
+    await curation.merge_tasks(admin, request.path_params["id"], (await read_body(request)).given(), settings_of(request).secret, today_of(request))
+    return Response(status_code=204)
+
+
+async def merge_app(request: Request) -> Response:
+    admin = await writer(request, "admin")
+    await curation.merge_apps(admin, request.path_params["id"], (await read_body(request)).given(), today_of(request))
+    return Response(status_code=204)
+
+
+async def change_task(request: Request) -> JSONResponse:
+    admin = await writer(request, "admin")
+    task = await curation.change_task(admin, request.path_params["id"], (await read_body(request)).given(), settings_of(request).secret, today_of(request))
+    return JSONResponse({**in_words(directory.task_json(task)), "hidden": task.hidden})
+
+
+async def change_app(request: Request) -> JSONResponse:
+    admin = await writer(request, "admin")
+    app = await curation.change_app(admin, request.path_params["id"], (await read_body(request)).given(), today_of(request))
+    return JSONResponse({**directory.app_json(app), "hidden": app.hidden})

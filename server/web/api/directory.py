@@ -1,0 +1,58 @@
+"""Regions, users, invites, apps and tasks."""
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from server.store import audit
+from server.services import directory, import_jobs
+from server.web.auth import require_user
+from server.web.messages import in_words
+from server.web.api.contract import read_body
+from server.web.context import settings_of, today_of, writer
+
+
+async def upsert_regions(request: Request) -> JSONResponse:
+    await writer(request, "admin")
+    data = (await read_body(request)).given()
+    return JSONResponse(await directory.upsert_regions(data["regions"]))
+
+
+async def region(request: Request) -> JSONResponse:
+    await require_user(request)
+    return JSONResponse(await directory.region_detail(request.path_params["code"]))
+
+
+async def create_user(request: Request) -> JSONResponse:
+    admin = await writer(request, "admin")
+    user = await directory.create_user((await read_body(request)).given(), today_of(request))
+    await audit.record(admin, "user_created", user.username, today_of(request))
+    return JSONResponse({"username": user.username, "role": user.role, "region": user.region_id}, status_code=201)
+
+
+async def region_import(request: Request) -> JSONResponse:
+    """Where a region import started at /admin/regions/import stands (the progress page polls it)."""
+    user = await require_user(request, "admin")
+    job = import_jobs.load(request.path_params["job"], user)
+    return JSONResponse({"status": job.status, "done": job.done, "total": job.total, "created": job.created, "updated": job.updated})
+
+
+async def create_app(request: Request) -> JSONResponse:
+    user = await writer(request)
+    app, created = await directory.create_app(user, (await read_body(request)).given(), settings_of(request).min_level)
+    return JSONResponse(directory.app_json(app), status_code=201 if created else 200)
+
+
+async def list_apps(request: Request) -> JSONResponse:
+    user = await require_user(request)
+    return JSONResponse(await directory.list_apps(user))
+
+
+async def create_task(request: Request) -> JSONResponse:
+    user = await writer(request, "cadre", "admin")
+    task, created = await directory.create_task(user, (await read_body(request)).given(), today_of(request), settings_of(request).min_level)
+    return JSONResponse(in_words(directory.task_json(task)), status_code=201 if created else 200)
+
+
+async def list_tasks(request: Request) -> JSONResponse:
+    user = await require_user(request)
+    return JSONResponse([in_words(directory.task_json(t)) for t in await directory.visible_tasks(user)])

@@ -1,0 +1,21 @@
+"""Health and the OpenAPI description of /api."""
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from tortoise import Tortoise
+
+from server.web.errors import StoreUnavailable
+
+
+async def healthz(request: Request) -> JSONResponse:
+    try:
+        await Tortoise.get_connection("default").execute_query("SELECT 1")
+    except Exception:  # any failure of the store means "not ready"
+        raise StoreUnavailable() from None
+    return JSONResponse({"status": "ok"})
+
+
+async def openapi(request: Request) -> JSONResponse:
+    from server.web.api.openapi import openapi_document  # noqa: PLC0415 -- the table it reads names this handler
+
+    return JSONResponse(openapi_document())

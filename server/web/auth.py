@@ -1,0 +1,322 @@
+"""Who is asking: passwords, logins (bearer token = session cookie), reporter keys, roles."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+import unicodedata
+from collections import defaultdict, deque
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+from tortoise import Tortoise
+from zxcvbn import zxcvbn
+
+from server.web import i18n
+from server.web.errors import AccountDisabled, Forbidden, InvalidCredentials, InvalidInput, TooManyAttempts, Unauthenticated
+from server.web.i18n import gettext as _
+from server.models import Region, Token, User
+
+COOKIE = "jianfu_session"
+_hasher = PasswordHasher()
+# A hash to verify against when the username is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = _hasher.hash("jianfu-no-such-user")
+
+
+async def hash_password(password: str) -> str:
+    """Argon2id, computed off the event loop (about 0.1 s of CPU)."""
+    return await run_in_threadpool(_hasher.hash, password)
+
+
+async def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return await run_in_threadpool(_hasher.verify, password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def canonical_username(username: str) -> str:
+    """The form a username is stored and compared in: NFKC, case folded (NFKC again, as case
+    folding can undo it). "Admin", "ADMIN" and a full-width "ａｄｍｉｎ" are all "admin"."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+
+
+# A password an attacker would try within this many guesses is refused: zxcvbn's estimate counts a
+# password from its list of the 30,000 most used ones by its rank there, and repeats ("88888888"),
+# sequences ("12345678"), keyboard rows ("1qaz2wsx") and dates ("19900101") as a handful of guesses.
+COMMON_GUESSES = 30_000
+# zxcvbn refuses longer input (its matching grows fast); the head of a longer password is what it judges.
+_ZXCVBN_MAX = 72
+
+
+def _guesses(password: str, username: str) -> float:
+    return float(zxcvbn(password[:_ZXCVBN_MAX], user_inputs=[username])["guesses"])
+
+
+async def password_problem(password: str, username: str) -> str | None:
+    """Why this password may not be used by this account, or None. Refused: only whitespace, the
+    username (in any case, also inside a longer password), and common or trivially guessed ones
+    (zxcvbn, shipped with its word lists: nothing leaves the server). Length is checked before."""
+    if not password.strip():
+        return _("A password may not be only spaces.")
+    name = canonical_username(username or "")
+    if name and name in canonical_username(password):
+        return _("A password may not contain the username.")
+    if await run_in_threadpool(_guesses, password, name) < COMMON_GUESSES:
+        return _("This password is too common or too easy to guess. Choose a longer one, a few unrelated words for example.")
+    return None
+
+
+def reporter_key(secret: str, user_id: int) -> str:
+    """HMAC-SHA256(secret, user id): ties sensitive rows to a person only for whoever holds the secret."""
+    return hmac.new(secret.encode(), f"reporter:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def quota_reporter_key(secret: str, user_id: int) -> str:
+    """The key of a person's quota reports, derived apart from `reporter_key`: a quota names a
+    village, and the same key on both kinds of row would place the reporter there."""
+    return hmac.new(secret.encode(), f"quota-reporter:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def quota_ref(secret: str, quota_id: int) -> str:
+    """How an outcome names its quota: only whoever holds the secret can tell which quota it is."""
+    return hmac.new(secret.encode(), f"quota:{quota_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def issue_token(user: User, days: int) -> str:
+    token = secrets.token_urlsafe(32)
+    expires = datetime.now(timezone.utc) + timedelta(days=days)
+    await Token.create(token_hash=_token_hash(token), user=user, session_version=user.session_version, expires_at=expires)
+    return token
+
+
+def presented_token(conn: HTTPConnection) -> tuple[str | None, bool]:
+    """The token this request carries and whether it came in the cookie (cookies need CSRF checks)."""
+    header = conn.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip(), False
+    cookie = conn.cookies.get(COOKIE)
+    return (cookie, True) if cookie else (None, False)
+
+
+TOKEN_USER = """
+SELECT t.expires_at AS t_expires_at, t.session_version AS t_version,
+       u.id, u.username, u.password_hash, u.role, u.region_id, u.locale, u.session_version,
+       r.code AS r_code, r.parent_id AS r_parent_id, r.level AS r_level, r.name AS r_name, r.name_hant AS r_name_hant,
+       r.population AS r_population, r.households AS r_households, r.path AS r_path
+FROM token t JOIN app_user u ON u.id = t.user_id LEFT JOIN region r ON r.code = u.region_id
+WHERE t.token_hash = $1 AND u.disabled_on IS NULL
+"""
+
+
+async def _user_of_token(token_hash: str) -> User | None:
+    """The live token's user, with their home region, in one plain query: every request asks this,
+    and building the same query through the ORM cost more than running it."""
+    rows = await Tortoise.get_connection("default").execute_query_dict(TOKEN_USER, [token_hash])
+    if not rows:
+        return None
+    row = rows[0]
+    expires = row["t_expires_at"]
+    if isinstance(expires, str):  # SQLite keeps it as text
+        expires = datetime.fromisoformat(expires)
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=timezone.utc)
+    if expires <= datetime.now(timezone.utc) or row["t_version"] != row["session_version"]:
+        return None
+    user = User._init_from_db(**{k: row[k] for k in ("id", "username", "password_hash", "role", "region_id", "locale", "session_version")})
+    if row["r_code"] is not None:
+        home = Region._init_from_db(**{k: row[f"r_{k}"] for k in ("code", "parent_id", "level", "name", "name_hant", "population", "households", "path")})
+        object.__setattr__(user, "_region", home)
+    return user
+
+
+async def current_user(conn: HTTPConnection) -> User | None:
+    """The signed-in user, cached on the request; applies their language unless one was chosen here."""
+    if "user" in conn.scope["state"]:
+        return conn.scope["state"]["user"]
+    token, _from_cookie = presented_token(conn)
+    user = None
+    if token:
+        user = await _user_of_token(_token_hash(token))
+    conn.scope["state"]["user"] = user
+    if user:
+        # The k this server runs under, where what the user sees depends on it (a task reported by
+        # one cadre is shared once k reporters logged it: directory.visible_task_filter).
+        object.__setattr__(user, "_k", conn.app.state.settings.k)
+    if user and user.locale and not i18n.explicit_locale(conn):
+        i18n.use_locale(conn, user.locale)
+    return user
+
+
+async def require_user(conn: HTTPConnection, *roles: str) -> User:
+    """The signed-in user, who must hold one of `roles` (any role when none is named)."""
+    user = await current_user(conn)
+    if user is None:
+        raise Unauthenticated()
+    if roles and user.role not in roles:
+        raise Forbidden()
+    return user
+
+
+async def revoke_token(conn: HTTPConnection) -> None:
+    token, _from_cookie = presented_token(conn)
+    if token:
+        await Token.filter(token_hash=_token_hash(token)).delete()
+
+
+def clear_session_cookie(response: Response, https: bool) -> None:
+    """Expire the session cookie with the attributes it was set with: HttpOnly, SameSite=Lax, and
+    Secure behind HTTPS, so the clearing header is never weaker than the cookie it replaces."""
+    response.delete_cookie(COOKIE, path="/", secure=https, httponly=True, samesite="lax")
+
+
+def csrf_token(secret: str, conn: HTTPConnection) -> str:
+    """A token bound to this login, rendered into forms; a cross-site page cannot read it."""
+    token, _from_cookie = presented_token(conn)
+    return hmac.new(secret.encode(), f"csrf:{token or ''}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def check_same_origin(conn: HTTPConnection) -> None:
+    """Refuse a cookie-authenticated write that a browser marks as coming from another site."""
+    site = conn.headers.get("sec-fetch-site")
+    if site and site not in ("same-origin", "none"):
+        raise Forbidden(i18n.gettext("This request came from another site and was refused."))
+    origin = conn.headers.get("origin")
+    if not site and origin and origin != "null":
+        host = conn.headers.get("host", "")
+        if origin.split("://", 1)[-1] != host:
+            raise Forbidden(i18n.gettext("This request came from another site and was refused."))
+
+
+class LoginThrottle:
+    """Failed logins and sign-ups, in memory only (addresses as keyed hashes, never stored plain).
+
+    Logins are counted three ways:
+    - a username from one address: 5 failures in 15 minutes, then 429. Someone guessing a cadre's
+      password from their own address locks only themselves out, not the cadre;
+    - one address over all usernames: 50, since many cadres share a carrier's NAT address;
+    - a username over all addresses: 50, against guessing spread over many addresses. Only such
+      a spread attack can keep a cadre out, and only while it lasts.
+
+    The quota self-check (/check) counts every use, not only failures, per address: 60 in the
+    window, plenty for an office checking its quotas, and a bound on anyone making it work for them.
+
+    Sign-ups with an invite code are counted two ways, every failure whatever its reason (an unknown,
+    used or expired code, a taken username, a refused password):
+    - one address: 50, so guessing codes stops long before it could find one (a code has 80 bits),
+      while a room of new cadres behind one address can still make their mistakes;
+    - one code over all addresses: 20, so a known code cannot be used to probe for usernames.
+    """
+
+    LIMITS = {"pair": 1, "address": 10, "user": 10, "signup_address": 10, "signup_code": 4, "self_check": 12}  # times `limit`
+
+    def __init__(self, secret: str, limit: int = 5, window_seconds: int = 900) -> None:
+        self.secret = secret.encode()
+        self.limit = limit
+        self.window = window_seconds
+        self.failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+
+    def _hash(self, text: str) -> str:
+        return hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()
+
+    def _keys(self, username: str, address: str | None) -> list[tuple[str, str]]:
+        name = canonical_username(username[:200])
+        place = self._hash(address or "unknown")
+        return [("pair", f"{name}:{place}"), ("address", place), ("user", name)]
+
+    def _signup_keys(self, code: str, address: str | None) -> list[tuple[str, str]]:
+        return [("signup_address", self._hash(address or "unknown")), ("signup_code", self._hash(f"invite:{code[:64]}"))]
+
+    def _check(self, keys: list[tuple[str, str]]) -> None:
+        now = time.monotonic()
+        for key in keys:
+            times = self.failures[key]
+            while times and times[0] < now - self.window:
+                times.popleft()
+            if not times:
+                del self.failures[key]  # an idle key costs no memory
+            elif len(times) >= self.limit * self.LIMITS[key[0]]:
+                raise TooManyAttempts(retry_after=int(times[0] + self.window - now) + 1)
+
+    def _failed(self, keys: list[tuple[str, str]]) -> None:
+        now = time.monotonic()
+        for key in keys:
+            self.failures[key].append(now)
+
+    def check(self, username: str, address: str | None) -> None:
+        self._check(self._keys(username, address))
+
+    def failed(self, username: str, address: str | None) -> None:
+        self._failed(self._keys(username, address))
+
+    def succeeded(self, username: str, address: str | None) -> None:
+        self.failures.pop(self._keys(username, address)[0], None)
+
+    def check_signup(self, code: str, address: str | None) -> None:
+        """429 when this address or this invite code has failed too often lately."""
+        self._check(self._signup_keys(code, address))
+
+    def signup_failed(self, code: str, address: str | None) -> None:
+        self._failed(self._signup_keys(code, address))
+
+    def self_check_used(self, address: str | None) -> None:
+        """Count one use of the self-check from this address; 429 past the limit."""
+        key = [("self_check", self._hash(f"check:{address or 'unknown'}"))]
+        self._check(key)
+        self._failed(key)
+
+
+async def account_named(username: str) -> User | None:
+    """The account a typed username names: as stored (NFKC, case folded), else exactly as typed,
+    for an account made before usernames were normalized whose normal form another one holds."""
+    name = canonical_username(username)
+    if not 0 < len(name) <= 40 or len(username) > 200 or any(unicodedata.category(c) == "Cc" for c in username):
+        return None  # no account has such a name; and PostgreSQL refuses NUL in a query
+    found = {u.username: u for u in await User.filter(username__in=list({username, name}))}
+    return found.get(username) or found.get(name)
+
+
+async def sign_in(throttle: LoginThrottle, username: str, password: str, address: str | None) -> User:
+    """The user these credentials name; every failure counts towards the throttle."""
+    throttle.check(username, address)
+    user = await account_named(username)
+    ok = await password_matches(user.password_hash if user else _DUMMY_HASH, password)
+    if not user or not ok:
+        throttle.failed(username, address)
+        raise InvalidCredentials()
+    throttle.succeeded(username, address)
+    if user.disabled_on is not None:  # said only to whoever knows the password: it reveals nothing else
+        raise AccountDisabled()
+    if _hasher.check_needs_rehash(user.password_hash):  # parameters raised since: upgrade on login
+        user.password_hash = await hash_password(password)
+        await user.save(update_fields=["password_hash"])
+    return user
+
+
+async def change_password(throttle: LoginThrottle, user: User, current: str, new: str, address: str | None, days: int) -> str:
+    """A new password ends every session and token of the account (a stolen phone's too); the
+    caller gets a fresh token. A wrong current password counts as a failed login."""
+    throttle.check(user.username, address)
+    if not await password_matches(user.password_hash, current):
+        throttle.failed(user.username, address)
+        raise InvalidCredentials(_("This is not your current password."), "current_password")
+    if new == current:
+        raise InvalidInput({"new_password": _("The new password must differ from the current one.")})
+    problem = await password_problem(new, user.username)
+    if problem:
+        raise InvalidInput({"new_password": problem})
+    user.password_hash = await hash_password(new)
+    user.session_version += 1
+    await user.save(update_fields=["password_hash", "session_version"])
+    await Token.filter(user_id=user.id).delete()
+    return await issue_token(user, days)

@@ -1,0 +1,1 @@
+"""HTML handlers for phones and supervisors: parse, authorize, call a service, render."""
