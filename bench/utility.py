@@ -45,16 +45,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server.web import auth
 from server import db
-from server.services import publication
-from server.store import release
+from server.config import Settings
 from server.domain import disclosure, measures
 from server.domain.measures import LOGGED_CATEGORIES, MonthFacts
 from server.domain.periods import parse_period, publication_day
 from server.domain.vocab import ACTIVITIES, RESIDENT_USE
-from server.store.closure import rebuild_ancestors
-from server.config import Settings
 from server.models import (
     App,
     Outcome,
@@ -67,6 +63,10 @@ from server.models import (
     TimeEntry,
     User,
 )
+from server.services import publication
+from server.store import release
+from server.store.closure import rebuild_ancestors
+from server.web import auth
 
 MONTH = "2026-10"
 SECRET = "bench-utility-secret-" + "0" * 43
@@ -109,19 +109,46 @@ async def generate_county(settings: Settings, seed: int, townships: int) -> dict
     created_on = month.first - timedelta(days=rng.randint(20, 90))
 
     province, city, county = "990000", "990100", "990101"
-    regions = [Region(code=province, parent_id=None, level="province", name="基准省", population=0, path=f"/{province}/"),
-               Region(code=city, parent_id=province, level="city", name="基准市", population=0, path=f"/{province}/{city}/"),
-               Region(code=county, parent_id=city, level="county", name="基准县", population=0, path=f"/{province}/{city}/{county}/")]
+    regions = [
+        Region(code=province, parent_id=None, level="province", name="基准省", population=0, path=f"/{province}/"),
+        Region(code=city, parent_id=province, level="city", name="基准市", population=0, path=f"/{province}/{city}/"),
+        Region(
+            code=county,
+            parent_id=city,
+            level="county",
+            name="基准县",
+            population=0,
+            path=f"/{province}/{city}/{county}/",
+        ),
+    ]
     homes: list[str] = []  # one region per cadre
     village_of_township: dict[str, list[str]] = {}
     sizes = township_sizes(rng, townships)
     for t, size in enumerate(sizes, start=101):
         code = f"{county}{t}"
-        regions.append(Region(code=code, parent_id=county, level="township", name=f"乡镇{t}", population=0, path=f"/{province}/{city}/{county}/{code}/"))
+        regions.append(
+            Region(
+                code=code,
+                parent_id=county,
+                level="township",
+                name=f"乡镇{t}",
+                population=0,
+                path=f"/{province}/{city}/{county}/{code}/",
+            )
+        )
         villages = [f"{code}{v}" for v in range(201, 201 + rng.randint(4, 14))]
         village_of_township[code] = villages
         for v in villages:
-            regions.append(Region(code=v, parent_id=code, level="village", name=f"村{v}", population=rng.randint(400, 6000), path=f"/{province}/{city}/{county}/{code}/{v}/"))
+            regions.append(
+                Region(
+                    code=v,
+                    parent_id=code,
+                    level="village",
+                    name=f"村{v}",
+                    population=rng.randint(400, 6000),
+                    path=f"/{province}/{city}/{county}/{code}/{v}/",
+                )
+            )
         own = min(size, rng.randint(0, max(0, size // 5))) if size >= 10 else 0  # township staff
         homes += [code] * own
         for v, n in zip(villages, uneven_split(rng, size - own, len(villages))):
@@ -130,24 +157,59 @@ async def generate_county(settings: Settings, seed: int, townships: int) -> dict
     homes += [county] * county_staff
     await Region.bulk_create(regions, batch_size=500)
     await rebuild_ancestors()
-    say(f"generated: {len(regions)} regions, {len(homes)} cadres, township sizes {sorted(sizes)}, county own staff {county_staff}")
+    say(
+        f"generated: {len(regions)} regions, {len(homes)} cadres, township sizes {sorted(sizes)}, county own staff {county_staff}"
+    )
 
-    apps = [App(id=a, name=f"应用{a}", function=f"f{a}", owner_level=rng.choice(["province", "city", "county"])) for a in range(1, 11)]
+    apps = [
+        App(id=a, name=f"应用{a}", function=f"f{a}", owner_level=rng.choice(["province", "city", "county"]))
+        for a in range(1, 11)
+    ]
     await App.bulk_create(apps)
     users = [User(id=1, username="admin", password_hash="x", role="admin", region_id=None, created_on=created_on)]
-    users += [User(id=i, username=f"cadre{i:04d}", password_hash="x", role="cadre", region_id=home, created_on=created_on) for i, home in enumerate(homes, start=2)]
+    users += [
+        User(id=i, username=f"cadre{i:04d}", password_hash="x", role="cadre", region_id=home, created_on=created_on)
+        for i, home in enumerate(homes, start=2)
+    ]
     await User.bulk_create(users, batch_size=500)
 
     # Tasks: the county's, and a few of each township's own, running through the month.
     metrics = ["registrations", "check_ins", "study_time", "forms", "reposts", "visits", "installs", "record_updates"]
-    tasks = [Task(id=i, title=f"县任务{i}", metric=metrics[i % len(metrics)], app_id=rng.choice([None, *range(1, 11)]), issued_by_id=county, period_start=month.first, period_end=month.last,
-                  frequency="monthly", ranking=rng.choice(["none", "weekly"]), penalty=rng.choice(["none", "criticism"]), evidence=rng.choice(["none", "screenshots"])) for i in range(1, 9)]
+    tasks = [
+        Task(
+            id=i,
+            title=f"县任务{i}",
+            metric=metrics[i % len(metrics)],
+            app_id=rng.choice([None, *range(1, 11)]),
+            issued_by_id=county,
+            period_start=month.first,
+            period_end=month.last,
+            frequency="monthly",
+            ranking=rng.choice(["none", "weekly"]),
+            penalty=rng.choice(["none", "criticism"]),
+            evidence=rng.choice(["none", "screenshots"]),
+        )
+        for i in range(1, 9)
+    ]
     own_tasks: dict[str, list[int]] = {}
     for township in village_of_township:
         for _ in range(rng.randint(0, 3)):
             tid = len(tasks) + 1
-            tasks.append(Task(id=tid, title=f"镇任务{tid}", metric=rng.choice(metrics), app_id=None, issued_by_id=township, period_start=month.first, period_end=month.last,
-                              frequency="monthly", ranking="none", penalty="none", evidence="none"))
+            tasks.append(
+                Task(
+                    id=tid,
+                    title=f"镇任务{tid}",
+                    metric=rng.choice(metrics),
+                    app_id=None,
+                    issued_by_id=township,
+                    period_start=month.first,
+                    period_end=month.last,
+                    frequency="monthly",
+                    ranking="none",
+                    penalty="none",
+                    evidence="none",
+                )
+            )
             own_tasks.setdefault(township, []).append(tid)
     await Task.bulk_create(tasks)
     county_tasks = [t.id for t in tasks[:8]]
@@ -159,7 +221,16 @@ async def generate_county(settings: Settings, seed: int, townships: int) -> dict
         for township, villages in village_of_township.items():
             for place in [township, *villages]:
                 qid = len(quota_rows) + 1
-                quota_rows.append(Quota(id=qid, task_id=task.id, region_id=place, target=rng.randint(100, 4000), base="population", updated_on=month.first))
+                quota_rows.append(
+                    Quota(
+                        id=qid,
+                        task_id=task.id,
+                        region_id=place,
+                        target=rng.randint(100, 4000),
+                        base="population",
+                        updated_on=month.first,
+                    )
+                )
                 quota_of.setdefault(place, []).append(qid)
     await Quota.bulk_create(quota_rows, batch_size=500)
 
@@ -177,26 +248,67 @@ async def generate_county(settings: Settings, seed: int, townships: int) -> dict
             for e in range(rng.randint(1, 3)):
                 task = rng.choices(choices, weights=weights)[0] if rng.random() < 0.6 else None
                 received = min(day + timedelta(days=rng.choice([0, 0, 0, 1, 2, 5])), cutoff - timedelta(days=1))
-                entries.append(TimeEntry(reporter_key=key, client_id=f"u{user.id}-{d}-{e}", body_hash="bench", date=day, received_on=received,
-                                         minutes=rng.choice([15, 30, 30, 45, 60, 90, 120, 180]), activity=rng.choice(ACTIVITIES), task_id=task))
+                entries.append(
+                    TimeEntry(
+                        reporter_key=key,
+                        client_id=f"u{user.id}-{d}-{e}",
+                        body_hash="bench",
+                        date=day,
+                        received_on=received,
+                        minutes=rng.choice([15, 30, 30, 45, 60, 90, 120, 180]),
+                        activity=rng.choice(ACTIVITIES),
+                        task_id=task,
+                    )
+                )
         said_on = rng.choice(days)
-        for qid in rng.sample(quota_of.get(user.region_id, []), min(2, len(quota_of.get(user.region_id, [])))) if rng.random() < 0.6 else []:
+        for qid in (
+            rng.sample(quota_of.get(user.region_id, []), min(2, len(quota_of.get(user.region_id, []))))
+            if rng.random() < 0.6
+            else []
+        ):
             bought = rng.random() < 0.2
-            means = "paid_service" if bought else rng.choice(["door_to_door", "door_to_door", "own_accounts,door_to_door", "borrowed_phones", "other"])
-            outcomes.append(Outcome(reporter_key=key, quota_ref=auth.quota_ref(settings.secret, qid), status=rng.choice(["met", "partly", "missed"]), means=means,
-                                    cost_yuan=Decimal(rng.randint(200, 4000)) if bought else None, reported_on=said_on))
+            means = (
+                "paid_service"
+                if bought
+                else rng.choice(
+                    ["door_to_door", "door_to_door", "own_accounts,door_to_door", "borrowed_phones", "other"]
+                )
+            )
+            outcomes.append(
+                Outcome(
+                    reporter_key=key,
+                    quota_ref=auth.quota_ref(settings.secret, qid),
+                    status=rng.choice(["met", "partly", "missed"]),
+                    means=means,
+                    cost_yuan=Decimal(rng.randint(200, 4000)) if bought else None,
+                    reported_on=said_on,
+                )
+            )
         if rng.random() < 0.7:
             for app in rng.sample(range(1, 11), rng.randint(3, 8)):
-                rosters.append(RosterItem(reporter_key=key, app_id=app, resident_use=rng.choice(RESIDENT_USE), received_on=said_on))
+                rosters.append(
+                    RosterItem(reporter_key=key, app_id=app, resident_use=rng.choice(RESIDENT_USE), received_on=said_on)
+                )
         if n % max(1, len(homes) // 5) == 0:
             say(f"generated rows for {n}/{len(homes)} cadres ({len(entries)} entries)")
     for start in range(0, len(entries), 5000):
-        await TimeEntry.bulk_create(entries[start:start + 5000], batch_size=500)
+        await TimeEntry.bulk_create(entries[start : start + 5000], batch_size=500)
     await Outcome.bulk_create(outcomes, batch_size=500)
     await RosterItem.bulk_create(rosters, batch_size=500)
-    say(f"generated: {len(entries)} entries, {len(outcomes)} outcomes, {len(rosters)} roster items, {len(tasks)} tasks, {len(quota_rows)} quotas")
-    return {"regions": len(regions), "townships": townships, "township_cadres": sorted(sizes), "county_own_staff": county_staff,
-            "cadres": len(homes), "entries": len(entries), "outcomes": len(outcomes), "roster_items": len(rosters), "tasks": len(tasks)}
+    say(
+        f"generated: {len(entries)} entries, {len(outcomes)} outcomes, {len(rosters)} roster items, {len(tasks)} tasks, {len(quota_rows)} quotas"
+    )
+    return {
+        "regions": len(regions),
+        "townships": townships,
+        "township_cadres": sorted(sizes),
+        "county_own_staff": county_staff,
+        "cadres": len(homes),
+        "entries": len(entries),
+        "outcomes": len(outcomes),
+        "roster_items": len(rosters),
+        "tasks": len(tasks),
+    }
 
 
 # ---------------------------------------------------------------- measuring a release
@@ -255,7 +367,9 @@ def share(shown: int, eligible: int) -> float | None:
     return round(shown / eligible, 4) if eligible else None
 
 
-def tables_of(facts: MonthFacts, k: int) -> tuple[list[disclosure.Region], list[disclosure.Table], list[disclosure.Relation]]:
+def tables_of(
+    facts: MonthFacts, k: int
+) -> tuple[list[disclosure.Region], list[disclosure.Table], list[disclosure.Relation]]:
     """What measures.protect_month hands the disclosure pass (same functions, same order)."""
     known_zero = {r.code for r in facts.regions if not facts.accounts.get(r.code)}
     regions = [disclosure.Region(r.code, r.parent, r.code in known_zero) for r in facts.regions]
@@ -280,7 +394,9 @@ def contributors(facts: MonthFacts, family: str, what: str, code: str) -> Any:
     return facts.rosters[code]["established"]
 
 
-def attribute(facts: MonthFacts, k: int, eligible: dict[str, dict[tuple[str, str], list[str]]], levels: dict[str, str]) -> dict[str, Any]:
+def attribute(
+    facts: MonthFacts, k: int, eligible: dict[str, dict[tuple[str, str], list[str]]], levels: dict[str, str]
+) -> dict[str, Any]:
     """Run the pass again without and with the auditor; each eligible hidden cell goes to the first
     stage that hid one of its tables: primary (an outcome cell short of 3 saying yes or no),
     complementary (hidden without the auditor), or the auditor (hidden only with it)."""
@@ -305,13 +421,23 @@ def attribute(facts: MonthFacts, k: int, eligible: dict[str, dict[tuple[str, str
                 stage = "complementary" if any(code in before[n] for n in names) else "auditor"
             blame.setdefault(levels[code], {}).setdefault(family, Counter())[stage] += 1
             if levels[code] == "township":
-                cells_hidden.append({"family": family, "what": what, "code": code, "stage": stage, "contributors": contributors(facts, family, what, code)})
+                cells_hidden.append(
+                    {
+                        "family": family,
+                        "what": what,
+                        "code": code,
+                        "stage": stage,
+                        "contributors": contributors(facts, family, what, code),
+                    }
+                )
     return {
         "hidden_by_stage": {level: {f: dict(c) for f, c in per.items()} for level, per in sorted(blame.items())},
         "township_cells_hidden": cells_hidden,
         "protect_seconds": {"audit_false": round(without, 3), "audit_true": round(withaudit, 3)},
-        "hidden_cells_total": {"audit_false": sum(len(v) for n, v in before.items() if next(t for t in tables if t.name == n).published),
-                               "audit_true": sum(len(v) for n, v in after.items() if next(t for t in tables if t.name == n).published)},
+        "hidden_cells_total": {
+            "audit_false": sum(len(v) for n, v in before.items() if next(t for t in tables if t.name == n).published),
+            "audit_true": sum(len(v) for n, v in after.items() if next(t for t in tables if t.name == n).published),
+        },
     }
 
 
@@ -323,7 +449,11 @@ async def measure_release(month_key: str, settings: Settings, attribute_too: boo
     facts = await release.read_month_facts(month, settings, stored.published_on)
     levels = {r.code: r.level for r in facts.regions}
     eligible = eligible_cells(facts, settings.k)
-    result: dict[str, Any] = {"month": month_key, "published_on": stored.published_on.isoformat(), "k": stored.settings["k"]}
+    result: dict[str, Any] = {
+        "month": month_key,
+        "published_on": stored.published_on.isoformat(),
+        "k": stored.settings["k"],
+    }
     for scope, wanted in (("township", {"township"}), ("all_levels", set(levels.values()))):
         per = {}
         for family, found in eligible.items():
@@ -335,17 +465,29 @@ async def measure_release(month_key: str, settings: Settings, attribute_too: boo
     result["townships"] = {
         "all": len(townships),
         "known_zero": sum(1 for c in townships if cells[c]["figures"]["known_zero"]),
-        "below_k": sum(1 for c in townships if not cells[c]["figures"]["known_zero"] and (facts.reporters.get(c) is None or facts.reporters[c].established < settings.k)),
+        "below_k": sum(
+            1
+            for c in townships
+            if not cells[c]["figures"]["known_zero"]
+            and (facts.reporters.get(c) is None or facts.reporters[c].established < settings.k)
+        ),
         "with_k": result["township"]["entry cells"]["eligible"],
         "with_k_shown": result["township"]["entry cells"]["shown"],
         "share": result["township"]["entry cells"]["share"],
-        "shown_below_k": sum(1 for c in townships if cells[c]["figures"]["reporters"] is not None and not cells[c]["figures"]["known_zero"]
-                             and (facts.reporters.get(c) is None or facts.reporters[c].established < settings.k)),
+        "shown_below_k": sum(
+            1
+            for c in townships
+            if cells[c]["figures"]["reporters"] is not None
+            and not cells[c]["figures"]["known_zero"]
+            and (facts.reporters.get(c) is None or facts.reporters[c].established < settings.k)
+        ),
     }
     if attribute_too:
         result["attribution"] = attribute(facts, settings.k, eligible, levels)
         # The pass run again here must hide what the stored release hides, or the attribution is void.
-        blamed = sum(n for per in result["attribution"]["hidden_by_stage"].values() for c in per.values() for n in c.values())
+        blamed = sum(
+            n for per in result["attribution"]["hidden_by_stage"].values() for c in per.values() for n in c.values()
+        )
         missing = sum(f["eligible"] - f["shown"] for f in result["all_levels"].values())
         result["attribution"]["matches_release"] = blamed == missing
         if blamed != missing:
@@ -355,8 +497,10 @@ async def measure_release(month_key: str, settings: Settings, attribute_too: boo
 
 def line(label: str, m: dict[str, Any]) -> None:
     t = m["townships"]
-    say(f"{label} {m['month']} (k={m['k']}): township cells with >= k established shown {t['with_k_shown']}/{t['with_k']}"
-        f" = {100 * (t['share'] or 0):.1f}% ({t['known_zero']} known zero, {t['below_k']} below k)")
+    say(
+        f"{label} {m['month']} (k={m['k']}): township cells with >= k established shown {t['with_k_shown']}/{t['with_k']}"
+        f" = {100 * (t['share'] or 0):.1f}% ({t['known_zero']} known zero, {t['below_k']} below k)"
+    )
     for family in FAMILIES:
         f, a = m["township"][family], m["all_levels"][family]
         say(f"    {family:<13} township {f['shown']}/{f['eligible']}  all levels {a['shown']}/{a['eligible']}")
@@ -394,7 +538,13 @@ async def run_generated(folder: str, k: int, seed: int, townships: int, quiet: b
         measured = await measure_release(MONTH, settings)
     if not quiet:
         line("generated county", measured)
-    return {"store": "generated", "shape": shape, "publish_seconds": round(seconds, 3), "publish_stages": stages, **measured}
+    return {
+        "store": "generated",
+        "shape": shape,
+        "publish_seconds": round(seconds, 3),
+        "publish_stages": stages,
+        **measured,
+    }
 
 
 async def run_demo(folder: str, k: int) -> list[dict[str, Any]]:
@@ -437,13 +587,19 @@ def seed_spread(folder: str, k: int, args: argparse.Namespace, first: dict[str, 
         found.append(asyncio.run(run_generated(folder, k, seed, args.townships, quiet=True)))
         Path(f"{folder}/county-k{k}-s{seed}.sqlite3").unlink(missing_ok=True)
         t = found[-1]["townships"]
-        say(f"seed {seed}, k={k}: township cells shown {t['with_k_shown']}/{t['with_k']}; published in {found[-1]['publish_seconds']:.2f} s")
+        say(
+            f"seed {seed}, k={k}: township cells shown {t['with_k_shown']}/{t['with_k']}; published in {found[-1]['publish_seconds']:.2f} s"
+        )
     result: dict[str, Any] = {"seeds": args.seeds, "publish_seconds_max": max(r["publish_seconds"] for r in found)}
     for family in FAMILIES:
         shares = [r["township"][family]["share"] for r in found if r["township"][family]["eligible"]]
         shown = sum(r["township"][family]["shown"] for r in found)
         eligible = sum(r["township"][family]["eligible"] for r in found)
-        result[family] = {"worst": min(shares) if shares else None, "pooled": share(shown, eligible), "runs_below_90": sum(1 for x in shares if x < 0.9)}
+        result[family] = {
+            "worst": min(shares) if shares else None,
+            "pooled": share(shown, eligible),
+            "runs_below_90": sum(1 for x in shares if x < 0.9),
+        }
     stages: Counter = Counter()
     for r in found:
         for per in r["attribution"]["hidden_by_stage"].get("township", {}).values():
@@ -459,7 +615,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--townships", type=int, default=25)
     parser.add_argument("--skip-demo", action="store_true")
-    parser.add_argument("--seeds", type=int, default=1, help="also generate the county for this many seeds (from --seed) and report the spread")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="also generate the county for this many seeds (from --seed) and report the spread",
+    )
     args = parser.parse_args()
     runs: list[dict[str, Any]] = []
     spread: dict[int, dict[str, Any]] = {}
@@ -472,9 +633,18 @@ def main() -> None:
             runs.append(asyncio.run(run_generated(folder, k, args.seed, args.townships)))
             if args.seeds > 1:
                 spread[k] = seed_spread(folder, k, args, runs[-1])
-    summary = [{"store": r["store"], "month": r["month"], "k": r["k"], "township_share": r["townships"]["share"],
-                "townships_with_k": r["townships"]["with_k"], "shown": r["townships"]["with_k_shown"],
-                **({"publish_seconds": r["publish_seconds"]} if "publish_seconds" in r else {})} for r in runs]
+    summary = [
+        {
+            "store": r["store"],
+            "month": r["month"],
+            "k": r["k"],
+            "township_share": r["townships"]["share"],
+            "townships_with_k": r["townships"]["with_k"],
+            "shown": r["townships"]["with_k_shown"],
+            **({"publish_seconds": r["publish_seconds"]} if "publish_seconds" in r else {}),
+        }
+        for r in runs
+    ]
     print(json.dumps({"summary": summary, "spread": spread, "runs": runs}, ensure_ascii=False))
 
 

@@ -15,7 +15,24 @@ from babel.messages.pofile import read_po, write_po
 
 LOCALES = Path(__file__).resolve().parent
 # s2twp misfires seen in this catalog, each checked by a reader of Traditional Chinese.
-REVIEWED = {"賬戶": "帳戶", "工作型別": "工作類型", "程式碼": "代碼", "指令碼": "腳本", "釋出": "發布", "社群": "社區", "迴圈": "循環", "點贊": "點讚", "“": "「", "”": "」", "退出登入": "登出", "通過": "透過", "發送": "傳送", "賬號": "帳號", "占比": "佔比", "沒有響應": "沒有回應"}
+REVIEWED = {
+    "賬戶": "帳戶",
+    "工作型別": "工作類型",
+    "程式碼": "代碼",
+    "指令碼": "腳本",
+    "釋出": "發布",
+    "社群": "社區",
+    "迴圈": "循環",
+    "點贊": "點讚",
+    "“": "「",
+    "”": "」",
+    "退出登入": "登出",
+    "通過": "透過",
+    "發送": "傳送",
+    "賬號": "帳號",
+    "占比": "佔比",
+    "沒有響應": "沒有回應",
+}
 
 
 def to_hant(text: str, converter: opencc.OpenCC) -> str:
@@ -37,7 +54,11 @@ def save(locale: str, messages) -> None:
 
 def main() -> None:
     converter = opencc.OpenCC("s2twp")
-    hans = {m.id: m.string for m in catalog("zh_Hans") if m.id and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])}
+    hans = {
+        m.id: m.string
+        for m in catalog("zh_Hans")
+        if m.id and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])
+    }
 
     def hant(message):  # plural entries are tuples; Chinese has one form
         found = hans.get(message.id)

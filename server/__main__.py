@@ -30,12 +30,18 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     settings = settings_for(args)
     if args.demo and not os.environ.get("JIANFU_SECRET"):
-        print("warning: no JIANFU_SECRET set; using the demo secret (fine for a demo, never for real data)", file=sys.stderr)
+        print(
+            "warning: no JIANFU_SECRET set; using the demo secret (fine for a demo, never for real data)",
+            file=sys.stderr,
+        )
         os.environ["JIANFU_SECRET"] = settings.secret  # worker processes read the environment again
     asyncio.run(db.apply_migrations(settings.database_url))
     link = asyncio.run(first_admin_link(settings, args.host, args.port))
     if link:
-        print(f"No administrator yet. Open this link within 24 hours to create the first one (it works once):\n  {link}", flush=True)
+        print(
+            f"No administrator yet. Open this link within 24 hours to create the first one (it works once):\n  {link}",
+            flush=True,
+        )
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -129,10 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--region")
     user.add_argument("--locale", choices=("zh-Hans", "zh-Hant", "en"))
     user.set_defaults(run=cmd_create_user)
-    regions = commands.add_parser("import-regions", help="import code,parent,level,name,name_hant,population,households")
+    regions = commands.add_parser(
+        "import-regions", help="import code,parent,level,name,name_hant,population,households"
+    )
     regions.add_argument("file")
     regions.set_defaults(run=cmd_import_regions)
-    publish_cmd = commands.add_parser("publish", help="publish the months whose publication day has come (the scheduler does the same)")
+    publish_cmd = commands.add_parser(
+        "publish", help="publish the months whose publication day has come (the scheduler does the same)"
+    )
     publish_cmd.add_argument("--month", help="only this month (YYYY-MM)")
     publish_cmd.set_defaults(run=cmd_publish)
     backup = commands.add_parser("backup", help="write a consistent copy of the store to FILE (gzip'd JSON lines)")

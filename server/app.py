@@ -6,9 +6,9 @@ import asyncio
 import functools
 import logging
 import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import parse_qs
-from typing import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -21,18 +21,18 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server.web import auth, i18n
 from server import db
+from server.config import Settings
 from server.services import feed, import_jobs, publication
+from server.web import auth, i18n
 from server.web.api.routes import api_routes
 from server.web.auth import LoginThrottle
-from server.config import Settings
 from server.web.errors import ApiError, NotFound, Unauthenticated, redacted_traceback, store_failure
 from server.web.i18n import gettext as _
 from server.web.middleware import BodyLimit, SecurityHeaders, ServerErrors
 from server.web.pages.render import error_page
-from server.web.parse import local_today
 from server.web.pages.routes import page_routes
+from server.web.parse import local_today
 from server.web.templating import STATIC_DIR, build_templates, static_url
 
 log = logging.getLogger("jianfu")
@@ -83,7 +83,11 @@ async def server_error(request: Request, error: Exception) -> Response:
         away = store_failure(error)
         if away is not None:  # the store is down or full: say so, and when to try again
             log.error("store unavailable: %s", type(error).__name__)
-            response = await api_error(request, away) if wants_json(request) else await error_page(request, away.message, away.status, reach_store=False)
+            response = (
+                await api_error(request, away)
+                if wants_json(request)
+                else await error_page(request, away.message, away.status, reach_store=False)
+            )
             response.headers["retry-after"] = str(away.retry_after)
         else:
             log.error("unhandled error: %s", redacted_traceback(error))
@@ -141,7 +145,11 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(i18n.LocaleMiddleware),
             Middleware(SecurityHeaders, https=settings.https),
-            Middleware(BodyLimit, max_bytes=settings.max_body_bytes, uploads={"/admin/regions/import": settings.max_upload_bytes}),
+            Middleware(
+                BodyLimit,
+                max_bytes=settings.max_body_bytes,
+                uploads={"/admin/regions/import": settings.max_upload_bytes},
+            ),
             Middleware(ServerErrors, handler=server_error),  # inside SecurityHeaders: a 500 has them too
         ],
         exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: server_error},

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from server.domain.rules import Rules
 
@@ -68,7 +68,9 @@ class Settings:
         if self.wage < 0:
             raise ConfigError("JIANFU_WAGE may not be negative")
         if self.review_webhook and not self.review_webhook_secret:
-            raise ConfigError("JIANFU_REVIEW_WEBHOOK_SECRET is required with JIANFU_REVIEW_WEBHOOK (the receiver checks the signature with it)")
+            raise ConfigError(
+                "JIANFU_REVIEW_WEBHOOK_SECRET is required with JIANFU_REVIEW_WEBHOOK (the receiver checks the signature with it)"
+            )
         if self.review_webhook and not self.review_webhook.startswith(("http://", "https://")):
             raise ConfigError("JIANFU_REVIEW_WEBHOOK must be an http:// or https:// address")
 
@@ -77,7 +79,7 @@ class Settings:
         return self.review_webhook_secret or ""
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, *, demo: bool = False) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
         """Settings from JIANFU_* variables; the secret is required unless serving demo data."""
         env = os.environ if environ is None else environ
         secret = env.get("JIANFU_SECRET")

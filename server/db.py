@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
-from typing import Any, AsyncIterator
+from typing import Any
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -62,10 +63,10 @@ def day_param(client: BaseDBAsyncClient, day: date) -> Any:
 
 
 def placeholders(count: int, start: int = 1) -> str:
-    """"$1, $2, $3" for `count` values from parameter `start` on (an IN list, one row)."""
+    """ "$1, $2, $3" for `count` values from parameter `start` on (an IN list, one row)."""
     return ", ".join(f"${i}" for i in range(start, start + count))
 
 
 def row_placeholders(rows: int, width: int, start: int = 1) -> str:
-    """"($1, $2), ($3, $4)" for a multi-row INSERT of `rows` rows of `width` values."""
+    """ "($1, $2), ($3, $4)" for a multi-row INSERT of `rows` rows of `width` values."""
     return ", ".join(f"({placeholders(width, start + r * width)})" for r in range(rows))

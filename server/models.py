@@ -32,8 +32,12 @@ class Region(Model):
 # that moving a region rewrites its closure rows, never the facts).
 class RegionAncestor(Model):
     id = fields.IntField(primary_key=True)
-    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField("models.Region", related_name=False, on_delete=fields.CASCADE)
-    ancestor: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField("models.Region", related_name=False, on_delete=fields.CASCADE)
+    region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, on_delete=fields.CASCADE
+    )
+    ancestor: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
+        "models.Region", related_name=False, on_delete=fields.CASCADE
+    )
     level = fields.CharField(max_length=10)
 
     class Meta:
@@ -65,7 +69,6 @@ class User(Model):
 
 # A login: the bearer token and the session cookie are the same secret, stored hashed.
 class Token(Model):
-
     id = fields.IntField(primary_key=True)
     token_hash = fields.CharField(max_length=64, unique=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
@@ -155,7 +158,6 @@ class Task(Model):
 
 # The current target of a task for one region; QuotaRevision keeps every report of it.
 class Quota(Model):
-
     id = fields.IntField(primary_key=True)
     task: fields.ForeignKeyRelation[Task] = fields.ForeignKeyField(
         "models.Task", related_name="quotas", on_delete=fields.RESTRICT
@@ -211,7 +213,6 @@ class ProgressPoint(Model):
 # How one reporter met one quota (sensitive). The quota is named by a keyed hash of its id: a quota
 # names a village, and the reporter key beside it would tie the reporter to that village.
 class Outcome(Model):
-
     id = fields.IntField(primary_key=True)
     reporter_key = fields.CharField(max_length=64)
     quota_ref = fields.CharField(max_length=64)
@@ -229,7 +230,6 @@ class Outcome(Model):
 
 # Minutes one reporter spent on one day (sensitive).
 class TimeEntry(Model):
-
     id = fields.BigIntField(primary_key=True)
     reporter_key = fields.CharField(max_length=64)
     client_id = fields.CharField(max_length=64)
@@ -252,12 +252,15 @@ class TimeEntry(Model):
         unique_together = (("reporter_key", "client_id"),)
         # The second index covers the release's read of a month: it never touches the table.
         # The third counts the distinct reporters of a task, which decides when it is shared.
-        indexes = (("reporter_key", "date"), ("date", "received_on", "reporter_key", "minutes", "activity", "task_id"), ("task_id", "reporter_key"))
+        indexes = (
+            ("reporter_key", "date"),
+            ("date", "received_on", "reporter_key", "minutes", "activity", "task_id"),
+            ("task_id", "reporter_key"),
+        )
 
 
 # One app a reporter must use, and how much residents really use it (sensitive).
 class RosterItem(Model):
-
     id = fields.IntField(primary_key=True)
     reporter_key = fields.CharField(max_length=64)
     app: fields.ForeignKeyRelation[App] = fields.ForeignKeyField(

@@ -29,14 +29,14 @@ from fractions import Fraction
 from typing import Any
 
 import httpx
-
 from conftest import LONG_AGO, add_user
 from linear_attack import attack
-from server.web import auth
+
 from server.domain.indices import CATEGORIES, CATEGORY_OF_ACTIVITY, EVIDENCE_ACTIVITIES
 from server.domain.periods import Period, publication_day
 from server.domain.vocab import ACTIVITIES, FABRICATION_MEANS, LEVELS
 from server.models import ReleaseCell
+from server.web import auth
 from server.web.parse import local_today
 
 TIMEZONE = "Asia/Shanghai"
@@ -114,7 +114,16 @@ class Plant:
     async def log(self, name: str, rows: Iterable[tuple[date, int, str, int | None]]) -> None:
         """POST /api/entries: (day, minutes, activity, task) each."""
         rows = list(rows)
-        batch = [{"client_id": f"{name}-{len(self.entries) + i}", "date": d.isoformat(), "minutes": m, "activity": a, "task": t} for i, (d, m, a, t) in enumerate(rows)]
+        batch = [
+            {
+                "client_id": f"{name}-{len(self.entries) + i}",
+                "date": d.isoformat(),
+                "minutes": m,
+                "activity": a,
+                "task": t,
+            }
+            for i, (d, m, a, t) in enumerate(rows)
+        ]
         answer = await self.client.post("/api/entries", json={"entries": batch}, headers=self.cadres[name].headers)
         assert answer.status_code == 200 and len(answer.json()["accepted"]) == len(batch), answer.text
         today = local_today(TIMEZONE)
@@ -281,13 +290,17 @@ def leaks(system: System, truth: Truth, sums: tuple[str, ...] = (FAMILY, RELATIO
     for tag, terms, constant in _one_equation_sums(system):
         figures = [truth.figure(*x) for x in terms]
         value = sum((c * v for c, (v, _) in zip(terms.values(), figures)), Fraction(0))
-        assert value == constant, f"the reader's equation over {sorted(terms)} reads {constant}, but {value} was planted"
+        assert value == constant, (
+            f"the reader's equation over {sorted(terms)} reads {constant}, but {value} was planted"
+        )
         if tag not in sums:
             continue
         names = frozenset().union(*(n for _, n in figures))
         tables = sorted({table for (_, table, _) in terms})
         if any(truth.small_group(table, value, names) for table in tables):
-            found.append(f"{tag} sum: {' + '.join(f'{k} {t} {c}' for k, t, c in sorted(terms))} = {value} (established contributors {truth.counts(tables[0], names)})")
+            found.append(
+                f"{tag} sum: {' + '.join(f'{k} {t} {c}' for k, t, c in sorted(terms))} = {value} (established contributors {truth.counts(tables[0], names)})"
+            )
     return found
 
 
@@ -346,7 +359,9 @@ class Reading:
         return {"burden": self.burden, "summaries": self.summaries, "flags": self.flags}
 
 
-async def read_month(client: httpx.AsyncClient, headers: dict[str, str], root: str, month: Period, dashboards: bool = True) -> Reading:
+async def read_month(
+    client: httpx.AsyncClient, headers: dict[str, str], root: str, month: Period, dashboards: bool = True
+) -> Reading:
     """Walk the published tree from `root` through the API, as the supervisor can."""
     period = f"period={month.key}"
     reading = Reading(month, root, {root: None}, {}, {}, {}, {}, [], [])
@@ -372,10 +387,16 @@ async def read_month(client: httpx.AsyncClient, headers: dict[str, str], root: s
     for code, body in reading.burden.items():
         # The document is the summary with its flags; a child listed under its parent reads as it
         # does on its own: nothing is read in one place that another hides.
-        assert {k: v for k, v in reading.summaries[code].items() if k != "flags"} == body and reading.summaries[code]["flags"] == reading.flags[code]
+        assert {k: v for k, v in reading.summaries[code].items() if k != "flags"} == body and reading.summaries[code][
+            "flags"
+        ] == reading.flags[code]
         for child in body["children"]:
             own = reading.burden[child["region"]["code"]]
-            assert (child["reporters"], child["suppressed"], child["indices"]) == (own["reporters"], own["suppressed"], own["indices"])
+            assert (child["reporters"], child["suppressed"], child["indices"]) == (
+                own["reporters"],
+                own["suppressed"],
+                own["indices"],
+            )
     tasks = await client.get("/api/tasks", headers=headers)
     assert tasks.status_code == 200, tasks.text
     reading.tasks = sorted(t["id"] for t in tasks.json())
@@ -403,7 +424,9 @@ def _around(share: float, digits: int = 3) -> tuple[Fraction, Fraction]:
     return _exact(share) - half - TINY, _exact(share) + half + TINY
 
 
-def read_cell(body: dict[str, Any], month: Period, wage: Fraction, previous_minutes: Fraction | None = None) -> dict[str, Fraction]:
+def read_cell(
+    body: dict[str, Any], month: Period, wage: Fraction, previous_minutes: Fraction | None = None
+) -> dict[str, Fraction]:
     """The exact figures one region's own report gives: reporters, minutes by category and task,
     yuan paid, and the minutes and evidence minutes wherever the rounded indices leave one whole
     number, or the change against the previous month gives them (its hours are to 0.01)."""
@@ -436,7 +459,10 @@ def read_cell(body: dict[str, Any], month: Period, wage: Fraction, previous_minu
     if ix.get("cost_yuan") is not None and wage:
         paid_part = cell.get("paid_yuan", Fraction(0))
         cost = _exact(ix["cost_yuan"])
-        low, high = max(low, (cost - Fraction(1, 2) - paid_part - TINY) * 60 / wage), min(high, (cost + Fraction(1, 2) - paid_part + TINY) * 60 / wage)
+        low, high = (
+            max(low, (cost - Fraction(1, 2) - paid_part - TINY) * 60 / wage),
+            min(high, (cost + Fraction(1, 2) - paid_part + TINY) * 60 / wage),
+        )
     for source in (body.get("top_sources") or {}).get("tasks", []):
         part, share = Fraction(_whole(source["hours"])), source["share"]
         if share is not None and share > 0.001:
@@ -464,10 +490,23 @@ def read_cell(body: dict[str, Any], month: Period, wage: Fraction, previous_minu
 def entry_tables(tasks: Iterable[int]) -> tuple[list[str], list[dict[str, Fraction]]]:
     """The tables of time entries and what a reader knows adds up (from the method's definitions)."""
     one, minus = Fraction(1), Fraction(-1)
-    tables = ["reporters", "minutes", "evidence", *[f"category:{c}" for c in LOGGED], *[f"activity:{a}" for a in ACTIVITIES], *[f"task:{t}" for t in tasks], "task:none"]
+    tables = [
+        "reporters",
+        "minutes",
+        "evidence",
+        *[f"category:{c}" for c in LOGGED],
+        *[f"activity:{a}" for a in ACTIVITIES],
+        *[f"task:{t}" for t in tasks],
+        "task:none",
+    ]
     relations = [{"minutes": minus, **{f"category:{c}": one for c in LOGGED}}]
     for c in LOGGED:
-        relations.append({f"category:{c}": one, **{f"activity:{a}": minus for a in ACTIVITIES if CATEGORY_OF_ACTIVITY.get(a, "other") == c}})
+        relations.append(
+            {
+                f"category:{c}": one,
+                **{f"activity:{a}": minus for a in ACTIVITIES if CATEGORY_OF_ACTIVITY.get(a, "other") == c},
+            }
+        )
     relations.append({"evidence": one, **{f"activity:{a}": minus for a in ACTIVITIES if a in EVIDENCE_ACTIVITIES}})
     relations.append({"minutes": minus, "task:none": one, **{f"task:{t}": one for t in tasks}})
     return tables, relations
@@ -476,7 +515,14 @@ def entry_tables(tasks: Iterable[int]) -> tuple[list[str], list[dict[str, Fracti
 System = tuple[dict[str, str | None], dict[str, dict[str, Fraction]], list[dict[str, Fraction]], set[tuple[str, str]]]
 
 
-def _system(parents: dict[str, str | None], known_zero: set[str], cells: dict[str, dict[str, Fraction]], tables: list[str], relations: list[dict[str, Fraction]], own_staff: set[str]) -> System:
+def _system(
+    parents: dict[str, str | None],
+    known_zero: set[str],
+    cells: dict[str, dict[str, Fraction]],
+    tables: list[str],
+    relations: list[dict[str, Fraction]],
+    own_staff: set[str],
+) -> System:
     shown: dict[str, dict[str, Fraction]] = {t: {} for t in tables}
     for code, cell in cells.items():
         for table, value in cell.items():
@@ -494,14 +540,21 @@ def api_system(reading: Reading, own_staff: set[str], wage: float = 25.0, previo
     tables, relations = entry_tables(reading.tasks)
     tables.append("paid_yuan")
     before = previous[1]["minutes"] if previous else {}
-    cells = {code: read_cell(body, reading.month, _exact(wage), before.get(code)) for code, body in reading.burden.items()}
+    cells = {
+        code: read_cell(body, reading.month, _exact(wage), before.get(code)) for code, body in reading.burden.items()
+    }
     known_zero = {code for code, body in reading.burden.items() if body["known_zero"]}
     return _system(reading.parents, known_zero, cells, tables, relations, own_staff)
 
 
 async def release_system(reading: Reading, own_staff: set[str]) -> System:
     """Every figure the stored release holds for the reader's regions, granted as if printed."""
-    rows = {c["code"]: c["figures"] for c in await ReleaseCell.filter(month=reading.month.key, code__in=list(reading.parents)).values("code", "figures")}
+    rows = {
+        c["code"]: c["figures"]
+        for c in await ReleaseCell.filter(month=reading.month.key, code__in=list(reading.parents)).values(
+            "code", "figures"
+        )
+    }
     tables, relations = entry_tables(reading.tasks)
     tables += ["outcomes", "fabricated", "paid_yuan", "roster_reporters", "roster_items"]
     tables += [f"app:{a}" for a in reading.apps] + [f"app:{a}:none" for a in reading.apps]
@@ -522,7 +575,10 @@ async def release_system(reading: Reading, own_staff: set[str]) -> System:
             if f.get(name) is not None:
                 cell[name] = _exact(f[name])
         for app in f.get("apps") or []:
-            cell[f"app:{app['app']}"], cell[f"app:{app['app']}:none"] = Fraction(app["reporters"]), Fraction(app["saying_none"])
+            cell[f"app:{app['app']}"], cell[f"app:{app['app']}:none"] = (
+                Fraction(app["reporters"]),
+                Fraction(app["saying_none"]),
+            )
         cells[code] = cell
     known_zero = {code for code, f in rows.items() if f["known_zero"]}
     return _system(reading.parents, known_zero, cells, tables, relations, own_staff)

@@ -10,7 +10,9 @@ DAYS = [MONTH.first + timedelta(days=d) for d in range(MONTH.days)]
 PERIOD = f"period={MONTH.key}"
 
 
-async def county_with_reporters(client, per_village=(6, 6, 5, 2, 0), minutes_per_day=60, task_period=(MONTH.first, MONTH.last)):
+async def county_with_reporters(
+    client, per_village=(6, 6, 5, 2, 0), minutes_per_day=60, task_period=(MONTH.first, MONTH.last)
+):
     """The escalation scenario with its task in the month, and cadres logging every day of it
     (two days of evidence, the rest data entry): 7 hours a week each."""
     case = scenario("escalation")
@@ -23,16 +25,33 @@ async def county_with_reporters(client, per_village=(6, 6, 5, 2, 0), minutes_per
         await client.post("/api/quotas", json={**quota, "task": ids["reg"]}, headers=admin)
     for village, count in zip(VILLAGES, per_village):
         for n in range(count):
-            await log_days(client, f"c{village}-{n}", village, DAYS, minutes_per_day, activity=lambda d: "evidence" if d < 2 else "data_entry", task=ids["reg"])
+            await log_days(
+                client,
+                f"c{village}-{n}",
+                village,
+                DAYS,
+                minutes_per_day,
+                activity=lambda d: "evidence" if d < 2 else "data_entry",
+                task=ids["reg"],
+            )
     await add_user("sup", "supervisor", "360721")
     return await bearer(client, "sup"), ids
 
 
-async def log_days(client, username: str, region: str, days, minutes: int = 60, activity="data_entry", task=None) -> None:
+async def log_days(
+    client, username: str, region: str, days, minutes: int = 60, activity="data_entry", task=None
+) -> None:
     await add_user(username, "cadre", region)
     headers = await bearer(client, username)
-    batch = [{"client_id": f"{username}-{day}", "date": day.isoformat(), "minutes": minutes, "activity": activity(d) if callable(activity) else activity, "task": task} for d, day in enumerate(days)]
+    batch = [
+        {
+            "client_id": f"{username}-{day}",
+            "date": day.isoformat(),
+            "minutes": minutes,
+            "activity": activity(d) if callable(activity) else activity,
+            "task": task,
+        }
+        for d, day in enumerate(days)
+    ]
     answer = await client.post("/api/entries", json={"entries": batch}, headers=headers)
     assert len(answer.json()["accepted"]) == len(batch), answer.text
-
-

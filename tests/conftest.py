@@ -10,38 +10,61 @@ import json
 import os
 import secrets
 import tempfile
-from datetime import date, datetime, timezone
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import demo_county
 import httpx
 import pytest
 import pytest_asyncio
 import time_machine
 from argon2 import PasswordHasher
-from tortoise import Tortoise
-from tortoise.backends.base.executor import EXECUTOR_CACHE
-
-import demo_county
 from clock import app_today
 from environment import PASSWORD, POSTGRES_URL, SECRET
 from phone import launched, open_phone
 from receiver import free_port
+from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
 from server import db
-from server.services import publication
-from server.domain.periods import Period, parse_period
 from server.app import create_app
 from server.config import Settings
+from server.domain.periods import Period, parse_period
 from server.models import User
+from server.services import publication
 from server.store.release import forget_months
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 # Hashing is deliberately slow; tests share one hash instead of paying 0.1 s per user.
 PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
-TABLES = ["audit_event", "one_time_code", "feed_message", "review_decision", "review", "release_flag", "release_cell", "release", "token", "invite", "progress_point", "outcome", "quota_revision", "roster_item", "time_entry", "quota", "task", "gov_app", "app_user", "region_ancestor", "region"]
+TABLES = [
+    "audit_event",
+    "one_time_code",
+    "feed_message",
+    "review_decision",
+    "review",
+    "release_flag",
+    "release_cell",
+    "release",
+    "token",
+    "invite",
+    "progress_point",
+    "outcome",
+    "quota_revision",
+    "roster_item",
+    "time_entry",
+    "quota",
+    "task",
+    "gov_app",
+    "app_user",
+    "region_ancestor",
+    "region",
+]
 
 
 def scenario(name: str) -> dict[str, Any]:
@@ -83,7 +106,9 @@ async def clear_store(url: str) -> None:
         await connection.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
     else:
         deletes = "".join(f"DELETE FROM {t};" for t in TABLES)  # regions refer to regions: keys off meanwhile
-        await connection.execute_script(f"PRAGMA foreign_keys=OFF;{deletes}DELETE FROM sqlite_sequence;PRAGMA foreign_keys=ON;")
+        await connection.execute_script(
+            f"PRAGMA foreign_keys=OFF;{deletes}DELETE FROM sqlite_sequence;PRAGMA foreign_keys=ON;"
+        )
 
 
 @pytest_asyncio.fixture
@@ -123,8 +148,17 @@ async def village_client(village_settings: Settings):
 LONG_AGO = date(2000, 1, 1)
 
 
-async def add_user(username: str, role: str, region: str | None, locale: str | None = None, created_on: date = LONG_AGO) -> User:
-    return await User.create(username=username, password_hash=PASSWORD_HASH, role=role, region_id=region, locale=locale, created_on=created_on)
+async def add_user(
+    username: str, role: str, region: str | None, locale: str | None = None, created_on: date = LONG_AGO
+) -> User:
+    return await User.create(
+        username=username,
+        password_hash=PASSWORD_HASH,
+        role=role,
+        region_id=region,
+        locale=locale,
+        created_on=created_on,
+    )
 
 
 async def bearer(client: httpx.AsyncClient, username: str) -> dict[str, str]:
@@ -153,9 +187,9 @@ async def load_scenario(client: httpx.AsyncClient, admin: dict[str, str], case: 
 
 # A month of the past, reached with a frozen clock: tests log during it, then publish it on its day.
 MONTH = parse_period("2026-03")
-DURING = datetime(2026, 3, 31, 4, 0, tzinfo=timezone.utc)  # noon in Shanghai, the month's last day
+DURING = datetime(2026, 3, 31, 4, 0, tzinfo=UTC)  # noon in Shanghai, the month's last day
 PUBLISHED = date(2026, 4, 7)  # the month's publication day (7 days after it ends)
-AFTER = datetime(2026, 4, 8, 4, 0, tzinfo=timezone.utc)
+AFTER = datetime(2026, 4, 8, 4, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -171,6 +205,7 @@ async def publish_month(settings: Settings, month: Period = MONTH, today: date =
 
 
 # --- The demo county over real HTTP (tests/demo_county.py) ---------------------------------------
+
 
 @pytest.fixture(scope="session")
 def demo_seeds(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
@@ -209,8 +244,14 @@ def feed_port() -> int:
 def server(demo_seed: Path, folder: Path, feed_port: int) -> Iterator[str]:
     """The app as `make run` starts it, on the module's own copy of the demo store, with the review
     feed pointed at a receiver that is down for now."""
-    running = demo_county.serve_copy(demo_seed, folder, JIANFU_REVIEW_WEBHOOK=f"http://127.0.0.1:{feed_port}/feed", JIANFU_REVIEW_WEBHOOK_SECRET=demo_county.FEED_SECRET,
-                                     JIANFU_FEED_RETRY_SECONDS="0.3", JIANFU_FEED_POLL_SECONDS="0.2")
+    running = demo_county.serve_copy(
+        demo_seed,
+        folder,
+        JIANFU_REVIEW_WEBHOOK=f"http://127.0.0.1:{feed_port}/feed",
+        JIANFU_REVIEW_WEBHOOK_SECRET=demo_county.FEED_SECRET,
+        JIANFU_FEED_RETRY_SECONDS="0.3",
+        JIANFU_FEED_POLL_SECONDS="0.2",
+    )
     try:
         yield running.url
     finally:
@@ -247,9 +288,21 @@ def demo(demo_seed: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     try:
         supervisor = demo_county.bearer(running.url, "supervisor")
         period = httpx.get(running.url + "/api/burden/360721105", headers=supervisor, trust_env=False).json()["period"]
-        review = httpx.post(running.url + "/api/reviews", json={"region": "360721105", "period": period}, headers=supervisor, trust_env=False).json()
-        task = httpx.get(running.url + "/api/tasks", headers=demo_county.bearer(running.url, "admin"), trust_env=False).json()[0]
-        decided = httpx.post(f"{running.url}/api/reviews/{review['id']}/decisions", json={"kind": "withdraw_quota", "task": task["id"], "region": "360721105"}, headers=supervisor, trust_env=False)
+        review = httpx.post(
+            running.url + "/api/reviews",
+            json={"region": "360721105", "period": period},
+            headers=supervisor,
+            trust_env=False,
+        ).json()
+        task = httpx.get(
+            running.url + "/api/tasks", headers=demo_county.bearer(running.url, "admin"), trust_env=False
+        ).json()[0]
+        decided = httpx.post(
+            f"{running.url}/api/reviews/{review['id']}/decisions",
+            json={"kind": "withdraw_quota", "task": task["id"], "region": "360721105"},
+            headers=supervisor,
+            trust_env=False,
+        )
         assert decided.status_code == 201, decided.text
         yield running.url
     finally:

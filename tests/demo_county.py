@@ -14,18 +14,26 @@ from contextlib import closing
 from pathlib import Path
 
 import httpx
-
 from servers import Server, server_env
 
 DEMO_PASSWORD = "jianfu-demo"
 FEED_SECRET = "browser-feed-secret"  # what the module servers sign their feed with
-SEED_FEED = {"JIANFU_REVIEW_WEBHOOK": "http://127.0.0.1:9/feed", "JIANFU_REVIEW_WEBHOOK_SECRET": "demo-seed-feed-secret"}
+SEED_FEED = {
+    "JIANFU_REVIEW_WEBHOOK": "http://127.0.0.1:9/feed",
+    "JIANFU_REVIEW_WEBHOOK_SECRET": "demo-seed-feed-secret",
+}
 
 
 def seed(folder: Path) -> Path:
     """The demo county in a fresh SQLite store in `folder`; the store's path."""
     path = folder / "demo.sqlite3"
-    done = subprocess.run([sys.executable, "-m", "server", "demo"], env=server_env(f"sqlite://{path}", **SEED_FEED), capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "server", "demo"],
+        env=server_env(f"sqlite://{path}", **SEED_FEED),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return path
 

@@ -17,7 +17,7 @@ import json
 import sqlite3
 import sys
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -26,15 +26,15 @@ import time_machine
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server import db  # noqa: E402
-from server.cli import demo  # noqa: E402
-from server.services import reviews  # noqa: E402
 from server.app import create_app  # noqa: E402
+from server.cli import demo  # noqa: E402
+from server.config import Settings  # noqa: E402
 from server.domain.periods import parse_period  # noqa: E402
 from server.domain.vocab import LOCALES  # noqa: E402
-from server.config import Settings  # noqa: E402
 from server.models import Region, User  # noqa: E402
+from server.services import reviews  # noqa: E402
 
-DAY = datetime(2026, 5, 20, 4, 0, tzinfo=timezone.utc)  # three months published: 2026-02 to 2026-04
+DAY = datetime(2026, 5, 20, 4, 0, tzinfo=UTC)  # three months published: 2026-02 to 2026-04
 COUNTY, MONTH = demo.COUNTY[0], "2026-04"
 
 
@@ -44,9 +44,14 @@ async def read_through_the_app(settings: Settings) -> dict:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jianfu.test") as http:
             login = await http.post("/api/session", json={"username": "admin", "password": demo.DEMO_PASSWORD})
             admin = {"authorization": f"Bearer {login.json()['token']}"}
-            tasks = {tag: [t["flags"] for t in (await http.get(f"/api/tasks?lang={tag}", headers=admin)).json()] for tag in LOCALES}
+            tasks = {
+                tag: [t["flags"] for t in (await http.get(f"/api/tasks?lang={tag}", headers=admin)).json()]
+                for tag in LOCALES
+            }
         supervisor = await User.get(username="supervisor")
-        review = await reviews.open_review(supervisor, await Region.get(code=COUNTY), parse_period(MONTH), settings, date(2026, 5, 20))
+        review = await reviews.open_review(
+            supervisor, await Region.get(code=COUNTY), parse_period(MONTH), settings, date(2026, 5, 20)
+        )
     return {"tasks": tasks, "review": review.snapshot}
 
 
@@ -63,7 +68,9 @@ def main() -> None:
         asyncio.run(db.apply_migrations(settings.database_url))
         asyncio.run(demo.load_demo(settings))
         read = asyncio.run(read_through_the_app(settings))
-    json.dump({"release_flags": stored_flags(str(path)), **read}, sys.stdout, ensure_ascii=False, indent=1, sort_keys=True)
+    json.dump(
+        {"release_flags": stored_flags(str(path)), **read}, sys.stdout, ensure_ascii=False, indent=1, sort_keys=True
+    )
     sys.stdout.write("\n")
 
 

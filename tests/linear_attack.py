@@ -28,7 +28,9 @@ def attack(
 Equation = tuple[dict[Unknown, Fraction], Fraction]  # sum(coefficient * unknown) == constant
 
 
-def _term(shown: dict[str, dict[str, Fraction]], table: str, code: str, coefficient: Fraction, row: dict[Unknown, Fraction]) -> Fraction:
+def _term(
+    shown: dict[str, dict[str, Fraction]], table: str, code: str, coefficient: Fraction, row: dict[Unknown, Fraction]
+) -> Fraction:
     """Adds an unknown term to the row, or returns the known part to move to the other side."""
     if code in shown[table]:
         return -coefficient * shown[table][code]
@@ -37,7 +39,9 @@ def _term(shown: dict[str, dict[str, Fraction]], table: str, code: str, coeffici
     return Fraction(0)
 
 
-def _family_rows(parents: dict[str, str | None], shown: dict[str, dict[str, Fraction]], no_own: set[tuple[str, str]]) -> list[Equation]:
+def _family_rows(
+    parents: dict[str, str | None], shown: dict[str, dict[str, Fraction]], no_own: set[tuple[str, str]]
+) -> list[Equation]:
     """value(parent) - sum(value(children)) - own(parent) == 0, for every table and parent."""
     children: dict[str, list[str]] = {}
     for code, parent in parents.items():
@@ -56,7 +60,9 @@ def _family_rows(parents: dict[str, str | None], shown: dict[str, dict[str, Frac
     return rows
 
 
-def _relation_rows(parents: dict[str, str | None], shown: dict[str, dict[str, Fraction]], relations: list[dict[str, Fraction]]) -> list[Equation]:
+def _relation_rows(
+    parents: dict[str, str | None], shown: dict[str, dict[str, Fraction]], relations: list[dict[str, Fraction]]
+) -> list[Equation]:
     rows = []
     for relation in relations:
         for code in parents:

@@ -16,7 +16,13 @@ async def signed_in_cadre(client, region="420121101201", locale=None):
     await add_user("root", "admin", None)
     admin = await bearer(client, "root")
     ids = await load_scenario(client, admin, scenario("village-activity-quota"))
-    current = {"title": "本月注册", "metric": "registrations", "issued_by": "420121101", "period_start": app_today().replace(day=1).isoformat(), "period_end": (app_today() + timedelta(days=30)).isoformat()}
+    current = {
+        "title": "本月注册",
+        "metric": "registrations",
+        "issued_by": "420121101",
+        "period_start": app_today().replace(day=1).isoformat(),
+        "period_end": (app_today() + timedelta(days=30)).isoformat(),
+    }
     ids["current"] = (await client.post("/api/tasks", json=current, headers=admin)).json()["id"]
     await add_user("li", "cadre", region, locale)
     answer = await client.post("/login", data={"username": "li", "password": PASSWORD})
@@ -31,6 +37,9 @@ async def logged_yesterday(client) -> dict[str, str]:
     await signed_in_cadre(client)
     cadre = await bearer(client, "li")
     yesterday = (app_today() - timedelta(days=1)).isoformat()
-    batch = [{"client_id": "y1", "date": yesterday, "minutes": 60, "activity": "meeting"}, {"client_id": "y2", "date": yesterday, "minutes": 45, "activity": "evidence"}]
+    batch = [
+        {"client_id": "y1", "date": yesterday, "minutes": 60, "activity": "meeting"},
+        {"client_id": "y2", "date": yesterday, "minutes": 45, "activity": "evidence"},
+    ]
     await client.post("/api/entries", json={"entries": batch}, headers=cadre)
     return cadre

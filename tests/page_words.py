@@ -44,4 +44,3 @@ def words_of(html: str) -> list[str]:
 def leaks(words: list[str]) -> list[str]:
     """The identifiers among the words."""
     return [hit for text in words for hit in SNAKE.findall(text) + REGION_CODE.findall(text)]
-

@@ -8,13 +8,12 @@ Playwright is imported here only if it is there: the browser test modules skip w
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
-
 from clock import TIMEZONE, app_today
 from demo_county import DEMO_PASSWORD
 
@@ -24,11 +23,22 @@ except ImportError:  # the browser test modules skip, saying why
     sync_api = None
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 # A browser test module's `pytestmark`: skipped, saying why, without chromium; left out by `make test-fast`.
-BROWSER_TESTS = [pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)"), pytest.mark.browser, pytest.mark.slow]
+BROWSER_TESTS = [
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)"),
+    pytest.mark.browser,
+    pytest.mark.slow,
+]
 
 
 @contextmanager
@@ -48,7 +58,9 @@ def open_phone(browser, **options: object) -> Iterator[object]:
     """A page in a 360x640 touch screen that reads Traditional Chinese, with the clock of a phone in
     China: the outbox dates entries by the phone's day, which must be the app's day whatever the TZ.
     A fresh context of `browser`: nothing of an earlier phone is in it."""
-    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-TW", timezone_id=TIMEZONE, has_touch=True, **options)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640}, locale="zh-TW", timezone_id=TIMEZONE, has_touch=True, **options
+    )
     try:
         yield context.new_page()
     finally:
@@ -77,6 +89,13 @@ def controlled_by_the_worker(page) -> None:
 
 
 def server_entries_today(server: str, username: str) -> list[dict]:
-    token = httpx.post(server + "/api/session", json={"username": username, "password": DEMO_PASSWORD}, trust_env=False).json()["token"]
-    answer = httpx.get(server + "/api/entries", params={"from": app_today().isoformat()}, headers={"authorization": f"Bearer {token}"}, trust_env=False)
+    token = httpx.post(
+        server + "/api/session", json={"username": username, "password": DEMO_PASSWORD}, trust_env=False
+    ).json()["token"]
+    answer = httpx.get(
+        server + "/api/entries",
+        params={"from": app_today().isoformat()},
+        headers={"authorization": f"Bearer {token}"},
+        trust_env=False,
+    )
     return answer.json()

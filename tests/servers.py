@@ -9,16 +9,14 @@ import subprocess
 import sys
 import time
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-
 import httpx
-
 from clock import app_today
 from environment import PASSWORD, POSTGRES_URL, SECRET
 from receiver import free_port
@@ -27,15 +25,26 @@ REGIONS_CSV = "code,parent,level,name,name_hant,population,households\n360000,,p
 
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
-    return {**os.environ, "JIANFU_DATABASE_URL": database_url, "JIANFU_SECRET": SECRET, "JIANFU_PASSWORD": PASSWORD, **extra}
+    return {
+        **os.environ,
+        "JIANFU_DATABASE_URL": database_url,
+        "JIANFU_SECRET": SECRET,
+        "JIANFU_PASSWORD": PASSWORD,
+        **extra,
+    }
 
 
 def prepare_store(database_url: str, folder: Path) -> None:
     """Migrate, one region, one cadre `li` living there."""
     env = server_env(database_url)
     (folder / "regions.csv").write_text(REGIONS_CSV, encoding="utf-8")
-    for command in (["import-regions", str(folder / "regions.csv")], ["create-user", "lixia", "--role", "cadre", "--region", "360000"]):
-        done = subprocess.run([sys.executable, "-m", "server", *command], env=env, capture_output=True, text=True, timeout=120)
+    for command in (
+        ["import-regions", str(folder / "regions.csv")],
+        ["create-user", "lixia", "--role", "cadre", "--region", "360000"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "server", *command], env=env, capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, done.stderr
 
 
@@ -48,10 +57,12 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
-    def start(self, wait: bool = True) -> "Server":
+    def start(self, wait: bool = True) -> Server:
         log = (self.folder / f"server-{self.port}.log").open("a")
         command = [sys.executable, "-m", "server", "serve", "--port", str(self.port), "--workers", str(self.workers)]
-        self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         if wait:
             self.wait_healthy()
         return self
@@ -95,7 +106,9 @@ def running(database_url: str, folder: Path, workers: int = 1) -> Iterator[Serve
 
 
 def token(url: str) -> dict[str, str]:
-    answer = httpx.post(url + "/api/session", json={"username": "lixia", "password": PASSWORD}, timeout=30, trust_env=False)
+    answer = httpx.post(
+        url + "/api/session", json={"username": "lixia", "password": PASSWORD}, timeout=30, trust_env=False
+    )
     assert answer.status_code == 200, answer.text
     return {"authorization": f"Bearer {answer.json()['token']}"}
 
@@ -103,13 +116,27 @@ def token(url: str) -> dict[str, str]:
 def batch(name: str, size: int, note: str | None = None) -> list[dict]:
     """Entries of one minute each, spread over the last 300 days (a day holds at most 24 hours)."""
     today = app_today()
-    return [{"client_id": f"{name}-{n}", "date": (today - timedelta(days=zlib.crc32(f"{name}-{n}".encode()) % 300)).isoformat(), "minutes": 1, "activity": "other", "note": note}
-            for n in range(size)]
+    return [
+        {
+            "client_id": f"{name}-{n}",
+            "date": (today - timedelta(days=zlib.crc32(f"{name}-{n}".encode()) % 300)).isoformat(),
+            "minutes": 1,
+            "activity": "other",
+            "note": note,
+        }
+        for n in range(size)
+    ]
 
 
 def stored_ids(url: str, headers: dict[str, str]) -> list[str]:
     today = app_today()
-    answer = httpx.get(url + "/api/entries", params={"from": (today - timedelta(days=400)).isoformat(), "to": today.isoformat()}, headers=headers, timeout=60, trust_env=False)
+    answer = httpx.get(
+        url + "/api/entries",
+        params={"from": (today - timedelta(days=400)).isoformat(), "to": today.isoformat()},
+        headers=headers,
+        timeout=60,
+        trust_env=False,
+    )
     assert answer.status_code == 200, answer.text
     return [e["client_id"] for e in answer.json()]
 

@@ -8,16 +8,16 @@ from datetime import timedelta
 import httpx
 import pytest
 import pytest_asyncio
-
 from clock import app_today
 from conftest import AFTER, MONTH, PASSWORD, SECRET, add_user, bearer, publish_month, scenario
-from server.services import directory
+
 from server.app import create_app
-from server.web.auth import LoginThrottle
 from server.config import Settings
+from server.models import App, Quota, Review, RosterItem, Task, TimeEntry, User
+from server.services import directory
+from server.web.auth import LoginThrottle
 from server.web.errors import TooManyAttempts
 from server.web.i18n import in_locale
-from server.models import App, Quota, Review, RosterItem, Task, TimeEntry, User
 
 REGIONS = scenario("escalation")["regions"]
 PROVINCE, COUNTY, TOWNSHIP, VILLAGE, NEIGHBOUR = "360000", "360721", "360721105", "360721105201", "360721105202"
@@ -38,7 +38,13 @@ async def area(client):
 
 def running_task(title, issued_by=PROVINCE):
     today = app_today()
-    return {"title": title, "metric": "reposts", "issued_by": issued_by, "period_start": (today - timedelta(days=3)).isoformat(), "period_end": (today + timedelta(days=3)).isoformat()}
+    return {
+        "title": title,
+        "metric": "reposts",
+        "issued_by": issued_by,
+        "period_start": (today - timedelta(days=3)).isoformat(),
+        "period_end": (today + timedelta(days=3)).isoformat(),
+    }
 
 
 async def titles(client, headers):
@@ -58,17 +64,51 @@ async def test_a_task_a_cadre_reports_stays_in_their_township_until_k_reporters_
     assert await titles(client, zhao) == await titles(client, county) == []  # not the province's Today pages
     page = await client.get("/", headers=zhao)
     assert page.status_code == 200 and "全省每日转发" not in page.text
-    refused = await client.post("/api/entries", json={"entries": [{"client_id": "z1", "date": app_today().isoformat(), "minutes": 30, "activity": "other", "task": task}]}, headers=zhao)
+    refused = await client.post(
+        "/api/entries",
+        json={
+            "entries": [
+                {"client_id": "z1", "date": app_today().isoformat(), "minutes": 30, "activity": "other", "task": task}
+            ]
+        },
+        headers=zhao,
+    )
     assert refused.json()["accepted"] == [] and [r["client_id"] for r in refused.json()["rejected"]] == ["z1"]
 
     # The township's cadres log it: at k (10) distinct reporters it is everyone's on its line.
-    logged = await client.post("/api/entries", json={"entries": [{"client_id": "l1", "date": app_today().isoformat(), "minutes": 30, "activity": "other", "task": task}]}, headers=li)
+    logged = await client.post(
+        "/api/entries",
+        json={
+            "entries": [
+                {"client_id": "l1", "date": app_today().isoformat(), "minutes": 30, "activity": "other", "task": task}
+            ]
+        },
+        headers=li,
+    )
     assert logged.json()["accepted"] == ["l1"]
     for n in range(8):
         for copy in range(2):  # one reporter's second entry is no second reporter
-            await TimeEntry.create(reporter_key=f"{n:064d}", client_id=f"c{copy}", body_hash="x", date=app_today(), received_on=app_today(), minutes=20, activity="other", task_id=task)
+            await TimeEntry.create(
+                reporter_key=f"{n:064d}",
+                client_id=f"c{copy}",
+                body_hash="x",
+                date=app_today(),
+                received_on=app_today(),
+                minutes=20,
+                activity="other",
+                task_id=task,
+            )
     assert await titles(client, zhao) == []  # 9 reporters
-    await TimeEntry.create(reporter_key="f" * 64, client_id="c", body_hash="x", date=app_today(), received_on=app_today(), minutes=20, activity="other", task_id=task)
+    await TimeEntry.create(
+        reporter_key="f" * 64,
+        client_id="c",
+        body_hash="x",
+        date=app_today(),
+        received_on=app_today(),
+        minutes=20,
+        activity="other",
+        task_id=task,
+    )
     assert await titles(client, zhao) == await titles(client, county) == ["全省每日转发"]
     assert (await Task.get(id=task)).scope_id is None
 
@@ -96,11 +136,16 @@ async def test_a_task_is_issued_on_the_creators_own_line_never_below_it(client):
     await add_user("li", "cadre", VILLAGE)
     county, li = await bearer(client, "county"), await bearer(client, "li")
     below = await client.post("/api/tasks?lang=en", json=running_task("镇里发的", TOWNSHIP), headers=county)
-    assert (below.status_code, below.json()["error"]["fields"]) == (403, {"issued_by": "This region is outside your area."})
+    assert (below.status_code, below.json()["error"]["fields"]) == (
+        403,
+        {"issued_by": "This region is outside your area."},
+    )
     elsewhere = await client.post("/api/tasks?lang=en", json=running_task("别的镇发的", OTHER_TOWNSHIP), headers=li)
     assert elsewhere.status_code == 403
     for issuer in (COUNTY, PROVINCE):
-        assert (await client.post("/api/tasks", json=running_task(f"由{issuer}发", issuer), headers=county)).status_code == 201
+        assert (
+            await client.post("/api/tasks", json=running_task(f"由{issuer}发", issuer), headers=county)
+        ).status_code == 201
     assert (await client.post("/api/tasks", json=running_task("镇里发的", TOWNSHIP), headers=li)).status_code == 201
 
 
@@ -111,7 +156,9 @@ async def invite_code(client, uses=1):
     await area(client)
     await add_user("li", "cadre", VILLAGE)
     expires = (app_today() + timedelta(days=7)).isoformat()
-    answer = await client.post("/api/invites", json={"region": VILLAGE, "uses": uses, "expires": expires}, headers=await bearer(client, "li"))
+    answer = await client.post(
+        "/api/invites", json={"region": VILLAGE, "uses": uses, "expires": expires}, headers=await bearer(client, "li")
+    )
     assert answer.status_code == 201
     return answer.json()["code"]
 
@@ -120,7 +167,9 @@ async def test_invite_codes_are_long_and_read_aloud_in_groups(client):
     code = await invite_code(client)
     assert INVITE.fullmatch(code), code  # 16 characters of 32: 80 bits
     typed = code.lower().replace("-", " ").replace("0", "o").replace("1", "l")  # as heard and typed
-    joined = await client.post("/api/signup", json={"code": f" {typed} ", "username": "newcadre", "password": "three words here"})
+    joined = await client.post(
+        "/api/signup", json={"code": f" {typed} ", "username": "newcadre", "password": "three words here"}
+    )
     assert joined.status_code == 201, joined.text
 
 
@@ -135,21 +184,31 @@ async def test_guessing_invite_codes_from_one_address_is_stopped_and_others_stil
                 await directory.sign_up({**account, "code": f"{n:016d}"}, today, throttle, "198.51.100.9")
             except TooManyAttempts as error:
                 statuses.append(error.status)
-                assert error.retry_after > 0 and error.message == f"Too many failed attempts. Try again in {error.retry_after} seconds."
+                assert (
+                    error.retry_after > 0
+                    and error.message == f"Too many failed attempts. Try again in {error.retry_after} seconds."
+                )
                 continue
             except Exception as error:  # noqa: BLE001 -- the refusal of a wrong code
                 statuses.append(error.status)
     assert statuses.index(429) <= 50 and set(statuses[50:]) == {429}
     with pytest.raises(TooManyAttempts):  # the right code from that address waits too
         await directory.sign_up({**account, "code": code}, today, throttle, "198.51.100.9")
-    user = await directory.sign_up({"username": "newcadre", "password": "three words here", "code": code}, today, throttle, "203.0.113.20")
+    user = await directory.sign_up(
+        {"username": "newcadre", "password": "three words here", "code": code}, today, throttle, "203.0.113.20"
+    )
     assert (user.username, user.region_id) == ("newcadre", VILLAGE)
 
 
 async def test_the_sign_up_endpoint_answers_429_to_a_guessing_address(client):
     """The throttle is wired to POST /api/signup: 300 wrong guesses a second no longer each get 422."""
     await invite_code(client)
-    answers = [await client.post("/api/signup?lang=en", json={"code": f"{n:016d}", "username": "guesser", "password": "three words here"}) for n in range(60)]
+    answers = [
+        await client.post(
+            "/api/signup?lang=en", json={"code": f"{n:016d}", "username": "guesser", "password": "three words here"}
+        )
+        for n in range(60)
+    ]
     statuses = [a.status_code for a in answers]
     assert set(statuses[:50]) == {422} and set(statuses[50:]) == {429}
     assert int(answers[-1].headers["retry-after"]) > 0 and answers[-1].json()["error"]["code"] == "too_many_attempts"
@@ -167,23 +226,43 @@ async def test_one_code_cannot_be_used_to_probe_usernames(client):
         await directory.sign_up(probe, app_today(), throttle, "198.51.100.99")
 
 
-@pytest.mark.parametrize(("password", "problem"), [
-    ("12345678", "This password is too common or too easy to guess. Choose a longer one, a few unrelated words for example."),
-    ("password", "This password is too common or too easy to guess. Choose a longer one, a few unrelated words for example."),
-    ("88888888", "This password is too common or too easy to guess. Choose a longer one, a few unrelated words for example."),
-    (" " * 8, "A password may not be only spaces."),
-    ("NewCadre", "A password may not contain the username."),
-    ("my newcadre pass", "A password may not contain the username."),
-])
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        (
+            "12345678",
+            "This password is too common or too easy to guess. Choose a longer one, a few unrelated words for example.",
+        ),
+        (
+            "password",
+            "This password is too common or too easy to guess. Choose a longer one, a few unrelated words for example.",
+        ),
+        (
+            "88888888",
+            "This password is too common or too easy to guess. Choose a longer one, a few unrelated words for example.",
+        ),
+        (" " * 8, "A password may not be only spaces."),
+        ("NewCadre", "A password may not contain the username."),
+        ("my newcadre pass", "A password may not contain the username."),
+    ],
+)
 async def test_weak_passwords_are_refused_at_creation_sign_up_and_change(client, password, problem):
     code = await invite_code(client, uses=2)
     admin = await bearer(client, "root")
-    created = await client.post("/api/users?lang=en", json={"username": "newcadre", "password": password, "role": "cadre", "region": VILLAGE}, headers=admin)
+    created = await client.post(
+        "/api/users?lang=en",
+        json={"username": "newcadre", "password": password, "role": "cadre", "region": VILLAGE},
+        headers=admin,
+    )
     assert (created.status_code, created.json()["error"]["fields"]) == (422, {"password": problem})
     joined = await client.post("/api/signup?lang=en", json={"code": code, "username": "newcadre", "password": password})
     assert (joined.status_code, joined.json()["error"]["fields"]) == (422, {"password": problem})
     await add_user("newcadre", "cadre", VILLAGE)
-    changed = await client.post("/api/me/password?lang=en", json={"current_password": PASSWORD, "new_password": password}, headers=await bearer(client, "newcadre"))
+    changed = await client.post(
+        "/api/me/password?lang=en",
+        json={"current_password": PASSWORD, "new_password": password},
+        headers=await bearer(client, "newcadre"),
+    )
     assert (changed.status_code, changed.json()["error"]["fields"]) == (422, {"new_password": problem})
     assert await User.filter(username="newcadre").count() == 1
 
@@ -198,13 +277,25 @@ async def test_usernames_that_look_alike_are_one_name_or_refused(client):
         assert (taken.status_code, taken.json()["error"]["fields"]) == (409, {"username": "This username is taken."})
     hidden = "No control, invisible or direction-changing characters."
     for bad, problem in (
-        ("w\u0430ng", "Letters of one alphabet only: no Latin mixed with look-alike letters such as Cyrillic."),  # Cyrillic а
-        ("wa\u200bng", hidden), ("wa\u200dng", hidden), ("\ufeffwang", hidden), ("\u202egnaw", hidden), ("wa\u2066ng", hidden), ("wa\u0007ng", hidden),
+        (
+            "w\u0430ng",
+            "Letters of one alphabet only: no Latin mixed with look-alike letters such as Cyrillic.",
+        ),  # Cyrillic а
+        ("wa\u200bng", hidden),
+        ("wa\u200dng", hidden),
+        ("\ufeffwang", hidden),
+        ("\u202egnaw", hidden),
+        ("wa\u2066ng", hidden),
+        ("wa\u0007ng", hidden),
     ):
         refused = await client.post("/api/users?lang=en", json={**body, "username": bad}, headers=admin)
         assert (refused.status_code, refused.json()["error"]["fields"]) == (422, {"username": problem}), bad
-    assert (await client.post("/api/users", json={**body, "username": "李ming"}, headers=admin)).status_code == 201  # Han with Latin imitates nothing
-    assert (await client.post("/api/users", json={**body, "username": "иван"}, headers=admin)).status_code == 201  # one alphabet
+    assert (
+        await client.post("/api/users", json={**body, "username": "李ming"}, headers=admin)
+    ).status_code == 201  # Han with Latin imitates nothing
+    assert (
+        await client.post("/api/users", json={**body, "username": "иван"}, headers=admin)
+    ).status_code == 201  # one alphabet
     signed = await client.post("/api/session", json={"username": "WANG", "password": "three words here"})
     assert (signed.status_code, signed.json()["user"]["username"]) == (200, "wang")
 
@@ -215,7 +306,9 @@ async def test_an_account_made_before_normalizing_still_signs_in(client):
     ids = {name: (await User.get(username=name)).id for name in ("Li", "li")}
     for typed, owner in (("Li", "Li"), ("li", "li"), ("LI", "li")):
         answer = await client.post("/api/session", json={"username": typed, "password": PASSWORD})
-        assert answer.status_code == 200 and (await User.get(username=answer.json()["user"]["username"])).id == ids[owner]
+        assert (
+            answer.status_code == 200 and (await User.get(username=answer.json()["user"]["username"])).id == ids[owner]
+        )
 
 
 async def test_region_app_and_task_names_refuse_hidden_characters(client):
@@ -224,7 +317,9 @@ async def test_region_app_and_task_names_refuse_hidden_characters(client):
     region = {"code": "360721107", "parent": COUNTY, "level": "township", "name": "\u202e镇桥石", "population": 1}
     answer = await client.post("/api/regions?lang=en", json={"regions": [region]}, headers=admin)
     assert (answer.status_code, answer.json()["error"]["fields"]) == (422, {"regions[0].name": hidden})
-    app = await client.post("/api/apps?lang=en", json={"name": "政务\u200b通", "function": "政务", "owner_level": "province"}, headers=admin)
+    app = await client.post(
+        "/api/apps?lang=en", json={"name": "政务\u200b通", "function": "政务", "owner_level": "province"}, headers=admin
+    )
     assert (app.status_code, app.json()["error"]["fields"]) == (422, {"name": hidden})
     task = await client.post("/api/tasks?lang=en", json=running_task("转发\u2067截图"), headers=admin)
     assert (task.status_code, task.json()["error"]["fields"]) == (422, {"title": hidden})
@@ -234,15 +329,40 @@ async def test_a_decision_names_only_a_task_with_a_quota_in_the_reviewed_region(
     await area(client)
     supervisor_user = await add_user("sup", "supervisor", TOWNSHIP)
     supervisor = await bearer(client, "sup")
-    ours = await Task.create(title="本镇的任务", metric="reposts", issued_by_id=COUNTY, period_start=app_today(), period_end=app_today(), frequency="once", ranking="none", penalty="none", evidence="none")
-    theirs = await Task.create(title="河西镇的秘密任务", metric="reposts", issued_by_id=COUNTY, period_start=app_today(), period_end=app_today(), frequency="once", ranking="none", penalty="none", evidence="none")
+    ours = await Task.create(
+        title="本镇的任务",
+        metric="reposts",
+        issued_by_id=COUNTY,
+        period_start=app_today(),
+        period_end=app_today(),
+        frequency="once",
+        ranking="none",
+        penalty="none",
+        evidence="none",
+    )
+    theirs = await Task.create(
+        title="河西镇的秘密任务",
+        metric="reposts",
+        issued_by_id=COUNTY,
+        period_start=app_today(),
+        period_end=app_today(),
+        frequency="once",
+        ranking="none",
+        penalty="none",
+        evidence="none",
+    )
     for task, region in ((ours, VILLAGE), (theirs, FAR_VILLAGE)):
         await Quota.create(task=task, region_id=region, target=100, base="population", updated_on=app_today())
-    review = await Review.create(region_id=TOWNSHIP, period="2026-03", opened_by=supervisor_user, opened_on=app_today(), snapshot={})
+    review = await Review.create(
+        region_id=TOWNSHIP, period="2026-03", opened_by=supervisor_user, opened_on=app_today(), snapshot={}
+    )
     url = f"/api/reviews/{review.id}/decisions?lang=en"
     for task in (theirs.id, 999999):  # another township's task reads as one that does not exist
         outside = await client.post(url, json={"kind": "withdraw_quota", "task": task}, headers=supervisor)
-        assert (outside.status_code, outside.json()["error"]["fields"]) == (422, {"task": "No quota of this task was reported in the region under review."})
+        assert (outside.status_code, outside.json()["error"]["fields"]) == (
+            422,
+            {"task": "No quota of this task was reported in the region under review."},
+        )
         assert "河西镇的秘密任务" not in outside.text
     inside = await client.post(url, json={"kind": "withdraw_quota", "task": ours.id}, headers=supervisor)
     assert (inside.status_code, inside.json()["task"]["title"]) == (201, "本镇的任务")
@@ -258,7 +378,9 @@ async def app_names(client, headers):
 
 
 async def roster_of(client, headers, *apps):
-    return await client.put("/api/roster?lang=en", json={"apps": [{"app": a, "resident_use": "some"} for a in apps]}, headers=headers)
+    return await client.put(
+        "/api/roster?lang=en", json={"apps": [{"app": a, "resident_use": "some"} for a in apps]}, headers=headers
+    )
 
 
 async def people(client, *who):
@@ -279,16 +401,30 @@ async def decision_apps(client, headers, region):
 async def test_an_app_a_cadre_adds_is_seen_in_their_township_only(client, settings, during_month):
     await area(client)
     li, wang, sup, zhao, county, far = await people(
-        client, ("li", "cadre", VILLAGE), ("wang", "cadre", NEIGHBOUR), ("sup", "supervisor", TOWNSHIP),
-        ("zhao", "cadre", FAR_VILLAGE), ("county", "cadre", COUNTY), ("far", "supervisor", OTHER_TOWNSHIP))
+        client,
+        ("li", "cadre", VILLAGE),
+        ("wang", "cadre", NEIGHBOUR),
+        ("sup", "supervisor", TOWNSHIP),
+        ("zhao", "cadre", FAR_VILLAGE),
+        ("county", "cadre", COUNTY),
+        ("far", "supervisor", OTHER_TOWNSHIP),
+    )
     made = await client.post("/api/apps", json=APP, headers=li)
     assert made.status_code == 201, made.text
     assert (await App.get(id=made.json()["id"])).scope_id == TOWNSHIP
-    assert await app_names(client, li) == await app_names(client, wang) == await app_names(client, sup) == ["村村通打卡"]
+    assert (
+        await app_names(client, li) == await app_names(client, wang) == await app_names(client, sup) == ["村村通打卡"]
+    )
     assert await app_names(client, zhao) == await app_names(client, county) == await app_names(client, far) == []
 
     # My apps: one added on the page is scoped the same way; the page lists what its reader sees.
-    assert (await client.post("/apps/new", data={"name": "河东随手拍", "function": "reporting", "owner_level": "county", "resident_use": "rare"}, headers=wang)).status_code == 303
+    assert (
+        await client.post(
+            "/apps/new",
+            data={"name": "河东随手拍", "function": "reporting", "owner_level": "county", "resident_use": "rare"},
+            headers=wang,
+        )
+    ).status_code == 303
     assert (await App.get(name="河东随手拍")).scope_id == TOWNSHIP
     mine, theirs = (await client.get("/apps", headers=li)).text, (await client.get("/apps", headers=zhao)).text
     assert "村村通打卡" in mine and "河东随手拍" in mine
@@ -301,7 +437,11 @@ async def test_an_app_a_cadre_adds_is_seen_in_their_township_only(client, settin
     assert "村村通打卡" not in await decision_apps(client, far, OTHER_TOWNSHIP)
     # Nor can the API name it there: an app unseen in the region is answered as unknown.
     review = (await client.get("/api/reviews", headers=far)).json()[0]
-    named = await client.post(f"/api/reviews/{review['id']}/decisions?lang=en", json={"kind": "close_app", "app": made.json()["id"]}, headers=far)
+    named = await client.post(
+        f"/api/reviews/{review['id']}/decisions?lang=en",
+        json={"kind": "close_app", "app": made.json()["id"]},
+        headers=far,
+    )
     assert (named.status_code, named.json()["error"]["fields"]) == (422, {"app": "Not found."})
 
 
@@ -317,8 +457,13 @@ async def test_an_app_is_everyones_once_k_reporters_list_it(small_k_client):
     client = small_k_client
     await area(client)
     li, wang, third, zhao, county = await people(
-        client, ("li", "cadre", VILLAGE), ("wang", "cadre", NEIGHBOUR), ("third", "cadre", "360721105203"),
-        ("zhao", "cadre", FAR_VILLAGE), ("county", "cadre", COUNTY))
+        client,
+        ("li", "cadre", VILLAGE),
+        ("wang", "cadre", NEIGHBOUR),
+        ("third", "cadre", "360721105203"),
+        ("zhao", "cadre", FAR_VILLAGE),
+        ("county", "cadre", COUNTY),
+    )
     app = (await client.post("/api/apps", json=APP, headers=li)).json()["id"]
     for headers in (li, wang):
         assert (await roster_of(client, headers, app)).status_code == 200
@@ -353,12 +498,21 @@ async def test_an_app_from_another_township_is_unknown_to_a_roster_and_a_task(cl
 async def test_the_admins_apps_are_seen_everywhere(client):
     admin = await area(client)
     li, zhao, county, far = await people(
-        client, ("li", "cadre", VILLAGE), ("zhao", "cadre", FAR_VILLAGE), ("county", "cadre", COUNTY), ("far", "supervisor", OTHER_TOWNSHIP))
-    official = await client.post("/api/apps", json={"name": "赣服通", "function": "services", "owner_level": "province"}, headers=admin)
+        client,
+        ("li", "cadre", VILLAGE),
+        ("zhao", "cadre", FAR_VILLAGE),
+        ("county", "cadre", COUNTY),
+        ("far", "supervisor", OTHER_TOWNSHIP),
+    )
+    official = await client.post(
+        "/api/apps", json={"name": "赣服通", "function": "services", "owner_level": "province"}, headers=admin
+    )
     assert official.status_code == 201 and (await App.get(id=official.json()["id"])).scope_id is None
     await client.post("/api/apps", json=APP, headers=li)
     assert await app_names(client, admin) == ["村村通打卡", "赣服通"]  # an admin sees every app
     assert await app_names(client, li) == ["村村通打卡", "赣服通"]
-    assert await app_names(client, zhao) == await app_names(client, county) == await app_names(client, far) == ["赣服通"]
+    assert (
+        await app_names(client, zhao) == await app_names(client, county) == await app_names(client, far) == ["赣服通"]
+    )
     assert "赣服通" in (await client.get("/apps", headers=zhao)).text
     assert (await roster_of(client, zhao, official.json()["id"])).status_code == 200

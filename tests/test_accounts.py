@@ -1,9 +1,11 @@
 from datetime import timedelta
 
-from clock import app_today
 from account_cases import OTHER_VILLAGE, TOWNSHIP, VILLAGE, setup_area
+from clock import app_today
 from conftest import PASSWORD, add_user, bearer
+
 from server.models import User
+
 
 async def test_login_answers_token_and_user(client):
     await setup_area(client)
@@ -19,13 +21,17 @@ async def test_wrong_password_is_401_localized(client):
     await add_user("li", "cadre", None)
     answer = await client.post("/api/session?lang=zh-Hant", json={"username": "li", "password": "nope"})
     assert answer.status_code == 401
-    assert answer.json() == {"error": {"code": "invalid_credentials", "message": "使用者名稱或密碼錯誤。", "fields": {}}}
+    assert answer.json() == {
+        "error": {"code": "invalid_credentials", "message": "使用者名稱或密碼錯誤。", "fields": {}}
+    }
     assert answer.headers["content-language"] == "zh-Hant"
 
 
 async def test_repeated_failures_are_throttled_with_retry_after(client):
     await add_user("li", "cadre", None)
-    statuses = [(await client.post("/api/session", json={"username": "li", "password": "bad"})).status_code for _ in range(6)]
+    statuses = [
+        (await client.post("/api/session", json={"username": "li", "password": "bad"})).status_code for _ in range(6)
+    ]
     assert statuses == [401, 401, 401, 401, 401, 429]
     blocked = await client.post("/api/session", json={"username": "li", "password": PASSWORD})
     assert (blocked.status_code, blocked.json()["error"]["code"]) == (429, "too_many_attempts")
@@ -42,11 +48,27 @@ async def test_logout_revokes_the_token(client):
 
 async def test_admin_creates_users_and_names_bad_fields(client):
     admin = await setup_area(client)
-    created = await client.post("/api/users", json={"username": "wang", "password": "longenough", "role": "cadre", "region": VILLAGE}, headers=admin)
+    created = await client.post(
+        "/api/users",
+        json={"username": "wang", "password": "longenough", "role": "cadre", "region": VILLAGE},
+        headers=admin,
+    )
     assert (created.status_code, created.json()) == (201, {"username": "wang", "role": "cadre", "region": VILLAGE})
-    taken = await client.post("/api/users", json={"username": "wang", "password": "longenough", "role": "cadre", "region": VILLAGE}, headers=admin)
-    assert (taken.status_code, taken.json()["error"]["code"], list(taken.json()["error"]["fields"])) == (409, "conflict", ["username"])
-    bad = await client.post("/api/users?lang=en", json={"username": "x y", "password": "short", "role": "boss", "region": "999"}, headers=admin)
+    taken = await client.post(
+        "/api/users",
+        json={"username": "wang", "password": "longenough", "role": "cadre", "region": VILLAGE},
+        headers=admin,
+    )
+    assert (taken.status_code, taken.json()["error"]["code"], list(taken.json()["error"]["fields"])) == (
+        409,
+        "conflict",
+        ["username"],
+    )
+    bad = await client.post(
+        "/api/users?lang=en",
+        json={"username": "x y", "password": "short", "role": "boss", "region": "999"},
+        headers=admin,
+    )
     assert bad.status_code == 422
     assert bad.json()["error"]["fields"] == {
         "username": "3 to 40 characters, no spaces.",
@@ -58,7 +80,11 @@ async def test_admin_creates_users_and_names_bad_fields(client):
 async def test_cadre_may_not_create_users(client):
     await setup_area(client)
     await add_user("li", "cadre", VILLAGE)
-    answer = await client.post("/api/users", json={"username": "x", "password": "12345678", "role": "admin"}, headers=await bearer(client, "li"))
+    answer = await client.post(
+        "/api/users",
+        json={"username": "x", "password": "12345678", "role": "admin"},
+        headers=await bearer(client, "li"),
+    )
     assert (answer.status_code, answer.json()["error"]["code"]) == (403, "forbidden")
 
 
@@ -66,15 +92,33 @@ async def test_invite_then_signup_without_name_or_phone(client):
     await setup_area(client)
     await add_user("li", "cadre", VILLAGE)
     expires = (app_today() + timedelta(days=7)).isoformat()
-    invite = await client.post("/api/invites", json={"region": VILLAGE, "role": "cadre", "uses": 1, "expires": expires}, headers=await bearer(client, "li"))
+    invite = await client.post(
+        "/api/invites",
+        json={"region": VILLAGE, "role": "cadre", "uses": 1, "expires": expires},
+        headers=await bearer(client, "li"),
+    )
     assert invite.status_code == 201
-    assert {k: invite.json()[k] for k in ("region", "uses", "expires")} == {"region": VILLAGE, "uses": 1, "expires": expires}
+    assert {k: invite.json()[k] for k in ("region", "uses", "expires")} == {
+        "region": VILLAGE,
+        "uses": 1,
+        "expires": expires,
+    }
     code = invite.json()["code"]
-    joined = await client.post("/api/signup", json={"code": code, "username": "newcadre", "password": "longenough", "locale": "zh-Hant"})
-    assert (joined.status_code, joined.json()["user"]) == (201, {"username": "newcadre", "role": "cadre", "region": VILLAGE, "locale": "zh-Hant"})
+    joined = await client.post(
+        "/api/signup", json={"code": code, "username": "newcadre", "password": "longenough", "locale": "zh-Hant"}
+    )
+    assert (joined.status_code, joined.json()["user"]) == (
+        201,
+        {"username": "newcadre", "role": "cadre", "region": VILLAGE, "locale": "zh-Hant"},
+    )
     assert (await User.get(username="newcadre")).created_on == app_today()  # counts towards k from next month on
-    again = await client.post("/api/signup?lang=en", json={"code": code, "username": "second", "password": "longenough"})
-    assert (again.status_code, again.json()["error"]["fields"]) == (422, {"code": "This invite code is unknown, used up or expired."})
+    again = await client.post(
+        "/api/signup?lang=en", json={"code": code, "username": "second", "password": "longenough"}
+    )
+    assert (again.status_code, again.json()["error"]["fields"]) == (
+        422,
+        {"code": "This invite code is unknown, used up or expired."},
+    )
 
 
 async def test_supervisors_invite_nobody_and_cadres_only_into_their_own_region(client):
@@ -83,15 +127,38 @@ async def test_supervisors_invite_nobody_and_cadres_only_into_their_own_region(c
     await add_user("sup", "supervisor", TOWNSHIP)
     await add_user("li", "cadre", VILLAGE)
     expires = (app_today() + timedelta(days=7)).isoformat()
-    supervisor = await client.post("/api/invites?lang=en", json={"region": VILLAGE, "uses": 3, "expires": expires}, headers=await bearer(client, "sup"))
+    supervisor = await client.post(
+        "/api/invites?lang=en",
+        json={"region": VILLAGE, "uses": 3, "expires": expires},
+        headers=await bearer(client, "sup"),
+    )
     assert (supervisor.status_code, supervisor.json()["error"]["code"]) == (403, "forbidden")
-    account = await client.post("/api/users", json={"username": "fake1", "password": "longenough", "role": "cadre", "region": VILLAGE}, headers=await bearer(client, "sup"))
+    account = await client.post(
+        "/api/users",
+        json={"username": "fake1", "password": "longenough", "role": "cadre", "region": VILLAGE},
+        headers=await bearer(client, "sup"),
+    )
     assert account.status_code == 403
-    elsewhere = await client.post("/api/invites?lang=en", json={"region": OTHER_VILLAGE, "uses": 3, "expires": expires}, headers=await bearer(client, "li"))
-    assert (elsewhere.status_code, elsewhere.json()["error"]["fields"]) == (403, {"region": "You may invite colleagues into your own region only."})
-    promoted = await client.post("/api/invites?lang=en", json={"region": VILLAGE, "role": "supervisor", "uses": 1, "expires": expires}, headers=await bearer(client, "li"))
+    elsewhere = await client.post(
+        "/api/invites?lang=en",
+        json={"region": OTHER_VILLAGE, "uses": 3, "expires": expires},
+        headers=await bearer(client, "li"),
+    )
+    assert (elsewhere.status_code, elsewhere.json()["error"]["fields"]) == (
+        403,
+        {"region": "You may invite colleagues into your own region only."},
+    )
+    promoted = await client.post(
+        "/api/invites?lang=en",
+        json={"region": VILLAGE, "role": "supervisor", "uses": 1, "expires": expires},
+        headers=await bearer(client, "li"),
+    )
     assert (promoted.status_code, list(promoted.json()["error"]["fields"])) == (422, ["role"])
-    by_admin = await client.post("/api/invites", json={"region": OTHER_VILLAGE, "role": "supervisor", "uses": 1, "expires": expires}, headers=admin)
+    by_admin = await client.post(
+        "/api/invites",
+        json={"region": OTHER_VILLAGE, "role": "supervisor", "uses": 1, "expires": expires},
+        headers=admin,
+    )
     assert by_admin.status_code == 201
 
 

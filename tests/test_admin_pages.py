@@ -4,7 +4,6 @@ languages, with the CSRF token every form carries."""
 import re
 
 import pytest
-
 from account_cases import NEW_PASSWORD, area
 from conftest import PASSWORD
 
@@ -17,7 +16,10 @@ async def signed_in_page(client, username: str, path: str) -> tuple[str, str]:
     return html, found.group(1) if found else ""
 
 
-@pytest.mark.parametrize(("lang", "heading", "disabled"), [("zh-Hans", "用户账号", "停用"), ("zh-Hant", "使用者帳號", "停用"), ("en", "User accounts", "Disable")])
+@pytest.mark.parametrize(
+    ("lang", "heading", "disabled"),
+    [("zh-Hans", "用户账号", "停用"), ("zh-Hant", "使用者帳號", "停用"), ("en", "User accounts", "Disable")],
+)
 async def test_the_accounts_page_lists_people_and_disables_one(client, lang, heading, disabled):
     await area(client)
     html, csrf = await signed_in_page(client, "root", f"/admin/users?lang={lang}")
@@ -37,7 +39,9 @@ async def test_a_reset_code_is_shown_once_and_works_on_the_reset_page(client):
     client.cookies.clear()
     form = await client.get("/reset?lang=en&username=li")
     assert 'value="li"' in form.text
-    wrong = await client.post("/reset?lang=en", data={"username": "li", "code": "AAAA-BBBB", "new_password": NEW_PASSWORD})
+    wrong = await client.post(
+        "/reset?lang=en", data={"username": "li", "code": "AAAA-BBBB", "new_password": NEW_PASSWORD}
+    )
     assert wrong.status_code == 422 and "This reset code is wrong, used or expired." in wrong.text
     done = await client.post("/reset", data={"username": "li", "code": code, "new_password": NEW_PASSWORD})
     assert (done.status_code, done.headers["location"]) == (303, "/")
@@ -69,7 +73,17 @@ async def test_a_cadre_deletes_their_account_after_downloading_the_export(client
 
 async def test_the_tasks_page_and_the_audit_page_render_for_an_admin(client):
     admin = await area(client)
-    await client.post("/api/tasks", json={"title": "反诈助手注册", "metric": "registrations", "issued_by": "360721105", "period_start": "2026-01-01", "period_end": "2026-12-31"}, headers=admin)
+    await client.post(
+        "/api/tasks",
+        json={
+            "title": "反诈助手注册",
+            "metric": "registrations",
+            "issued_by": "360721105",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+        },
+        headers=admin,
+    )
     await client.post("/api/users/li/disable", headers=admin)
     html, csrf = await signed_in_page(client, "root", "/admin/tasks?lang=en")
     assert "反诈助手注册" in html and "fewer than 10 reporters" in html

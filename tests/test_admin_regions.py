@@ -7,15 +7,22 @@ from __future__ import annotations
 import re
 
 from conftest import PASSWORD, add_user, bearer
+
+from server.models import AuditEvent, Region
 from server.services import import_jobs
 from server.services.directory import upsert_regions
-from server.models import AuditEvent, Region
 from server.services.region_csv import read_region_file, template_csv
 
 HEADER = "code,parent,level,name,name_hant,population,households\n"
-GOOD = HEADER + "360721,,county,青山县,,650000,\n360721105,360721,township,石桥镇,,21000,\n360721105201,360721105,village,上坪村,,3900,\n"
+GOOD = (
+    HEADER
+    + "360721,,county,青山县,,650000,\n360721105,360721,township,石桥镇,,21000,\n360721105201,360721105,village,上坪村,,3900,\n"
+)
 # Line 3: the township names a parent that is not there; line 4: a population that is no number.
-BAD = HEADER + "360721,,county,青山县,,650000,\n360721105,999999,township,石桥镇,,21000,\n360721105201,360721105,village,上坪村,,many,\n"
+BAD = (
+    HEADER
+    + "360721,,county,青山县,,650000,\n360721105,999999,township,石桥镇,,21000,\n360721105201,360721105,village,上坪村,,many,\n"
+)
 
 
 async def admin_session(client):
@@ -37,7 +44,12 @@ def problems(html: str) -> list[list[str]]:
 
 async def upload(client, csrf, text: str, encoding: str = "utf-8"):
     files = {"file": ("regions.csv", text.encode(encoding), "text/csv")}
-    return await client.post("/admin/regions/import?lang=en", data={"csrf": await csrf()}, files=files, headers={"origin": "http://jianfu.test"})
+    return await client.post(
+        "/admin/regions/import?lang=en",
+        data={"csrf": await csrf()},
+        files=files,
+        headers={"origin": "http://jianfu.test"},
+    )
 
 
 async def test_a_bad_file_is_previewed_with_its_lines_and_nothing_is_written(client):
@@ -48,7 +60,13 @@ async def test_a_bad_file_is_previewed_with_its_lines_and_nothing_is_written(cli
     assert "Import these regions" not in answer.text and await Region.all().count() == 0
     # With the number fixed, the missing parent shows: the rows are planned before anything is saved.
     answer = await upload(client, csrf, BAD.replace("many", "3900"))
-    assert (answer.status_code, problems(answer.text)) == (422, [["3", "parent", "Unknown parent region, or the parents form a loop."], ["4", "parent", "Unknown parent region, or the parents form a loop."]])
+    assert (answer.status_code, problems(answer.text)) == (
+        422,
+        [
+            ["3", "parent", "Unknown parent region, or the parents form a loop."],
+            ["4", "parent", "Unknown parent region, or the parents form a loop."],
+        ],
+    )
     assert await Region.all().count() == 0
 
 
@@ -57,8 +75,11 @@ async def test_a_good_file_is_previewed_imported_in_the_background_and_audited(c
     answer = await upload(client, csrf, GOOD)
     assert answer.status_code == 200
     assert re.findall(r"<li>(.*?)</li>", answer.text.split('<ul class="counts">')[1].split("</ul>")[0]) == [
-        "3 regions will be created", "0 regions will be updated", "0 regions will move to another parent",
-        "0 regions are already stored as the file gives them: nothing to write"]
+        "3 regions will be created",
+        "0 regions will be updated",
+        "0 regions will move to another parent",
+        "0 regions are already stored as the file gives them: nothing to write",
+    ]
     action = re.search(r'action="(/admin/regions/import/[0-9a-f]+)"', answer.text).group(1)
     started = await client.post(action, data={"csrf": await csrf()}, headers={"origin": "http://jianfu.test"})
     assert (started.status_code, started.headers["location"]) == (303, action)
@@ -67,10 +88,14 @@ async def test_a_good_file_is_previewed_imported_in_the_background_and_audited(c
     assert ("Done: 3 regions created, 0 updated." in done.text, 'http-equiv="refresh"' in done.text) == (True, False)
     state = await client.get("/api/region-imports/" + action.rsplit("/", 1)[1])
     assert state.json() == {"status": "done", "done": 6, "total": 6, "created": 3, "updated": 0}
-    assert [(e.actor, e.action, e.target) for e in await AuditEvent.all()] == [("root", "region_imported", "360721 (3)")]
+    assert [(e.actor, e.action, e.target) for e in await AuditEvent.all()] == [
+        ("root", "region_imported", "360721 (3)")
+    ]
     # The same file again writes nothing; moving the village updates it alone, counted as a move.
     same = await upload(client, csrf, GOOD)
-    assert "0 regions will be updated" in same.text and "3 regions are already stored as the file gives them" in same.text
+    assert (
+        "0 regions will be updated" in same.text and "3 regions are already stored as the file gives them" in same.text
+    )
     again = await upload(client, csrf, GOOD.replace("360721105201,360721105,", "360721105201,360721,"))
     assert "1 region will be updated" in again.text and "1 region will move to another parent" in again.text
     assert "2 regions are already stored as the file gives them" in again.text
@@ -83,14 +108,29 @@ async def test_the_tree_shows_population_and_cadre_accounts_and_a_region_is_edit
         await add_user(name, "cadre", "360721105201")
     await add_user("sup", "supervisor", "360721105")
     county = await client.get("/admin/regions/360721?lang=en")
-    rows = re.findall(r'<tr><td><a href="/admin/regions/(\d+)">(.*?)</a>.*?<td class="num">(.*?)</td><td class="num">(.*?)</td></tr>', county.text, re.S)
+    rows = re.findall(
+        r'<tr><td><a href="/admin/regions/(\d+)">(.*?)</a>.*?<td class="num">(.*?)</td><td class="num">(.*?)</td></tr>',
+        county.text,
+        re.S,
+    )
     assert rows == [("360721105", "石桥镇", "21,000", "2")]
-    edited = await client.post("/admin/regions/360721105201?lang=en", data={"csrf": await csrf(), "name": "上坪社区", "name_hant": "", "population": "4100"}, headers={"origin": "http://jianfu.test"})
+    edited = await client.post(
+        "/admin/regions/360721105201?lang=en",
+        data={"csrf": await csrf(), "name": "上坪社区", "name_hant": "", "population": "4100"},
+        headers={"origin": "http://jianfu.test"},
+    )
     assert edited.status_code == 303
     village = await Region.get(code="360721105201")
     assert (village.name, village.population, village.path) == ("上坪社区", 4100, "/360721/360721105/360721105201/")
-    bad = await client.post("/admin/regions/360721105201?lang=en", data={"csrf": await csrf(), "name": "", "population": "-1"}, headers={"origin": "http://jianfu.test"})
-    assert (bad.status_code, re.findall(r'<p class="error" id="(\w+)-error">(.*?)</p>', bad.text)) == (422, [("name", "This field is required."), ("population", "Must be between 0 and 2000000000.")])
+    bad = await client.post(
+        "/admin/regions/360721105201?lang=en",
+        data={"csrf": await csrf(), "name": "", "population": "-1"},
+        headers={"origin": "http://jianfu.test"},
+    )
+    assert (bad.status_code, re.findall(r'<p class="error" id="(\w+)-error">(.*?)</p>', bad.text)) == (
+        422,
+        [("name", "This field is required."), ("population", "Must be between 0 and 2000000000.")],
+    )
     assert [e.action for e in await AuditEvent.all()] == ["region_edited"]
 
 
@@ -99,7 +139,16 @@ async def test_only_admins_reach_the_region_pages(client):
     await add_user("sup", "supervisor", None)
     for name in ("li", "sup"):
         headers = await bearer(client, name)
-        answers = [await client.get(path, headers=headers) for path in ("/admin", "/admin/regions", "/admin/regions/import", "/admin/regions/template.csv", "/api/region-imports/abc")]
+        answers = [
+            await client.get(path, headers=headers)
+            for path in (
+                "/admin",
+                "/admin/regions",
+                "/admin/regions/import",
+                "/admin/regions/template.csv",
+                "/api/region-imports/abc",
+            )
+        ]
         assert [a.status_code for a in answers] == [403, 403, 403, 403, 403]
 
 
@@ -151,13 +200,35 @@ async def test_files_that_are_no_region_list_are_refused_by_name(client):
     found = {}
     for name, raw in cases.items():
         files = {"file": ("regions.csv", raw or b"", "text/csv")}
-        answer = await client.post("/admin/regions/import?lang=en", data={"csrf": await csrf()}, files=files, headers={"origin": "http://jianfu.test"})
-        found[name] = (answer.status_code, re.findall(r'<p class="error"[^>]*>(.*?)</p>|<td>(The file[^<]*|Missing[^<]*)</td>', answer.text))
+        answer = await client.post(
+            "/admin/regions/import?lang=en",
+            data={"csrf": await csrf()},
+            files=files,
+            headers={"origin": "http://jianfu.test"},
+        )
+        found[name] = (
+            answer.status_code,
+            re.findall(r'<p class="error"[^>]*>(.*?)</p>|<td>(The file[^<]*|Missing[^<]*)</td>', answer.text),
+        )
     assert found == {
         "no file": (422, [("Choose the region file (CSV) first.", "")]),
-        "not text": (422, [("The file has 1 problem. Nothing was saved: correct the file and check it again.", ""), ("", "The file is neither UTF-8 nor GBK text. Save it as CSV (UTF-8) and try again.")]),
-        "no columns": (422, [("The file has 1 problem. Nothing was saved: correct the file and check it again.", ""),
-                             ("", "Missing columns: code, level, name, population (expected code,parent,level,name,name_hant,population,households).")]),
+        "not text": (
+            422,
+            [
+                ("The file has 1 problem. Nothing was saved: correct the file and check it again.", ""),
+                ("", "The file is neither UTF-8 nor GBK text. Save it as CSV (UTF-8) and try again."),
+            ],
+        ),
+        "no columns": (
+            422,
+            [
+                ("The file has 1 problem. Nothing was saved: correct the file and check it again.", ""),
+                (
+                    "",
+                    "Missing columns: code, level, name, population (expected code,parent,level,name,name_hant,population,households).",
+                ),
+            ],
+        ),
     }
     assert await Region.all().count() == 0
 
@@ -165,8 +236,12 @@ async def test_files_that_are_no_region_list_are_refused_by_name(client):
 async def test_a_file_over_the_upload_limit_goes_back_to_the_form_which_says_so(client):
     csrf = await admin_session(client)
     files = {"file": ("nation.csv", b"x" * 16_000_001, "text/csv")}
-    answer = await client.post("/admin/regions/import", data={"csrf": await csrf()}, files=files, headers={"origin": "http://jianfu.test"})
+    answer = await client.post(
+        "/admin/regions/import", data={"csrf": await csrf()}, files=files, headers={"origin": "http://jianfu.test"}
+    )
     assert (answer.status_code, answer.headers["location"]) == (303, "/admin/regions/import?too_large=1")
     form = await client.get(answer.headers["location"] + "&lang=en")
     assert (form.status_code, re.findall(r'<p class="error" id="file-error">(.*?)</p>', form.text)) == (
-        413, ["The file is larger than 16 MB. Import it on the server with jianfu import-regions."])
+        413,
+        ["The file is larger than 16 MB. Import it on the server with jianfu import-regions."],
+    )

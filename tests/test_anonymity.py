@@ -6,17 +6,31 @@ from server.domain.measures import MonthFacts, Part, PlacedRegion, protect_month
 
 
 def test_nothing_below_the_lowest_published_level():
-    assert [published_level(level, "township") for level in ("province", "township", "village", "grid")] == [True, True, False, False]
+    assert [published_level(level, "township") for level in ("province", "township", "village", "grid")] == [
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_k_is_never_below_five():
-    regions = [PlacedRegion("C", None, "county", "/C/"), PlacedRegion("T1", "C", "township", "/C/T1/"), PlacedRegion("T2", "C", "township", "/C/T2/")]
+    regions = [
+        PlacedRegion("C", None, "county", "/C/"),
+        PlacedRegion("T1", "C", "township", "/C/T1/"),
+        PlacedRegion("T2", "C", "township", "/C/T2/"),
+    ]
     counts = {"C": 30, "T1": 26, "T2": 4}
     # All of it meetings under no task, so that the figures add up as a month's always do.
     minutes = {c: Part(n * 600, n) for c, n in counts.items()}
     facts = MonthFacts(
-        regions, accounts=counts, reporters={c: Part(n, n) for c, n in counts.items()}, minutes=minutes,
-        tasks={c: {None: p} for c, p in minutes.items()}, activities={c: {"meeting": p} for c, p in minutes.items()}, categories={c: {"other": p} for c, p in minutes.items()},
+        regions,
+        accounts=counts,
+        reporters={c: Part(n, n) for c, n in counts.items()},
+        minutes=minutes,
+        tasks={c: {None: p} for c, p in minutes.items()},
+        activities={c: {"meeting": p} for c, p in minutes.items()},
+        categories={c: {"other": p} for c, p in minutes.items()},
     )
     hidden = protect_month(facts, k=2)
     # With k = 2 the 4 cadres of T2 would show; the floor of 5 hides them, and T1 with them.

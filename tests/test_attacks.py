@@ -22,18 +22,41 @@ from fractions import Fraction
 import httpx
 import pytest
 import time_machine
+from attack_reader import (
+    FAMILY,
+    Plant,
+    Truth,
+    api_system,
+    entry_tables,
+    leaks,
+    naive_system,
+    read_cell,
+    read_month,
+    release_system,
+)
+from conftest import (
+    AFTER,
+    DURING,
+    LONG_AGO,
+    MONTH,
+    PASSWORD,
+    PUBLISHED,
+    SECRET,
+    add_user,
+    bearer,
+    clear_store,
+    publish_month,
+)
 from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from attack_reader import FAMILY, Plant, Truth, api_system, entry_tables, leaks, naive_system, read_cell, read_month, release_system
-from conftest import AFTER, DURING, LONG_AGO, MONTH, PASSWORD, PUBLISHED, SECRET, add_user, bearer, clear_store, publish_month
-from server.web import auth
 from server.app import create_app
-from server.domain.vocab import ACTIVITIES, RESIDENT_USE
 from server.config import Settings
+from server.domain.vocab import ACTIVITIES, RESIDENT_USE
 from server.models import User
 from server.store.release import forget_months
+from server.web import auth
 
 DAYS = [MONTH.first + timedelta(days=d) for d in range(MONTH.days)]
 COUNTY = "510101"
@@ -68,20 +91,36 @@ async def tree(plant: Plant, villages: dict[int, int]) -> None:
 
 
 async def task(plant: Plant, title: str, issued_by: str = COUNTY) -> int:
-    body = {"title": title, "metric": "registrations", "issued_by": issued_by, "period_start": MONTH.first.isoformat(), "period_end": MONTH.last.isoformat(), "frequency": "monthly", "ranking": "none", "penalty": "none", "evidence": "none"}
+    body = {
+        "title": title,
+        "metric": "registrations",
+        "issued_by": issued_by,
+        "period_start": MONTH.first.isoformat(),
+        "period_end": MONTH.last.isoformat(),
+        "frequency": "monthly",
+        "ranking": "none",
+        "penalty": "none",
+        "evidence": "none",
+    }
     answer = await plant.client.post("/api/tasks", json=body, headers=plant.admin)
     assert answer.status_code == 201, answer.text
     return answer.json()["id"]
 
 
 async def quota(plant: Plant, task_id: int, region: str, target: int = 10) -> int:
-    answer = await plant.client.post("/api/quotas", json={"task": task_id, "region": region, "target": target, "base": "population"}, headers=plant.admin)
+    answer = await plant.client.post(
+        "/api/quotas",
+        json={"task": task_id, "region": region, "target": target, "base": "population"},
+        headers=plant.admin,
+    )
     assert answer.status_code in (200, 201), answer.text
     return answer.json()["id"]
 
 
 async def app(plant: Plant, name: str) -> int:
-    answer = await plant.client.post("/api/apps", json={"name": name, "function": "other", "owner_level": "province"}, headers=plant.admin)
+    answer = await plant.client.post(
+        "/api/apps", json={"name": name, "function": "other", "owner_level": "province"}, headers=plant.admin
+    )
     assert answer.status_code in (200, 201), answer.text
     return answer.json()["id"]
 
@@ -91,13 +130,22 @@ def spread(count: int, t: int, villages: int) -> list[str]:
     return [village(t, 1 + i % villages) for i in range(count)]
 
 
-async def staff(plant: Plant, prefix: str, homes: list[str], work=lambda i: [(60, "data_entry", None)], days=(DAYS[1], DAYS[8]), created_on: date = LONG_AGO) -> list[str]:
+async def staff(
+    plant: Plant,
+    prefix: str,
+    homes: list[str],
+    work=lambda i: [(60, "data_entry", None)],
+    days=(DAYS[1], DAYS[8]),
+    created_on: date = LONG_AGO,
+) -> list[str]:
     """Cadres named prefix0, prefix1... at these homes, each logging work(i) on each of the days."""
     names = []
     for i, home in enumerate(homes):
         name = f"{prefix}{i}"
         await plant.cadre(name, home, created_on)
-        await plant.log(name, [(day, minutes, activity, task_id) for day in days for minutes, activity, task_id in work(i)])
+        await plant.log(
+            name, [(day, minutes, activity, task_id) for day in days for minutes, activity, task_id in work(i)]
+        )
         names.append(name)
     return names
 
@@ -109,7 +157,9 @@ def attacked(found: list[str]) -> str:
 # 1. Fake accounts ------------------------------------------------------------------------------
 
 
-async def test_supervisors_make_no_reporters_and_accounts_made_this_month_do_not_count_towards_k(client, settings, during_month):
+async def test_supervisors_make_no_reporters_and_accounts_made_this_month_do_not_count_towards_k(
+    client, settings, during_month
+):
     """A township with one real, established cadre; nine accounts made this month (five by the
     admin, four through the real cadre's own invite) log backdated entries on two days of the
     month. The township has ten reporters but one established: it stays hidden, and nothing the
@@ -117,22 +167,43 @@ async def test_supervisors_make_no_reporters_and_accounts_made_this_month_do_not
     plant = await start(client)
     await tree(plant, {1: 1, 2: 1, 3: 1})
     supervisor = await supervisor_of(client, COUNTY)
-    invite = await client.post("/api/invites", json={"region": village(1, 1), "uses": 9, "expires": "2026-04-30"}, headers=supervisor)
-    user = await client.post("/api/users", json={"username": "fake-by-sup", "password": PASSWORD, "role": "cadre", "region": village(1, 1)}, headers=supervisor)
-    assert (invite.status_code, invite.json()["error"]["code"], user.status_code, user.json()["error"]["code"]) == (403, "forbidden", 403, "forbidden")
+    invite = await client.post(
+        "/api/invites", json={"region": village(1, 1), "uses": 9, "expires": "2026-04-30"}, headers=supervisor
+    )
+    user = await client.post(
+        "/api/users",
+        json={"username": "fake-by-sup", "password": PASSWORD, "role": "cadre", "region": village(1, 1)},
+        headers=supervisor,
+    )
+    assert (invite.status_code, invite.json()["error"]["code"], user.status_code, user.json()["error"]["code"]) == (
+        403,
+        "forbidden",
+        403,
+        "forbidden",
+    )
 
     await staff(plant, "real", [village(1, 1)], lambda i: [(137, "check_in", None)])
     await staff(plant, "other", spread(12, 2, 1) + spread(14, 3, 1), lambda i: [(60, "data_entry", None)])
     backdated = (DAYS[1], DAYS[8])  # days past, sent at the month's end
     for n in range(5):
-        made = await client.post("/api/users", json={"username": f"fake{n}", "password": PASSWORD, "role": "cadre", "region": village(1, 1)}, headers=plant.admin)
+        made = await client.post(
+            "/api/users",
+            json={"username": f"fake{n}", "password": PASSWORD, "role": "cadre", "region": village(1, 1)},
+            headers=plant.admin,
+        )
         assert made.status_code == 201, made.text
         token = await auth.issue_token(await User.get(username=f"fake{n}"), 30)
         plant.adopt(f"fake{n}", village(1, 1), DURING_DAY, {"authorization": f"Bearer {token}"})
-    real_invite = await client.post("/api/invites", json={"region": village(1, 1), "uses": 4, "expires": "2026-04-30"}, headers=plant.cadres["real0"].headers)
+    real_invite = await client.post(
+        "/api/invites",
+        json={"region": village(1, 1), "uses": 4, "expires": "2026-04-30"},
+        headers=plant.cadres["real0"].headers,
+    )
     assert real_invite.status_code == 201, real_invite.text
     for n in range(5, 9):
-        signed = await client.post("/api/signup", json={"code": real_invite.json()["code"], "username": f"fake{n}", "password": PASSWORD})
+        signed = await client.post(
+            "/api/signup", json={"code": real_invite.json()["code"], "username": f"fake{n}", "password": PASSWORD}
+        )
         assert signed.status_code == 201, signed.text
         plant.adopt(f"fake{n}", village(1, 1), DURING_DAY, {"authorization": f"Bearer {signed.json()['token']}"})
     for n in range(9):
@@ -151,7 +222,9 @@ async def test_supervisors_make_no_reporters_and_accounts_made_this_month_do_not
     assert (reading.burden[township(1)]["suppressed"], reading.burden[township(1)]["reporters"]) == (True, None)
     assert reading.burden[COUNTY]["reporters"] == 36  # everyone's entries count in the figures
     own_staff = plant.own_staff(settings.min_level)
-    found = leaks(api_system(reading, own_staff), truth, sums=(FAMILY,)) + leaks(await release_system(reading, own_staff), truth, sums=(FAMILY,))
+    found = leaks(api_system(reading, own_staff), truth, sums=(FAMILY,)) + leaks(
+        await release_system(reading, own_staff), truth, sums=(FAMILY,)
+    )
     assert not found, attacked(found)
 
 
@@ -189,17 +262,39 @@ async def uneven_county(plant: Plant, k: int) -> Uneven:
     await cadres("own", [COUNTY] * 3, lambda i: [(60, "meeting", None)])
     await cadres("small", spread(k - 1, 1, 2), lambda i: [(120, "data_entry", None)])
     payers = max(k, 6)
-    await cadres("exact", spread(k, 2, 3), lambda i: [(15, "data_entry", lone), (5, "evidence", None)],
-                 outcome=lambda i: (("paid_service",), 50) if i < 3 else (("door_to_door",), 0) if i < payers else None,
-                 roster=lambda i: {common: "some"})
-    await cadres("big", spread(2 * k + 5, 4, 2), lambda i: [(30, "data_entry", lone), (5, "evidence", None)] + ([(10, "check_in", None)] if i < k + 2 else []),
-                 outcome=lambda i: (("paid_service",), 100) if i < 4 else (("door_to_door",), 0) if i < k + 2 else None,
-                 roster=lambda i: {common: "some", zombie: "common"})
+    await cadres(
+        "exact",
+        spread(k, 2, 3),
+        lambda i: [(15, "data_entry", lone), (5, "evidence", None)],
+        outcome=lambda i: (("paid_service",), 50) if i < 3 else (("door_to_door",), 0) if i < payers else None,
+        roster=lambda i: {common: "some"},
+    )
+    await cadres(
+        "big",
+        spread(2 * k + 5, 4, 2),
+        lambda i: [(30, "data_entry", lone), (5, "evidence", None)] + ([(10, "check_in", None)] if i < k + 2 else []),
+        outcome=lambda i: (("paid_service",), 100) if i < 4 else (("door_to_door",), 0) if i < k + 2 else None,
+        roster=lambda i: {common: "some", zombie: "common"},
+    )
     # The 2k-1 township: the target, 2k-3 others in its villages, and one on the township's staff.
-    await cadres("mid", [township(3)] + spread(2 * k - 3, 3, 2), lambda i: [(45, "data_entry", None)], roster=lambda i: {common: "rare"})
+    await cadres(
+        "mid",
+        [township(3)] + spread(2 * k - 3, 3, 2),
+        lambda i: [(45, "data_entry", None)],
+        roster=lambda i: {common: "rare"},
+    )
     await plant.cadre("target", village(3, 1))
-    await plant.log("target", [(DAYS[1], 92, "registration_drive", lone), (DAYS[1], 23, "check_in", None), (DAYS[1], 47, "evidence", None),
-                               (DAYS[8], 93, "registration_drive", lone), (DAYS[8], 22, "check_in", None), (DAYS[8], 48, "evidence", None)])
+    await plant.log(
+        "target",
+        [
+            (DAYS[1], 92, "registration_drive", lone),
+            (DAYS[1], 23, "check_in", None),
+            (DAYS[1], 47, "evidence", None),
+            (DAYS[8], 93, "registration_drive", lone),
+            (DAYS[8], 22, "check_in", None),
+            (DAYS[8], 48, "evidence", None),
+        ],
+    )
     await plant.outcome("target", await quota(plant, quota_task, village(3, 1)), ("paid_service",), 800)
     await plant.roster("target", {common: "some", zombie: "none"})
     return Uneven(lone, quota_task, zombie)
@@ -234,7 +329,9 @@ async def test_parent_minus_children_gives_no_one_away(store, during_month, conf
         assert naive(f"app:{case.zombie}:none") == 1
         tables, relations = entry_tables([case.lone_task, case.quota_task])
         tables += ["outcomes", "fabricated", "paid_yuan"]
-        assert leaks(naive_system(truth, tables, relations, own_staff), truth), "the per-cell rule alone should give the target away"
+        assert leaks(naive_system(truth, tables, relations, own_staff), truth), (
+            "the per-cell rule alone should give the target away"
+        )
 
         # What the supervisor of the county reads gives nothing about anyone.
         supervisor = await supervisor_of(client, COUNTY)
@@ -249,7 +346,9 @@ async def test_parent_minus_children_gives_no_one_away(store, during_month, conf
         county, shown = reading.summaries[COUNTY], [reading.summaries[t] for t in (township(2), township(4))]
         assert None in [task_minutes(county, case.lone_task)] + [task_minutes(s, case.lone_task) for s in shown]
         assert None in [county["indices"]["paid_yuan"]] + [s["indices"]["paid_yuan"] for s in shown]
-        assert reading.summaries[target]["suppressed"] or task_minutes(reading.summaries[target], case.lone_task) is None
+        assert (
+            reading.summaries[target]["suppressed"] or task_minutes(reading.summaries[target], case.lone_task) is None
+        )
 
 
 def task_minutes(report: dict, task_id: int) -> float | None:
@@ -279,7 +378,11 @@ async def test_minutes_minus_the_shown_categories_give_no_one_away(client, setti
     assert truth.value("cell", "category:check_in", township(1)) == (322, (1,))
     reading = await read_month(client, await supervisor_of(client, COUNTY), COUNTY, MONTH, dashboards=False)
     body = reading.summaries[township(1)]
-    assert (body["reporters"], body["categories"]["check_in"]["hours"], body["categories"]["duplicate_reporting"]["hours"]) == (19, None, None)
+    assert (
+        body["reporters"],
+        body["categories"]["check_in"]["hours"],
+        body["categories"]["duplicate_reporting"]["hours"],
+    ) == (19, None, None)
     cell = read_cell(reading.burden[township(1)], MONTH, Fraction(25))
     hidden_sum = cell["minutes"] - sum(v for t, v in cell.items() if t.startswith("category:"))
     assert hidden_sum != 322, "minutes minus the shown categories is the target's 322 minutes of check-ins"
@@ -309,7 +412,14 @@ async def test_weeks_and_other_periods_are_never_published_to_a_supervisor(clien
     during_month.move_to(AFTER)
     supervisor = await supervisor_of(client, COUNTY)
     for period in ("2026-W10", "2026-W13", "2026-Q1", "2026", "2026-03-01"):
-        for url in (f"/api/burden/{COUNTY}", f"/api/flags/{COUNTY}", f"/api/summaries/{COUNTY}", f"/api/summaries/{COUNTY}.csv", f"/dashboard/{COUNTY}", f"/api/burden/{township(1)}"):
+        for url in (
+            f"/api/burden/{COUNTY}",
+            f"/api/flags/{COUNTY}",
+            f"/api/summaries/{COUNTY}",
+            f"/api/summaries/{COUNTY}.csv",
+            f"/dashboard/{COUNTY}",
+            f"/api/burden/{township(1)}",
+        ):
             answer = await client.get(f"{url}?period={period}", headers=supervisor)
             assert answer.status_code == 422, (url, period, answer.status_code)
             assert "reporters" not in answer.text and "hours" not in answer.text.lower()
@@ -334,7 +444,9 @@ async def test_a_late_upload_counts_in_no_published_month(client, settings, duri
     county = first.summaries[COUNTY]
     assert county["reporters"] == truth.figure("cell", "reporters", COUNTY)[0] == 2 * settings.k + 10
     own_staff = plant.own_staff(settings.min_level)
-    found = leaks(api_system(first, own_staff), truth, sums=(FAMILY,)) + leaks(await release_system(first, own_staff), truth, sums=(FAMILY,))
+    found = leaks(api_system(first, own_staff), truth, sums=(FAMILY,)) + leaks(
+        await release_system(first, own_staff), truth, sums=(FAMILY,)
+    )
     assert not found, attacked(found)
     # After publication: more late rows, a restart (only the store remembers): the same figures.
     await staff(plant, "later", [village(1, 2)] * 3, lambda i: [(200, "check_in", None)])
@@ -376,7 +488,10 @@ async def test_a_village_moved_after_publication_changes_nothing(village_client,
 async def read_root(client: httpx.AsyncClient, headers: dict[str, str], code: str) -> dict:
     """A supervisor's own region: its summary (children included), document and flags."""
     period = f"period={MONTH.key}"
-    return {name: (await client.get(f"{url}/{code}?{period}", headers=headers)).json() for name, url in (("burden", "/api/burden"), ("summary", "/api/summaries"), ("flags", "/api/flags"))}
+    return {
+        name: (await client.get(f"{url}/{code}?{period}", headers=headers)).json()
+        for name, url in (("burden", "/api/burden"), ("summary", "/api/summaries"), ("flags", "/api/flags"))
+    }
 
 
 # 5. Outcomes and rosters count in the month they are received ---------------------------------
@@ -385,7 +500,9 @@ APRIL = MONTH.following()
 APRIL_DAYS = [APRIL.first + timedelta(days=d) for d in range(APRIL.days)]
 
 
-async def test_outcomes_and_rosters_count_once_in_the_month_received_and_months_share_nothing(client, settings, during_month):
+async def test_outcomes_and_rosters_count_once_in_the_month_received_and_months_share_nothing(
+    client, settings, during_month
+):
     """March: twelve cadres of township 1 report how they met their quotas (four paid 100 yuan) and
     confirm their rosters. On 20 April the target, one of them, reports paying 800 yuan and says
     residents never use app Z. A snapshot of everything said so far, taken at each publication,
@@ -398,9 +515,16 @@ async def test_outcomes_and_rosters_count_once_in_the_month_received_and_months_
     quotas = {v: await quota(plant, quota_task, v) for v in (village(1, 1), village(1, 2))}
     both_months = (DAYS[1], DAYS[8])
     names = await staff(plant, "a", spread(12, 1, 2), lambda i: [(60, "data_entry", None)], days=both_months)
-    names += await staff(plant, "b", spread(12, 2, 1) + spread(11, 3, 1), lambda i: [(45, "data_entry", None)], days=both_months)
+    names += await staff(
+        plant, "b", spread(12, 2, 1) + spread(11, 3, 1), lambda i: [(45, "data_entry", None)], days=both_months
+    )
     for i, name in enumerate(names[:12]):
-        await plant.outcome(name, quotas[plant.cadres[name].region], ("paid_service",) if i < 4 else ("door_to_door",), 100 if i < 4 else 0)
+        await plant.outcome(
+            name,
+            quotas[plant.cadres[name].region],
+            ("paid_service",) if i < 4 else ("door_to_door",),
+            100 if i < 4 else 0,
+        )
         await plant.roster(name, {common: "some", zombie: "common"})
     await publish_month(settings)
     during_month.move_to(AFTER)
@@ -437,9 +561,15 @@ async def test_outcomes_and_rosters_count_once_in_the_month_received_and_months_
     march_system = api_system(march, own_staff)
     april_system = api_system(april, own_staff, previous=march_system)
     # The change against March is read too: it carries March's minutes into April's, to the minute.
-    assert april_system[1]["minutes"][COUNTY] == march_system[1]["minutes"][COUNTY] + round(april.burden[COUNTY]["change"]["hours"] * 60) == 35 * 100
+    assert (
+        april_system[1]["minutes"][COUNTY]
+        == march_system[1]["minutes"][COUNTY] + round(april.burden[COUNTY]["change"]["hours"] * 60)
+        == 35 * 100
+    )
     for system, reading, truth in ((march_system, march, march_truth), (april_system, april, april_truth)):
-        found = leaks(system, truth, sums=(FAMILY,)) + leaks(await release_system(reading, own_staff), truth, sums=(FAMILY,))
+        found = leaks(system, truth, sums=(FAMILY,)) + leaks(
+            await release_system(reading, own_staff), truth, sums=(FAMILY,)
+        )
         assert not found, attacked(found)
 
 
@@ -471,10 +601,27 @@ async def test_flags_are_frozen_with_the_release_and_name_no_village(client, set
     more places, change none of the month's flags."""
     plant = await start(client)
     await small_county(plant, settings.k)
-    body = {"title": "反诈注册", "metric": "registrations", "issued_by": COUNTY, "period_start": MONTH.first.isoformat(), "period_end": MONTH.last.isoformat(), "frequency": "once", "ranking": "weekly", "penalty": "rectification_report", "evidence": "screenshots"}
+    body = {
+        "title": "反诈注册",
+        "metric": "registrations",
+        "issued_by": COUNTY,
+        "period_start": MONTH.first.isoformat(),
+        "period_end": MONTH.last.isoformat(),
+        "frequency": "once",
+        "ranking": "weekly",
+        "penalty": "rectification_report",
+        "evidence": "screenshots",
+    }
     ranked = (await client.post("/api/tasks", json=body, headers=plant.admin)).json()["id"]
     await quota(plant, ranked, township(1), 1500)
-    live = [await client.post("/api/quotas", json={"task": ranked, "region": village(1, v), "target": 1200, "base": "population"}, headers=plant.admin) for v in (1, 2)]
+    live = [
+        await client.post(
+            "/api/quotas",
+            json={"task": ranked, "region": village(1, v), "target": 1200, "base": "population"},
+            headers=plant.admin,
+        )
+        for v in (1, 2)
+    ]
     # Without the release, the quota's flags name the village that received the target.
     assert {village(1, 1), village(1, 2)} <= {f["region"] for answer in live for f in answer.json()["flags"]}
     await publish_month(settings)
@@ -484,13 +631,22 @@ async def test_flags_are_frozen_with_the_release_and_name_no_village(client, set
     flags = [f for found in first.flags.values() for f in found]
     assert {"escalation", "exceeds_base"} <= {f["kind"] for f in flags}
     villages = {code for code, level in plant.levels.items() if level == "village"}
-    named = {f["region"] for f in flags} | {link["region"] for f in flags for link in (f["detail"] or {}).get("chain", [])}
+    named = {f["region"] for f in flags} | {
+        link["region"] for f in flags for link in (f["detail"] or {}).get("chain", [])
+    }
     assert named and not named & villages, named
     assert not [v for v in villages if f"地{v}" in repr(first.flags)], "a village's name is in a flag"
-    assert {(await client.get(f"/api/flags/{v}?period={MONTH.key}", headers=supervisor)).status_code for v in sorted(villages)} == {404}
+    assert {
+        (await client.get(f"/api/flags/{v}?period={MONTH.key}", headers=supervisor)).status_code
+        for v in sorted(villages)
+    } == {404}
 
     # After publication: targets that would raise new flags, live, change nothing in the month.
-    more = await client.post("/api/quotas", json={"task": ranked, "region": village(2, 1), "target": 5000, "base": "population"}, headers=plant.admin)
+    more = await client.post(
+        "/api/quotas",
+        json={"task": ranked, "region": village(2, 1), "target": 5000, "base": "population"},
+        headers=plant.admin,
+    )
     assert village(2, 1) in [f["region"] for f in more.json()["flags"] if f["kind"] == "exceeds_base"]
     await quota(plant, ranked, township(3), 9000)
     await quota(plant, ranked, village(1, 1), 2000)
@@ -510,15 +666,24 @@ def counties(draw):
     """2-5 townships of 1-4 villages, cadres per village mostly 0, k-1, k or 2k-1, some own staff
     at the county and the townships; and a seed for what each cadre logs and says."""
     townships = draw(st.lists(st.lists(st.sampled_from(SIZES), min_size=1, max_size=4), min_size=2, max_size=5))
-    own = draw(st.lists(st.sampled_from([0, 0, 0, 1, 2, K - 1]), min_size=len(townships) + 1, max_size=len(townships) + 1))
-    return {"townships": townships, "own": own, "min_level": draw(st.sampled_from(["township", "village"])), "seed": draw(st.integers(0, 2**32))}
+    own = draw(
+        st.lists(st.sampled_from([0, 0, 0, 1, 2, K - 1]), min_size=len(townships) + 1, max_size=len(townships) + 1)
+    )
+    return {
+        "townships": townships,
+        "own": own,
+        "min_level": draw(st.sampled_from(["township", "village"])),
+        "seed": draw(st.integers(0, 2**32)),
+    }
 
 
 async def minted(name: str, role: str, region: str | None) -> dict[str, str]:
     return {"authorization": f"Bearer {await auth.issue_token(await add_user(name, role, region), 400)}"}
 
 
-@examples(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@examples(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(county=counties())
 @pytest.mark.slow  # 40 generated counties, each published and attacked
 async def test_no_generated_county_gives_anyone_away(migrated, county):
@@ -548,18 +713,41 @@ async def test_no_generated_county_gives_anyone_away(migrated, county):
                 await plant.cadre(name, home, DURING_DAY if new else LONG_AGO)
                 days = rng.sample(DAYS[:28], 1 if rng.random() < 0.1 else rng.choice([2, 2, 3]))
                 visible = [t for t in tasks if t != tasks[1] or home.startswith(township(1))]
-                await plant.log(name, [(day, rng.choice([15, 30, 45, 60, 95, 120]), rng.choice(ACTIVITIES), rng.choice(visible)) for day in days for _ in range(rng.choice([1, 1, 2, 3]))])
+                await plant.log(
+                    name,
+                    [
+                        (day, rng.choice([15, 30, 45, 60, 95, 120]), rng.choice(ACTIVITIES), rng.choice(visible))
+                        for day in days
+                        for _ in range(rng.choice([1, 1, 2, 3]))
+                    ],
+                )
                 if rng.random() < 0.4:
                     if home not in quotas:
                         quotas[home] = await quota(plant, quota_task, home)
-                    means = rng.choice([("door_to_door",), ("door_to_door",), ("paid_service",), ("own_accounts",), ("borrowed_phones", "paid_service")])
-                    await plant.outcome(name, quotas[home], means, rng.choice([0, 50, 120, 800]) if "paid_service" in means else 0)
+                    means = rng.choice(
+                        [
+                            ("door_to_door",),
+                            ("door_to_door",),
+                            ("paid_service",),
+                            ("own_accounts",),
+                            ("borrowed_phones", "paid_service"),
+                        ]
+                    )
+                    await plant.outcome(
+                        name, quotas[home], means, rng.choice([0, 50, 120, 800]) if "paid_service" in means else 0
+                    )
                 if rng.random() < 0.4:
-                    await plant.roster(name, {a: rng.choice(RESIDENT_USE) for a in rng.sample(apps, rng.choice([1, 2]))})
+                    await plant.roster(
+                        name, {a: rng.choice(RESIDENT_USE) for a in rng.sample(apps, rng.choice([1, 2]))}
+                    )
             await publish_month(config)
             clock.move_to(AFTER)
-            reading = await read_month(client, await minted("sup", "supervisor", COUNTY), COUNTY, MONTH, dashboards=False)
+            reading = await read_month(
+                client, await minted("sup", "supervisor", COUNTY), COUNTY, MONTH, dashboards=False
+            )
             truth = plant.truth(MONTH, K, county["min_level"])
             own_staff = plant.own_staff(county["min_level"])
-            found = leaks(api_system(reading, own_staff), truth, sums=(FAMILY,)) + leaks(await release_system(reading, own_staff), truth, sums=(FAMILY,))
+            found = leaks(api_system(reading, own_staff), truth, sums=(FAMILY,)) + leaks(
+                await release_system(reading, own_staff), truth, sums=(FAMILY,)
+            )
             assert not found, attacked(found)

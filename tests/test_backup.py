@@ -9,9 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 import pytest
-
 from conftest import POSTGRES_URL, SECRET
 from servers import create_database, drop_database
 
@@ -19,7 +17,12 @@ pytestmark = pytest.mark.slow  # backs up and restores through `python -m server
 
 
 def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "JIANFU_DATABASE_URL": database_url, "JIANFU_SECRET": SECRET, "JIANFU_PASSWORD": "a long enough password"}
+    env = {
+        **os.environ,
+        "JIANFU_DATABASE_URL": database_url,
+        "JIANFU_SECRET": SECRET,
+        "JIANFU_PASSWORD": "a long enough password",
+    }
     return subprocess.run([sys.executable, "-m", "server", *args], env=env, capture_output=True, text=True, timeout=600)
 
 

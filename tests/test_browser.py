@@ -10,14 +10,23 @@ import hmac
 import json
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
-
 from demo_county import FEED_SECRET
-from phone import AXE, BROWSER_TESTS, CHROMIUM, FLAGS, controlled_by_the_worker, open_phone, server_entries_today, shot, sign_in
+from phone import (
+    AXE,
+    BROWSER_TESTS,
+    CHROMIUM,
+    FLAGS,
+    controlled_by_the_worker,
+    open_phone,
+    server_entries_today,
+    shot,
+    sign_in,
+)
 from receiver import Receiver, serving
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
@@ -49,7 +58,12 @@ def test_a_cadre_logs_a_day_and_a_flagged_quota_in_traditional_chinese(server, p
     page.locator("nav.tabs a", has_text="指標").tap()
     page.wait_for_url(server + "/quota")
     # This month's, the first listed: tasks of one title name their issuer and period (issue 13).
-    page.select_option("select[name=task]", index=page.evaluate("[...document.querySelectorAll('select[name=task] option')].findIndex((o) => o.textContent.startsWith('反詐助手註冊 · '))"))
+    page.select_option(
+        "select[name=task]",
+        index=page.evaluate(
+            "[...document.querySelectorAll('select[name=task] option')].findIndex((o) => o.textContent.startsWith('反詐助手註冊 · '))"
+        ),
+    )
     page.select_option("select[name=region]", value="360721105201")
     page.fill("input[name=target]", "9000")
     page.locator("button.primary").tap()
@@ -84,11 +98,16 @@ def test_the_quota_form_shows_the_ratio_while_typing(server, phone):
     assert page.locator("#live-ratio").inner_text() == "這個指標是上坪村戶籍人口的 0.77 倍。"
     page.fill("input[name=target]", "9000")
     live = page.locator("#live-ratio")
-    assert (live.inner_text(), live.get_attribute("class")) == ("這個指標是上坪村戶籍人口的 2.31 倍：不造假完不成。", "live critical")
+    assert (live.inner_text(), live.get_attribute("class")) == (
+        "這個指標是上坪村戶籍人口的 2.31 倍：不造假完不成。",
+        "live critical",
+    )
 
 
 def server_quotas(server: str, target: int) -> int:
-    token = httpx.post(server + "/api/session", json={"username": "admin", "password": "jianfu-demo"}, trust_env=False).json()["token"]
+    token = httpx.post(
+        server + "/api/session", json={"username": "admin", "password": "jianfu-demo"}, trust_env=False
+    ).json()["token"]
     tasks = httpx.get(server + "/api/tasks", headers={"authorization": f"Bearer {token}"}, trust_env=False).json()
     return sum(1 for t in tasks if t["title"] == f"离线任务{target}")
 
@@ -125,9 +144,15 @@ def test_logged_offline_waits_on_the_phone_and_arrives_exactly_once(server, phon
     outcome.locator("input[name=cost_yuan]").fill("1800")
     outcome.locator("button[type=submit]").tap()
     expect(page.locator("#outbox .count")).to_have_text("全部已傳送。", timeout=20_000)
-    token = httpx.post(server + "/api/session", json={"username": "cadre005", "password": "jianfu-demo"}, trust_env=False).json()["token"]
-    export = httpx.get(server + "/api/me/export.csv?lang=en", headers={"authorization": f"Bearer {token}"}, trust_env=False).text
-    assert ["Met", "With a paid service", "1800.00"] in [line.split(",")[11:] for line in export.splitlines() if line.startswith("How a quota was met")]
+    token = httpx.post(
+        server + "/api/session", json={"username": "cadre005", "password": "jianfu-demo"}, trust_env=False
+    ).json()["token"]
+    export = httpx.get(
+        server + "/api/me/export.csv?lang=en", headers={"authorization": f"Bearer {token}"}, trust_env=False
+    ).text
+    assert ["Met", "With a paid service", "1800.00"] in [
+        line.split(",")[11:] for line in export.splitlines() if line.startswith("How a quota was met")
+    ]
 
 
 def first_entry_link(page, server: str) -> str:
@@ -146,27 +171,39 @@ def opened_offline(page, server: str, path: str) -> tuple[str, str]:
     return page.locator("meta[name=account]").get_attribute("content"), page.content()
 
 
-@pytest.mark.parametrize("leaving", ["signs out", "signs out with the page's script stopped", "walks away and another signs in"])
+@pytest.mark.parametrize(
+    "leaving", ["signs out", "signs out with the page's script stopped", "walks away and another signs in"]
+)
 def test_the_next_person_on_a_shared_phone_cannot_open_the_last_ones_pages(server, phone, leaving):
     """Issue 11: the worker's copies of a cadre's pages go when the account changes, however it changes."""
     page = phone
-    cadre = {"signs out": "cadre013", "signs out with the page's script stopped": "cadre015", "walks away and another signs in": "cadre017"}[leaving]
+    cadre = {
+        "signs out": "cadre013",
+        "signs out with the page's script stopped": "cadre015",
+        "walks away and another signs in": "cadre017",
+    }[leaving]
     sign_in(page, server, cadre)
     controlled_by_the_worker(page)
     link = first_entry_link(page, server)
     for path in ("/", "/quota", "/apps", "/history"):
         page.goto(server + path)
     page.context.set_offline(True)
-    account, html = opened_offline(page, server, "/history")  # the copies do open offline: the check below means something
+    account, html = opened_offline(
+        page, server, "/history"
+    )  # the copies do open offline: the check below means something
     assert account and link in html
     page.context.set_offline(False)
 
     if leaving == "signs out":
         with page.expect_response(server + "/logout") as answer:
             page.locator("form[data-sign-out] button").tap()
-        assert answer.value.header_value("clear-site-data") == '"cache"'  # not "storage": see server/web/pages/account.py
+        assert (
+            answer.value.header_value("clear-site-data") == '"cache"'
+        )  # not "storage": see server/web/pages/account.py
     elif leaving == "signs out with the page's script stopped":
-        page.evaluate("document.querySelector('form[data-sign-out]').submit()")  # no submit event: only the worker sees it
+        page.evaluate(
+            "document.querySelector('form[data-sign-out]').submit()"
+        )  # no submit event: only the worker sees it
     else:
         page.context.clear_cookies()  # the session ended without a sign-out
         sign_in(page, server, "cadre019")
@@ -254,7 +291,9 @@ def test_today_screenshots_in_each_language(server, phone, lang):
 
 def test_the_app_is_installable(server, tmp_path, browser):
     # A chromium of its own, with a profile on disk, as an installed app has.
-    context = browser.browser_type.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM, args=FLAGS, locale="zh-CN")
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=FLAGS, locale="zh-CN"
+    )
     page = context.new_page()
     page.goto(server + "/login")
     page.evaluate("navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready)")
@@ -263,11 +302,29 @@ def test_the_app_is_installable(server, tmp_path, browser):
     manifest = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")
     context.close()
     assert errors == []
-    assert (manifest["short_name"], manifest["display"], manifest["start_url"]) == ("减负", "standalone", "/?source=pwa")
+    assert (manifest["short_name"], manifest["display"], manifest["start_url"]) == (
+        "减负",
+        "standalone",
+        "/?source=pwa",
+    )
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (cd tests/axe && npm ci)")
-@pytest.mark.parametrize(("username", "path"), [("cadre011", "/"), ("cadre011", "/quota"), ("cadre011", "/history"), ("supervisor", "/dashboard/360721"), ("supervisor", "/dashboard/360721105"), ("supervisor", "/dashboard/360721/flags"), ("supervisor", "/dashboard/360721?q=石"), ("supervisor", "/method"), ("supervisor", "/summaries/360721105"), ("supervisor", "/reviews")])
+@pytest.mark.parametrize(
+    ("username", "path"),
+    [
+        ("cadre011", "/"),
+        ("cadre011", "/quota"),
+        ("cadre011", "/history"),
+        ("supervisor", "/dashboard/360721"),
+        ("supervisor", "/dashboard/360721105"),
+        ("supervisor", "/dashboard/360721/flags"),
+        ("supervisor", "/dashboard/360721?q=石"),
+        ("supervisor", "/method"),
+        ("supervisor", "/summaries/360721105"),
+        ("supervisor", "/reviews"),
+    ],
+)
 def test_pages_have_no_serious_accessibility_violations(server, username, path, browser):
     context = browser.new_context(viewport={"width": 360, "height": 640}, bypass_csp=True)  # axe is injected inline
     page = context.new_page()
@@ -275,7 +332,9 @@ def test_pages_have_no_serious_accessibility_violations(server, username, path, 
     page.goto(server + path)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 
@@ -285,7 +344,9 @@ def feed_message(folder: Path, key: str) -> tuple[int, str | None] | None:
         return db.execute("SELECT attempts, delivered_at FROM feed_message WHERE key = ?", (key,)).fetchone()
 
 
-def test_a_supervisor_reviews_a_flagged_township_and_the_feed_delivers_it_after_an_outage(server, folder, feed_port, browser):
+def test_a_supervisor_reviews_a_flagged_township_and_the_feed_delivers_it_after_an_outage(
+    server, folder, feed_port, browser
+):
     """DESIGN.md's supervisor side end to end: the township's dashboard in Traditional Chinese, a
     review of its flagged quotas, a decision, the close, and the feed reaching a receiver that was
     down for the first tries."""
@@ -330,9 +391,18 @@ def test_a_supervisor_reviews_a_flagged_township_and_the_feed_delivers_it_after_
             assert time.monotonic() < deadline, "the feed did not deliver after the receiver came back"
             time.sleep(0.2)
     delivered = next(d for d in receiver.accepted if d.headers["idempotency-key"] == key)
-    assert delivered.headers["x-jianfu-signature"] == "sha256=" + hmac.new(FEED_SECRET.encode(), delivered.body, hashlib.sha256).hexdigest()
+    assert (
+        delivered.headers["x-jianfu-signature"]
+        == "sha256=" + hmac.new(FEED_SECRET.encode(), delivered.body, hashlib.sha256).hexdigest()
+    )
     body = json.loads(delivered.body)
-    assert (body["id"], body["status"], body["region"]["code"], body["decisions"][0]["kind"], body["decisions"][0]["new_target"]) == (review_id, "closed", "360721105", "reduce_quota", 300)
+    assert (
+        body["id"],
+        body["status"],
+        body["region"]["code"],
+        body["decisions"][0]["kind"],
+        body["decisions"][0]["new_target"],
+    ) == (review_id, "closed", "360721105", "reduce_quota", 300)
     attempts, delivered_at = feed_message(folder, key)
     assert attempts >= 2 and delivered_at is not None
 

@@ -10,7 +10,6 @@ import re
 
 import httpx
 import pytest
-
 from phone import AXE, BROWSER_TESTS, open_phone, shot, sign_in
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
@@ -29,7 +28,9 @@ DISABLED_MESSAGE = {
 
 
 def admin_api(server: str) -> httpx.Client:
-    token = httpx.post(server + "/api/session", json={"username": "admin", "password": "jianfu-demo"}, trust_env=False).json()["token"]
+    token = httpx.post(
+        server + "/api/session", json={"username": "admin", "password": "jianfu-demo"}, trust_env=False
+    ).json()["token"]
     return httpx.Client(base_url=server, headers={"authorization": f"Bearer {token}"}, trust_env=False)
 
 
@@ -37,7 +38,11 @@ def region_of(server: str, username: str) -> str:
     """A demo cadre's home region, from the accounts list (a page at a time)."""
     with admin_api(server) as api:
         for number in range(1, 40):
-            found = [u["region"] for u in api.get("/api/users", params={"role": "cadre", "page": number}).json() if u["username"] == username]
+            found = [
+                u["region"]
+                for u in api.get("/api/users", params={"role": "cadre", "page": number}).json()
+                if u["username"] == username
+            ]
             if found:
                 return found[0]
     raise AssertionError(f"no cadre {username} in the demo")
@@ -81,7 +86,13 @@ def test_a_forgotten_password_is_reset_with_a_code_handed_over_in_person(server,
 @pytest.mark.parametrize("lang", LANGS)
 def test_two_duplicate_tasks_are_merged_into_one(server, lang, browser):
     with admin_api(server) as api:
-        body = {"metric": "registrations", "issued_by": "360721", "period_start": "2026-01-01", "period_end": "2026-12-31", "ranking": "weekly"}
+        body = {
+            "metric": "registrations",
+            "issued_by": "360721",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+            "ranking": "weekly",
+        }
         kept = api.post("/api/tasks", json={**body, "title": f"反诈助手注册（{lang}）"}).json()["id"]
         duplicate = api.post("/api/tasks", json={**body, "title": f"反诈APP注册（{lang}）"}).json()["id"]
     with open_phone(browser) as page:
@@ -126,13 +137,17 @@ def test_disabling_an_account_ends_its_open_session(server, lang, browser):
 def test_the_administration_pages_fit_a_phone_and_have_no_serious_accessibility_violations(server, path, browser):
     if not AXE.exists():
         pytest.skip("axe-core is not installed (cd tests/axe && npm ci)")
-    page = browser.new_context(viewport={"width": 360, "height": 640}, bypass_csp=True).new_page()  # axe is injected inline
+    page = browser.new_context(
+        viewport={"width": 360, "height": 640}, bypass_csp=True
+    ).new_page()  # axe is injected inline
     sign_in(page, server, "cadre043" if path == "/account/delete" else "admin")
     page.goto(server + path)
     width = page.evaluate("document.documentElement.scrollWidth")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
     assert (width <= 360, serious) == (True, [])
 
 
@@ -154,7 +169,9 @@ def test_a_cadre_leaves_after_the_export_is_offered(server, lang, browser):
         assert download.value.suggested_filename.endswith(".csv")
         page.fill("input[name=password]", "jianfu-demo")
         page.locator("button.danger").tap()
-        expect(page.locator("h1")).to_have_text({"zh-Hans": "账号已删除", "zh-Hant": "帳號已刪除", "en": "Account deleted"}[lang])
+        expect(page.locator("h1")).to_have_text(
+            {"zh-Hans": "账号已删除", "zh-Hant": "帳號已刪除", "en": "Account deleted"}[lang]
+        )
         shot(page, f"account-deleted-{lang}")
     answer = httpx.post(server + "/api/session", json={"username": cadre, "password": "jianfu-demo"}, trust_env=False)
     assert answer.status_code == 401

@@ -11,7 +11,6 @@ import re
 
 import httpx
 import pytest
-
 from clock import app_today
 from phone import BROWSER_TESTS, controlled_by_the_worker, server_entries_today, shot, sign_in
 
@@ -22,8 +21,22 @@ pytestmark = BROWSER_TESTS
 # One cadre per test and language: the demo's cadres have days of entries but none today.
 LANGS = {"zh-Hant": 0, "en": 1}
 WORDS = {
-    "zh-Hant": {"duration": "時長", "saved": "已儲存在這臺手機上", "target": "指標", "kind": "開會", "offline": "沒有網路", "waiting": "1 條等待傳送"},
-    "en": {"duration": "Duration", "saved": "Saved on this phone", "target": "Target", "kind": "Meeting", "offline": "No connection", "waiting": "1 waiting to send"},
+    "zh-Hant": {
+        "duration": "時長",
+        "saved": "已儲存在這臺手機上",
+        "target": "指標",
+        "kind": "開會",
+        "offline": "沒有網路",
+        "waiting": "1 條等待傳送",
+    },
+    "en": {
+        "duration": "Duration",
+        "saved": "Saved on this phone",
+        "target": "Target",
+        "kind": "Meeting",
+        "offline": "No connection",
+        "waiting": "1 waiting to send",
+    },
 }
 
 
@@ -76,7 +89,9 @@ def test_bad_durations_are_refused_under_the_field_and_never_queued(server, phon
 
 
 def api_token(server: str, username: str) -> dict[str, str]:
-    token = httpx.post(server + "/api/session", json={"username": username, "password": "jianfu-demo"}, trust_env=False).json()["token"]
+    token = httpx.post(
+        server + "/api/session", json={"username": username, "password": "jianfu-demo"}, trust_env=False
+    ).json()["token"]
     return {"authorization": f"Bearer {token}"}
 
 
@@ -88,8 +103,15 @@ def test_an_entry_the_server_refuses_leaves_the_count_and_goes_back_into_its_for
     username = cadre(43, lang)
     signed_in(page, server, username, lang)
     controlled_by_the_worker(page)
-    other_phone = {"client_id": f"elsewhere-{lang}", "date": app_today().isoformat(), "minutes": 1410, "activity": "meeting"}
-    assert httpx.post(server + "/api/entries", json={"entries": [other_phone]}, headers=api_token(server, username), trust_env=False).json()["accepted"]
+    other_phone = {
+        "client_id": f"elsewhere-{lang}",
+        "date": app_today().isoformat(),
+        "minutes": 1410,
+        "activity": "meeting",
+    }
+    assert httpx.post(
+        server + "/api/entries", json={"entries": [other_phone]}, headers=api_token(server, username), trust_env=False
+    ).json()["accepted"]
     drawn = page.locator("#total").inner_text()
     page.locator("button.preset[value='60']").tap()
     failed = page.locator("#outbox .refused")
@@ -124,13 +146,17 @@ def test_the_quota_form_checks_what_the_server_checks_and_reads_full_width_digit
     page.fill("input[name=title]", "反詐\u202e註冊")  # a direction override: the server refuses it in names
     page.locator("button.primary").tap()
     expect(page.locator("#target-error")).to_contain_text(WORDS[lang]["target"])
-    expect(page.locator("#title-error")).to_contain_text({"zh-Hant": "不能含有", "en": "No control, invisible or direction-changing characters."}[lang])
+    expect(page.locator("#title-error")).to_contain_text(
+        {"zh-Hant": "不能含有", "en": "No control, invisible or direction-changing characters."}[lang]
+    )
     expect(page.locator("#outbox .saved")).to_have_count(0)
     page.fill("input[name=target]", str(3 * population).translate(FULL_WIDTH))
     expect(page.locator("#live-ratio")).to_contain_text(" 3 ")
     assert page.locator("#live-ratio").get_attribute("class") == "live critical"
     # An existing task closes the new-task block; the flags come back by the form, with severity and basis.
-    registrations = page.evaluate("() => [...document.querySelectorAll('select[name=task] option')].findIndex((o) => /注册|註冊/.test(o.textContent))")
+    registrations = page.evaluate(
+        "() => [...document.querySelectorAll('select[name=task] option')].findIndex((o) => /注册|註冊/.test(o.textContent))"
+    )
     assert registrations > 0  # a one-per-person task of the demo county
     page.select_option("select[name=task]", index=registrations)
     expect(page.locator("fieldset.newtask")).to_be_hidden()
@@ -167,7 +193,10 @@ def test_the_three_typical_days_take_at_most_three_taps_each(server, phone, lang
     third("button.preset[value='15']")
     expect(page.locator("#outbox .waiting li")).to_have_count(0, timeout=20_000)
     entries = sorted(server_entries_today(server, username), key=lambda e: e["minutes"])
-    assert [(e["minutes"], e["activity"], e["task"] is not None) for e in entries] == [(15, "meeting", True), (30, entries[1]["activity"], True)]
+    assert [(e["minutes"], e["activity"], e["task"] is not None) for e in entries] == [
+        (15, "meeting", True),
+        (30, entries[1]["activity"], True),
+    ]
     assert entries[0]["task"] != entries[1]["task"]
     print(f"\ntaps ({lang}): first task {first.count}, another task with a kind of work {third.count}")
     assert (first.count, third.count) == (1, 3)
@@ -241,7 +270,10 @@ def test_tap_targets_are_44_pixels_and_the_duration_bar_covers_no_choice(server,
     last = page.locator("label.choice").last
     last.evaluate("(label) => label.scrollIntoView({ block: 'end' })")  # as a phone scrolls to what gets focus
     box = last.bounding_box()
-    on_top = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('label')?.textContent.trim()", [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('label')?.textContent.trim()",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
     assert on_top == last.inner_text().strip()
     page.goto(server + "/history")
     for link in page.locator("ul.entries a").all()[:5]:
@@ -279,7 +311,9 @@ def test_a_password_change_names_a_wrong_current_password_and_confirms(server, p
     page.fill("input[name=current_password]", "not the password")
     page.fill("input[name=new_password]", "a fresh passphrase 7")
     page.locator("button.primary").tap()
-    expect(page.locator("#current_password-error")).to_have_text({"zh-Hant": "這不是你現在的密碼。", "en": "This is not your current password."}[lang])
+    expect(page.locator("#current_password-error")).to_have_text(
+        {"zh-Hant": "這不是你現在的密碼。", "en": "This is not your current password."}[lang]
+    )
     page.fill("input[name=current_password]", "jianfu-demo")
     page.fill("input[name=new_password]", "jianfu-demo")
     page.locator("button.primary").tap()
@@ -287,4 +321,6 @@ def test_a_password_change_names_a_wrong_current_password_and_confirms(server, p
     page.fill("input[name=current_password]", "jianfu-demo")
     page.fill("input[name=new_password]", "a fresh passphrase 7")
     page.locator("button.primary").tap()
-    expect(page.locator("p.saved[role=status]")).to_contain_text({"zh-Hant": "密碼已修改。", "en": "Your password is changed."}[lang])
+    expect(page.locator("p.saved[role=status]")).to_contain_text(
+        {"zh-Hant": "密碼已修改。", "en": "Your password is changed."}[lang]
+    )

@@ -13,20 +13,22 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from phone import AXE, BROWSER_TESTS
-from server.web import i18n
-from server.config import Settings
 from servers import Server
+
+from server.config import Settings
+from server.web import i18n
 
 # The README's screenshots are refreshed with JIANFU_SETUP_SCREENSHOTS=1; other runs write them to
 # test-artifacts/ (ignored by git), so running the tests leaves the work tree clean.
 ROOT = Path(__file__).resolve().parents[1]
-SCREENSHOTS = ROOT / "docs" / "setup" if os.environ.get("JIANFU_SETUP_SCREENSHOTS") == "1" else ROOT / "test-artifacts" / "setup"
+SCREENSHOTS = (
+    ROOT / "docs" / "setup" if os.environ.get("JIANFU_SETUP_SCREENSHOTS") == "1" else ROOT / "test-artifacts" / "setup"
+)
 PASSPHRASE = "county-setup-passphrase-7"
 NEW_PASSPHRASE = "a new quiet river stone"
 
@@ -37,7 +39,11 @@ pytestmark = BROWSER_TESTS
 
 HEADER = "code,parent,level,name,name_hant,population,households\n"
 VILLAGES = [("360721105201", "上坪村", 3900), ("360721105202", "下坪村", 2100), ("360721105203", "石桥社区", 5400)]
-GOOD = HEADER + "360721,,county,青山县,青山縣,650000,\n360721105,360721,township,石桥镇,,21000,\n" + "".join(f"{c},360721105,village,{n},,{p},\n" for c, n, p in VILLAGES)
+GOOD = (
+    HEADER
+    + "360721,,county,青山县,青山縣,650000,\n360721105,360721,township,石桥镇,,21000,\n"
+    + "".join(f"{c},360721105,village,{n},,{p},\n" for c, n, p in VILLAGES)
+)
 # Line 4: the population of 上坪村 typed in words.
 BAD = GOOD.replace("上坪村,,3900", "上坪村,,三千九百")
 
@@ -64,7 +70,14 @@ PHONE_LOCALES = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "en": "en-US"}
 
 def phone_page(browser: object, lang: str, script: bool = True) -> object:
     """A 360x640 phone set to `lang`; CSP bypassed only so that the axe check can be injected."""
-    options = {"viewport": {"width": 360, "height": 640}, "has_touch": True, "is_mobile": True, "bypass_csp": True, "java_script_enabled": script, "locale": PHONE_LOCALES[lang]}
+    options = {
+        "viewport": {"width": 360, "height": 640},
+        "has_touch": True,
+        "is_mobile": True,
+        "bypass_csp": True,
+        "java_script_enabled": script,
+        "locale": PHONE_LOCALES[lang],
+    }
     context = browser.new_context(**options)
     context.javascript_on = script  # axe runs only where scripts do
     return context.new_page()
@@ -102,7 +115,9 @@ def qr_text(svg: str) -> str:
             dark.update((int(x) + i, int(y)) for i in range(int(float(a))))
             x += float(a)
     size, scale = max(max(p) for p in dark) + 5, 4
-    pixels = bytes(0 if (cx // scale, cy // scale) in dark else 255 for cy in range(size * scale) for cx in range(size * scale))
+    pixels = bytes(
+        0 if (cx // scale, cy // scale) in dark else 255 for cy in range(size * scale) for cx in range(size * scale)
+    )
 
     class Bitmap:
         __array_interface__ = {"shape": (size * scale, size * scale), "typestr": "|u1", "data": pixels, "version": 3}
@@ -133,7 +148,16 @@ def import_regions(page: object, server: Server, lang: str) -> None:
     follow(page, page.get_by_role("link", name=words(lang, "Import the region file")))
     accessible(page)
     for text in (BAD, GOOD):
-        page.set_input_files("input[name=file]", files=[{"name": "regions.csv", "mimeType": "text/csv", "buffer": text.encode("gbk" if text is BAD else "utf-8-sig")}])
+        page.set_input_files(
+            "input[name=file]",
+            files=[
+                {
+                    "name": "regions.csv",
+                    "mimeType": "text/csv",
+                    "buffer": text.encode("gbk" if text is BAD else "utf-8-sig"),
+                }
+            ],
+        )
         follow(page, page.locator("button.primary"))
         if text is BAD:
             cells = page.locator("table.problems tbody td").all_inner_texts()
@@ -149,7 +173,9 @@ def import_regions(page: object, server: Server, lang: str) -> None:
     # The progress page reloads itself until the import is done (no script needed).
     follow(page, page.locator("button.primary"))
     expect(page.locator("h1")).to_have_text(words(lang, "Importing regions"))
-    expect(page.locator(".saved")).to_have_text(words(lang, "Done: %(created)s regions created, %(updated)s updated.", created="5", updated="0"), timeout=30_000)
+    expect(page.locator(".saved")).to_have_text(
+        words(lang, "Done: %(created)s regions created, %(updated)s updated.", created="5", updated="0"), timeout=30_000
+    )
     accessible(page)
     page.goto(server.url + "/admin/regions/360721105")
     expect(page.locator("tbody tr")).to_have_count(3)
@@ -324,5 +350,7 @@ def disable_an_account(page: object, cadre: object, server: Server, username: st
     cadre.goto(server.url + "/history")
     assert cadre.url.startswith(server.url + "/login")
     sign_in(cadre, server, username, PASSPHRASE, lang)
-    expect(cadre.locator("p.error[role=alert]")).to_have_text(words(lang, "This account has been disabled. Ask your administrator to enable it again."))
+    expect(cadre.locator("p.error[role=alert]")).to_have_text(
+        words(lang, "This account has been disabled. Ask your administrator to enable it again.")
+    )
     accessible(cadre)

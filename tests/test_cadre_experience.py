@@ -7,18 +7,21 @@ import re
 from datetime import timedelta
 
 import pytest
-
 from clock import app_today
 from conftest import PASSWORD, bearer
 from page_cases import hidden, logged_yesterday, signed_in_cadre
+
 from server.domain.durations import parse_minutes
 from server.models import App, RosterItem, TimeEntry
 
 
-@pytest.mark.parametrize(("lang", "message", "labels"), [
-    ("zh-Hant", "請檢查這些欄位：日期和時長。", {"minutes": "時長", "date": "日期"}),
-    ("en", "Please check these fields: Date and Duration.", {"minutes": "Duration", "date": "Date"}),
-])
+@pytest.mark.parametrize(
+    ("lang", "message", "labels"),
+    [
+        ("zh-Hant", "請檢查這些欄位：日期和時長。", {"minutes": "時長", "date": "日期"}),
+        ("en", "Please check these fields: Date and Duration.", {"minutes": "Duration", "date": "Date"}),
+    ],
+)
 async def test_an_api_error_names_its_fields_in_the_readers_language(client, lang, message, labels):
     await signed_in_cadre(client)
     bad = {"client_id": "x", "date": "soon", "minutes": "99999", "activity": "meeting"}
@@ -35,22 +38,43 @@ def test_full_width_durations_read_as_on_the_phone(typed, minutes):
 async def test_full_width_digits_are_a_target(client):
     await signed_in_cadre(client)
     html = (await client.get("/quota?lang=en")).text
-    form = {"csrf": hidden(html, "csrf"), "client_id": "q1", "task": "new", "title": "全角", "metric": "registrations", "issued_by": "420121101",
-            "period_start": app_today().isoformat(), "period_end": app_today().isoformat(), "region": "420121101201", "target": "２０００", "base": "population"}
+    form = {
+        "csrf": hidden(html, "csrf"),
+        "client_id": "q1",
+        "task": "new",
+        "title": "全角",
+        "metric": "registrations",
+        "issued_by": "420121101",
+        "period_start": app_today().isoformat(),
+        "period_end": app_today().isoformat(),
+        "region": "420121101201",
+        "target": "２０００",
+        "base": "population",
+    }
     answer = await client.post("/quota?lang=en", data=form)
     assert (answer.status_code, "Quota saved" in answer.text) == (200, True)
 
 
-@pytest.mark.parametrize(("lang", "label", "duration"), [
-    ("zh-Hans", "时长", "请输入时长，例如 90、1.5h、1:30 或 2h27m。"),
-    ("en", "Duration", "Type a duration like 90, 1.5h, 1:30 or 2h27m."),
-])
+@pytest.mark.parametrize(
+    ("lang", "label", "duration"),
+    [
+        ("zh-Hans", "时长", "请输入时长，例如 90、1.5h、1:30 或 2h27m。"),
+        ("en", "Duration", "Type a duration like 90, 1.5h, 1:30 or 2h27m."),
+    ],
+)
 async def test_the_pages_carry_the_servers_own_rules_for_the_phone(client, lang, label, duration):
     await signed_in_cadre(client)
     for path in ("/", "/quota"):
         html = (await client.get(f"{path}?lang={lang}")).text
-        rules = json.loads(re.search(r'<script type="application/json" id="form-rules">(.*?)</script>', html, re.S).group(1))
-        facts = (rules["duration"]["high"], rules["coverage"], rules["labels"]["minutes"], rules["messages"]["duration"])
+        rules = json.loads(
+            re.search(r'<script type="application/json" id="form-rules">(.*?)</script>', html, re.S).group(1)
+        )
+        facts = (
+            rules["duration"]["high"],
+            rules["coverage"],
+            rules["labels"]["minutes"],
+            rules["messages"]["duration"],
+        )
         assert facts == (1440, {"warning": 0.9, "critical": 1.0}, label, duration)
 
 
@@ -58,7 +82,13 @@ async def test_a_task_takes_the_kind_of_work_tapped_with_it(client):
     ids = await signed_in_cadre(client)
     html = (await client.get("/")).text
     assert 'name="activity" value="" checked' in html  # "as usual for the task" until another is tapped
-    tap = {"csrf": hidden(html, "csrf"), "client_id": "k1", "choice": f"task:{ids['current']}", "activity": "evidence", "preset": "15"}
+    tap = {
+        "csrf": hidden(html, "csrf"),
+        "client_id": "k1",
+        "choice": f"task:{ids['current']}",
+        "activity": "evidence",
+        "preset": "15",
+    }
     assert (await client.post("/today", data=tap)).status_code == 303
     usual = {**tap, "client_id": "k2", "activity": ""}
     assert (await client.post("/today", data=usual)).status_code == 303
@@ -72,7 +102,13 @@ async def test_the_today_form_and_the_api_store_the_same_row_for_the_same_entry(
     ids = await signed_in_cadre(client)
     cadre = await bearer(client, "li")
     html = (await client.get("/")).text
-    tap = {"csrf": hidden(html, "csrf"), "client_id": "form-1", "choice": f"task:{ids['current']}", "activity": "", "preset": "30"}
+    tap = {
+        "csrf": hidden(html, "csrf"),
+        "client_id": "form-1",
+        "choice": f"task:{ids['current']}",
+        "activity": "",
+        "preset": "30",
+    }
     assert (await client.post("/today", data=tap)).status_code == 303
     sent = {"client_id": "api-1", "date": app_today().isoformat(), "minutes": 30, "task": ids["current"]}
     answer = await client.post("/api/entries", json={"entries": [sent]}, headers=cadre)
@@ -80,13 +116,22 @@ async def test_the_today_form_and_the_api_store_the_same_row_for_the_same_entry(
     rows = await TimeEntry.all().order_by("id").values("date", "minutes", "activity", "task_id", "note", "body_hash")
     assert rows[0] == rows[1] and (rows[0]["activity"], rows[0]["task_id"]) == ("registration_drive", ids["current"])
     # A correction that names the task and no kind of work is read the same way.
-    edited = await client.put("/api/entries/api-1", json={"date": app_today().isoformat(), "minutes": 45, "task": ids["current"]}, headers=cadre)
+    edited = await client.put(
+        "/api/entries/api-1",
+        json={"date": app_today().isoformat(), "minutes": 45, "task": ids["current"]},
+        headers=cadre,
+    )
     assert (edited.json()["activity"], edited.json()["minutes"]) == ("registration_drive", 45)
 
 
 async def test_an_app_added_on_my_apps_is_required_with_the_residents_use_the_cadre_gives(client):
     await signed_in_cadre(client)
-    form = {"csrf": hidden((await client.get("/apps")).text, "csrf"), "name": "河东随手拍", "function": "reporting", "owner_level": "county"}
+    form = {
+        "csrf": hidden((await client.get("/apps")).text, "csrf"),
+        "name": "河东随手拍",
+        "function": "reporting",
+        "owner_level": "county",
+    }
     unanswered = await client.post("/apps/new?lang=en", data=form)
     assert (unanswered.status_code, 'id="resident_use-error"' in unanswered.text) == (422, True)
     assert (await App.filter(name="河东随手拍").exists(), await RosterItem.all().count()) == (False, 0)
@@ -101,59 +146,107 @@ async def test_same_as_last_time_says_what_it_copies_and_never_adds_to_a_logged_
     preview = re.search(r'<p class="quiet" id="repeat-copies">(.*?)</p>', html, re.S).group(1)
     assert " ".join(preview.split()) == "Copies to today: Meeting 1 h · Photos and screenshots as proof 45 min"
     # Another phone logged today meanwhile; this page still shows the button.
-    await client.post("/api/entries", json={"entries": [{"client_id": "t1", "date": app_today().isoformat(), "minutes": 30, "activity": "meeting"}]}, headers=cadre)
+    await client.post(
+        "/api/entries",
+        json={"entries": [{"client_id": "t1", "date": app_today().isoformat(), "minutes": 30, "activity": "meeting"}]},
+        headers=cadre,
+    )
     answer = await client.post("/today/repeat?lang=en", data={"csrf": hidden(html, "csrf")})
     assert (answer.status_code, "Today already has entries, so nothing was copied" in answer.text) == (409, True)
     assert await TimeEntry.filter(date=app_today()).values_list("minutes", flat=True) == [30]
 
 
-@pytest.mark.parametrize(("lang", "wrong", "same", "done"), [
-    ("zh-Hans", "这不是你现在的密码。", "新密码不能和现在的密码相同。", "密码已修改。"),
-    ("en", "This is not your current password.", "The new password must differ from the current one.", "Your password is changed."),
-])
+@pytest.mark.parametrize(
+    ("lang", "wrong", "same", "done"),
+    [
+        ("zh-Hans", "这不是你现在的密码。", "新密码不能和现在的密码相同。", "密码已修改。"),
+        (
+            "en",
+            "This is not your current password.",
+            "The new password must differ from the current one.",
+            "Your password is changed.",
+        ),
+    ],
+)
 async def test_a_password_change_says_what_went_wrong_and_that_it_worked(client, lang, wrong, same, done):
     await signed_in_cadre(client)
     csrf = hidden((await client.get(f"/password?lang={lang}")).text, "csrf")
-    answer = await client.post(f"/password?lang={lang}", data={"csrf": csrf, "current_password": "not it at all", "new_password": "a new passphrase"})
+    answer = await client.post(
+        f"/password?lang={lang}",
+        data={"csrf": csrf, "current_password": "not it at all", "new_password": "a new passphrase"},
+    )
     assert (answer.status_code, wrong in answer.text, "用户名或密码错误" in answer.text) == (401, True, False)
-    answer = await client.post(f"/password?lang={lang}", data={"csrf": csrf, "current_password": PASSWORD, "new_password": PASSWORD})
+    answer = await client.post(
+        f"/password?lang={lang}", data={"csrf": csrf, "current_password": PASSWORD, "new_password": PASSWORD}
+    )
     assert (answer.status_code, same in answer.text) == (422, True)
-    answer = await client.post(f"/password?lang={lang}", data={"csrf": csrf, "current_password": PASSWORD, "new_password": "a new passphrase"})
+    answer = await client.post(
+        f"/password?lang={lang}", data={"csrf": csrf, "current_password": PASSWORD, "new_password": "a new passphrase"}
+    )
     assert (answer.status_code, answer.headers["location"]) == (303, "/password?changed=1")
     assert done in (await client.get(f"/password?changed=1&lang={lang}")).text
 
 
-@pytest.mark.parametrize(("lang", "earlier", "undo"), [("zh-Hant", "← 上一週", "復原"), ("en", "← Earlier week", "Undo")])
+@pytest.mark.parametrize(
+    ("lang", "earlier", "undo"), [("zh-Hant", "← 上一週", "復原"), ("en", "← Earlier week", "Undo")]
+)
 async def test_history_is_paged_by_week_and_a_delete_can_be_undone(client, lang, earlier, undo):
     await signed_in_cadre(client)
     cadre = await bearer(client, "li")
     today = app_today()
-    batch = [{"client_id": f"d{n}", "date": (today - timedelta(days=7 * n)).isoformat(), "minutes": 10 + n, "activity": "meeting", "note": "我的"} for n in range(3)]
+    batch = [
+        {
+            "client_id": f"d{n}",
+            "date": (today - timedelta(days=7 * n)).isoformat(),
+            "minutes": 10 + n,
+            "activity": "meeting",
+            "note": "我的",
+        }
+        for n in range(3)
+    ]
     await client.post("/api/entries", json={"entries": batch}, headers=cadre)
     html = (await client.get(f"/history?lang={lang}")).text
     assert (re.findall(r'href="/history/(d\d)"', html), earlier in html) == (["d0"], True)
     week = re.search(r'href="/history\?week=([0-9W-]+)"', html).group(1)
     assert re.findall(r'href="/history/(d\d)"', (await client.get(f"/history?week={week}&lang={lang}")).text) == ["d1"]
     assert (await client.get("/history?week=2026-13")).status_code == 404
-    deleted = await client.post(f"/history/d1/delete?lang={lang}", data={"csrf": re.search(r'name="csrf" content="([^"]+)"', html)[1]})
+    deleted = await client.post(
+        f"/history/d1/delete?lang={lang}", data={"csrf": re.search(r'name="csrf" content="([^"]+)"', html)[1]}
+    )
     assert (deleted.status_code, undo in deleted.text) == (200, True)
     assert await TimeEntry.filter(client_id="d1").count() == 0
-    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', deleted.text.split('action="/history/restore"')[1].split("</form>")[0]))
+    form = dict(
+        re.findall(
+            r'<input type="hidden" name="(\w+)" value="([^"]*)">',
+            deleted.text.split('action="/history/restore"')[1].split("</form>")[0],
+        )
+    )
     restored = await client.post("/history/restore", data=form)
     assert (restored.status_code, restored.headers["location"]) == (303, f"/history?week={week}")
-    assert await TimeEntry.filter(client_id="d1").values_list("minutes", "activity", "note", "date") == [(11, "meeting", "我的", today - timedelta(days=7))]
+    assert await TimeEntry.filter(client_id="d1").values_list("minutes", "activity", "note", "date") == [
+        (11, "meeting", "我的", today - timedelta(days=7))
+    ]
 
 
-@pytest.mark.parametrize(("lang", "told_apart"), [
-    # Only what tells them apart is added (server/services/choices.py): here the month, as the issuer is the same.
-    ("zh-Hans", ["本月注册", "同名任务 · 2026年3月", "同名任务 · 2026年2月"]),
-    ("en", ["本月注册", "同名任务 · Mar 2026", "同名任务 · Feb 2026"]),
-])
+@pytest.mark.parametrize(
+    ("lang", "told_apart"),
+    [
+        # Only what tells them apart is added (server/services/choices.py): here the month, as the issuer is the same.
+        ("zh-Hans", ["本月注册", "同名任务 · 2026年3月", "同名任务 · 2026年2月"]),
+        ("en", ["本月注册", "同名任务 · Mar 2026", "同名任务 · Feb 2026"]),
+    ],
+)
 async def test_tasks_of_the_same_title_are_told_apart_in_the_quota_form(client, lang, told_apart):
     await signed_in_cadre(client)
     cadre = await bearer(client, "li")
     for first, last in (("2026-02-01", "2026-02-28"), ("2026-03-01", "2026-03-31")):
-        task = {"title": "同名任务", "metric": "registrations", "issued_by": "420121101", "period_start": first, "period_end": last}
+        task = {
+            "title": "同名任务",
+            "metric": "registrations",
+            "issued_by": "420121101",
+            "period_start": first,
+            "period_end": last,
+        }
         assert (await client.post("/api/tasks", json=task, headers=cadre)).status_code == 201
     html = (await client.get(f"/quota?lang={lang}")).text
     options = re.findall(r'<option value="\d+" >([^<]*)</option>', html.split('name="task"')[1].split("</select>")[0])

@@ -10,21 +10,38 @@ import re
 from datetime import timedelta
 
 import pytest
-from starlette.routing import Route
-
 from clock import app_today
 from conftest import SECRET, add_user, bearer
+from starlette.routing import Route
+
+from server.app import create_app
+from server.config import Settings
+from server.models import Quota
 from server.web.api.contract import read
 from server.web.api.openapi import openapi_document
 from server.web.api.operations import OPERATIONS
-from server.app import create_app
-from server.config import Settings
 from server.web.errors import InvalidInput
 from server.web.i18n import in_locale
-from server.models import Quota
 
 # Every JSON type where another belongs, numbers no column holds, text no store keeps.
-HOSTILE = [[5], [], {"a": 1}, {}, True, False, 2**70, -(2**70), 1e308, -0.5, "\u0000", "\ud800", "9" * 5000, "--5", "²", "x"]
+HOSTILE = [
+    [5],
+    [],
+    {"a": 1},
+    {},
+    True,
+    False,
+    2**70,
+    -(2**70),
+    1e308,
+    -0.5,
+    "\u0000",
+    "\ud800",
+    "9" * 5000,
+    "--5",
+    "²",
+    "x",
+]
 BODIES = sorted({o.body for o in OPERATIONS if o.body is not None}, key=lambda model: model.__name__)
 FIELDS = [(model, name) for model in BODIES for name in model.model_fields]
 
@@ -52,8 +69,12 @@ def test_every_api_route_is_described_and_every_description_is_routed(tmp_path):
 def test_a_body_is_described_where_it_is_read():
     spec = openapi_document()
     with_body = {(o.method, o.described_path): o.body.__name__ for o in OPERATIONS if o.body is not None}
-    assert {(m, p): o["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
-            for p, ops in spec["paths"].items() for m, o in ops.items() if "requestBody" in o} == with_body
+    assert {
+        (m, p): o["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        for p, ops in spec["paths"].items()
+        for m, o in ops.items()
+        if "requestBody" in o
+    } == with_body
     assert set(with_body.values()) <= set(spec["components"]["schemas"])
 
 
@@ -64,7 +85,9 @@ def test_any_value_in_any_field_is_read_or_refused_in_words(model, name):
         try:
             json.dumps(read(model, {name: value}).given())
         except InvalidInput as refused:
-            assert refused.fields and all(isinstance(sentence, str) and sentence for sentence in refused.fields.values()), value
+            assert refused.fields and all(
+                isinstance(sentence, str) and sentence for sentence in refused.fields.values()
+            ), value
 
 
 @pytest.mark.parametrize(("model", "name"), FIELDS, ids=[f"{m.__name__}.{n}" for m, n in FIELDS])
@@ -82,7 +105,12 @@ def test_a_refused_field_names_itself(model, name):
 @pytest.mark.parametrize(
     ("lang", "fields", "labels", "summary"),
     [
-        ("en", {"target": "Must be a whole number.", "region": "Must be text."}, {"target": "Target", "region": "Place"}, "Please check these fields: Place and Target."),
+        (
+            "en",
+            {"target": "Must be a whole number.", "region": "Must be text."},
+            {"target": "Target", "region": "Place"},
+            "Please check these fields: Place and Target.",
+        ),
         ("zh-Hans", {"target": "须为整数。", "region": "须为文字。"}, {"target": "指标数", "region": "地方"}, None),
         ("zh-Hant", {"target": "須為整數。", "region": "須為文字。"}, {"target": "指標數", "region": "地方"}, None),
     ],
@@ -91,7 +119,9 @@ async def test_type_confusion_is_a_localized_422_and_stores_nothing(client, lang
     await add_user("root", "admin", None)
     root = await bearer(client, "root")
     sent = json.dumps({"task": 1, "region": {"code": 1}, "target": [5000]})
-    answer = await client.post(f"/api/quotas?lang={lang}", content=sent, headers={**root, "content-type": "application/json"})
+    answer = await client.post(
+        f"/api/quotas?lang={lang}", content=sent, headers={**root, "content-type": "application/json"}
+    )
     error = answer.json()["error"]
     assert (answer.status_code, error["code"], error["fields"], error["labels"]) == (422, "invalid", fields, labels)
     if summary:
@@ -102,8 +132,17 @@ async def test_type_confusion_is_a_localized_422_and_stores_nothing(client, lang
 async def test_a_missing_batch_says_what_the_batch_must_be(client):
     await add_user("root", "admin", None)
     province = {"code": "360000", "parent": None, "level": "province", "name": "江西省", "population": 45_000_000}
-    assert (await client.post("/api/regions", json={"regions": [province]}, headers=await bearer(client, "root"))).status_code == 200
+    assert (
+        await client.post("/api/regions", json={"regions": [province]}, headers=await bearer(client, "root"))
+    ).status_code == 200
     await add_user("li", "cadre", "360000")
     li = await bearer(client, "li")
-    answer = await client.post("/api/entries?lang=en", json={"entry": {"client_id": "a", "date": (app_today() - timedelta(days=1)).isoformat(), "minutes": 5}}, headers=li)
-    assert (answer.status_code, answer.json()["error"]["fields"]) == (422, {"entries": "Must be a list of 1 to 500 entries."})
+    answer = await client.post(
+        "/api/entries?lang=en",
+        json={"entry": {"client_id": "a", "date": (app_today() - timedelta(days=1)).isoformat(), "minutes": 5}},
+        headers=li,
+    )
+    assert (answer.status_code, answer.json()["error"]["fields"]) == (
+        422,
+        {"entries": "Must be a list of 1 to 500 entries."},
+    )

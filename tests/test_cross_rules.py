@@ -1,10 +1,18 @@
 import pytest
+from conftest import scenario
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import scenario
-from server.domain.cross_rules import (QuotaNode, RequiredApp, duplicate_app_flags, escalation_flags, escalation_ratio, pace_flag, peer_outlier_flags,
-                                       zombie_app_flag)
+from server.domain.cross_rules import (
+    QuotaNode,
+    RequiredApp,
+    duplicate_app_flags,
+    escalation_flags,
+    escalation_ratio,
+    pace_flag,
+    peer_outlier_flags,
+    zombie_app_flag,
+)
 from server.domain.messages import Number
 
 
@@ -12,7 +20,17 @@ def escalation_nodes(case=None):
     case = case or scenario("escalation")
     regions = {r["code"]: r for r in case["regions"]}
     kids = {code: sum(1 for r in case["regions"] if r["parent"] == code) for code in regions}
-    return [QuotaNode(q["region"], regions[q["region"]]["name"], regions[q["region"]]["parent"], q["target"], regions[q["region"]]["population"], kids[q["region"]]) for q in case["quotas"]]
+    return [
+        QuotaNode(
+            q["region"],
+            regions[q["region"]]["name"],
+            regions[q["region"]]["parent"],
+            q["target"],
+            regions[q["region"]]["population"],
+            kids[q["region"]],
+        )
+        for q in case["quotas"]
+    ]
 
 
 def test_escalation_scenario_flags_the_township_at_1_25():
@@ -26,9 +44,15 @@ def node(region, parent, target, population=1000, children=0):
     return QuotaNode(region, region, parent, target, population, children)
 
 
-@pytest.mark.parametrize(("children_total", "severity"), [(1050, None), (1051, "warning"), (1499, "warning"), (1500, "critical")])
+@pytest.mark.parametrize(
+    ("children_total", "severity"), [(1050, None), (1051, "warning"), (1499, "warning"), (1500, "critical")]
+)
 def test_escalation_thresholds(children_total, severity):
-    nodes = [node("T", "C", 1000, 2000, children=2), node("V1", "T", children_total // 2, 1000), node("V2", "T", children_total - children_total // 2, 1000)]
+    nodes = [
+        node("T", "C", 1000, 2000, children=2),
+        node("V1", "T", children_total // 2, 1000),
+        node("V2", "T", children_total - children_total // 2, 1000),
+    ]
     flags = escalation_flags(nodes, "C", 1, None)
     assert [f.severity for f in flags] == ([severity] if severity else [])
 
@@ -39,7 +63,9 @@ def test_a_chain_of_modest_raises_is_critical_when_its_product_reaches_two():
     assert [(f.region, f.severity) for f in flags] == [("C", "warning"), ("T", "critical")]
     assert flags[1].detail["chain"] == [{"region": "C", "ratio": 1.42}, {"region": "T", "ratio": 1.4225}]
     assert flags[1].detail["product"] == pytest.approx(2.02)
-    short = escalation_flags([node("C", "P", 1000, children=1), node("T", "C", 1400, children=1), node("V", "T", 1960)], "P", 1, None)
+    short = escalation_flags(
+        [node("C", "P", 1000, children=1), node("T", "C", 1400, children=1), node("V", "T", 1960)], "P", 1, None
+    )
     assert [f.severity for f in short] == ["warning", "warning"]  # 1.4 x 1.4 = 1.96: still below 2
 
 
@@ -61,16 +87,26 @@ def test_escalation_ratio_is_unchanged_by_scaling_and_order(targets, parent_targ
 def test_pace_flags_a_target_far_beyond_the_usual_daily_progress():
     points = [(0, 0), (1, 10), (2, 22), (3, 30)]
     flag = pace_flag("V", "上坪村", 1, target=1000, points=points, days_left=10, reporters=2)
-    assert (flag.kind, flag.ratio, flag.detail["needed_per_day"], flag.detail["needed_per_reporter_day"]) == ("pace", 9.7, 97.0, 48.5)
+    assert (flag.kind, flag.ratio, flag.detail["needed_per_day"], flag.detail["needed_per_reporter_day"]) == (
+        "pace",
+        9.7,
+        97.0,
+        48.5,
+    )
     assert pace_flag("V", "上坪村", 1, target=100, points=points, days_left=10, reporters=2) is None
     assert pace_flag("V", "上坪村", 1, target=1000, points=points, days_left=0, reporters=2) is None
 
 
 def test_duplicate_systems_scenario():
     case = scenario("duplicate-systems")
-    apps = [RequiredApp(i, a["name"], a["function"], (a["owner_level"], a.get("owner_region"))) for i, a in enumerate(case["apps"], start=1)]
+    apps = [
+        RequiredApp(i, a["name"], a["function"], (a["owner_level"], a.get("owner_region")))
+        for i, a in enumerate(case["apps"], start=1)
+    ]
     flags = duplicate_app_flags("510104020005", apps)
-    assert [(f.kind, f.region, f.severity, f.detail["apps"]) for f in flags] == [("duplicate_app", "510104020005", "info", [1, 2, 3])]
+    assert [(f.kind, f.region, f.severity, f.detail["apps"]) for f in flags] == [
+        ("duplicate_app", "510104020005", "info", [1, 2, 3])
+    ]
     same_owner = [RequiredApp(1, "a", "x", ("province", "51")), RequiredApp(2, "b", "x", ("province", "51"))]
     assert duplicate_app_flags("r", same_owner) == []
 

@@ -10,12 +10,18 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
-
 from linear_attack import attack
+
 from server.domain.disclosure import OWN, Region, Relation, Table, determined, protect
 
 
-def table(name: str, counts: dict[str, int | tuple[int, ...]], floor: tuple[int, ...] = (10,), values: dict[str, int] | None = None, **options: object) -> Table:
+def table(
+    name: str,
+    counts: dict[str, int | tuple[int, ...]],
+    floor: tuple[int, ...] = (10,),
+    values: dict[str, int] | None = None,
+    **options: object,
+) -> Table:
     """A table whose values are its contributor counts unless given."""
     contributors = {code: n if isinstance(n, tuple) else (n,) for code, n in counts.items()}
     figures = {code: Fraction(v) for code, v in (values or {code: sum(n) for code, n in contributors.items()}).items()}
@@ -61,7 +67,11 @@ def test_known_zero_siblings_are_shown_and_force_nothing():
 def test_categories_that_add_up_to_the_minutes_leave_no_single_category_hidden():
     regions = [Region("R", None, False)]
     minutes = table("minutes", {"R": 30}, values={"R": 100})
-    categories = [table("cat:a", {"R": 25}, values={"R": 60}), table("cat:b", {"R": 20}, values={"R": 35}), table("cat:c", {"R": 3}, values={"R": 5})]
+    categories = [
+        table("cat:a", {"R": 25}, values={"R": 60}),
+        table("cat:b", {"R": 20}, values={"R": 35}),
+        table("cat:c", {"R": 3}, values={"R": 5}),
+    ]
     adds_up = Relation({"cat:a": Fraction(1), "cat:b": Fraction(1), "cat:c": Fraction(1), "minutes": Fraction(-1)})
     tables = [minutes, *categories]
     assert protect(regions, tables, [], audit=False)["cat:c"] == {"R"}
@@ -76,10 +86,23 @@ def test_a_whole_minus_its_shown_parts_rests_on_the_floor_even_when_no_part_is_s
     tests/test_attacks.py)."""
     regions = [Region("T", None, False)]
     minutes = table("minutes", {"T": 19}, values={"T": 1942})
-    parts = [table("cat:data", {"T": 18}, values={"T": 1620}), table("cat:check", {"T": 1}, values={"T": 322}), table("cat:x", {}), table("cat:y", {})]
+    parts = [
+        table("cat:data", {"T": 18}, values={"T": 1620}),
+        table("cat:check", {"T": 1}, values={"T": 322}),
+        table("cat:x", {}),
+        table("cat:y", {}),
+    ]
     adds_up = Relation({"minutes": Fraction(-1), **{t.name: Fraction(1) for t in parts}})
-    assert determined(regions, [minutes, *parts], [adds_up], {"cat:check": {"T"}, "cat:x": {"T"}, "cat:y": {"T"}}) == set()
-    assert protect(regions, [minutes, *parts], [adds_up]) == {"minutes": set(), "cat:data": {"T"}, "cat:check": {"T"}, "cat:x": {"T"}, "cat:y": {"T"}}
+    assert (
+        determined(regions, [minutes, *parts], [adds_up], {"cat:check": {"T"}, "cat:x": {"T"}, "cat:y": {"T"}}) == set()
+    )
+    assert protect(regions, [minutes, *parts], [adds_up]) == {
+        "minutes": set(),
+        "cat:data": {"T"},
+        "cat:check": {"T"},
+        "cat:x": {"T"},
+        "cat:y": {"T"},
+    }
 
 
 def test_a_sum_of_tables_counted_differently_is_left_to_the_auditor():
@@ -98,8 +121,11 @@ def test_cost_hides_where_the_yuan_it_is_made_of_hides(requires):
     # Declared as `requires` it hides at once; undeclared, the auditor finds it.
     regions = [Region("R", None, False)]
     wage = Fraction(25, 60)
-    tables = [table("minutes", {"R": 30}, values={"R": 600}), table("yuan", {"R": 4}, values={"R": 50}),
-              table("cost", {"R": 30}, values={"R": 300}, requires=requires)]
+    tables = [
+        table("minutes", {"R": 30}, values={"R": 600}),
+        table("yuan", {"R": 4}, values={"R": 50}),
+        table("cost", {"R": 30}, values={"R": 300}, requires=requires),
+    ]
     cost = Relation({"cost": Fraction(1), "minutes": -wage, "yuan": Fraction(-1)})
     assert protect(regions, tables, [cost]) == {"minutes": set(), "yuan": {"R"}, "cost": {"R"}}
 
@@ -115,7 +141,11 @@ def test_a_sensitive_share_needs_three_on_each_side_of_every_remainder():
 
 def tree_with_a_hidden_sum() -> tuple[list[Region], list[Table]]:
     """T1 (3) hides and T2 hides with it; but T2 = V1 + V2, both shown, and then T1 = C - T3 - T2."""
-    regions = [Region("C", None, False)] + [Region(t, "C", False) for t in ("T1", "T2", "T3")] + [Region(v, "T2", False) for v in ("V1", "V2")]
+    regions = (
+        [Region("C", None, False)]
+        + [Region(t, "C", False) for t in ("T1", "T2", "T3")]
+        + [Region(v, "T2", False) for v in ("V1", "V2")]
+    )
     return regions, [table("m", {"C": 40, "T1": 3, "T2": 12, "T3": 25, "V1": 6, "V2": 6}, floor=(5,))]
 
 
@@ -128,7 +158,11 @@ def test_a_hidden_sibling_whose_children_all_show_takes_one_of_them():
 
 def test_an_unpublished_part_is_hidden_everywhere_but_its_known_zeros():
     regions = family("c0", "z", known_zero=("z",))
-    tables = [table("minutes", {"P": 40, "c0": 40}), table("task", {"P": 30, "c0": 30}), table("none", {"P": 10, "c0": 10}, published=False)]
+    tables = [
+        table("minutes", {"P": 40, "c0": 40}),
+        table("task", {"P": 30, "c0": 30}),
+        table("none", {"P": 10, "c0": 10}, published=False),
+    ]
     parts = Relation({"task": Fraction(1), "none": Fraction(1), "minutes": Fraction(-1)})
     # 10 minutes under no task, from 10 reporters: the reader may compute them, like any shown figure.
     assert protect(regions, tables, [parts]) == {"minutes": set(), "task": set(), "none": {"P", "c0"}}
@@ -174,7 +208,9 @@ def trees(draw: st.DrawFn, most: int = 30) -> list[Region]:
     return regions
 
 
-def own_figures(draw: st.DrawFn, staffed: list[str], floor: tuple[int, ...]) -> dict[str, tuple[tuple[int, ...], Fraction]]:
+def own_figures(
+    draw: st.DrawFn, staffed: list[str], floor: tuple[int, ...]
+) -> dict[str, tuple[tuple[int, ...], Fraction]]:
     """What each staffed region's own people contribute to one table: counts, and a value at least as large, zero iff nobody."""
     figures = {}
     for code in staffed:
@@ -183,7 +219,13 @@ def own_figures(draw: st.DrawFn, staffed: list[str], floor: tuple[int, ...]) -> 
     return figures
 
 
-def subtree_table(name: str, regions: list[Region], own: dict[str, tuple[tuple[int, ...], Fraction]], floor: tuple[int, ...], **options: object) -> Table:
+def subtree_table(
+    name: str,
+    regions: list[Region],
+    own: dict[str, tuple[tuple[int, ...], Fraction]],
+    floor: tuple[int, ...],
+    **options: object,
+) -> Table:
     """Subtree totals of the own figures, up the tree."""
     parent = {r.code: r.parent for r in regions}
     values: dict[str, Fraction] = {}
@@ -205,18 +247,31 @@ def releases(draw: st.DrawFn) -> Release:
     k = draw(st.integers(2, 6))
     zero = _known_zero_subtrees(regions)
     parents = {r.parent for r in regions}
-    staffed = [r.code for r in regions if r.code not in zero and (r.code not in parents or draw(st.integers(0, 2)) == 0)]
-    floors = [(draw(st.integers(2, 3)),) * 2 if draw(st.integers(0, 4)) == 0 else (k,) for _ in range(draw(st.integers(1, 4)))]
+    staffed = [
+        r.code for r in regions if r.code not in zero and (r.code not in parents or draw(st.integers(0, 2)) == 0)
+    ]
+    floors = [
+        (draw(st.integers(2, 3)),) * 2 if draw(st.integers(0, 4)) == 0 else (k,) for _ in range(draw(st.integers(1, 4)))
+    ]
     owns = [own_figures(draw, staffed, floor) for floor in floors]
     kind = draw(st.sampled_from(["none", "sum", "part", "cost"]))
     names = [f"t{i}" for i in range(len(floors))]
     weights = [Fraction(1)] * len(floors)
     if kind == "cost":
         weights = [Fraction(draw(st.integers(1, 60)), 60)] + [Fraction(1)] * (len(floors) - 1)
-    tables = [subtree_table(n, regions, own, floor, published=not (kind == "part" and i == 0)) for i, (n, own, floor) in enumerate(zip(names, owns, floors))]
+    tables = [
+        subtree_table(n, regions, own, floor, published=not (kind == "part" and i == 0))
+        for i, (n, own, floor) in enumerate(zip(names, owns, floors))
+    ]
     relations = []
     if kind != "none":
-        total = {code: (tuple([sum(sum(own[code][0]) for own in owns)]), sum((w * own[code][1] for w, own in zip(weights, owns)), Fraction(0))) for code in staffed}
+        total = {
+            code: (
+                tuple([sum(sum(own[code][0]) for own in owns)]),
+                sum((w * own[code][1] for w, own in zip(weights, owns)), Fraction(0)),
+            )
+            for code in staffed
+        }
         requires = tuple(names) if kind == "cost" else ()
         tables.append(subtree_table("total", regions, total, (k,), requires=requires))
         relations.append(Relation({**dict(zip(names, weights)), "total": Fraction(-1)}))
@@ -233,20 +288,39 @@ def _known_zero_subtrees(regions: list[Region]) -> set[str]:
     return {r.code for r in regions if inside(r.code)}
 
 
-def leaks(release: Release, hidden: dict[str, set[str]], knows_empty: bool = False) -> dict[tuple[str, str, str], Fraction]:
+def leaks(
+    release: Release, hidden: dict[str, set[str]], knows_empty: bool = False
+) -> dict[tuple[str, str, str], Fraction]:
     """What the independent reader pins down that it must not: a hidden published cell that is not empty,
     an unpublished cell or a parent's own remainder that is not empty and under its table's floor.
     `knows_empty`: the reader also knows which cells are empty (nothing, nobody), shown or not."""
     zero = _known_zero_subtrees(release.regions)
-    shown = {t.name: {c: t.values.get(c, Fraction(0)) for c in [r.code for r in release.regions] if c in zero or (t.published and c not in hidden[t.name]) or (knows_empty and _is_empty(t, c))} for t in release.tables}
-    own = {(t.name, code): _own(release, t, code) for t in release.tables for code in {r.parent for r in release.regions} - {None}}
+    shown = {
+        t.name: {
+            c: t.values.get(c, Fraction(0))
+            for c in [r.code for r in release.regions]
+            if c in zero or (t.published and c not in hidden[t.name]) or (knows_empty and _is_empty(t, c))
+        }
+        for t in release.tables
+    }
+    own = {
+        (t.name, code): _own(release, t, code)
+        for t in release.tables
+        for code in {r.parent for r in release.regions} - {None}
+    }
     no_own = {key for key, (n, value) in own.items() if not any(n) and value == 0}
-    pinned = attack({r.code: r.parent for r in release.regions}, shown, [dict(r.terms) for r in release.relations], no_own)
+    pinned = attack(
+        {r.code: r.parent for r in release.regions}, shown, [dict(r.terms) for r in release.relations], no_own
+    )
     tables = {t.name: t for t in release.tables}
     found = {}
     for (kind, name, code), value in pinned.items():
         t = tables[name]
-        n, truth = own[(name, code)] if kind == "own" else (t.contributors.get(code, (0,) * len(t.floor)), t.values.get(code, Fraction(0)))
+        n, truth = (
+            own[(name, code)]
+            if kind == "own"
+            else (t.contributors.get(code, (0,) * len(t.floor)), t.values.get(code, Fraction(0)))
+        )
         assert value == truth, "the reader's algebra disagrees with the data"
         empty = not any(n) and truth == 0
         under = any(a < f for a, f in zip(n, t.floor))
@@ -262,7 +336,10 @@ def _is_empty(t: Table, code: str) -> bool:
 def _own(release: Release, t: Table, code: str) -> tuple[tuple[int, ...], Fraction]:
     kids = [r.code for r in release.regions if r.parent == code]
     width = len(t.floor)
-    n = tuple(t.contributors.get(code, (0,) * width)[i] - sum(t.contributors.get(c, (0,) * width)[i] for c in kids) for i in range(width))
+    n = tuple(
+        t.contributors.get(code, (0,) * width)[i] - sum(t.contributors.get(c, (0,) * width)[i] for c in kids)
+        for i in range(width)
+    )
     return n, t.values.get(code, Fraction(0)) - sum((t.values.get(c, Fraction(0)) for c in kids), Fraction(0))
 
 
@@ -275,12 +352,18 @@ def test_the_reader_pins_down_no_reporter_after_protection(release):
     for t in release.tables:
         assert not hidden[t.name] & zero
         width = len(t.floor)
-        under = {r.code for r in release.regions if any(n < f for n, f in zip(t.contributors.get(r.code, (0,) * width), t.floor))}
+        under = {
+            r.code
+            for r in release.regions
+            if any(n < f for n, f in zip(t.contributors.get(r.code, (0,) * width), t.floor))
+        }
         assert under - zero <= hidden[t.name]
         if not t.published:
             assert hidden[t.name] == {r.code for r in release.regions} - zero
     assert leaks(release, hidden) == {}
-    assert leaks(release, hidden, knows_empty=True) == {}, "protect defends against a reader who knows where nothing was logged"
+    assert leaks(release, hidden, knows_empty=True) == {}, (
+        "protect defends against a reader who knows where nothing was logged"
+    )
     assert protect(release.regions, release.tables, release.relations) == hidden
 
 
@@ -291,7 +374,9 @@ def test_the_auditor_finds_exactly_what_the_reader_finds(release):
     """Before the audit loop, the module's auditor and the independent reader agree, leak for leak."""
     hidden = protect(release.regions, release.tables, release.relations, audit=False)
     for knows_empty in (False, True):
-        found = {(name, code + OWN if kind == "own" else code) for kind, name, code in leaks(release, hidden, knows_empty)}
+        found = {
+            (name, code + OWN if kind == "own" else code) for kind, name, code in leaks(release, hidden, knows_empty)
+        }
         assert determined(release.regions, release.tables, release.relations, hidden, knows_empty=knows_empty) == found
 
 
@@ -299,7 +384,10 @@ def test_the_auditor_finds_exactly_what_the_reader_finds(release):
 def test_without_the_audit_loop_the_reader_finds_something():
     """The generated releases have teeth: primary and complementary suppression alone leave a leak."""
     regions, tables = tree_with_a_hidden_sum()
-    assert leaks(Release(regions, tables, []), protect(regions, tables, [], audit=False)) == {("cell", "m", "T1"): 3, ("cell", "m", "T2"): 12}
+    assert leaks(Release(regions, tables, []), protect(regions, tables, [], audit=False)) == {
+        ("cell", "m", "T1"): 3,
+        ("cell", "m", "T2"): 12,
+    }
 
     def leaky(release: Release) -> bool:
         return bool(leaks(release, protect(release.regions, release.tables, release.relations, audit=False)))

@@ -51,5 +51,12 @@ def test_anything_typed_is_a_duration_or_a_clean_refusal(typed):
 @given(st.integers(0, 23), st.integers(0, 59))
 def test_every_way_of_writing_hours_and_minutes_agrees(hours, minutes):
     total = hours * 60 + minutes
-    written = [f"{total}", f"{total}m", f"{hours}:{minutes:02d}", f"{hours}h{minutes}m", f"{hours}小时{minutes}分", f"{hours}小時{minutes}分鐘"]
+    written = [
+        f"{total}",
+        f"{total}m",
+        f"{hours}:{minutes:02d}",
+        f"{hours}h{minutes}m",
+        f"{hours}小时{minutes}分",
+        f"{hours}小時{minutes}分鐘",
+    ]
     assert {parse_minutes(text) for text in written} == {total}

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from clock import app_today
 from conftest import add_user, bearer, load_scenario, scenario
+
 from server.models import RosterItem, TimeEntry
 
 
@@ -27,11 +28,26 @@ async def test_batch_accepts_duplicates_and_conflicts_per_client_id(client):
     li, _wang, _ids = await two_cadres(client)
     first = await client.post("/api/entries", json={"entries": [entry("a"), entry("b", "1.5h")]}, headers=li)
     assert first.json() == {"accepted": ["a", "b"], "duplicates": [], "rejected": []}
-    replay = await client.post("/api/entries?lang=en", json={"entries": [entry("a"), entry("b", 91), entry("c", "2h27m")]}, headers=li)
+    replay = await client.post(
+        "/api/entries?lang=en", json={"entries": [entry("a"), entry("b", 91), entry("c", "2h27m")]}, headers=li
+    )
     body = replay.json()
     assert (body["accepted"], body["duplicates"]) == (["c"], ["a"])
-    assert body["rejected"] == [{"client_id": "b", "error": {"code": "conflict", "message": "This client_id was already used for a different entry.", "fields": {"client_id": "Already used for a different entry."}}}]
-    assert await TimeEntry.all().order_by("client_id").values_list("client_id", "minutes") == [("a", 30), ("b", 90), ("c", 147)]
+    assert body["rejected"] == [
+        {
+            "client_id": "b",
+            "error": {
+                "code": "conflict",
+                "message": "This client_id was already used for a different entry.",
+                "fields": {"client_id": "Already used for a different entry."},
+            },
+        }
+    ]
+    assert await TimeEntry.all().order_by("client_id").values_list("client_id", "minutes") == [
+        ("a", 30),
+        ("b", 90),
+        ("c", 147),
+    ]
 
 
 async def test_one_bad_entry_never_blocks_the_good_ones(client):
@@ -53,20 +69,31 @@ async def test_one_bad_entry_never_blocks_the_good_ones(client):
     body = answer.json()
     assert (answer.status_code, body["accepted"], body["duplicates"]) == (200, ["ok1", "ok2"], [])
     assert {r["client_id"]: r["error"]["fields"] for r in body["rejected"]} == {
-        "late": {"date": f"Must be between {(today - timedelta(days=400)).isoformat()} and {(today + timedelta(days=1)).isoformat()}."},
+        "late": {
+            "date": f"Must be between {(today - timedelta(days=400)).isoformat()} and {(today + timedelta(days=1)).isoformat()}."
+        },
         "long": {"minutes": "Must be between 1 minute and 24 hours."},
         "zero": {"minutes": "Must be between 1 minute and 24 hours."},
-        "odd": {"activity": "Must be one of: registration_drive, data_entry, check_in, evidence, duplicate_reporting, study, meeting, other."},
+        "odd": {
+            "activity": "Must be one of: registration_drive, data_entry, check_in, evidence, duplicate_reporting, study, meeting, other."
+        },
         "notask": {"task": "Unknown task."},
         "booltask": {"task": "Unknown task."},
-        None: {"body": "Must be an object.", "client_id": "This field is required.", "date": "This field is required.", "minutes": "This field is required."},
+        None: {
+            "body": "Must be an object.",
+            "client_id": "This field is required.",
+            "date": "This field is required.",
+            "minutes": "This field is required.",
+        },
     }
     assert await TimeEntry.all().count() == 2
 
 
 async def test_a_day_holds_at_most_24_hours(client):
     li, _wang, _ids = await two_cadres(client)
-    answer = await client.post("/api/entries", json={"entries": [entry("a", "20h"), entry("b", "3h"), entry("c", "2h")]}, headers=li)
+    answer = await client.post(
+        "/api/entries", json={"entries": [entry("a", "20h"), entry("b", "3h"), entry("c", "2h")]}, headers=li
+    )
     body = answer.json()
     assert (body["accepted"], [r["client_id"] for r in body["rejected"]]) == (["a", "b"], ["c"])
 
@@ -83,17 +110,39 @@ async def test_entries_carry_a_reporter_key_and_no_user_or_time_of_day(client):
     await client.post("/api/entries", json={"entries": [entry("a")]}, headers=li)
     row = (await TimeEntry.all().values())[0]
     # No region either: where an entry counts is resolved through the secret at publication.
-    assert set(row) == {"id", "reporter_key", "client_id", "body_hash", "received_on", "date", "minutes", "activity", "task_id", "note"}
+    assert set(row) == {
+        "id",
+        "reporter_key",
+        "client_id",
+        "body_hash",
+        "received_on",
+        "date",
+        "minutes",
+        "activity",
+        "task_id",
+        "note",
+    }
     assert len(row["reporter_key"]) == 64 and row["received_on"] == app_today()
 
 
 async def test_each_cadre_reads_only_their_own_entries(client):
     li, wang, _ids = await two_cadres(client)
     await client.post("/api/entries", json={"entries": [entry("li-1", note="我的备注")]}, headers=li)
-    await client.post("/api/entries", json={"entries": [entry("li-1", 45)]}, headers=wang)  # same client_id, another person
+    await client.post(
+        "/api/entries", json={"entries": [entry("li-1", 45)]}, headers=wang
+    )  # same client_id, another person
     mine = await client.get("/api/entries", headers=li)
     theirs = await client.get("/api/entries", headers=wang)
-    assert mine.json() == [{"client_id": "li-1", "date": yesterday(), "minutes": 30, "activity": "data_entry", "task": None, "note": "我的备注"}]
+    assert mine.json() == [
+        {
+            "client_id": "li-1",
+            "date": yesterday(),
+            "minutes": 30,
+            "activity": "data_entry",
+            "task": None,
+            "note": "我的备注",
+        }
+    ]
     assert [e["minutes"] for e in theirs.json()] == [45]
 
 
@@ -118,8 +167,17 @@ async def test_supervisor_and_admin_get_no_entries_endpoint(client):
 async def test_edit_and_delete_own_entry(client):
     li, wang, _ids = await two_cadres(client)
     await client.post("/api/entries", json={"entries": [entry("a")]}, headers=li)
-    edited = await client.put("/api/entries/a", json={"date": yesterday(), "minutes": "1:15", "activity": "meeting"}, headers=li)
-    assert edited.json() == {"client_id": "a", "date": yesterday(), "minutes": 75, "activity": "meeting", "task": None, "note": None}
+    edited = await client.put(
+        "/api/entries/a", json={"date": yesterday(), "minutes": "1:15", "activity": "meeting"}, headers=li
+    )
+    assert edited.json() == {
+        "client_id": "a",
+        "date": yesterday(),
+        "minutes": 75,
+        "activity": "meeting",
+        "task": None,
+        "note": None,
+    }
     stranger = await client.delete("/api/entries/a", headers=wang)
     assert stranger.status_code == 404
     assert (await client.delete("/api/entries/a", headers=li)).status_code == 204
@@ -134,7 +192,11 @@ async def test_roster_replaces_the_callers_apps(client):
     zhao = await bearer(client, "zhao")
     apps = [{"app": ids[a["app"]], "resident_use": a["resident_use"]} for a in case["roster"][0]["apps"]]
     answer = await client.put("/api/roster", json={"apps": apps}, headers=zhao)
-    assert [(a["name"], a["resident_use"]) for a in answer.json()["apps"]] == [("市公租房管理系统", "none"), ("省住房保障信息平台", "none"), ("省租赁补贴申报系统", "none")]
+    assert [(a["name"], a["resident_use"]) for a in answer.json()["apps"]] == [
+        ("市公租房管理系统", "none"),
+        ("省住房保障信息平台", "none"),
+        ("省租赁补贴申报系统", "none"),
+    ]
     smaller = await client.put("/api/roster", json={"apps": apps[:1]}, headers=zhao)
     assert len(smaller.json()["apps"]) == 1 and await RosterItem.all().count() == 1
     bad = await client.put("/api/roster?lang=en", json={"apps": [{"app": 777, "resident_use": "none"}]}, headers=zhao)
@@ -149,7 +211,9 @@ async def test_apps_are_listed_in_traditional_characters_without_vocabulary_swap
     again = await client.post("/api/apps", json={k: v for k, v in case["apps"][0].items() if k != "key"}, headers=admin)
     assert again.status_code == 200
     listed = await client.get("/api/apps?lang=zh-Hant", headers=admin)
-    assert sorted(a["name"] for a in listed.json()) == sorted(["市公租房管理系統", "省住房保障信息平臺", "省租賃補貼申報系統"])
+    assert sorted(a["name"] for a in listed.json()) == sorted(
+        ["市公租房管理系統", "省住房保障信息平臺", "省租賃補貼申報系統"]
+    )
 
 
 async def test_export_csv_holds_everything_the_cadre_logged(client):
@@ -160,7 +224,9 @@ async def test_export_csv_holds_everything_the_cadre_logged(client):
     answer = await client.get("/api/me/export.csv?lang=zh-Hans", headers=li)
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"
     lines = answer.text.lstrip("\ufeff").splitlines()
-    assert lines[0] == "记录,日期,地方,任务,工作类型,分钟,我的备注,应用,群众使用情况,指标数,基数,结果,完成方式,花费（元）"
+    assert (
+        lines[0] == "记录,日期,地方,任务,工作类型,分钟,我的备注,应用,群众使用情况,指标数,基数,结果,完成方式,花费（元）"
+    )
     assert lines[1] == f"用时,{yesterday()},上坪村,反诈助手注册,数据录入,30,只给自己看,,,,,,,"
     assert lines[2] == f"指标,{app_today().isoformat()},上坪村,反诈助手注册,,,,,,1500,户籍人口,,,"
     assert len(lines) == 3  # wang's entry is not here
@@ -172,5 +238,8 @@ async def test_concurrent_replays_of_a_batch_store_each_entry_once(client):
     answers = await asyncio.gather(*(client.post("/api/entries", json=batch, headers=li) for _ in range(4)))
     for answer in answers:
         body = answer.json()
-        assert (body["rejected"], sorted(body["accepted"] + body["duplicates"])) == ([], sorted(f"r{i}" for i in range(40)))
+        assert (body["rejected"], sorted(body["accepted"] + body["duplicates"])) == (
+            [],
+            sorted(f"r{i}" for i in range(40)),
+        )
     assert await TimeEntry.all().count() == 40

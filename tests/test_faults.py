@@ -16,7 +16,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import POSTGRES_URL
 from receiver import free_port
 from servers import Server, batch, create_database, drop_database, prepare_store, running, stored_ids, token
@@ -72,7 +71,9 @@ def test_kill_9_during_acknowledged_batches_loses_and_doubles_nothing(store_url,
     server.start()
     try:
         for entries in pending:  # the outbox sends what it never heard back about
-            answer = httpx.post(server.url + "/api/entries", json={"entries": entries}, headers=headers, timeout=30, trust_env=False)
+            answer = httpx.post(
+                server.url + "/api/entries", json={"entries": entries}, headers=headers, timeout=30, trust_env=False
+            )
             assert answer.status_code == 200 and answer.json()["rejected"] == []
             acknowledged.update(answer.json()["accepted"] + answer.json()["duplicates"])
         ids = stored_ids(server.url, headers)
@@ -106,7 +107,9 @@ def test_two_server_processes_on_postgresql_write_one_store_exactly_once(tmp_pat
                     with lock:
                         acknowledged.update(answer.json()["accepted"] + answer.json()["duplicates"])
 
-            threads = [threading.Thread(target=replay, args=(list(range(30))[::1 if t % 2 else -1],)) for t in range(8)]
+            threads = [
+                threading.Thread(target=replay, args=(list(range(30))[:: 1 if t % 2 else -1],)) for t in range(8)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -146,7 +149,17 @@ def own_postgres(tmp_path):
 
     as_postgres(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
     control = {
-        "start": lambda: as_postgres(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "-w", "-l", str(data / "log"), "start"),
+        "start": lambda: as_postgres(
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
+            "-w",
+            "-l",
+            str(data / "log"),
+            "start",
+        ),
         "stop": lambda: as_postgres(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"),
     }
     control["start"]()
@@ -164,7 +177,13 @@ def test_postgresql_stopping_answers_503_localized_and_recovers_by_itself(own_po
     prepare_store(url, tmp_path)
     with running(url, tmp_path) as server:
         headers = token(server.url)
-        post = lambda name: httpx.post(server.url + "/api/entries?lang=zh-Hant", json={"entries": batch(name, 5)}, headers=headers, timeout=30, trust_env=False)  # noqa: E731
+        post = lambda name: httpx.post(
+            server.url + "/api/entries?lang=zh-Hant",
+            json={"entries": batch(name, 5)},
+            headers=headers,
+            timeout=30,
+            trust_env=False,
+        )  # noqa: E731
         assert post("before").status_code == 200
         control["stop"]()
         down = post("during")
@@ -203,7 +222,13 @@ def test_a_full_disk_under_sqlite_gives_clear_errors_and_an_intact_file(small_di
     with running(url, tmp_path) as server:
         headers = token(server.url)
         for n in range(200):
-            answer = httpx.post(server.url + "/api/entries?lang=en", json={"entries": batch(f"f{n}", 200, note="x" * 400)}, headers=headers, timeout=30, trust_env=False)
+            answer = httpx.post(
+                server.url + "/api/entries?lang=en",
+                json={"entries": batch(f"f{n}", 200, note="x" * 400)},
+                headers=headers,
+                timeout=30,
+                trust_env=False,
+            )
             if answer.status_code == 200:
                 acknowledged.update(answer.json()["accepted"])
                 continue

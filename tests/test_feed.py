@@ -8,22 +8,29 @@ import json
 
 import httpx
 import pytest
-
 import time_machine
-
 from burden_cases import county_with_reporters
 from conftest import AFTER, DURING, MONTH, SECRET, publish_month
 from receiver import Receiver, free_port, serving
-from server.services import feed, publication
+
 from server.app import create_app
 from server.config import ConfigError, Settings
 from server.models import FeedMessage
+from server.services import feed, publication
 
 FEED_SECRET = "feed-secret-for-tests"
 
 
 def feed_settings(store: str, url: str) -> Settings:
-    return Settings(database_url=store, secret=SECRET, k=5, min_level="village", review_webhook=url, review_webhook_secret=FEED_SECRET, feed_retry_seconds=0.05)
+    return Settings(
+        database_url=store,
+        secret=SECRET,
+        k=5,
+        min_level="village",
+        review_webhook=url,
+        review_webhook_secret=FEED_SECRET,
+        feed_retry_seconds=0.05,
+    )
 
 
 async def closed_review(store: str, url: str) -> None:
@@ -36,8 +43,14 @@ async def closed_review(store: str, url: str) -> None:
             # The month's own message went out before; these tests follow the review's.
             await FeedMessage.filter(key=f"month.published:{MONTH.key}").update(delivered_at=feed.now())
             clock.move_to(AFTER)
-            review = (await client.post("/api/reviews", json={"region": "360721105", "period": MONTH.key}, headers=supervisor)).json()
-            await client.post(f"/api/reviews/{review['id']}/decisions", json={"kind": "withdraw_quota", "task": ids["reg"]}, headers=supervisor)
+            review = (
+                await client.post("/api/reviews", json={"region": "360721105", "period": MONTH.key}, headers=supervisor)
+            ).json()
+            await client.post(
+                f"/api/reviews/{review['id']}/decisions",
+                json={"kind": "withdraw_quota", "task": ids["reg"]},
+                headers=supervisor,
+            )
             assert (await client.post(f"/api/reviews/{review['id']}/close", headers=supervisor)).status_code == 200
 
 
@@ -58,11 +71,19 @@ async def test_a_closed_review_reaches_a_receiver_that_failed_the_first_tries(st
         await deliver_until_done(feed_settings(store, url))
     assert [d.status for d in receiver.seen] == [503, 503, 200]
     delivered = receiver.accepted[0]
-    assert delivered.headers["idempotency-key"] == "review.closed:1" and delivered.headers["x-jianfu-event"] == "review.closed"
+    assert (
+        delivered.headers["idempotency-key"] == "review.closed:1"
+        and delivered.headers["x-jianfu-event"] == "review.closed"
+    )
     expected = "sha256=" + hmac.new(FEED_SECRET.encode(), delivered.body, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(delivered.headers["x-jianfu-signature"], expected)
     body = json.loads(delivered.body)
-    assert (body["event"], body["status"], body["region"]["code"], [d["kind"] for d in body["decisions"]]) == ("review.closed", "closed", "360721105", ["withdraw_quota"])
+    assert (body["event"], body["status"], body["region"]["code"], [d["kind"] for d in body["decisions"]]) == (
+        "review.closed",
+        "closed",
+        "360721105",
+        ["withdraw_quota"],
+    )
     assert body["summary"]["reporters"] == 19
     # Nothing in it names a person: no usernames, no reporter keys.
     text = delivered.body.decode()
@@ -97,7 +118,11 @@ async def test_each_published_month_is_queued_once_and_the_backoff_doubles(store
     assert await publication.publish_due(settings, AFTER.date()) == []
     assert await FeedMessage.all().values_list("key", flat=True) == [f"month.published:{MONTH.key}"]
     month = json.loads((await FeedMessage.get(key=f"month.published:{MONTH.key}")).body)
-    assert (month["event"], month["period"], month["regions"][0]["summary"]["region"]["code"]) == ("month.published", MONTH.key, "360000")
+    assert (month["event"], month["period"], month["regions"][0]["summary"]["region"]["code"]) == (
+        "month.published",
+        MONTH.key,
+        "360000",
+    )
     assert [feed.backoff(n, 30).total_seconds() for n in (1, 2, 3, 8, 20)] == [30, 60, 120, 3600, 3600]
 
 

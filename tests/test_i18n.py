@@ -10,9 +10,9 @@ from babel.support import Translations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.web import i18n
 from server.app import create_app
 from server.config import PROJECT_ROOT
+from server.web import i18n
 from server.web.i18n import accept_language_tags, to_supported
 from server.web.templating import TEMPLATES_DIR, build_templates
 
@@ -53,23 +53,53 @@ def test_each_compiled_catalog_really_translates(folder, translated):
     catalog = Translations.load(str(PROJECT_ROOT / "locales"), [folder], "messages")
     assert isinstance(catalog, Translations)
     assert catalog.gettext("Today") == translated
-    assert catalog.gettext("Wrong username or password.") == {"zh_Hans": "用户名或密码错误。", "zh_Hant": "使用者名稱或密碼錯誤。", "en": "Wrong username or password."}[folder]
+    assert (
+        catalog.gettext("Wrong username or password.")
+        == {"zh_Hans": "用户名或密码错误。", "zh_Hant": "使用者名稱或密碼錯誤。", "en": "Wrong username or password."}[
+            folder
+        ]
+    )
 
 
 def test_catalogs_are_complete():
     checker = PROJECT_ROOT.parent / "shared" / "tools" / "check_catalogs.py"
     if not checker.exists():
         pytest.skip("../shared/tools/check_catalogs.py is not beside the project")
-    result = subprocess.run([sys.executable, str(checker), str(PROJECT_ROOT / "locales")], capture_output=True, text=True)
-    assert result.stdout.strip().splitlines()[-1] == "check_catalogs: 0 problem(s) in zh_Hans, zh_Hant, en", result.stdout
+    result = subprocess.run(
+        [sys.executable, str(checker), str(PROJECT_ROOT / "locales")], capture_output=True, text=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "check_catalogs: 0 problem(s) in zh_Hans, zh_Hant, en", (
+        result.stdout
+    )
 
 
 def test_template_catalog_is_current(tmp_path):
     """Every msgid in the code is in messages.pot (run `make catalogs-update` after adding strings)."""
     pot, extracted = PROJECT_ROOT / "locales" / "messages.pot", tmp_path / "fresh.pot"
     result = subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "locales/babel.cfg", "-k", "_", "-k", "gettext", "-k", "ngettext:1,2", "--no-location", "--sort-output", "--omit-header", "-o", str(extracted), "."],
-        capture_output=True, text=True, cwd=PROJECT_ROOT,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "locales/babel.cfg",
+            "-k",
+            "_",
+            "-k",
+            "gettext",
+            "-k",
+            "ngettext:1,2",
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            "-o",
+            str(extracted),
+            ".",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
     )
     assert result.returncode == 0, result.stderr
     fresh = {line for line in extracted.read_text(encoding="utf-8").splitlines() if line.startswith("msgid")}
@@ -78,7 +108,9 @@ def test_template_catalog_is_current(tmp_path):
     assert fresh - committed == set()
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in Path(TEMPLATES_DIR).glob("*.html") if not p.name.startswith("_")))
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in Path(TEMPLATES_DIR).glob("*.html") if not p.name.startswith("_"))
+)
 def test_every_page_template_compiles_and_has_a_title(name):
     env = build_templates().env
     source = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
@@ -104,7 +136,10 @@ async def test_content_language_follows_query_cookie_and_header(client):
     ]
     for headers, query, expected in cases:
         answer = await client.get("/login" + query, headers=headers)
-        assert (answer.headers["content-language"], f'<html lang="{expected}">' in answer.text) == (expected, True), (headers, query)
+        assert (answer.headers["content-language"], f'<html lang="{expected}">' in answer.text) == (expected, True), (
+            headers,
+            query,
+        )
 
 
 async def test_the_language_switch_sticks_in_a_cookie(client):
@@ -117,9 +152,14 @@ async def test_every_response_carries_the_security_headers(client):
     for path in ("/login", "/healthz", "/api/nope", "/static/app.css"):
         answer = await client.get(path)
         assert answer.headers["content-security-policy"].startswith("default-src 'self'")
-        assert (answer.headers["referrer-policy"], answer.headers["x-content-type-options"]) == ("no-referrer", "nosniff")
+        assert (answer.headers["referrer-policy"], answer.headers["x-content-type-options"]) == (
+            "no-referrer",
+            "nosniff",
+        )
         assert "geolocation=()" in answer.headers["permissions-policy"]
-        assert ("cache-control" in answer.headers and answer.headers["cache-control"] == "no-store") == (not path.startswith("/static/"))
+        assert ("cache-control" in answer.headers and answer.headers["cache-control"] == "no-store") == (
+            not path.startswith("/static/")
+        )
 
 
 async def test_oversized_bodies_get_413(client):
@@ -139,7 +179,12 @@ async def test_openapi_declares_path_and_query_parameters(client):
     progress = spec["paths"]["/api/quotas/{id}/progress"]["post"]["parameters"]
     assert progress == [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
     burden = spec["paths"]["/api/burden/{code}"]["get"]["parameters"]
-    assert [(p["name"], p["in"]) for p in burden] == [("code", "path"), ("period", "query"), ("page", "query"), ("limit", "query")]
+    assert [(p["name"], p["in"]) for p in burden] == [
+        ("code", "path"),
+        ("period", "query"),
+        ("page", "query"),
+        ("limit", "query"),
+    ]
 
 
 async def test_hsts_only_behind_https(settings):
@@ -177,7 +222,11 @@ def test_place_names_keep_the_characters_they_are_written_with(simplified, tradi
 
 @settings(max_examples=500, deadline=None)
 @given(
-    value=st.one_of(st.integers(-10**9, 10**9), st.floats(-1e7, 1e7, allow_nan=False), st.decimals(-10**6, 10**6, places=4).map(float)),
+    value=st.one_of(
+        st.integers(-(10**9), 10**9),
+        st.floats(-1e7, 1e7, allow_nan=False),
+        st.decimals(-(10**6), 10**6, places=4).map(float),
+    ),
     digits=st.integers(0, 3),
     tag=st.sampled_from(sorted(i18n.BABEL_LOCALE)),
 )

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from server.web import labels
+from server.config import Settings
 from server.domain import vocab
 from server.domain.indices import CATEGORIES
-from server.config import Settings
+from server.web import labels
 from server.web.i18n import in_locale, load_catalogs
 
 VOCABULARIES = [
@@ -36,7 +36,9 @@ def catalogs() -> None:
     load_catalogs(Settings(database_url="sqlite://:memory:", secret="s").locales_dir)
 
 
-@pytest.mark.parametrize(("values", "named"), [pytest.param(values, named, id=named.__name__) for values, named in VOCABULARIES])
+@pytest.mark.parametrize(
+    ("values", "named"), [pytest.param(values, named, id=named.__name__) for values, named in VOCABULARIES]
+)
 def test_every_vocabulary_value_has_a_label_in_each_language(values, named):
     with in_locale("en"):
         english = named()
@@ -44,5 +46,7 @@ def test_every_vocabulary_value_has_a_label_in_each_language(values, named):
         with in_locale(tag):
             words = named()
         assert sorted(words) == sorted(values)
-        untranslated = [key for key, word in words.items() if not word.strip() or (tag != "en" and word == english[key])]
+        untranslated = [
+            key for key, word in words.items() if not word.strip() or (tag != "en" and word == english[key])
+        ]
         assert (tag, untranslated) == (tag, [])

@@ -7,7 +7,18 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FORBIDDEN = ("starlette", "tortoise", "server.web", "server.store", "server.services", "server.cli", "server.config", "server.models", "server.db", "server.app")
+FORBIDDEN = (
+    "starlette",
+    "tortoise",
+    "server.web",
+    "server.store",
+    "server.services",
+    "server.cli",
+    "server.config",
+    "server.models",
+    "server.db",
+    "server.app",
+)
 
 
 def imported_modules(path: Path, package: str) -> list[tuple[int, list[str]]]:

@@ -21,7 +21,9 @@ def test_burden_index_stays_within_0_and_100(hours, apps, pressure, ranking, evi
 task = TaskFacts(1, "registrations", "C", "weekly", "none", "none", "once")
 
 
-@given(st.integers(1, 10**6), st.integers(1, 10**6), st.integers(2, 1000), st.sampled_from(["population", "households"]))
+@given(
+    st.integers(1, 10**6), st.integers(1, 10**6), st.integers(2, 1000), st.sampled_from(["population", "households"])
+)
 def test_scaling_target_and_base_together_keeps_every_flag(target, size, factor, base):
     plain = quota_flags(task, QuotaFacts("V", "村", target, base, size, size))
     scaled = quota_flags(task, QuotaFacts("V", "村", target * factor, base, size * factor, size * factor))
@@ -35,7 +37,10 @@ trees = st.lists(st.tuples(st.integers(1, 5000), st.integers(100, 9000)), min_si
 def test_escalation_ignores_order_and_scale(children, parent_target, rng, factor):
     def nodes(scale):
         built = [QuotaNode("T", "镇", "C", parent_target * scale, 50_000 * scale, len(children) + 1)]
-        built += [QuotaNode(f"V{i}", f"村{i}", "T", target * scale, population * scale, 0) for i, (target, population) in enumerate(children)]
+        built += [
+            QuotaNode(f"V{i}", f"村{i}", "T", target * scale, population * scale, 0)
+            for i, (target, population) in enumerate(children)
+        ]
         return built
 
     shuffled = nodes(1)
@@ -47,7 +52,9 @@ def test_escalation_ignores_order_and_scale(children, parent_target, rng, factor
 
 @given(st.lists(st.integers(0, 40), min_size=2, max_size=12), st.randoms(use_true_random=False))
 def test_suppression_ignores_the_order_of_regions(counts, rng):
-    regions = [disclosure.Region("P", None, False)] + [disclosure.Region(f"c{i:02d}", "P", False) for i in range(len(counts))]
+    regions = [disclosure.Region("P", None, False)] + [
+        disclosure.Region(f"c{i:02d}", "P", False) for i in range(len(counts))
+    ]
     values = {"P": Fraction(sum(counts) * 60), **{f"c{i:02d}": Fraction(n * 60) for i, n in enumerate(counts)}}
     contributors = {"P": (sum(counts),), **{f"c{i:02d}": (n,) for i, n in enumerate(counts)}}
     table = disclosure.Table("minutes", values, contributors, (10,))

@@ -5,7 +5,15 @@ from server.domain.quota_rules import QuotaFacts, TaskFacts, exceeds_base, excee
 
 
 def task(metric="registrations", ranking="none", penalty="none", evidence="none"):
-    return TaskFacts(id=1, metric=metric, issued_by="420121101", ranking=ranking, penalty=penalty, evidence=evidence, frequency="once")
+    return TaskFacts(
+        id=1,
+        metric=metric,
+        issued_by="420121101",
+        ranking=ranking,
+        penalty=penalty,
+        evidence=evidence,
+        frequency="once",
+    )
 
 
 def quota(target, base="population", population=1000, households=400, eligible=None, base_count=None):
@@ -28,7 +36,9 @@ def test_exceeds_base_boundaries(target, severity, ratio):
     assert (flag.severity, flag.ratio) == (severity, ratio) if severity else flag is None
 
 
-@pytest.mark.parametrize(("base", "target", "kind"), [("households", 401, "critical"), ("accounts", 51, "critical"), ("none", 10**6, None)])
+@pytest.mark.parametrize(
+    ("base", "target", "kind"), [("households", 401, "critical"), ("accounts", 51, "critical"), ("none", 10**6, None)]
+)
 def test_exceeds_base_uses_the_base_named(base, target, kind):
     flag = exceeds_base(task(), quota(target, base=base, households=400, base_count=50))
     assert (flag.severity if flag else None) == kind
@@ -40,7 +50,10 @@ def test_exceeds_base_ignores_metrics_that_are_not_one_per_person():
 
 def test_exceeds_base_says_times_the_population_from_two():
     message = exceeds_base(task(metric="monthly_active"), quota(3000, population=712)).message
-    assert (message.key, message.params["ratio"]) == ("This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).", Number(3000 / 712, 2))
+    assert (message.key, message.params["ratio"]) == (
+        "This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).",
+        Number(3000 / 712, 2),
+    )
 
 
 @pytest.mark.parametrize(("target", "eligible", "ratio"), [(5, 5, None), (6, 5, 1.2), (10, 5, 2.0)])

@@ -1,8 +1,8 @@
 import asyncio
 
 import pytest
-
 from conftest import add_user, bearer, load_scenario, scenario
+
 from server.models import Quota, QuotaRevision
 
 
@@ -25,7 +25,12 @@ async def test_village_activity_quota_is_flagged_critical_at_4_21(client):
     answer = await client.post("/api/quotas", json=quota, headers=headers)
     assert answer.status_code == 201
     body = answer.json()
-    assert {k: body[k] for k in ("task", "region", "target", "base")} == {"task": ids["active"], "region": "420121101201", "target": 3000, "base": "population"}
+    assert {k: body[k] for k in ("task", "region", "target", "base")} == {
+        "task": ids["active"],
+        "region": "420121101201",
+        "target": 3000,
+        "base": "population",
+    }
     flags = picked(body["flags"], "kind", "region", "severity", "ratio")
     for expected in case["expect"]["flags"]:
         assert any(all(f[k] == v for k, v in expected.items()) for f in flags), (expected, flags)
@@ -63,12 +68,23 @@ async def test_escalation_villages_stay_below_their_population(client):
 
 async def test_a_later_report_updates_the_quota_and_keeps_history(client):
     headers, ids = await cadre_in(client, "escalation", "360721105201")
-    first = await client.post("/api/quotas", json={"task": ids["reg"], "region": "360721105201", "target": 1500, "client_id": "a"}, headers=headers)
-    second = await client.post("/api/quotas", json={"task": ids["reg"], "region": "360721105201", "target": 1800, "client_id": "b"}, headers=headers)
+    first = await client.post(
+        "/api/quotas",
+        json={"task": ids["reg"], "region": "360721105201", "target": 1500, "client_id": "a"},
+        headers=headers,
+    )
+    second = await client.post(
+        "/api/quotas",
+        json={"task": ids["reg"], "region": "360721105201", "target": 1800, "client_id": "b"},
+        headers=headers,
+    )
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]
     assert (await Quota.get(id=first.json()["id"])).target == 1800
-    assert await QuotaRevision.filter(quota_id=first.json()["id"]).order_by("id").values_list("target", flat=True) == [1500, 1800]
+    assert await QuotaRevision.filter(quota_id=first.json()["id"]).order_by("id").values_list("target", flat=True) == [
+        1500,
+        1800,
+    ]
 
 
 async def test_replaying_a_quota_client_id_counts_once_and_a_changed_body_conflicts(client):
@@ -78,12 +94,18 @@ async def test_replaying_a_quota_client_id_counts_once_and_a_changed_body_confli
     assert [a.status_code for a in answers] == [201, 200]
     assert await QuotaRevision.all().count() == 1
     changed = await client.post("/api/quotas", json={**quota, "target": 99}, headers=headers)
-    assert (changed.status_code, changed.json()["error"]["code"], list(changed.json()["error"]["fields"])) == (409, "conflict", ["client_id"])
+    assert (changed.status_code, changed.json()["error"]["code"], list(changed.json()["error"]["fields"])) == (
+        409,
+        "conflict",
+        ["client_id"],
+    )
 
 
 async def test_a_cadre_may_not_report_for_a_neighbouring_village(client):
     headers, ids = await cadre_in(client, "escalation", "360721105201")
-    answer = await client.post("/api/quotas?lang=en", json={"task": ids["reg"], "region": "360721105202", "target": 10}, headers=headers)
+    answer = await client.post(
+        "/api/quotas?lang=en", json={"task": ids["reg"], "region": "360721105202", "target": 10}, headers=headers
+    )
     assert answer.status_code == 403
     assert answer.json()["error"]["fields"] == {"region": "This region is outside your area."}
     assert await Quota.all().count() == 0
@@ -120,7 +142,16 @@ async def test_malformed_json_and_wrong_shapes_are_400(client):
 
 async def test_task_creation_answers_its_flags_and_dedupes(client):
     headers, _ids = await cadre_in(client, "escalation", "360721105201")
-    task = {"title": "每日转发", "metric": "reposts", "issued_by": "360721105", "period_start": "2024-04-01", "period_end": "2024-04-30", "ranking": "daily", "penalty": "none", "evidence": "screenshots"}
+    task = {
+        "title": "每日转发",
+        "metric": "reposts",
+        "issued_by": "360721105",
+        "period_start": "2024-04-01",
+        "period_end": "2024-04-30",
+        "ranking": "daily",
+        "penalty": "none",
+        "evidence": "screenshots",
+    }
     first = await client.post("/api/tasks", json=task, headers=headers)
     again = await client.post("/api/tasks", json=task, headers=headers)
     assert (first.status_code, again.status_code, first.json()["id"]) == (201, 200, again.json()["id"])
@@ -132,22 +163,46 @@ async def test_task_creation_answers_its_flags_and_dedupes(client):
 async def test_a_task_is_issued_by_a_published_level_never_a_village(client):
     """Time entries name their task: a village as issuer would place whoever logged it there."""
     headers, _ids = await cadre_in(client, "escalation", "360721105201")
-    task = {"title": "村里的表", "metric": "forms", "issued_by": "360721105201", "period_start": "2024-04-01", "period_end": "2024-04-30"}
+    task = {
+        "title": "村里的表",
+        "metric": "forms",
+        "issued_by": "360721105201",
+        "period_start": "2024-04-01",
+        "period_end": "2024-04-30",
+    }
     answer = await client.post("/api/tasks?lang=en", json=task, headers=headers)
-    assert (answer.status_code, answer.json()["error"]["fields"]) == (422, {"issued_by": "Name the office that issued it: a township or a higher level."})
-    assert (await client.post("/api/tasks", json={**task, "issued_by": "360721105"}, headers=headers)).status_code == 201
+    assert (answer.status_code, answer.json()["error"]["fields"]) == (
+        422,
+        {"issued_by": "Name the office that issued it: a township or a higher level."},
+    )
+    assert (
+        await client.post("/api/tasks", json={**task, "issued_by": "360721105"}, headers=headers)
+    ).status_code == 201
 
 
 async def test_task_period_end_before_start_is_refused(client):
     headers, _ids = await cadre_in(client, "escalation", "360721105201")
-    task = {"title": "x", "metric": "reads", "issued_by": "360721105", "period_start": "2024-04-30", "period_end": "2024-04-01"}
+    task = {
+        "title": "x",
+        "metric": "reads",
+        "issued_by": "360721105",
+        "period_start": "2024-04-30",
+        "period_end": "2024-04-01",
+    }
     answer = await client.post("/api/tasks?lang=en", json=task, headers=headers)
-    assert (answer.status_code, answer.json()["error"]["fields"]) == (422, {"period_end": "Must not be before the start of the period."})
+    assert (answer.status_code, answer.json()["error"]["fields"]) == (
+        422,
+        {"period_end": "Must not be before the start of the period."},
+    )
 
 
 async def test_progress_points_flag_a_scripted_counter(client):
     headers, ids = await cadre_in(client, "escalation", "360721105201")
-    quota = (await client.post("/api/quotas", json={"task": ids["reg"], "region": "360721105201", "target": 1500}, headers=headers)).json()
+    quota = (
+        await client.post(
+            "/api/quotas", json={"task": ids["reg"], "region": "360721105201", "target": 1500}, headers=headers
+        )
+    ).json()
     points = scenario("vote-counter")["scripted"]
     answer = await client.post(f"/api/quotas/{quota['id']}/progress", json={"points": points}, headers=headers)
     assert answer.status_code == 200
@@ -159,28 +214,56 @@ async def test_progress_points_flag_a_scripted_counter(client):
 async def test_series_check_answers_the_verdict(client):
     await add_user("li", "cadre", None)
     headers = await bearer(client, "li")
-    scripted = await client.post("/api/series/check", json={"points": scenario("vote-counter")["scripted"]}, headers=headers)
-    few = await client.post("/api/series/check", json={"points": scenario("vote-counter")["published"]["evening_1"]}, headers=headers)
+    scripted = await client.post(
+        "/api/series/check", json={"points": scenario("vote-counter")["scripted"]}, headers=headers
+    )
+    few = await client.post(
+        "/api/series/check", json={"points": scenario("vote-counter")["published"]["evening_1"]}, headers=headers
+    )
     assert (scripted.json()["uniform"], scripted.json()["intervals"]) == (True, 20)
-    assert few.json() == {"uniform": None, "dispersion": None, "p_value": None, "rate_per_minute": 413.0, "intervals": 2}
+    assert few.json() == {
+        "uniform": None,
+        "dispersion": None,
+        "p_value": None,
+        "rate_per_minute": 413.0,
+        "intervals": 2,
+    }
 
 
 async def test_outcome_is_recorded_once_per_reporter(client):
     headers, ids = await cadre_in(client, "village-activity-quota", "420121101201")
-    quota = (await client.post("/api/quotas", json={"task": ids["active"], "region": "420121101201", "target": 3000}, headers=headers)).json()
+    quota = (
+        await client.post(
+            "/api/quotas", json={"task": ids["active"], "region": "420121101201", "target": 3000}, headers=headers
+        )
+    ).json()
     url = f"/api/quotas/{quota['id']}/outcome"
-    assert (await client.post(url, json={"status": "partly", "means": ["door_to_door"]}, headers=headers)).status_code == 204
-    assert (await client.post(url, json={"status": "met", "means": ["paid_service"], "cost_yuan": 4200}, headers=headers)).status_code == 204
-    bad = await client.post(url + "?lang=en", json={"status": "done", "means": ["magic"], "cost_yuan": -1}, headers=headers)
+    assert (
+        await client.post(url, json={"status": "partly", "means": ["door_to_door"]}, headers=headers)
+    ).status_code == 204
+    assert (
+        await client.post(url, json={"status": "met", "means": ["paid_service"], "cost_yuan": 4200}, headers=headers)
+    ).status_code == 204
+    bad = await client.post(
+        url + "?lang=en", json={"status": "done", "means": ["magic"], "cost_yuan": -1}, headers=headers
+    )
     assert (bad.status_code, sorted(bad.json()["error"]["fields"])) == (422, ["cost_yuan", "means", "status"])
     export = await client.get("/api/me/export.csv?lang=en", headers=headers)
     outcomes = [line for line in export.text.splitlines() if line.startswith("How a quota was met")]
-    assert outcomes == [f"How a quota was met,{outcomes[0].split(',')[1]},柳湾村,监督一点通月活跃度,,,,,,,,Met,With a paid service,4200.00"]
+    assert outcomes == [
+        f"How a quota was met,{outcomes[0].split(',')[1]},柳湾村,监督一点通月活跃度,,,,,,,,Met,With a paid service,4200.00"
+    ]
 
 
 async def test_the_same_task_reported_at_once_is_stored_once(client):
     headers, _ids = await cadre_in(client, "escalation", "360721105201")
-    task = {"title": "同时上报", "metric": "reads", "issued_by": "360721105", "period_start": "2024-04-01", "period_end": "2024-04-30"}
+    task = {
+        "title": "同时上报",
+        "metric": "reads",
+        "issued_by": "360721105",
+        "period_start": "2024-04-01",
+        "period_end": "2024-04-30",
+    }
     answers = await asyncio.gather(*(client.post("/api/tasks", json=task, headers=headers) for _ in range(4)))
     assert sorted(a.status_code for a in answers) == [200, 200, 200, 201]
     assert len({a.json()["id"] for a in answers}) == 1

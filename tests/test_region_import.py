@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.cli.tasks import read_regions_csv
+from server.models import Region, RegionAncestor
 from server.services.directory import upsert_regions
 from server.web.errors import InvalidInput
-from server.models import Region, RegionAncestor
 
 COLUMNS = ["code", "parent", "level", "name", "name_hant", "population", "households"]
 # Names with what breaks naive CSV (commas, quotes, line breaks) in characters GBK can also carry.
@@ -33,10 +33,29 @@ def as_csv(rows: list[dict], encoding: str) -> bytes:
 def region_files(draw):
     towns = draw(st.integers(1, 6))
     names = st.text(alphabet=NAME_CHARACTERS, min_size=1, max_size=12).map(str.strip).filter(bool)
-    rows = [{"code": "360000", "parent": "", "level": "province", "name": draw(names), "name_hant": "", "population": draw(st.integers(0, 10**9)), "households": ""}]
+    rows = [
+        {
+            "code": "360000",
+            "parent": "",
+            "level": "province",
+            "name": draw(names),
+            "name_hant": "",
+            "population": draw(st.integers(0, 10**9)),
+            "households": "",
+        }
+    ]
     for t in range(towns):
-        rows.append({"code": f"36000{t}01", "parent": "360000", "level": "city", "name": draw(names), "name_hant": draw(st.sampled_from(["", "江西"])),
-                     "population": draw(st.integers(0, 10**7)), "households": draw(st.sampled_from(["", "12", "0"]))})
+        rows.append(
+            {
+                "code": f"36000{t}01",
+                "parent": "360000",
+                "level": "city",
+                "name": draw(names),
+                "name_hant": draw(st.sampled_from(["", "江西"])),
+                "population": draw(st.integers(0, 10**7)),
+                "households": draw(st.sampled_from(["", "12", "0"])),
+            }
+        )
     return rows, draw(st.sampled_from(["utf-8", "utf-8-sig", "gbk"]))
 
 
@@ -45,19 +64,56 @@ def region_files(draw):
 def test_quoted_fields_bom_and_gbk_read_back_exactly(generated):
     rows, encoding = generated
     read = read_regions_csv(as_csv(rows, encoding))
-    assert [(r["code"], r["parent"], r["level"], r["name"], r["name_hant"], r["population"], r["households"]) for r in read] == [
-        (r["code"], r["parent"] or None, r["level"], r["name"], r["name_hant"] or None, r["population"], int(r["households"]) if r["households"] else None) for r in rows
+    assert [
+        (r["code"], r["parent"], r["level"], r["name"], r["name_hant"], r["population"], r["households"]) for r in read
+    ] == [
+        (
+            r["code"],
+            r["parent"] or None,
+            r["level"],
+            r["name"],
+            r["name_hant"] or None,
+            r["population"],
+            int(r["households"]) if r["households"] else None,
+        )
+        for r in rows
     ]
 
 
 async def test_duplicate_codes_and_parent_loops_reject_the_whole_file(store):
-    rows = [{"code": "360000", "parent": "", "level": "province", "name": "江西省", "name_hant": "", "population": 10, "households": ""}] * 2
+    rows = [
+        {
+            "code": "360000",
+            "parent": "",
+            "level": "province",
+            "name": "江西省",
+            "name_hant": "",
+            "population": 10,
+            "households": "",
+        }
+    ] * 2
     with pytest.raises(InvalidInput) as twice:
         await upsert_regions(read_regions_csv(as_csv(rows, "utf-8")))
     assert list(twice.value.fields) == ["regions[1].code"]
     loop = [
-        {"code": "360100", "parent": "360200", "level": "city", "name": "甲", "name_hant": "", "population": 1, "households": ""},
-        {"code": "360200", "parent": "360100", "level": "city", "name": "乙", "name_hant": "", "population": 1, "households": ""},
+        {
+            "code": "360100",
+            "parent": "360200",
+            "level": "city",
+            "name": "甲",
+            "name_hant": "",
+            "population": 1,
+            "households": "",
+        },
+        {
+            "code": "360200",
+            "parent": "360100",
+            "level": "city",
+            "name": "乙",
+            "name_hant": "",
+            "population": 1,
+            "households": "",
+        },
     ]
     with pytest.raises(InvalidInput) as cycle:
         await upsert_regions(read_regions_csv(as_csv(loop, "gbk")))
@@ -66,7 +122,17 @@ async def test_duplicate_codes_and_parent_loops_reject_the_whole_file(store):
 
 
 async def test_a_province_of_100000_regions_imports_in_one_go(store):
-    rows = [{"code": "360000", "parent": "", "level": "province", "name": "江西省", "name_hant": "", "population": 45_000_000, "households": ""}]
+    rows = [
+        {
+            "code": "360000",
+            "parent": "",
+            "level": "province",
+            "name": "江西省",
+            "name_hant": "",
+            "population": 45_000_000,
+            "households": "",
+        }
+    ]
     levels = [("city", 10), ("county", 10), ("township", 20), ("village", 50)]
     parents = ["360000"]
     for level, per_parent in levels:
@@ -75,7 +141,17 @@ async def test_a_province_of_100000_regions_imports_in_one_go(store):
             for n in range(per_parent):
                 code = f"{parent}{n:02d}"
                 children.append(code)
-                rows.append({"code": code, "parent": parent, "level": level, "name": f"地方{code}", "name_hant": "", "population": 1000, "households": ""})
+                rows.append(
+                    {
+                        "code": code,
+                        "parent": parent,
+                        "level": level,
+                        "name": f"地方{code}",
+                        "name_hant": "",
+                        "population": 1000,
+                        "households": "",
+                    }
+                )
                 if len(rows) >= 100_000:
                     break
             if len(rows) >= 100_000:
@@ -97,7 +173,11 @@ async def stored_tree_is_consistent() -> None:
     regions = {r.code: r for r in await Region.all()}
     for region in regions.values():
         assert region.path == (regions[region.parent_id].path if region.parent_id else "/") + region.code + "/"
-    expected = {(code, ancestor, regions[ancestor].level) for code, region in regions.items() for ancestor in region.path.strip("/").split("/")}
+    expected = {
+        (code, ancestor, regions[ancestor].level)
+        for code, region in regions.items()
+        for ancestor in region.path.strip("/").split("/")
+    }
     assert set(await RegionAncestor.all().values_list("region_id", "ancestor_id", "level")) == expected
     assert await RegionAncestor.all().count() == len(expected)
 
@@ -110,13 +190,24 @@ async def test_moves_at_two_levels_in_one_batch_keep_paths_and_closure_true(stor
     """A city moved to another province and one of its counties moved to another city at once; a
     village below the county (not in the batch) follows it. A county straight under a province
     (no city between) gets its closure too."""
-    tree = [region("11", None, "province"), region("22", None, "province"), region("1101", "11", "city"), region("2201", "22", "city"),
-            region("110101", "1101", "county"), region("110101001", "110101", "township"), region("110101001001", "110101001", "village"),
-            region("110102", "11", "county")]
+    tree = [
+        region("11", None, "province"),
+        region("22", None, "province"),
+        region("1101", "11", "city"),
+        region("2201", "22", "city"),
+        region("110101", "1101", "county"),
+        region("110101001", "110101", "township"),
+        region("110101001001", "110101001", "village"),
+        region("110102", "11", "county"),
+    ]
     assert await upsert_regions(tree) == {"created": 8, "updated": 0, "unchanged": 0}
     await stored_tree_is_consistent()
     moved = [region("1101", "22", "city"), region("110101", "2201", "county", "改名")]
     assert await upsert_regions(moved) == {"created": 0, "updated": 2, "unchanged": 0}
     await stored_tree_is_consistent()
     assert (await Region.get(code="110101001001")).path == "/22/2201/110101/110101001/110101001001/"
-    assert await upsert_regions([tree[0], tree[1], tree[3], *moved, *tree[5:]]) == {"created": 0, "updated": 0, "unchanged": 8}
+    assert await upsert_regions([tree[0], tree[1], tree[3], *moved, *tree[5:]]) == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 8,
+    }

@@ -12,7 +12,6 @@ import pytest
 from tortoise import Tortoise
 from tortoise.fields.relational import ForeignKeyFieldInstance
 
-
 PLAN = Path(__file__).resolve().parents[1] / "docs" / "scale.md"
 
 
@@ -54,7 +53,9 @@ def needed_steps(models: dict[str, type], placed: dict[str, tuple[str, str]]) ->
         if placement != "distributed":
             continue
         meta = model._meta
-        columns = {f.source_field or name for name, f in meta.fields_map.items() if not isinstance(f, ForeignKeyFieldInstance)} | {f"{name}_id" for name in meta.fk_fields}
+        columns = {
+            f.source_field or name for name, f in meta.fields_map.items() if not isinstance(f, ForeignKeyFieldInstance)
+        } | {f"{name}_id" for name in meta.fk_fields}
         if column not in columns:
             steps.add(f"{table}: add column {column}")
         if meta.pk_attr != column:

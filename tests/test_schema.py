@@ -8,9 +8,8 @@ import sys
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
-
 from conftest import PASSWORD
+from hypothesis import HealthCheck, given, settings
 from servers import prepare_store, running, server_env
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed (pip install -e '.[test]')")
@@ -25,7 +24,9 @@ SKIPPED = {("DELETE", "/api/session"), ("POST", "/api/me/password")}
 
 
 def add_account(url: str, username: str, role: str, region: str | None) -> None:
-    command = [sys.executable, "-m", "server", "create-user", username, "--role", role] + (["--region", region] if region else [])
+    command = [sys.executable, "-m", "server", "create-user", username, "--role", role] + (
+        ["--region", region] if region else []
+    )
     done = subprocess.run(command, env=server_env(url), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
 
@@ -38,7 +39,12 @@ def test_generated_requests_get_no_server_error_and_answers_fit_the_schema(tmp_p
     with running(url, tmp_path) as server:
         tokens = {}
         for username in ("root", "watcher", "lixia"):
-            answer = httpx.post(server.url + "/api/session", json={"username": username, "password": PASSWORD}, trust_env=False, timeout=30)
+            answer = httpx.post(
+                server.url + "/api/session",
+                json={"username": username, "password": PASSWORD},
+                trust_env=False,
+                timeout=30,
+            )
             tokens[username] = answer.json()["token"]
         schema = schemathesis.openapi.from_url(server.url + "/api/openapi.json")
         checked = 0
@@ -51,8 +57,11 @@ def test_generated_requests_get_no_server_error_and_answers_fit_the_schema(tmp_p
                 @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
                 @given(case=operation.as_strategy())
                 def call(case):
-                    case.call_and_validate(base_url=server.url, headers={"authorization": f"Bearer {token}"},
-                                           checks=[not_a_server_error, response_schema_conformance, content_type_conformance])
+                    case.call_and_validate(
+                        base_url=server.url,
+                        headers={"authorization": f"Bearer {token}"},
+                        checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
+                    )
 
                 call()
                 checked += 1

@@ -1,8 +1,8 @@
 from datetime import datetime, timedelta
 
 import pytest
-
 from conftest import scenario
+
 from server.domain.series import check_series, chi_square_lower_tail
 
 

@@ -11,7 +11,6 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-
 from environment import SECRET
 
 pytestmark = pytest.mark.slow  # reads the demo county, seeded by `python -m server demo`

@@ -10,17 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import httpx
 import pytest
-
 from conftest import scenario
 from demo_county import DEMO_PASSWORD
 from page_words import SNAKE, leaks, words_of
-from server.domain.cross_rules import RequiredApp, duplicate_app_flags
+
 from server.config import Settings
+from server.domain.cross_rules import RequiredApp, duplicate_app_flags
 from server.web.i18n import load_catalogs
 from server.web.messages import rendered_flags
 
@@ -46,13 +46,53 @@ def first_entry(client: httpx.Client) -> str:
 
 
 PUBLIC = ["/login", "/signup", "/offline", "/check", "/reset", "/no-such-page"]
-CADRE = ["/", "/quota", "/apps", "/history", "/password", "/method", "/check", "/dashboard/360721105", "/invites", "/account/delete", "/no-such-page", first_entry]
-SUPERVISOR = ["/dashboard/360721", "/dashboard/360721105", "/dashboard/360721/flags", "/dashboard/360721?q=%E7%9F%B3", "/dashboard/360721/flags?kind=escalation", "/summaries/360721105", "/reviews", first_review, "/method", "/no-such-page"]
-ADMIN = ["/admin", "/admin/regions", "/admin/regions/360721", "/admin/regions/import", "/invites", "/admin/users", "/admin/tasks", "/admin/audit", "/dashboard/360721", "/reviews", "/method", "/password"]
+CADRE = [
+    "/",
+    "/quota",
+    "/apps",
+    "/history",
+    "/password",
+    "/method",
+    "/check",
+    "/dashboard/360721105",
+    "/invites",
+    "/account/delete",
+    "/no-such-page",
+    first_entry,
+]
+SUPERVISOR = [
+    "/dashboard/360721",
+    "/dashboard/360721105",
+    "/dashboard/360721/flags",
+    "/dashboard/360721?q=%E7%9F%B3",
+    "/dashboard/360721/flags?kind=escalation",
+    "/summaries/360721105",
+    "/reviews",
+    first_review,
+    "/method",
+    "/no-such-page",
+]
+ADMIN = [
+    "/admin",
+    "/admin/regions",
+    "/admin/regions/360721",
+    "/admin/regions/import",
+    "/invites",
+    "/admin/users",
+    "/admin/tasks",
+    "/admin/audit",
+    "/dashboard/360721",
+    "/reviews",
+    "/method",
+    "/password",
+]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize(("username", "paths"), [(None, PUBLIC), ("cadre001", CADRE), ("cadre003", CADRE), ("supervisor", SUPERVISOR), ("admin", ADMIN)])
+@pytest.mark.parametrize(
+    ("username", "paths"),
+    [(None, PUBLIC), ("cadre001", CADRE), ("cadre003", CADRE), ("supervisor", SUPERVISOR), ("admin", ADMIN)],
+)
 @pytest.mark.slow  # the demo county on a real server
 def test_no_page_shows_an_identifier(demo, username, paths, lang):
     with browser(demo, username) as client:
@@ -91,10 +131,13 @@ def test_no_csv_for_people_holds_an_identifier(demo, lang):
     assert found == {"export": [], "summary": [], "review": []}
 
 
-@pytest.mark.parametrize(("lang", "first_columns", "record"), [
-    ("zh-Hant", ["紀錄", "日期", "地方", "任務", "工作類型", "分鐘"], "用時"),
-    ("en", ["Record", "Date", "Place", "Task", "Kind of work", "Minutes"], "Time spent"),
-])
+@pytest.mark.parametrize(
+    ("lang", "first_columns", "record"),
+    [
+        ("zh-Hant", ["紀錄", "日期", "地方", "任務", "工作類型", "分鐘"], "用時"),
+        ("en", ["Record", "Date", "Place", "Task", "Kind of work", "Minutes"], "Time spent"),
+    ],
+)
 @pytest.mark.slow  # the demo county on a real server
 def test_the_cadres_export_names_places_tasks_and_kinds_of_work(demo, lang, first_columns, record):
     with browser(demo, "cadre001") as cadre:
@@ -121,16 +164,42 @@ def test_a_missing_page_speaks_the_readers_language_whatever_the_browser_says(de
     assert "找不到。" in words_of(answer.text)
 
 
-@pytest.mark.parametrize(("lang", "function", "message"), [
-    ("zh-Hans", "public_rental_housing", "3 个被要求使用的应用功能相同（公租房）：市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统。"),
-    ("zh-Hant", "public_rental_housing", "3 個被要求使用的應用功能相同（公租房）：市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统。"),
-    ("en", "public_rental_housing", "3 required apps do the same job (Public rental housing): 市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统."),
-    ("en", "tax_filing", "3 required apps do the same job: 市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统."),
-    ("zh-Hans", "住房保障", "3 个被要求使用的应用功能相同（住房保障）：市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统。"),
-])
+@pytest.mark.parametrize(
+    ("lang", "function", "message"),
+    [
+        (
+            "zh-Hans",
+            "public_rental_housing",
+            "3 个被要求使用的应用功能相同（公租房）：市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统。",
+        ),
+        (
+            "zh-Hant",
+            "public_rental_housing",
+            "3 個被要求使用的應用功能相同（公租房）：市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统。",
+        ),
+        (
+            "en",
+            "public_rental_housing",
+            "3 required apps do the same job (Public rental housing): 市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统.",
+        ),
+        (
+            "en",
+            "tax_filing",
+            "3 required apps do the same job: 市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统.",
+        ),
+        (
+            "zh-Hans",
+            "住房保障",
+            "3 个被要求使用的应用功能相同（住房保障）：市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统。",
+        ),
+    ],
+)
 def test_the_duplicate_app_flag_names_the_job_in_words_never_as_a_code(lang, function, message):
     load_catalogs(Settings(database_url="sqlite://:memory:", secret="s").locales_dir)
     case = scenario("duplicate-systems")
-    apps = [RequiredApp(i, a["name"], function, (a["owner_level"], a.get("owner_region"))) for i, a in enumerate(case["apps"], start=1)]
+    apps = [
+        RequiredApp(i, a["name"], function, (a["owner_level"], a.get("owner_region")))
+        for i, a in enumerate(case["apps"], start=1)
+    ]
     flags = rendered_flags(duplicate_app_flags("510104020005", apps), lang)
     assert [f.message for f in flags] == [message]

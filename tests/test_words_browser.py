@@ -5,9 +5,7 @@ or axe-core is missing."""
 
 from __future__ import annotations
 
-
 import pytest
-
 from phone import AXE, BROWSER_TESTS
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
@@ -18,10 +16,13 @@ def phone(browser, **options):
     return browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True, **options).new_page()
 
 
-@pytest.mark.parametrize(("lang", "flag"), [
-    ("zh-Hant", "這個指標是上坪村戶籍人口的 4.21 倍（3,000 對 712）。"),
-    ("en", "This target is 4.21 times 上坪村's registered population (3,000 against 712)."),
-])
+@pytest.mark.parametrize(
+    ("lang", "flag"),
+    [
+        ("zh-Hant", "這個指標是上坪村戶籍人口的 4.21 倍（3,000 對 712）。"),
+        ("en", "This target is 4.21 times 上坪村's registered population (3,000 against 712)."),
+    ],
+)
 def test_an_office_checks_a_quota_on_a_phone_without_javascript(demo, lang, flag, browser):
     page = phone(browser, java_script_enabled=False)
     page.goto(f"{demo}/check?lang={lang}")
@@ -56,7 +57,11 @@ def test_the_self_check_and_its_answer_have_no_serious_accessibility_violations(
             page.click("button[type=submit]")  # then an answer with flags
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        found += [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        found += [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
     assert found == []
 
 

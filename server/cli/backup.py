@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Iterator
+from typing import Any
 
 from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -31,10 +32,27 @@ FORMAT = 1
 CHUNK = 5000
 # Parents before children; region_ancestor is rebuilt data but copied as is (cheaper than a rebuild).
 ORDER: tuple[type[Model], ...] = (
-    models.Region, models.RegionAncestor, models.User, models.Token, models.Invite, models.App, models.Task,
-    models.Quota, models.QuotaRevision, models.ProgressPoint, models.Outcome, models.TimeEntry, models.RosterItem,
-    models.Release, models.ReleaseCell, models.ReleaseFlag, models.Review, models.ReviewDecision, models.FeedMessage,
-    models.OneTimeCode, models.AuditEvent,
+    models.Region,
+    models.RegionAncestor,
+    models.User,
+    models.Token,
+    models.Invite,
+    models.App,
+    models.Task,
+    models.Quota,
+    models.QuotaRevision,
+    models.ProgressPoint,
+    models.Outcome,
+    models.TimeEntry,
+    models.RosterItem,
+    models.Release,
+    models.ReleaseCell,
+    models.ReleaseFlag,
+    models.Review,
+    models.ReviewDecision,
+    models.FeedMessage,
+    models.OneTimeCode,
+    models.AuditEvent,
 )
 
 
@@ -125,7 +143,9 @@ def _read(source: Path) -> Iterator[dict[str, Any] | list[Any]]:
 async def restore(source: Path, progress: Callable[[str, int], None] = lambda table, rows: None) -> dict[str, int]:
     """Load a backup into an empty, migrated store, all or nothing."""
     if await models.Region.exists() or await models.User.exists():
-        raise BackupError("the store is not empty: restore only into a new store (run `migrate` on an empty database first)")
+        raise BackupError(
+            "the store is not empty: restore only into a new store (run `migrate` on an empty database first)"
+        )
     lines = _read(source)
     header = next(lines, None)
     if not isinstance(header, dict) or header.get("jianfu_backup") != FORMAT:
@@ -150,7 +170,13 @@ async def restore(source: Path, progress: Callable[[str, int], None] = lambda ta
     return counts
 
 
-async def _flush(model: type[Model] | None, batch: list[Model], connection: BaseDBAsyncClient, counts: dict[str, int], progress: Callable[[str, int], None]) -> None:
+async def _flush(
+    model: type[Model] | None,
+    batch: list[Model],
+    connection: BaseDBAsyncClient,
+    counts: dict[str, int],
+    progress: Callable[[str, int], None],
+) -> None:
     if model is None or not batch:
         return
     if model is models.Region:  # parents first: a region refers to its parent
@@ -170,4 +196,3 @@ async def _advance_sequences(connection: BaseDBAsyncClient) -> None:
             await connection.execute_script(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             )
-

@@ -1,6 +1,6 @@
 """Draw the app icons (a stack of three bars growing shorter: less load) as PNG, no image library.
 
-    .venv/bin/python -m server.cli.icons    # writes static/icons/*.png
+.venv/bin/python -m server.cli.icons    # writes static/icons/*.png
 """
 
 from __future__ import annotations
@@ -48,7 +48,11 @@ def icon(size: int, maskable: bool = False) -> bytes:
 
 def main() -> None:
     ICONS.mkdir(parents=True, exist_ok=True)
-    for name, size, maskable in (("icon-192.png", 192, False), ("icon-512.png", 512, False), ("icon-maskable-512.png", 512, True)):
+    for name, size, maskable in (
+        ("icon-192.png", 192, False),
+        ("icon-512.png", 512, False),
+        ("icon-maskable-512.png", 512, True),
+    ):
         (ICONS / name).write_bytes(icon(size, maskable))
         print(f"wrote static/icons/{name}")
 

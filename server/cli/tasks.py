@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-from server.store import audit
 from server import db
-from server.services import directory, region_csv, region_import
-from server.web import i18n
 from server.config import Settings
+from server.services import directory, region_csv, region_import
+from server.store import audit
+from server.web import i18n
 from server.web.errors import ApiError
 from server.web.parse import local_today
 
@@ -22,21 +22,28 @@ class CommandError(Exception):
 def _explain(error: ApiError, lines: Sequence[int] | None = None) -> str:
     """An error for the operator, in their language. A batch row's field is told by its line in
     the file ("Line 133, code: ..."), never by its place in the batch."""
+
     def where(name: str) -> str:
         match = re.fullmatch(r"regions\[(\d+)\]\.(\w+)", name)
-        return f"{i18n.gettext('Line %(number)s', number=lines[int(match[1])])}, {match[2]}" if match and lines else name
+        return (
+            f"{i18n.gettext('Line %(number)s', number=lines[int(match[1])])}, {match[2]}" if match and lines else name
+        )
 
     if not error.fields:
         return error.message
     return "; ".join(f"{where(name)}: {message}" for name, message in list(error.fields.items())[:20])
 
 
-async def create_user(settings: Settings, username: str, password: str, role: str, region: str | None, locale: str | None) -> None:
+async def create_user(
+    settings: Settings, username: str, password: str, role: str, region: str | None, locale: str | None
+) -> None:
     i18n.load_catalogs(settings.locales_dir)
     async with db.connect(settings.database_url):
         try:
             today = local_today(settings.timezone)
-            user = await directory.create_user({"username": username, "password": password, "role": role, "region": region, "locale": locale}, today)
+            user = await directory.create_user(
+                {"username": username, "password": password, "role": role, "region": region, "locale": locale}, today
+            )
             await audit.record(audit.COMMAND_LINE, "user_created", user.username, today)
         except ApiError as error:
             raise CommandError(_explain(error)) from None
@@ -107,8 +114,8 @@ async def first_admin_link(settings: Settings, host: str, port: int) -> str | No
 
 async def publish(settings: Settings, month: str | None) -> None:
     """Publish one month, or every month whose publication day has come, with progress."""
-    from server.services import publication  # noqa: PLC0415 -- only this command needs it
     from server.domain.periods import PeriodError, parse_period  # noqa: PLC0415
+    from server.services import publication  # noqa: PLC0415 -- only this command needs it
 
     i18n.load_catalogs(settings.locales_dir)
     today = local_today(settings.timezone)

@@ -48,7 +48,9 @@ def _severity(value: float, warning: float, critical: float, strict_warning: boo
     return 1 if (value > warning if strict_warning else value >= warning) else 0
 
 
-def escalation_flags(nodes: list[QuotaNode], issuer: str, task: int, app: int | None, rules: Rules = DEFAULT_RULES) -> list[Flag]:
+def escalation_flags(
+    nodes: list[QuotaNode], issuer: str, task: int, app: int | None, rules: Rules = DEFAULT_RULES
+) -> list[Flag]:
     """One flag per region that raised what it passed down; each carries the chain from the issuer."""
     by_region = {n.region: n for n in nodes}
     children: dict[str, list[QuotaNode]] = {}
@@ -62,19 +64,50 @@ def escalation_flags(nodes: list[QuotaNode], issuer: str, task: int, app: int | 
         product = 1.0
         for link in chain:
             product *= link["ratio"]
-        level = max(_severity(ratio, rules.escalation_warning, rules.escalation_critical), _severity(product, rules.chain_warning, rules.chain_critical, strict_warning=False) if len(chain) > 1 else 0)
+        level = max(
+            _severity(ratio, rules.escalation_warning, rules.escalation_critical),
+            _severity(product, rules.chain_warning, rules.chain_critical, strict_warning=False)
+            if len(chain) > 1
+            else 0,
+        )
         if level == 0:
             continue
         node = by_region[code]
         total = sum(c.target for c in children[code])
-        message = _("%(region)s passed %(total)s down to its places against the %(target)s it received: %(ratio)s times.", region=node.name, total=Number(total), target=Number(node.target), ratio=Number(ratio, 2))
+        message = _(
+            "%(region)s passed %(total)s down to its places against the %(target)s it received: %(ratio)s times.",
+            region=node.name,
+            total=Number(total),
+            target=Number(node.target),
+            ratio=Number(ratio, 2),
+        )
         if per_capita:
-            message = _("%(region)s asks its places for %(ratio)s times its own target per resident (%(reported)s of %(places)s places reported).", region=node.name, ratio=Number(ratio, 2), reported=len(children[code]), places=node.children_count)
-        flags.append(Flag(
-            kind="escalation", severity=("warning", "critical")[level - 1], region=code, task=task, app=app, ratio=round(ratio, 2), message=message,
-            basis=_("Burden-reduction rules forbid raising a target at every level on its way down (层层加码)."),
-            detail={"issued_by": issuer, "per_capita": per_capita, "children": len(children[code]), "chain": chain, "product": round(product, 4)},
-        ))
+            message = _(
+                "%(region)s asks its places for %(ratio)s times its own target per resident (%(reported)s of %(places)s places reported).",
+                region=node.name,
+                ratio=Number(ratio, 2),
+                reported=len(children[code]),
+                places=node.children_count,
+            )
+        flags.append(
+            Flag(
+                kind="escalation",
+                severity=("warning", "critical")[level - 1],
+                region=code,
+                task=task,
+                app=app,
+                ratio=round(ratio, 2),
+                message=message,
+                basis=_("Burden-reduction rules forbid raising a target at every level on its way down (层层加码)."),
+                detail={
+                    "issued_by": issuer,
+                    "per_capita": per_capita,
+                    "children": len(children[code]),
+                    "chain": chain,
+                    "product": round(product, 4),
+                },
+            )
+        )
     return flags
 
 
@@ -95,7 +128,16 @@ def daily_increments(points: list[tuple[float, float]]) -> list[float]:
     return [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(ordered, ordered[1:]) if b[0] > a[0]]
 
 
-def pace_flag(region: str, name: Name | str, task: int, target: int, points: list[tuple[float, float]], days_left: int, reporters: int, rules: Rules = DEFAULT_RULES) -> Flag | None:
+def pace_flag(
+    region: str,
+    name: Name | str,
+    task: int,
+    target: int,
+    points: list[tuple[float, float]],
+    days_left: int,
+    reporters: int,
+    rules: Rules = DEFAULT_RULES,
+) -> Flag | None:
     """What is left to do per day (and per reporter) against the region's own median daily progress."""
     increments = daily_increments(points)
     if days_left <= 0 or not increments:
@@ -107,10 +149,27 @@ def pace_flag(region: str, name: Name | str, task: int, target: int, points: lis
         return None
     per_reporter = needed / reporters if reporters else None
     return Flag(
-        kind="pace", severity="warning", region=region, task=task, ratio=round(needed / usual, 2),
-        message=_("To reach the target %(region)s would need %(needed)s a day for %(days)s days, %(ratio)s times its usual daily progress.", region=name, needed=Number(needed), days=days_left, ratio=Number(needed / usual, 1)),
-        basis=_("A pace far above what a place has managed so far is met by fabrication or overwork, not by residents' needs."),
-        detail={"needed_per_day": round(needed, 2), "needed_per_reporter_day": round(per_reporter, 2) if per_reporter else None, "median_daily": round(usual, 2), "days_left": days_left},
+        kind="pace",
+        severity="warning",
+        region=region,
+        task=task,
+        ratio=round(needed / usual, 2),
+        message=_(
+            "To reach the target %(region)s would need %(needed)s a day for %(days)s days, %(ratio)s times its usual daily progress.",
+            region=name,
+            needed=Number(needed),
+            days=days_left,
+            ratio=Number(needed / usual, 1),
+        ),
+        basis=_(
+            "A pace far above what a place has managed so far is met by fabrication or overwork, not by residents' needs."
+        ),
+        detail={
+            "needed_per_day": round(needed, 2),
+            "needed_per_reporter_day": round(per_reporter, 2) if per_reporter else None,
+            "median_daily": round(usual, 2),
+            "days_left": days_left,
+        },
     )
 
 
@@ -133,30 +192,57 @@ def duplicate_app_flags(region: str, apps: list[RequiredApp]) -> list[Flag]:
             continue
         names = Joined(tuple(a.name for a in sorted(same, key=lambda a: a.id)))
         job = app_function(function)
-        message = (_("%(count)s required apps do the same job (%(function)s): %(names)s.", count=len(same), function=job, names=names) if job
-                   else _("%(count)s required apps do the same job: %(names)s.", count=len(same), names=names))
-        flags.append(Flag(
-            kind="duplicate_app", severity="info", region=region, app=min(a.id for a in same),
-            message=message,
-            basis=_("Apps with the same function run by different levels are candidates to merge or close (关停并转)."),
-            detail={"function": function, "apps": sorted(a.id for a in same)},
-        ))
+        message = (
+            _(
+                "%(count)s required apps do the same job (%(function)s): %(names)s.",
+                count=len(same),
+                function=job,
+                names=names,
+            )
+            if job
+            else _("%(count)s required apps do the same job: %(names)s.", count=len(same), names=names)
+        )
+        flags.append(
+            Flag(
+                kind="duplicate_app",
+                severity="info",
+                region=region,
+                app=min(a.id for a in same),
+                message=message,
+                basis=_(
+                    "Apps with the same function run by different levels are candidates to merge or close (关停并转)."
+                ),
+                detail={"function": function, "apps": sorted(a.id for a in same)},
+            )
+        )
     return flags
 
 
-def zombie_app_flag(region: str, app: RequiredApp, reporters: int, saying_none: int, rules: Rules = DEFAULT_RULES) -> Flag | None:
+def zombie_app_flag(
+    region: str, app: RequiredApp, reporters: int, saying_none: int, rules: Rules = DEFAULT_RULES
+) -> Flag | None:
     """At least half of an app's reporters say residents never use it."""
     if not reporters or saying_none / reporters < rules.zombie_share:
         return None
     return Flag(
-        kind="zombie_app", severity="warning", region=region, app=app.id, ratio=round(saying_none / reporters, 2),
-        message=_("Residents never use %(app)s, say %(share)s of the cadres required to use it.", app=app.name, share=Share(saying_none / reporters)),
+        kind="zombie_app",
+        severity="warning",
+        region=region,
+        app=app.id,
+        ratio=round(saying_none / reporters, 2),
+        message=_(
+            "Residents never use %(app)s, say %(share)s of the cadres required to use it.",
+            app=app.name,
+            share=Share(saying_none / reporters),
+        ),
         basis=_("An app residents do not use only costs cadres time: a candidate to close (僵尸应用)."),
         detail={"reporters": reporters, "saying_none": saying_none},
     )
 
 
-def peer_outlier_flags(values: dict[str, float], names: dict[str, Name | str], rules: Rules = DEFAULT_RULES) -> list[Flag]:
+def peer_outlier_flags(
+    values: dict[str, float], names: dict[str, Name | str], rules: Rules = DEFAULT_RULES
+) -> list[Flag]:
     """Siblings whose hours per reporter stand far from the others': modified z = 0.6745 (x - median) / MAD."""
     if len(values) < rules.outlier_min_siblings:
         return []
@@ -168,10 +254,25 @@ def peer_outlier_flags(values: dict[str, float], names: dict[str, Name | str], r
     for region, value in sorted(values.items()):
         z = 0.6745 * (value - middle) / mad
         if z > rules.outlier_z:
-            flags.append(Flag(
-                kind="peer_outlier", severity="info", region=region, ratio=round(z, 2),
-                message=_("%(region)s logs %(hours)s hours per cadre a week, far above its neighbours' %(median)s.", region=names.get(region, region), hours=Number(value, 1), median=Number(middle, 1)),
-                basis=_("A place far busier than its neighbours is where a review should look first."),
-                detail={"hours_per_reporter_week": round(value, 2), "median": round(middle, 2), "mad": round(mad, 2), "z": round(z, 2)},
-            ))
+            flags.append(
+                Flag(
+                    kind="peer_outlier",
+                    severity="info",
+                    region=region,
+                    ratio=round(z, 2),
+                    message=_(
+                        "%(region)s logs %(hours)s hours per cadre a week, far above its neighbours' %(median)s.",
+                        region=names.get(region, region),
+                        hours=Number(value, 1),
+                        median=Number(middle, 1),
+                    ),
+                    basis=_("A place far busier than its neighbours is where a review should look first."),
+                    detail={
+                        "hours_per_reporter_week": round(value, 2),
+                        "median": round(middle, 2),
+                        "mad": round(mad, 2),
+                        "z": round(z, 2),
+                    },
+                )
+            )
     return flags

@@ -31,9 +31,9 @@ int arithmetic is several times faster and just as exact.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Mapping
 
 OWN = "#own"  # suffix of the code in `determined` for a parent's own remainder (its own staff's figure)
 
@@ -56,10 +56,14 @@ class Table:
 
     name: str
     values: dict[str, Fraction]  # subtree total per region code (a missing code is 0)
-    contributors: dict[str, tuple[int, ...]]  # distinct established contributors per code, subtree (missing = all zeros)
+    contributors: dict[
+        str, tuple[int, ...]
+    ]  # distinct established contributors per code, subtree (missing = all zeros)
     floor: tuple[int, ...]  # the primary rule per component, e.g. (10,) or (3, 3)
     published: bool = True  # False: an unpublished part that still takes part in relations
-    requires: tuple[str, ...] = ()  # shown in a region only where these tables are shown too (a derived figure such as cost)
+    requires: tuple[
+        str, ...
+    ] = ()  # shown in a region only where these tables are shown too (a derived figure such as cost)
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,9 @@ class _Equation:
     known: tuple[tuple[int, Number], ...]  # numbered cells, shown
 
 
-def protect(regions: list[Region], tables: list[Table], relations: list[Relation], *, audit: bool = True) -> dict[str, set[str]]:
+def protect(
+    regions: list[Region], tables: list[Table], relations: list[Relation], *, audit: bool = True
+) -> dict[str, set[str]]:
     """The codes hidden in each table (unpublished tables: every code that is not known zero).
 
     Primary and complementary suppression, then the auditor in a loop until nothing hidden is
@@ -99,7 +105,12 @@ def protect(regions: list[Region], tables: list[Table], relations: list[Relation
 
 
 def determined(
-    regions: list[Region], tables: list[Table], relations: list[Relation], hidden: Mapping[str, Iterable[str]], *, knows_empty: bool = False
+    regions: list[Region],
+    tables: list[Table],
+    relations: list[Relation],
+    hidden: Mapping[str, Iterable[str]],
+    *,
+    knows_empty: bool = False,
 ) -> set[tuple[str, str]]:
     """The auditor alone: (table, code) of hidden values that the published figures determine exactly.
 
@@ -117,18 +128,25 @@ def determined(
 class _Problem:
     """The release as the reader sees it: the tree, the tables, the relations, each parent's own remainders."""
 
-    def __init__(self, regions: list[Region], tables: list[Table], relations: list[Relation], *, knows_empty: bool = False) -> None:
+    def __init__(
+        self, regions: list[Region], tables: list[Table], relations: list[Relation], *, knows_empty: bool = False
+    ) -> None:
         self.knows_empty = knows_empty
         self._tree(regions)
         self.tables = {t.name: t for t in tables}
         self.names = sorted(self.tables)
-        self._values = {t.name: {code: _whole(v if isinstance(v, Fraction) else Fraction(v)) for code, v in t.values.items() if v} for t in tables}
+        self._values = {
+            t.name: {code: _whole(v if isinstance(v, Fraction) else Fraction(v)) for code, v in t.values.items() if v}
+            for t in tables
+        }
         self._contributors = {t.name: {code: tuple(n) for code, n in t.contributors.items()} for t in tables}
         if len(self.names) != len(tables):
             raise ValueError("two tables share a name")
         for table in tables:
             self._check(table)
-        self.relations = [tuple(sorted((name, _whole(Fraction(c))) for name, c in r.terms.items() if c != 0)) for r in relations]
+        self.relations = [
+            tuple(sorted((name, _whole(Fraction(c))) for name, c in r.terms.items() if c != 0)) for r in relations
+        ]
         self.relations = sorted(set(r for r in self.relations if r))
         if any(name not in self.tables for r in self.relations for name, _ in r):
             raise ValueError("a relation names a table that is not given")
@@ -137,9 +155,18 @@ class _Problem:
         self.requirers = {name: sorted(t.name for t in tables if name in t.requires) for name in self.names}
         self.wholes = [whole for whole in (_whole_and_parts(r) for r in self.relations) if whole]
         # Codes with something in them, per table: everywhere else the table is empty.
-        self.filled = {name: {c for c, v in self._values[name].items() if v} | {c for c, n in self._contributors[name].items() if any(n)} for name in self.names}
+        self.filled = {
+            name: {c for c, v in self._values[name].items() if v}
+            | {c for c, n in self._contributors[name].items() if any(n)}
+            for name in self.names
+        }
         # An empty parent has an empty remainder (its children's counts only take away from nothing).
-        self.own = {(t, p): self._remainder(t, p, self.children[p]) for t in self.names for p in self.parents if p in self.filled[t]}
+        self.own = {
+            (t, p): self._remainder(t, p, self.children[p])
+            for t in self.names
+            for p in self.parents
+            if p in self.filled[t]
+        }
         self.own = {key: figure for key, figure in self.own.items() if not _empty(*figure)}
         self.templates = self._templates()
         self._queued: set[tuple[int, str, str]] = set()  # families in the queue, so each waits there once
@@ -192,7 +219,9 @@ class _Problem:
         for relation in self.relations:
             for code in set().union(*(self._values[name] for name, _ in relation)):
                 if sum(c * self._values[name].get(code, 0) for name, c in relation):
-                    raise ValueError(f"the figures of {code} do not add up as {' + '.join(name for name, _ in relation)} say")
+                    raise ValueError(
+                        f"the figures of {code} do not add up as {' + '.join(name for name, _ in relation)} say"
+                    )
 
     def value(self, table: Table, code: str) -> Number:
         return self._values[table.name].get(code, 0)
@@ -220,7 +249,11 @@ class _Problem:
                 meets = {c for c, n in self._contributors[name].items() if table.published and _meets(n, table.floor)}
                 below = [(name, code) for code in self.codes if code not in meets]
             else:
-                below = [(name, code) for code in self.codes if not table.published or not _meets(self.contributors(table, code), table.floor)]
+                below = [
+                    (name, code)
+                    for code in self.codes
+                    if not table.published or not _meets(self.contributors(table, code), table.floor)
+                ]
             self.hide(hidden, below, queue)
         self._touched = None
         return hidden, queue
@@ -294,7 +327,13 @@ class _Problem:
                 if _empty(value, tuple(sum(n) for n in zip(*counts)) if counts else ()):
                     continue
                 total = self.contributors(table, code)
-                rest = [max([n[i] for n in counts] + [total[i] - sum(self.contributors(self.tables[p], code)[i] for p in shown)]) for i in range(len(table.floor))]
+                rest = [
+                    max(
+                        [n[i] for n in counts]
+                        + [total[i] - sum(self.contributors(self.tables[p], code)[i] for p in shown)]
+                    )
+                    for i in range(len(table.floor))
+                ]
                 if _meets(tuple(rest), table.floor):
                     continue
                 candidates = sorted(((p, code) for p in shown), key=self._smallness)
@@ -314,7 +353,9 @@ class _Problem:
             return parent
         return min(candidates, key=lambda c: (sum(self.contributors(table, c)), self.contributors(table, c), c))
 
-    def audit(self, hidden: dict[str, set[str]], cache: dict[tuple[_Equation, ...], frozenset[int]]) -> list[tuple[tuple[_Equation, ...], list[int]]]:
+    def audit(
+        self, hidden: dict[str, set[str]], cache: dict[tuple[_Equation, ...], frozenset[int]]
+    ) -> list[tuple[tuple[_Equation, ...], list[int]]]:
         """Each connected part of the reader's system, with the unknowns in it that it determines and must not.
 
         Unknowns are numbered in their sort order (`self.unknowns`), so that the system is built,
@@ -337,17 +378,26 @@ class _Problem:
                 own = ((("own", name, parent), -1),) if (name, parent) in self.own else ()
                 templates.append((terms, own))
         for relation in self.relations:
-            codes = self.codes if not self.knows_empty else sorted(set().union(*(self.filled[name] for name, _ in relation)))
+            codes = (
+                self.codes
+                if not self.knows_empty
+                else sorted(set().union(*(self.filled[name] for name, _ in relation)))
+            )
             templates += [([((name, code), c) for name, c in relation], ()) for code in codes]
         kept = [(tuple(sorted(t for t in terms if not self._known(*t[0]))), own) for terms, own in templates]
         kept = [(terms, own) for terms, own in kept if terms or own]
-        self.unknowns = sorted({("cell", *cell) for terms, _ in kept for cell, _ in terms} | {x for _, own in kept for x, _ in own})
+        self.unknowns = sorted(
+            {("cell", *cell) for terms, _ in kept for cell, _ in terms} | {x for _, own in kept for x, _ in own}
+        )
         number = {x: i for i, x in enumerate(self.unknowns)}
         self.cell_numbers = {name: {} for name in self.names}
         for i, (kind, name, code) in enumerate(self.unknowns):
             if kind == "cell":
                 self.cell_numbers[name][code] = i
-        return [(tuple((number[("cell", *cell)], c) for cell, c in terms), tuple((number[x], c) for x, c in own)) for terms, own in kept]
+        return [
+            (tuple((number[("cell", *cell)], c) for cell, c in terms), tuple((number[x], c) for x, c in own))
+            for terms, own in kept
+        ]
 
     def _families(self, name: str) -> list[str]:
         """The parents whose family equation in this table can hold an unknown: all, or to a reader who
@@ -355,7 +405,9 @@ class _Problem:
         if not self.knows_empty:
             return self.parents
         filled = self.filled[name]
-        return sorted({p for p in filled if p in self.children} | {self.parent[c] for c in filled if self.parent[c] is not None})
+        return sorted(
+            {p for p in filled if p in self.children} | {self.parent[c] for c in filled if self.parent[c] is not None}
+        )
 
     def _known(self, name: str, code: str) -> bool:
         """A cell whose value the reader knows without the release: a known zero, or (to a reader who knows where nothing was logged) an empty cell."""
@@ -363,7 +415,9 @@ class _Problem:
 
     def equations(self, hidden: dict[str, set[str]]) -> list[_Equation]:
         """The reader's equations that involve an unknown, over numbered cells. Terms stay sorted ("cell" before "own")."""
-        unseen = {numbers[code] for name, numbers in self.cell_numbers.items() for code in hidden[name] if code in numbers}
+        unseen = {
+            numbers[code] for name, numbers in self.cell_numbers.items() for code in hidden[name] if code in numbers
+        }
         rows = []
         for terms, own in self.templates:
             unknowns = tuple(t for t in terms if t[0] in unseen)

@@ -27,7 +27,12 @@ class DurationError(ValueError):
 
 def duration_syntax() -> dict[str, object]:
     """The parser's rules as data, for the phone's copy of `parse_minutes` (static/app.js)."""
-    return {"number": NUMBER_PATTERN, "hours_minutes": HOURS_MINUTES_PATTERN, "clock": CLOCK_PATTERN, "half_hour": list(HALF_HOUR)}
+    return {
+        "number": NUMBER_PATTERN,
+        "hours_minutes": HOURS_MINUTES_PATTERN,
+        "clock": CLOCK_PATTERN,
+        "half_hour": list(HALF_HOUR),
+    }
 
 
 def normal_text(text: str) -> str:

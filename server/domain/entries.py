@@ -80,4 +80,3 @@ def day_totals(stored: list[tuple[str, str, date, int]], days: set[date]) -> dic
         if day in days:
             totals[day] = totals.get(day, 0) + minutes
     return totals
-

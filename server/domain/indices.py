@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from server.domain.rules import DEFAULT_RULES, Rules
 
@@ -91,7 +92,9 @@ def change(previous: tuple[int, float], current: tuple[int, float]) -> dict[str,
     }
 
 
-def top_sources(hours_by_source: dict[Any, float], total_hours: float, limit: int = 10) -> list[tuple[Any, float, float | None]]:
+def top_sources(
+    hours_by_source: dict[Any, float], total_hours: float, limit: int = 10
+) -> list[tuple[Any, float, float | None]]:
     """(source, hours, share of all hours), largest first (burden concentrates in a few obligations)."""
     ranked = sorted(hours_by_source.items(), key=lambda item: (-item[1], str(item[0])))[:limit]
     return [(source, round(hours, 2), share(hours, total_hours)) for source, hours in ranked]

@@ -94,10 +94,16 @@ def entry_tables(facts: MonthFacts, k: int) -> tuple[list[disclosure.Table], lis
     tables += [_table(f"category:{c}", _column(facts.categories, c), k) for c in LOGGED_CATEGORIES]
     for category in LOGGED_CATEGORIES:
         members = [a for a in activities if CATEGORY_OF_ACTIVITY.get(a, "other") == category]
-        relations.append(disclosure.Relation({f"category:{category}": one, **{f"activity:{a}": minus for a in members}}))
+        relations.append(
+            disclosure.Relation({f"category:{category}": one, **{f"activity:{a}": minus for a in members}})
+        )
     relations.append(disclosure.Relation({"minutes": minus, **{f"category:{c}": one for c in LOGGED_CATEGORIES}}))
     tables.append(_table("evidence", _column(facts.evidence, "evidence"), k))
-    relations.append(disclosure.Relation({"evidence": one, **{f"activity:{a}": minus for a in activities if a in EVIDENCE_ACTIVITIES}}))
+    relations.append(
+        disclosure.Relation(
+            {"evidence": one, **{f"activity:{a}": minus for a in activities if a in EVIDENCE_ACTIVITIES}}
+        )
+    )
     # Time under no task is never published, and always a term: the reader does not know it is none.
     tasks = [t for t in _sources(facts.tasks) if t is not None] + [None]
     tables += [_table(_task_table(t), _column(facts.tasks, t), k, published=t is not None) for t in tasks]
@@ -114,7 +120,9 @@ def outcome_tables(facts: MonthFacts, k: int) -> list[disclosure.Table]:
     floor = (k, SENSITIVE_FLOOR, SENSITIVE_FLOOR)
     contributors = {code: (o["established"], o["saying_yes"], o["saying_no"]) for code, o in facts.outcomes.items()}
     return [
-        disclosure.Table(name, {code: Fraction(str(o[name])) for code, o in facts.outcomes.items()}, contributors, floor)
+        disclosure.Table(
+            name, {code: Fraction(str(o[name])) for code, o in facts.outcomes.items()}, contributors, floor
+        )
         for name in ("outcomes", "fabricated", "paid_yuan")
     ]
 
@@ -126,10 +134,20 @@ def roster_tables(facts: MonthFacts, k: int) -> tuple[list[disclosure.Table], li
     tables = [_table("roster_reporters", reporters, k), _table("roster_items", items, k)]
     apps = sorted({app for per in facts.apps.values() for app in per})
     for app in apps:
-        named = {code: Part(per[app]["reporters"], per[app]["established"]) for code, per in facts.apps.items() if app in per}
-        none = {code: Part(per[app]["saying_none"], per[app]["established"]) for code, per in facts.apps.items() if app in per}
+        named = {
+            code: Part(per[app]["reporters"], per[app]["established"]) for code, per in facts.apps.items() if app in per
+        }
+        none = {
+            code: Part(per[app]["saying_none"], per[app]["established"])
+            for code, per in facts.apps.items()
+            if app in per
+        }
         tables += [_table(f"app:{app}", named, k), _table(f"app:{app}:none", none, k, requires=(f"app:{app}",))]
-    relations = [disclosure.Relation({"roster_items": Fraction(-1), **{f"app:{app}": Fraction(1) for app in apps}})] if apps else []
+    relations = (
+        [disclosure.Relation({"roster_items": Fraction(-1), **{f"app:{app}": Fraction(1) for app in apps}})]
+        if apps
+        else []
+    )
     return tables, relations
 
 
@@ -147,11 +165,16 @@ def release_figures(facts: MonthFacts, hidden: dict[str, set[str]]) -> dict[str,
     """Per region, the figures a reader may see: a hidden figure is null (or left out of a list)."""
     known_zero = {r.code for r in facts.regions if not facts.accounts.get(r.code)}
     # Each column once, not once per region: a province has thousands of regions.
-    columns = {"evidence": _column(facts.evidence, "evidence"), **{f"category:{c}": _column(facts.categories, c) for c in LOGGED_CATEGORIES}}
+    columns = {
+        "evidence": _column(facts.evidence, "evidence"),
+        **{f"category:{c}": _column(facts.categories, c) for c in LOGGED_CATEGORIES},
+    }
     return {r.code: _figures_of(r.code, facts, hidden, r.code in known_zero, columns) for r in facts.regions}
 
 
-def _figures_of(code: str, facts: MonthFacts, hidden: dict[str, set[str]], known_zero: bool, columns: dict[str, dict[str, Part]]) -> dict[str, Any]:
+def _figures_of(
+    code: str, facts: MonthFacts, hidden: dict[str, set[str]], known_zero: bool, columns: dict[str, dict[str, Part]]
+) -> dict[str, Any]:
     def shown(table: str) -> bool:
         return code not in hidden.get(table, set())
 
@@ -168,14 +191,25 @@ def _figures_of(code: str, facts: MonthFacts, hidden: dict[str, set[str]], known
         "minutes": value("minutes", facts.minutes) if cell else None,
         "median_minutes": facts.median_minutes.get(code) if cell else None,
         "evidence_minutes": value("evidence", columns["evidence"]) if cell else None,
-        "categories": {c: (value(f"category:{c}", columns[f"category:{c}"]) if c in LOGGED_CATEGORIES else 0) if cell else None for c in CATEGORIES},
-        "tasks": [{"task": t, "minutes": p.value} for t, p in sorted((facts.tasks.get(code) or {}).items(), key=lambda i: str(i[0])) if t is not None and cell and shown(f"task:{t}")],
+        "categories": {
+            c: (value(f"category:{c}", columns[f"category:{c}"]) if c in LOGGED_CATEGORIES else 0) if cell else None
+            for c in CATEGORIES
+        },
+        "tasks": [
+            {"task": t, "minutes": p.value}
+            for t, p in sorted((facts.tasks.get(code) or {}).items(), key=lambda i: str(i[0]))
+            if t is not None and cell and shown(f"task:{t}")
+        ],
         "outcomes": outcome.get("outcomes", 0) if shown("outcomes") else None,
         "fabricated": outcome.get("fabricated", 0) if shown("fabricated") else None,
         "paid_yuan": outcome.get("paid_yuan", 0) if shown("paid_yuan") else None,
         "roster_reporters": roster.get("reporters", 0) if shown("roster_reporters") else None,
         "roster_items": roster.get("items", 0) if shown("roster_items") else None,
-        "apps": [{"app": app, "reporters": a["reporters"], "saying_none": a["saying_none"]} for app, a in sorted((facts.apps.get(code) or {}).items()) if shown(f"app:{app}") and shown(f"app:{app}:none")],
+        "apps": [
+            {"app": app, "reporters": a["reporters"], "saying_none": a["saying_none"]}
+            for app, a in sorted((facts.apps.get(code) or {}).items())
+            if shown(f"app:{app}") and shown(f"app:{app}:none")
+        ],
         "quotas": facts.quotas.get(code),
     }
     return figures

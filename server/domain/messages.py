@@ -9,8 +9,9 @@ language stay values here: a number, a share, a place's or app's name, a vocabul
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)

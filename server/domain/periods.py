@@ -34,10 +34,10 @@ class Period:
     def weeks(self) -> float:
         return self.days / 7
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         return period_containing(self.first - timedelta(days=1), self.kind)
 
-    def following(self) -> "Period":
+    def following(self) -> Period:
         return period_containing(self.last + timedelta(days=1), self.kind)
 
 
@@ -102,4 +102,3 @@ def recent_periods(last: Period, count: int) -> list[Period]:
     while len(periods) < count:
         periods.insert(0, periods[0].previous())
     return periods
-

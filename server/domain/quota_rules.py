@@ -81,13 +81,29 @@ def exceeds_base(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_RULE
     coverage = quota.target / size
     if coverage <= rules.coverage_warning:
         return None
-    values = {"region": quota.region_name, "target": Number(quota.target), "size": Number(size), "base": _base_noun(quota.base)}
+    values = {
+        "region": quota.region_name,
+        "target": Number(quota.target),
+        "size": Number(size),
+        "base": _base_noun(quota.base),
+    }
     if coverage >= rules.times_wording_from:
-        message = _("This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).", ratio=Number(coverage, 2), **values)
+        message = _(
+            "This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).",
+            ratio=Number(coverage, 2),
+            **values,
+        )
     elif coverage > rules.coverage_critical:
-        message = _("This target exceeds %(region)s's %(base)s (%(target)s against %(size)s): it cannot be met honestly.", **values)
+        message = _(
+            "This target exceeds %(region)s's %(base)s (%(target)s against %(size)s): it cannot be met honestly.",
+            **values,
+        )
     else:
-        message = _("This target is %(percent)s%% of %(region)s's %(base)s (%(target)s against %(size)s): hardly anyone may be missed.", percent=round(coverage * 100), **values)
+        message = _(
+            "This target is %(percent)s%% of %(region)s's %(base)s (%(target)s against %(size)s): hardly anyone may be missed.",
+            percent=round(coverage * 100),
+            **values,
+        )
     return Flag(
         kind="exceeds_base",
         severity="critical" if coverage > rules.coverage_critical else "warning",
@@ -96,7 +112,9 @@ def exceeds_base(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_RULE
         app=task.app,
         ratio=round(coverage, 2),
         message=message,
-        basis=_("One person counts once: a target above the population can only be met by fabrication. Burden-reduction rules forbid quotas that force false figures."),
+        basis=_(
+            "One person counts once: a target above the population can only be met by fabrication. Burden-reduction rules forbid quotas that force false figures."
+        ),
         detail={"target": quota.target, "base": quota.base, "base_size": size, "coverage": round(coverage, 4)},
     )
 
@@ -115,8 +133,16 @@ def exceeds_eligible(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_
         task=task.id,
         app=task.app,
         ratio=round(ratio, 2),
-        message=_("This target asks for %(target)s eligible people where %(region)s has %(eligible)s: %(ratio)s times as many.", target=Number(quota.target), region=quota.region_name, eligible=Number(quota.eligible), ratio=Number(ratio, 2)),
-        basis=_("Only people who meet the criteria may be entered: a target above their number forces ineligible entries."),
+        message=_(
+            "This target asks for %(target)s eligible people where %(region)s has %(eligible)s: %(ratio)s times as many.",
+            target=Number(quota.target),
+            region=quota.region_name,
+            eligible=Number(quota.eligible),
+            ratio=Number(ratio, 2),
+        ),
+        basis=_(
+            "Only people who meet the criteria may be entered: a target above their number forces ineligible entries."
+        ),
         detail={"target": quota.target, "eligible": quota.eligible},
     )
 
@@ -131,8 +157,12 @@ def vanity_metric(task: TaskFacts) -> Flag | None:
         region=task.issued_by,
         task=task.id,
         app=task.app,
-        message=_("This task measures activity on an app (installs, registrations, logins, reposts, study time or record updates) rather than work done for residents."),
-        basis=_("Burden-reduction rules forbid using app downloads, registrations, activity, check-ins or online time as evaluation criteria."),
+        message=_(
+            "This task measures activity on an app (installs, registrations, logins, reposts, study time or record updates) rather than work done for residents."
+        ),
+        basis=_(
+            "Burden-reduction rules forbid using app downloads, registrations, activity, check-ins or online time as evaluation criteria."
+        ),
         detail={"metric": task.metric},
     )
 

@@ -18,7 +18,7 @@ class RegionRow:
 
 
 def child_path(parent_path: str | None, code: str) -> str:
-    """"/42/4201/" + "420121" -> "/42/4201/420121/"."""
+    """ "/42/4201/" + "420121" -> "/42/4201/420121/"."""
     return (parent_path or "/") + code + "/"
 
 
@@ -118,7 +118,12 @@ def plan_batch(rows: list[RegionRow], known: dict[str, KnownRegion]) -> BatchPla
             plan.problems.append((index[row.code], "parent", "parent", None))
         paths[row.code], levels[row.code] = child_path(paths.get(row.parent), row.code), row.level
         plan.paths[row.code] = paths[row.code]
-        same = old is not None and (old.parent, old.level, old.values, old.path) == (row.parent, row.level, row.values, paths[row.code])
+        same = old is not None and (old.parent, old.level, old.values, old.path) == (
+            row.parent,
+            row.level,
+            row.values,
+            paths[row.code],
+        )
         plan.created += old is None
         plan.updated += old is not None and not same
         plan.unchanged += same

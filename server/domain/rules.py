@@ -30,17 +30,24 @@ class Rules:
     hours_range: tuple[float, float] = (0.0, 20.0)  # burden index: hours per reporter-week scaled over this
     apps_range: tuple[float, float] = (0.0, 15.0)  # ... apps per reporter
     pressure_range: tuple[float, float] = (0.5, 4.0)  # ... quota pressure (median coverage)
-    weights: dict[str, float] = field(default_factory=lambda: {
-        "hours": 0.35, "apps": 0.15, "quota_pressure": 0.20, "ranking_share": 0.10, "evidence_share": 0.10, "fabrication_share": 0.10,
-    })
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "hours": 0.35,
+            "apps": 0.15,
+            "quota_pressure": 0.20,
+            "ranking_share": 0.10,
+            "evidence_share": 0.10,
+            "fabrication_share": 0.10,
+        }
+    )
 
     @classmethod
-    def from_json(cls, path: str | Path) -> "Rules":
+    def from_json(cls, path: str | Path) -> Rules:
         """Defaults with the fields a JSON file names replaced; an unknown name is an error."""
         return cls.from_values(json.loads(Path(path).read_text(encoding="utf-8")))
 
     @classmethod
-    def from_values(cls, overrides: dict[str, Any]) -> "Rules":
+    def from_values(cls, overrides: dict[str, Any]) -> Rules:
         """Defaults with the named fields replaced (a release reads back the rules it was made under)."""
         known = {f.name for f in fields(cls)}
         unknown = set(overrides) - known

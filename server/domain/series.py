@@ -16,7 +16,6 @@ from server.domain.quota_rules import Flag
 from server.domain.rules import DEFAULT_RULES, Rules
 
 
-
 @dataclass(frozen=True)
 class SeriesVerdict:
     uniform: bool | None  # None: too few points (or no growth) for a verdict
@@ -43,7 +42,9 @@ def check_series(points: list[tuple[datetime, float]], rules: Rules = DEFAULT_RU
     return SeriesVerdict(uniform, round(dispersion, 4), p_value, _round(rate), n)
 
 
-def uniform_growth_flag(points: list[tuple[datetime, float]], region: str, task: int, rules: Rules = DEFAULT_RULES) -> Flag | None:
+def uniform_growth_flag(
+    points: list[tuple[datetime, float]], region: str, task: int, rules: Rules = DEFAULT_RULES
+) -> Flag | None:
     """A quota's counter that grew more evenly than any crowd of real people (DESIGN.md §3)."""
     verdict = check_series(points, rules)
     if not verdict.uniform:
@@ -53,8 +54,14 @@ def uniform_growth_flag(points: list[tuple[datetime, float]], region: str, task:
         severity="warning",
         region=region,
         task=task,
-        message=_("This counter grew %(rate)s per minute with machine-like regularity over %(intervals)s intervals.", rate=verdict.rate_per_minute, intervals=verdict.intervals),
-        basis=_("Real people arrive irregularly: growth far more even than a Poisson process points to scripted or bought activity."),
+        message=_(
+            "This counter grew %(rate)s per minute with machine-like regularity over %(intervals)s intervals.",
+            rate=verdict.rate_per_minute,
+            intervals=verdict.intervals,
+        ),
+        basis=_(
+            "Real people arrive irregularly: growth far more even than a Poisson process points to scripted or bought activity."
+        ),
         detail={"dispersion": verdict.dispersion, "p_value": verdict.p_value, "intervals": verdict.intervals},
     )
 

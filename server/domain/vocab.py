@@ -98,6 +98,7 @@ def app_function(function: str) -> Label | str | None:
         return Label("app_functions", function)
     return None if IDENTIFIER.fullmatch(function) else function
 
+
 # The activity a task's time most likely goes to, so one tap on a task logs the right kind.
 ACTIVITY_OF_METRIC = {
     "registrations": "registration_drive",
@@ -120,6 +121,13 @@ def default_activity(metric: str) -> str:
     """The activity logged when a cadre taps a task with this metric."""
     return ACTIVITY_OF_METRIC.get(metric, "other")
 
+
 # What a burden-reduction review may decide (DESIGN.md §2), and what each decision must name.
 DECISIONS = ("withdraw_quota", "reduce_quota", "merge_app", "close_app", "drop_ranking", "other")
-DECISION_NEEDS = {"withdraw_quota": "task", "reduce_quota": "task", "drop_ranking": "task", "merge_app": "app", "close_app": "app"}
+DECISION_NEEDS = {
+    "withdraw_quota": "task",
+    "reduce_quota": "task",
+    "drop_ranking": "task",
+    "merge_app": "app",
+    "close_app": "app",
+}

@@ -14,19 +14,21 @@ async def tell_duplicates_apart(apps, schema_editor) -> None:
     for row in rows:
         identity = (row["title"], row["issued_by_id"], str(row["period_start"]), str(row["period_end"]))
         if identity in seen:
-            await client.execute_query("UPDATE task SET title = $1 WHERE id = $2", [f"{row['title'][:180]} (#{row['id']})", row["id"]])
+            await client.execute_query(
+                "UPDATE task SET title = $1 WHERE id = $2", [f"{row['title'][:180]} (#{row['id']})", row["id"]]
+            )
         seen.add(identity)
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_covering_period_index')]
+    dependencies = [("models", "0003_covering_period_index")]
 
     initial = False
 
     operations = [
         ops.RunPython(tell_duplicates_apart),
         ops.AddConstraint(
-            model_name='Task',
-            constraint=UniqueConstraint(fields=('title', 'issued_by', 'period_start', 'period_end'), name=None),
+            model_name="Task",
+            constraint=UniqueConstraint(fields=("title", "issued_by", "period_start", "period_end"), name=None),
         ),
     ]

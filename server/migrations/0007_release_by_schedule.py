@@ -13,10 +13,9 @@ from json import dumps, loads
 from tortoise import fields, migrations
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
-
-from server.store.migration_ops import StateOnly
 from tortoise.migrations.constraints import UniqueConstraint
 
+from server.store.migration_ops import StateOnly
 
 SQLITE = """
 CREATE TABLE "time_entry_new" ("id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "reporter_key" VARCHAR(64) NOT NULL,
@@ -116,7 +115,12 @@ class Migration(migrations.Migration):
                 ("path", fields.CharField(max_length=255)),
                 ("figures", _json()),
             ],
-            options={"table": "release_cell", "app": "models", "unique_together": (("month", "code"),), "pk_attr": "id"},
+            options={
+                "table": "release_cell",
+                "app": "models",
+                "unique_together": (("month", "code"),),
+                "pk_attr": "id",
+            },
             bases=["Model"],
         ),
         ops.CreateModel(
@@ -129,21 +133,45 @@ class Migration(migrations.Migration):
                 ("position", fields.IntField()),
                 ("flag", _json()),
             ],
-            options={"table": "release_flag", "app": "models", "indexes": [Index(fields=["month", "locale", "path"])], "pk_attr": "id"},
+            options={
+                "table": "release_flag",
+                "app": "models",
+                "indexes": [Index(fields=["month", "locale", "path"])],
+                "pk_attr": "id",
+            },
             bases=["Model"],
         ),
         ops.RunPython(reshape_sensitive_tables),
         StateOnly(ops.RemoveConstraint(model_name="Outcome", name=None, fields=["reporter_key", "quota"])),
         StateOnly(ops.RemoveField(model_name="Outcome", name="quota")),
         StateOnly(ops.AddField(model_name="Outcome", name="quota_ref", field=fields.CharField(max_length=64))),
-        StateOnly(ops.AddConstraint(model_name="Outcome", constraint=UniqueConstraint(fields=("reporter_key", "quota_ref"), name=None))),
+        StateOnly(
+            ops.AddConstraint(
+                model_name="Outcome", constraint=UniqueConstraint(fields=("reporter_key", "quota_ref"), name=None)
+            )
+        ),
         StateOnly(ops.RemoveField(model_name="RosterItem", name="region")),
         StateOnly(ops.AddField(model_name="RosterItem", name="received_on", field=fields.DateField())),
-        StateOnly(ops.RemoveIndex(model_name="TimeEntry", name=None, fields=["date", "region_id", "reporter_key", "minutes", "activity"])),
+        StateOnly(
+            ops.RemoveIndex(
+                model_name="TimeEntry", name=None, fields=["date", "region_id", "reporter_key", "minutes", "activity"]
+            )
+        ),
         StateOnly(ops.RemoveField(model_name="TimeEntry", name="region")),
-        StateOnly(ops.AlterField(model_name="TimeEntry", name="id", field=fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True))),
+        StateOnly(
+            ops.AlterField(
+                model_name="TimeEntry",
+                name="id",
+                field=fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True),
+            )
+        ),
         StateOnly(ops.AddField(model_name="TimeEntry", name="received_on", field=fields.DateField())),
-        StateOnly(ops.AddIndex(model_name="TimeEntry", index=Index(fields=["date", "received_on", "reporter_key", "minutes", "activity"]))),
+        StateOnly(
+            ops.AddIndex(
+                model_name="TimeEntry",
+                index=Index(fields=["date", "received_on", "reporter_key", "minutes", "activity"]),
+            )
+        ),
         StateOnly(ops.AddField(model_name="User", name="created_on", field=fields.DateField())),
         StateOnly(ops.DeleteModel(name="PublishedCell")),
     ]

@@ -17,7 +17,6 @@ from tortoise.migrations import operations as ops
 
 from server.store.migration_ops import StateOnly
 
-
 ADD_SCOPE = 'ALTER TABLE "task" ADD COLUMN "scope_id" VARCHAR(20) REFERENCES "region" ("code") ON DELETE RESTRICT'
 
 
@@ -52,11 +51,21 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.RunPython(add_task_scope),
-        StateOnly(ops.AddField(
-            model_name="Task",
-            name="scope",
-            field=fields.ForeignKeyField("models.Region", source_field="scope_id", null=True, db_constraint=True, to_field="code", related_name=False, on_delete=OnDelete.RESTRICT),
-        )),
+        StateOnly(
+            ops.AddField(
+                model_name="Task",
+                name="scope",
+                field=fields.ForeignKeyField(
+                    "models.Region",
+                    source_field="scope_id",
+                    null=True,
+                    db_constraint=True,
+                    to_field="code",
+                    related_name=False,
+                    on_delete=OnDelete.RESTRICT,
+                ),
+            )
+        ),
         ops.AddIndex(model_name="TimeEntry", index=Index(fields=["task_id", "reporter_key"])),
         ops.RunPython(normalize_usernames),
     ]

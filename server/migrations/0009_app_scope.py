@@ -26,9 +26,19 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.RunPython(add_app_scope),
-        StateOnly(ops.AddField(
-            model_name="App",
-            name="scope",
-            field=fields.ForeignKeyField("models.Region", source_field="scope_id", null=True, db_constraint=True, to_field="code", related_name=False, on_delete=OnDelete.RESTRICT),
-        )),
+        StateOnly(
+            ops.AddField(
+                model_name="App",
+                name="scope",
+                field=fields.ForeignKeyField(
+                    "models.Region",
+                    source_field="scope_id",
+                    null=True,
+                    db_constraint=True,
+                    to_field="code",
+                    related_name=False,
+                    on_delete=OnDelete.RESTRICT,
+                ),
+            )
+        ),
     ]

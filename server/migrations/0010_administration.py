@@ -22,10 +22,12 @@ COLUMNS = [
     'ALTER TABLE "gov_app" ADD COLUMN "hidden" BOOLEAN NOT NULL DEFAULT FALSE',
 ]
 
+
 async def add_columns(apps, schema_editor) -> None:
     """Accounts from before are enabled, invites from before have no known maker, nothing is hidden."""
     for statement in COLUMNS:
         await schema_editor.client.execute_script(statement)
+
 
 class Migration(migrations.Migration):
     dependencies = [("models", "0009_app_scope")]
@@ -35,11 +37,21 @@ class Migration(migrations.Migration):
     operations = [
         ops.RunPython(add_columns),
         StateOnly(ops.AddField(model_name="User", name="disabled_on", field=fields.DateField(null=True))),
-        StateOnly(ops.AddField(
-            model_name="Invite",
-            name="created_by",
-            field=fields.ForeignKeyField("models.User", source_field="created_by_id", null=True, db_constraint=True, to_field="id", related_name=False, on_delete=OnDelete.SET_NULL),
-        )),
+        StateOnly(
+            ops.AddField(
+                model_name="Invite",
+                name="created_by",
+                field=fields.ForeignKeyField(
+                    "models.User",
+                    source_field="created_by_id",
+                    null=True,
+                    db_constraint=True,
+                    to_field="id",
+                    related_name=False,
+                    on_delete=OnDelete.SET_NULL,
+                ),
+            )
+        ),
         StateOnly(ops.AddField(model_name="Invite", name="created_on", field=fields.DateField(null=True))),
         StateOnly(ops.AddField(model_name="Invite", name="revoked", field=fields.BooleanField(default=False))),
         StateOnly(ops.AddField(model_name="Task", name="hidden", field=fields.BooleanField(default=False))),
@@ -50,7 +62,18 @@ class Migration(migrations.Migration):
                 ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ("purpose", fields.CharField(max_length=16)),
                 ("code_hash", fields.CharField(unique=True, max_length=64)),
-                ("user", fields.ForeignKeyField("models.User", source_field="user_id", null=True, db_constraint=True, to_field="id", related_name=False, on_delete=OnDelete.CASCADE)),
+                (
+                    "user",
+                    fields.ForeignKeyField(
+                        "models.User",
+                        source_field="user_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name=False,
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
                 ("expires_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={"table": "one_time_code", "app": "models", "pk_attr": "id"},

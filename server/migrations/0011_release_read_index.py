@@ -14,6 +14,11 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.RemoveIndex(model_name="TimeEntry", name=None, fields=["date", "received_on", "reporter_key", "minutes", "activity"]),
-        ops.AddIndex(model_name="TimeEntry", index=Index(fields=["date", "received_on", "reporter_key", "minutes", "activity", "task_id"])),
+        ops.RemoveIndex(
+            model_name="TimeEntry", name=None, fields=["date", "received_on", "reporter_key", "minutes", "activity"]
+        ),
+        ops.AddIndex(
+            model_name="TimeEntry",
+            index=Index(fields=["date", "received_on", "reporter_key", "minutes", "activity", "task_id"]),
+        ),
     ]

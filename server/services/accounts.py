@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from server.domain.vocab import ROLES
+from server.models import OneTimeCode, Region, Token, User
+from server.services.directory import new_invite_code, shown_invite_code, typed_invite_code
 from server.store import audit
 from server.web import auth
-from server.domain.vocab import ROLES
-from server.services.directory import new_invite_code, shown_invite_code, typed_invite_code
 from server.web.errors import AccountDisabled, Conflict, InvalidInput, NotFound
 from server.web.i18n import gettext as _
 from server.web.i18n import localized_name
-from server.models import OneTimeCode, Region, Token, User
 from server.web.parse import Reader
 
 PAGE_SIZE = 50
@@ -55,8 +55,13 @@ async def list_users(wanted: UserFilter) -> tuple[list[dict[str, Any]], bool]:
     if wanted.role:
         query = query.filter(role=wanted.role)
     offset = (wanted.page - 1) * PAGE_SIZE
-    rows = await query.order_by("role", "region_id", "username").offset(offset).limit(PAGE_SIZE + 1).values(
-        "username", "role", "locale", "created_on", "disabled_on", "region_id", "region__name", "region__name_hant"
+    rows = (
+        await query.order_by("role", "region_id", "username")
+        .offset(offset)
+        .limit(PAGE_SIZE + 1)
+        .values(
+            "username", "role", "locale", "created_on", "disabled_on", "region_id", "region__name", "region__name_hant"
+        )
     )
     return [_user_row(row) for row in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
 
@@ -93,9 +98,13 @@ async def disable(admin: User, username: str, today: date) -> None:
     session version moves on for any token still in flight)."""
     user = await account(username)
     if user.id == admin.id:
-        raise Conflict(_("You cannot disable your own account."), {"username": _("You cannot disable your own account.")})
+        raise Conflict(
+            _("You cannot disable your own account."), {"username": _("You cannot disable your own account.")}
+        )
     async with in_transaction():
-        await User.filter(id=user.id).update(disabled_on=user.disabled_on or today, session_version=user.session_version + 1)
+        await User.filter(id=user.id).update(
+            disabled_on=user.disabled_on or today, session_version=user.session_version + 1
+        )
         await Token.filter(user_id=user.id).delete()
         await audit.record(admin, "user_disabled", user.username, today)
 
@@ -116,7 +125,7 @@ async def issue_reset(admin: User, username: str, today: date) -> tuple[str, dat
     """A new reset code for the account, shown once; an older unused one stops working."""
     user = await account(username)
     code = new_invite_code()
-    expires = datetime.now(timezone.utc) + timedelta(hours=RESET_HOURS)
+    expires = datetime.now(UTC) + timedelta(hours=RESET_HOURS)
     async with in_transaction():
         await OneTimeCode.filter(purpose="reset", user_id=user.id).delete()
         await OneTimeCode.create(purpose="reset", code_hash=_code_hash(code), user=user, expires_at=expires)
@@ -136,8 +145,10 @@ async def use_reset(throttle: auth.LoginThrottle, data: Any, address: str | None
     r.done()
     throttle.check(username, address)
     user = await auth.account_named(username)
-    now = datetime.now(timezone.utc)
-    found = await OneTimeCode.get_or_none(code_hash=_code_hash(typed_invite_code(typed)), purpose="reset", expires_at__gt=now)
+    now = datetime.now(UTC)
+    found = await OneTimeCode.get_or_none(
+        code_hash=_code_hash(typed_invite_code(typed)), purpose="reset", expires_at__gt=now
+    )
     if user is None or found is None or found.user_id != user.id:
         throttle.failed(username, address)
         raise wrong_code()

@@ -4,17 +4,18 @@ them apart (the issuing region, the period, what it counts), so choosing one is 
 from __future__ import annotations
 
 from calendar import monthrange
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
-from server.web import labels
-from server.store import ledger as ledger_store
+from server.models import Region, Review, Task, User
 from server.services.directory import visible_apps
+from server.services.reviews import snapshot_in
+from server.store import ledger as ledger_store
+from server.web import labels
 from server.web.i18n import format_day, format_month, localized_name
 from server.web.i18n import gettext as _
-from server.models import Region, Review, Task, User
-from server.services.reviews import snapshot_in
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,11 @@ class TaskChoice:
 
 def period_words(first: date, last: date) -> str:
     """A calendar month as the month ("2026年11月"), any other span as its two days."""
-    if first.day == 1 and (last.year, last.month) == (first.year, first.month) and last.day == monthrange(first.year, first.month)[1]:
+    if (
+        first.day == 1
+        and (last.year, last.month) == (first.year, first.month)
+        and last.day == monthrange(first.year, first.month)[1]
+    ):
         return format_month(first)
     return _("%(first)s to %(last)s", first=format_day(first, "short"), last=format_day(last, "short"))
 
@@ -47,7 +52,10 @@ def task_labels(choices: Iterable[TaskChoice]) -> dict[int, str]:
             continue
         parts = [
             (lambda c: c.issuer, len({c.issuer for c in same}) > 1),
-            (lambda c: period_words(c.period_start, c.period_end), len({(c.period_start, c.period_end) for c in same}) > 1),
+            (
+                lambda c: period_words(c.period_start, c.period_end),
+                len({(c.period_start, c.period_end) for c in same}) > 1,
+            ),
             (lambda c: metrics.get(c.metric, ""), len({c.metric for c in same}) > 1),
         ]
         shown = [part for part, differs in parts if differs] or [parts[0][0], parts[1][0]]
@@ -62,8 +70,15 @@ def task_labels(choices: Iterable[TaskChoice]) -> dict[int, str]:
 async def task_choice_labels(tasks: list[Task]) -> dict[int, str]:
     """The picker labels of these tasks, in the reader's script (one query for the issuers)."""
     codes = {t.issued_by_id for t in tasks}
-    issuers = {r.code: localized_name(r.name, r.name_hant) for r in await Region.filter(code__in=codes)} if codes else {}
-    return task_labels(TaskChoice(t.id, localized_name(t.title, None), issuers.get(t.issued_by_id, ""), t.period_start, t.period_end, t.metric) for t in tasks)
+    issuers = (
+        {r.code: localized_name(r.name, r.name_hant) for r in await Region.filter(code__in=codes)} if codes else {}
+    )
+    return task_labels(
+        TaskChoice(
+            t.id, localized_name(t.title, None), issuers.get(t.issued_by_id, ""), t.period_start, t.period_end, t.metric
+        )
+        for t in tasks
+    )
 
 
 async def decision_choices(user: User, review: Review) -> dict[str, Any]:
@@ -72,7 +87,10 @@ async def decision_choices(user: User, review: Review) -> dict[str, Any]:
     found = await ledger_store.tasks_with_quotas_under(review.region.path)
     named = await task_choice_labels(found)
     tasks = [{"id": t.id, "title": named[t.id]} for t in found]
-    apps = [{"id": a.id, "name": localized_name(a.name, a.name_hant)} for a in await visible_apps(user, region=review.region)]
+    apps = [
+        {"id": a.id, "name": localized_name(a.name, a.name_hant)}
+        for a in await visible_apps(user, region=review.region)
+    ]
     frozen = snapshot_in(review)["summary"]
     places = [frozen["region"], *(child["region"] for child in frozen["children"])]
     return {"tasks": tasks, "apps": apps, "places": places}

@@ -15,18 +15,42 @@ from typing import Any
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from server.models import (
+    App,
+    Outcome,
+    ProgressPoint,
+    Quota,
+    QuotaRevision,
+    Region,
+    ReviewDecision,
+    RosterItem,
+    Task,
+    TimeEntry,
+    User,
+)
+from server.services.directory import hidden_characters, hidden_problem, widen_scope
+from server.services.leaving import counted, published_windows
 from server.store import audit
 from server.web import auth
-from server.services.directory import hidden_characters, hidden_problem, widen_scope
 from server.web.errors import Conflict, InvalidInput, NotFound
 from server.web.i18n import gettext as _
 from server.web.i18n import localized_name
-from server.services.leaving import counted, published_windows
-from server.models import App, Outcome, ProgressPoint, Quota, QuotaRevision, Region, ReviewDecision, RosterItem, Task, TimeEntry, User
 
 PAGE_SIZE = 100
 # What a renamed copy keeps of the task or app it replaces.
-TASK_FIELDS = ("metric", "app_id", "issued_by_id", "period_start", "period_end", "frequency", "ranking", "penalty", "evidence", "scope_id", "hidden")
+TASK_FIELDS = (
+    "metric",
+    "app_id",
+    "issued_by_id",
+    "period_start",
+    "period_end",
+    "frequency",
+    "ranking",
+    "penalty",
+    "evidence",
+    "scope_id",
+    "hidden",
+)
 APP_FIELDS = ("function", "owner_level", "owner_region_id", "scope_id", "hidden")
 
 
@@ -34,28 +58,72 @@ async def _reporters(rows: type[TimeEntry] | type[RosterItem], column: str, ids:
     """Distinct reporters per task or app, only where they are k or more (the rest: fewer than k)."""
     if not ids:
         return {}
-    counts = await rows.filter(**{f"{column}__in": ids}).group_by(column).annotate(n=Count("reporter_key", distinct=True)).filter(n__gte=k).values_list(column, "n")
+    counts = (
+        await rows.filter(**{f"{column}__in": ids})
+        .group_by(column)
+        .annotate(n=Count("reporter_key", distinct=True))
+        .filter(n__gte=k)
+        .values_list(column, "n")
+    )
     return dict(counts)
 
 
 async def task_usage(k: int, page: int = 1) -> tuple[list[dict[str, Any]], bool]:
     """A page of tasks, by title, each with its distinct reporters (None: fewer than k)."""
-    rows = await Task.all().order_by("hidden", "title", "period_start", "id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1).values(
-        "id", "title", "period_start", "period_end", "hidden", "issued_by_id", "issued_by__name", "issued_by__name_hant"
+    rows = (
+        await Task.all()
+        .order_by("hidden", "title", "period_start", "id")
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+        .values(
+            "id",
+            "title",
+            "period_start",
+            "period_end",
+            "hidden",
+            "issued_by_id",
+            "issued_by__name",
+            "issued_by__name_hant",
+        )
     )
     counts = await _reporters(TimeEntry, "task_id", [r["id"] for r in rows], k)
-    found = [{
-        "id": r["id"], "title": r["title"], "issued_by": r["issued_by_id"], "issuer_name": localized_name(r["issued_by__name"], r["issued_by__name_hant"]),
-        "period_start": r["period_start"], "period_end": r["period_end"], "hidden": r["hidden"], "reporters": counts.get(r["id"]),
-    } for r in rows[:PAGE_SIZE]]
+    found = [
+        {
+            "id": r["id"],
+            "title": r["title"],
+            "issued_by": r["issued_by_id"],
+            "issuer_name": localized_name(r["issued_by__name"], r["issued_by__name_hant"]),
+            "period_start": r["period_start"],
+            "period_end": r["period_end"],
+            "hidden": r["hidden"],
+            "reporters": counts.get(r["id"]),
+        }
+        for r in rows[:PAGE_SIZE]
+    ]
     return found, len(rows) > PAGE_SIZE
 
 
 async def app_usage(k: int, page: int = 1) -> tuple[list[dict[str, Any]], bool]:
     """A page of apps, by name, each with the distinct reporters listing it (None: fewer than k)."""
-    rows = await App.all().order_by("hidden", "name", "id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1).values("id", "name", "name_hant", "function", "owner_level", "hidden")
+    rows = (
+        await App.all()
+        .order_by("hidden", "name", "id")
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+        .values("id", "name", "name_hant", "function", "owner_level", "hidden")
+    )
     counts = await _reporters(RosterItem, "app_id", [r["id"] for r in rows], k)
-    found = [{"id": r["id"], "name": localized_name(r["name"], r["name_hant"]), "function": r["function"], "owner_level": r["owner_level"], "hidden": r["hidden"], "reporters": counts.get(r["id"])} for r in rows[:PAGE_SIZE]]
+    found = [
+        {
+            "id": r["id"],
+            "name": localized_name(r["name"], r["name_hant"]),
+            "function": r["function"],
+            "owner_level": r["owner_level"],
+            "hidden": r["hidden"],
+            "reporters": counts.get(r["id"]),
+        }
+        for r in rows[:PAGE_SIZE]
+    ]
     return found, len(rows) > PAGE_SIZE
 
 
@@ -66,7 +134,11 @@ def usage_json(row: dict[str, Any]) -> dict[str, Any]:
 
 async def _row(model: type[Task] | type[App], ident: Any, field: str) -> Any:
     """The task or app with this id, or 404 naming the field (anything but a row id names none)."""
-    found = await model.get_or_none(id=ident) if isinstance(ident, int) and not isinstance(ident, bool) and 1 <= ident < 2**31 else None
+    found = (
+        await model.get_or_none(id=ident)
+        if isinstance(ident, int) and not isinstance(ident, bool) and 1 <= ident < 2**31
+        else None
+    )
     if found is None:
         raise NotFound(field)
     return found
@@ -82,7 +154,9 @@ def _into(data: Any) -> int:
     return into
 
 
-async def _counted_in_release(model: type[TimeEntry] | type[RosterItem], dated: str, received: str, **where: Any) -> bool:
+async def _counted_in_release(
+    model: type[TimeEntry] | type[RosterItem], dated: str, received: str, **where: Any
+) -> bool:
     keep = counted(await published_windows(), dated, received)
     return keep is not None and await model.filter(keep, **where).exists()
 
@@ -158,7 +232,11 @@ async def _app_in_releases(app_id: int) -> tuple[bool, list[int]]:
     """Whether a published month counted the app (on rosters, or through its tasks' hours), and
     the tasks of it that a published month counted."""
     keep = counted(await published_windows(), "date", "received_on")
-    frozen = list(set(await TimeEntry.filter(keep, task__app_id=app_id).values_list("task_id", flat=True))) if keep is not None else []
+    frozen = (
+        list(set(await TimeEntry.filter(keep, task__app_id=app_id).values_list("task_id", flat=True)))
+        if keep is not None
+        else []
+    )
     return bool(frozen) or await _counted_in_release(RosterItem, "received_on", "received_on", app_id=app_id), frozen
 
 
@@ -206,7 +284,13 @@ async def change_task(admin: User, task_id: int, data: Any, secret: str, today: 
     task: Task = await _row(Task, task_id, "task")
     title, hidden = _read_change(data, "title", 200)
     if title and title != task.title:
-        if await Task.filter(title=title, issued_by_id=task.issued_by_id, period_start=task.period_start, period_end=task.period_end).exclude(id=task.id).exists():
+        if (
+            await Task.filter(
+                title=title, issued_by_id=task.issued_by_id, period_start=task.period_start, period_end=task.period_end
+            )
+            .exclude(id=task.id)
+            .exists()
+        ):
             message = _("Another task of this office and period has this title: merge the two instead.")
             raise Conflict(message, {"title": message})
         async with in_transaction():

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import takewhile
-from typing import Any, Iterable
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from server.web import auth
 from server.domain.access import in_area
 from server.domain.quota_rules import TaskFacts, task_flags
 from server.domain.regions import ancestor_codes, ancestor_paths
 from server.domain.vocab import EVIDENCE, FREQUENCIES, LEVELS, LOCALES, METRICS, PENALTIES, RANKINGS, ROLES
+from server.models import App, Invite, Region, RosterItem, Task, TimeEntry, User
+from server.web import auth
 from server.web.errors import ApiError, Conflict, Forbidden, InvalidInput, NotFound
 from server.web.i18n import gettext as _
 from server.web.i18n import localized_name
-from server.models import App, Invite, Region, RosterItem, Task, TimeEntry, User
 from server.web.parse import Reader, message
 
 ID_LIMIT = 2**31 - 1  # row ids are 32-bit: a larger one names no row (and overflows SQLite)
@@ -148,7 +149,14 @@ async def _new_user(account: dict[str, Any], role: str, region: Region | None, t
         raise _taken()
     password_hash = await auth.hash_password(account["password"])
     try:
-        return await User.create(username=account["username"], password_hash=password_hash, role=role, region=region, locale=account["locale"], created_on=today)
+        return await User.create(
+            username=account["username"],
+            password_hash=password_hash,
+            role=role,
+            region=region,
+            locale=account["locale"],
+            created_on=today,
+        )
     except IntegrityError:
         raise _taken() from None
 
@@ -179,7 +187,9 @@ def shown_invite_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-async def sign_up(data: Any, today: date, throttle: auth.LoginThrottle | None = None, address: str | None = None) -> User:
+async def sign_up(
+    data: Any, today: date, throttle: auth.LoginThrottle | None = None, address: str | None = None
+) -> User:
     """A new account from an invite code: a username and password, never a real name or phone.
 
     With a throttle, every failed attempt counts against the address and the code, and either
@@ -195,7 +205,13 @@ async def sign_up(data: Any, today: date, throttle: auth.LoginThrottle | None = 
         r.done()
         async with in_transaction():
             invite = await Invite.get_or_none(code=code) if code else None
-            taken = await Invite.filter(code=code, uses_left__gt=0, expires__gte=today, revoked=False).update(uses_left=F("uses_left") - 1) if invite else 0
+            taken = (
+                await Invite.filter(code=code, uses_left__gt=0, expires__gte=today, revoked=False).update(
+                    uses_left=F("uses_left") - 1
+                )
+                if invite
+                else 0
+            )
             if not invite or not taken:
                 raise InvalidInput({"code": _("This invite code is unknown, used up or expired.")})
             region = await Region.get(code=invite.region_id)
@@ -223,7 +239,9 @@ async def create_app(user: User, data: Any, min_level: str = "township") -> tupl
         refuse_hidden(user, existing, "name")
         await widen_scope(existing, scope)
         return existing, False
-    return await App.create(name=name, function=function, owner_level=owner_level, owner_region=owner_region, scope=scope), True
+    return await App.create(
+        name=name, function=function, owner_level=owner_level, owner_region=owner_region, scope=scope
+    ), True
 
 
 def app_json(app: App) -> dict[str, Any]:
@@ -268,7 +286,14 @@ async def _share_listed_apps(within: Q, around: list[str], k: int) -> None:
     await _share_used(App, RosterItem, "app_id", within, around, k)
 
 
-async def _share_used(scoped: type[App] | type[Task], rows: type[RosterItem] | type[TimeEntry], column: str, within: Q, around: list[str], k: int) -> None:
+async def _share_used(
+    scoped: type[App] | type[Task],
+    rows: type[RosterItem] | type[TimeEntry],
+    column: str,
+    within: Q,
+    around: list[str],
+    k: int,
+) -> None:
     """Clear (for good) the scope of the apps or tasks matching `within`, scoped away from `around`,
     that k or more distinct reporters use in `rows` (roster items, time entries). The write
     happens once per row shared, so a page that finds nothing to share only reads."""
@@ -387,14 +412,25 @@ async def create_task(user: User, data: Any, today: date, min_level: str = "town
     r.done()
     issuer = await region_by_code(fields["issued_by"], "issued_by")
     if LEVELS.index(issuer.level) > LEVELS.index(min_level):
-        raise InvalidInput({"issued_by": _("Name the office that issued it: a township or a higher level.") if min_level == "township" else _("Name the office that issued it, at a level that is published.")})
+        raise InvalidInput(
+            {
+                "issued_by": _("Name the office that issued it: a township or a higher level.")
+                if min_level == "township"
+                else _("Name the office that issued it, at a level that is published.")
+            }
+        )
     if not in_area(user.role, None if user.role == "admin" else (await home_region(user)).path, issuer.path, "issue"):
         raise Forbidden(_("This region is outside your area."), {"issued_by": _("This region is outside your area.")})
     if fields["app"] is not None and not await visible_app_exists(user, fields["app"]):
         raise InvalidInput({"app": _("Unknown app.")})
     scope = await task_scope(user, min_level)
     fields["issued_by"], fields["app_id"], fields["scope"] = issuer, fields.pop("app"), scope
-    identity = {"title": fields["title"], "issued_by_id": issuer.code, "period_start": fields["period_start"], "period_end": fields["period_end"]}
+    identity = {
+        "title": fields["title"],
+        "issued_by_id": issuer.code,
+        "period_start": fields["period_start"],
+        "period_end": fields["period_end"],
+    }
     same = await Task.get_or_none(**identity)
     if same is None:
         try:
@@ -416,7 +452,9 @@ def refuse_hidden(user: User, found: Task | App, field: str) -> None:
 
 
 def task_facts(task: Task) -> TaskFacts:
-    return TaskFacts(task.id, task.metric, task.issued_by_id, task.ranking, task.penalty, task.evidence, task.frequency, task.app_id)
+    return TaskFacts(
+        task.id, task.metric, task.issued_by_id, task.ranking, task.penalty, task.evidence, task.frequency, task.app_id
+    )
 
 
 def task_json(task: Task) -> dict[str, Any]:
@@ -447,7 +485,9 @@ async def visible_task_ids(user: User, task_ids: Iterable[Any]) -> set[int]:
     wanted = list({i for i in task_ids if isinstance(i, int) and not isinstance(i, bool) and 1 <= i <= ID_LIMIT})
     if not wanted:
         return set()
-    return set(await Task.filter(await visible_task_filter(user, Q(id__in=wanted)), id__in=wanted).values_list("id", flat=True))
+    return set(
+        await Task.filter(await visible_task_filter(user, Q(id__in=wanted)), id__in=wanted).values_list("id", flat=True)
+    )
 
 
 async def visible_task(user: User, task_id: Any, field: str = "task") -> Task:

@@ -15,15 +15,15 @@ import hashlib
 import hmac
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from tortoise.expressions import Q
 
-from server.services import rounds
 from server.config import Settings
 from server.models import FeedMessage
+from server.services import rounds
 
 log = logging.getLogger("jianfu.feed")
 
@@ -35,7 +35,7 @@ SIGNATURE_HEADER = "X-Jianfu-Signature"
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 async def enqueue(event: str, key: str, body: dict[str, Any], settings: Settings) -> bool:
@@ -43,7 +43,9 @@ async def enqueue(event: str, key: str, body: dict[str, Any], settings: Settings
     if not settings.review_webhook:
         return False
     text = json.dumps({"event": event, "key": key, **body}, ensure_ascii=False, sort_keys=True)
-    await FeedMessage.bulk_create([FeedMessage(key=key, event=event, body=text, next_attempt_at=now())], ignore_conflicts=True)
+    await FeedMessage.bulk_create(
+        [FeedMessage(key=key, event=event, body=text, next_attempt_at=now())], ignore_conflicts=True
+    )
     return True
 
 
@@ -79,12 +81,22 @@ async def deliver_due(settings: Settings, client: httpx.AsyncClient) -> int:
             error = type(failure).__name__
         attempts = message.attempts + 1
         if error is None:
-            await FeedMessage.filter(id=message.id).update(delivered_at=now(), attempts=attempts, lease_until=None, last_error=None)
+            await FeedMessage.filter(id=message.id).update(
+                delivered_at=now(), attempts=attempts, lease_until=None, last_error=None
+            )
             delivered += 1
         else:
             wait = backoff(attempts, settings.feed_retry_seconds)
-            await FeedMessage.filter(id=message.id).update(attempts=attempts, next_attempt_at=now() + wait, lease_until=None, last_error=error)
-            log.warning("review feed: message %s not delivered (%s), attempt %s, next in %ss", message.id, error, attempts, int(wait.total_seconds()))
+            await FeedMessage.filter(id=message.id).update(
+                attempts=attempts, next_attempt_at=now() + wait, lease_until=None, last_error=error
+            )
+            log.warning(
+                "review feed: message %s not delivered (%s), attempt %s, next in %ss",
+                message.id,
+                error,
+                attempts,
+                int(wait.total_seconds()),
+            )
     return delivered
 
 

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from server.store import audit
+from server.models import OneTimeCode, User
 from server.services import directory
+from server.store import audit
 from server.web.errors import ApiError
 from server.web.i18n import gettext as _
-from server.models import OneTimeCode, User
 
 PURPOSE = "first_admin"
 LIFETIME = timedelta(hours=24)
@@ -27,7 +27,11 @@ class LinkDead(ApiError):
     status, code = 404, "not_found"
 
     def __init__(self) -> None:
-        super().__init__(_("This link is no longer valid. An administrator exists already, or the link expired: restart the server for a new one, or use jianfu create-user."))
+        super().__init__(
+            _(
+                "This link is no longer valid. An administrator exists already, or the link expired: restart the server for a new one, or use jianfu create-user."
+            )
+        )
 
 
 def _hash(code: str) -> str:
@@ -41,7 +45,9 @@ async def issue_code(now: datetime | None = None) -> str | None:
     code = secrets.token_urlsafe(24)
     async with in_transaction():
         await OneTimeCode.filter(purpose=PURPOSE).delete()
-        await OneTimeCode.create(purpose=PURPOSE, code_hash=_hash(code), expires_at=(now or datetime.now(timezone.utc)) + LIFETIME)
+        await OneTimeCode.create(
+            purpose=PURPOSE, code_hash=_hash(code), expires_at=(now or datetime.now(UTC)) + LIFETIME
+        )
     return code
 
 
@@ -54,7 +60,7 @@ async def check_code(code: Any, now: datetime | None = None) -> None:
 async def _alive(code: Any, now: datetime | None) -> bool:
     if not isinstance(code, str) or not code or len(code) > 100:
         return False
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     return await OneTimeCode.filter(purpose=PURPOSE, code_hash=_hash(code), expires_at__gt=moment).exists()
 
 

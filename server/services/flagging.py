@@ -10,8 +10,16 @@ from datetime import date, datetime
 
 from tortoise import Tortoise
 
+from server.db import day_param
 from server.domain.attribution import attributed_to_issuers
-from server.domain.cross_rules import QuotaNode, RequiredApp, duplicate_app_flags, escalation_flags, pace_flag, zombie_app_flag
+from server.domain.cross_rules import (
+    QuotaNode,
+    RequiredApp,
+    duplicate_app_flags,
+    escalation_flags,
+    pace_flag,
+    zombie_app_flag,
+)
 from server.domain.messages import Name
 from server.domain.periods import Period
 from server.domain.quota_rules import Flag, QuotaFacts, TaskFacts, target_flags, task_flags
@@ -19,7 +27,6 @@ from server.domain.regions import in_subtree
 from server.domain.rules import Rules
 from server.domain.series import uniform_growth_flag
 from server.domain.vocab import severity_order
-from server.db import day_param
 from server.models import App, ProgressPoint, Quota, Task
 
 
@@ -57,10 +64,21 @@ class QuotaBook:
 
 
 QUOTA_COLUMNS = {
-    "id": "id", "task": "task_id", "target": "target", "base": "base", "eligible": "eligible", "base_count": "base_count",
-    "region": "region_id", "path": "region__path", "name": "region__name", "name_hant": "region__name_hant",
-    "population": "region__population", "households": "region__households", "parent": "region__parent_id",
-    "parent_name": "region__parent__name", "parent_name_hant": "region__parent__name_hant",
+    "id": "id",
+    "task": "task_id",
+    "target": "target",
+    "base": "base",
+    "eligible": "eligible",
+    "base_count": "base_count",
+    "region": "region_id",
+    "path": "region__path",
+    "name": "region__name",
+    "name_hant": "region__name_hant",
+    "population": "region__population",
+    "households": "region__households",
+    "parent": "region__parent_id",
+    "parent_name": "region__parent__name",
+    "parent_name_hant": "region__parent__name_hant",
 }
 
 
@@ -74,12 +92,28 @@ async def load_quota_book(period: Period) -> QuotaBook:
     task_rows = await Task.filter(period_start__lte=period.last, period_end__gte=period.first).values(
         "id", "metric", "issued_by_id", "ranking", "penalty", "evidence", "frequency", "app_id", "period_end"
     )
-    tasks = {t["id"]: TaskFacts(t["id"], t["metric"], t["issued_by_id"], t["ranking"], t["penalty"], t["evidence"], t["frequency"], t["app_id"]) for t in task_rows}
+    tasks = {
+        t["id"]: TaskFacts(
+            t["id"],
+            t["metric"],
+            t["issued_by_id"],
+            t["ranking"],
+            t["penalty"],
+            t["evidence"],
+            t["frequency"],
+            t["app_id"],
+        )
+        for t in task_rows
+    }
     points: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    subtree = ProgressPoint.filter(quota__task__period_start__lte=period.last, quota__task__period_end__gte=period.first)
+    subtree = ProgressPoint.filter(
+        quota__task__period_start__lte=period.last, quota__task__period_end__gte=period.first
+    )
     for point in await subtree.order_by("quota_id", "at").values("quota_id", "at", "value"):
         points[point["quota_id"]].append((point["at"], point["value"]))
-    return QuotaBook(quotas, tasks, {t["id"]: t["period_end"] for t in task_rows}, await _child_counts(period), dict(points))
+    return QuotaBook(
+        quotas, tasks, {t["id"]: t["period_end"] for t in task_rows}, await _child_counts(period), dict(points)
+    )
 
 
 def quota_flags_in(book: QuotaBook, root_path: str, period: Period, rules: Rules) -> list[Flag]:
@@ -127,14 +161,25 @@ GROUP BY r.parent_id
 async def _child_counts(period: Period) -> dict[str, int]:
     """How many places lie under each region that received a quota running in the period."""
     client = Tortoise.get_connection("default")
-    rows = await client.execute_query_dict(CHILD_COUNTS, [day_param(client, period.first), day_param(client, period.last)])
+    rows = await client.execute_query_dict(
+        CHILD_COUNTS, [day_param(client, period.first), day_param(client, period.last)]
+    )
     return {r["code"]: int(r["children"]) for r in rows}
 
 
-def _escalation(task: TaskFacts, quotas: list[RunningQuota], children: dict[str, int], root_path: str, rules: Rules) -> list[Flag]:
-    nodes = [QuotaNode(q.region, Name(q.name, q.name_hant), q.parent, q.target, q.population, children.get(q.region, 0)) for q in quotas]
+def _escalation(
+    task: TaskFacts, quotas: list[RunningQuota], children: dict[str, int], root_path: str, rules: Rules
+) -> list[Flag]:
+    nodes = [
+        QuotaNode(q.region, Name(q.name, q.name_hant), q.parent, q.target, q.population, children.get(q.region, 0))
+        for q in quotas
+    ]
     paths = {q.region: q.path for q in quotas}
-    return [f for f in escalation_flags(nodes, task.issued_by, task.id, task.app, rules) if in_subtree(paths[f.region], root_path)]
+    return [
+        f
+        for f in escalation_flags(nodes, task.issued_by, task.id, task.app, rules)
+        if in_subtree(paths[f.region], root_path)
+    ]
 
 
 def _progress_flags(quotas: list[RunningQuota], book: QuotaBook, period: Period, rules: Rules) -> list[Flag]:
@@ -147,7 +192,16 @@ def _progress_flags(quotas: list[RunningQuota], book: QuotaBook, period: Period,
         growth = uniform_growth_flag(series, quota.region, quota.task, rules)
         flags += [growth] if growth else []
         by_day = [((at - start.replace(tzinfo=at.tzinfo)).total_seconds() / 86400, value) for at, value in series]
-        pace = pace_flag(quota.region, Name(quota.name, quota.name_hant), quota.task, quota.target, by_day, (book.task_ends[quota.task] - period.last).days, 0, rules)
+        pace = pace_flag(
+            quota.region,
+            Name(quota.name, quota.name_hant),
+            quota.task,
+            quota.target,
+            by_day,
+            (book.task_ends[quota.task] - period.last).days,
+            0,
+            rules,
+        )
         flags += [pace] if pace else []
     return flags
 
@@ -161,7 +215,9 @@ def app_flags(code: str, cells: list[dict[str, int]], apps: dict[int, App], rule
     """Duplicate and zombie apps among those the region's reporters must use, from the frozen
     release (`cells`: apps named by k reporters or more, for a shown cell only)."""
     named = [apps[app] for app in sorted({c["app"] for c in cells})]
-    required = [RequiredApp(a.id, Name(a.name, a.name_hant), a.function, (a.owner_level, a.owner_region_id)) for a in named]
+    required = [
+        RequiredApp(a.id, Name(a.name, a.name_hant), a.function, (a.owner_level, a.owner_region_id)) for a in named
+    ]
     flags = duplicate_app_flags(code, required)
     for cell in cells:
         app = next(r for r in required if r.id == cell["app"])
@@ -172,4 +228,6 @@ def app_flags(code: str, cells: list[dict[str, int]], apps: dict[int, App], rule
 
 def ordered(flags: list[Flag]) -> list[Flag]:
     unique = {(f.kind, f.region, f.task, f.app): f for f in flags}
-    return sorted(unique.values(), key=lambda f: (severity_order(f.severity), f.kind, f.region, f.task or 0, f.app or 0))
+    return sorted(
+        unique.values(), key=lambda f: (severity_order(f.severity), f.kind, f.region, f.task or 0, f.app or 0)
+    )

@@ -16,11 +16,12 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+
+from server.models import User
+from server.services.region_import import RowChecker, import_rows, read_file_rows
 from server.store import audit
 from server.web.errors import ApiError, NotFound, redacted_traceback
 from server.web.i18n import gettext as _
-from server.models import User
-from server.services.region_import import RowChecker, import_rows, read_file_rows
 
 STALE_SECONDS = 2 * 86400
 log = logging.getLogger("jianfu.imports")

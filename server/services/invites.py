@@ -9,11 +9,11 @@ from urllib.parse import urlencode
 
 from tortoise.expressions import Q
 
-from server.store import audit
+from server.models import Invite, User
 from server.services.directory import new_invite_code, region_by_code, shown_invite_code, typed_invite_code
+from server.store import audit
 from server.web.errors import Forbidden, NotFound
 from server.web.i18n import gettext as _
-from server.models import Invite, User
 from server.web.parse import Reader
 
 MAX_USES = 1000
@@ -50,7 +50,15 @@ async def create_invite(user: User, data: Any, today: date) -> Invite:
     region = await region_by_code(code)
     if user.role == "cadre" and region.code != user.region_id:
         raise _own_region_only()
-    invite = await Invite.create(code=new_invite_code(), region=region, role=role, uses_left=uses, expires=expires, created_by=user, created_on=today)
+    invite = await Invite.create(
+        code=new_invite_code(),
+        region=region,
+        role=role,
+        uses_left=uses,
+        expires=expires,
+        created_by=user,
+        created_on=today,
+    )
     await audit.record(user, "invite_created", audit_target(invite), today)
     return invite
 
@@ -77,7 +85,11 @@ async def list_invites(user: User) -> list[Invite]:
 async def visible_invite(user: User, code: str) -> Invite:
     """One invite by its code (as typed or shown) that the user may see; 404 otherwise."""
     stored = typed_invite_code(code) if isinstance(code, str) else ""
-    invite = await Invite.filter(_visible(user), code=stored).prefetch_related("region", "created_by").first() if stored else None
+    invite = (
+        await Invite.filter(_visible(user), code=stored).prefetch_related("region", "created_by").first()
+        if stored
+        else None
+    )
     if invite is None:
         raise NotFound("invite")
     return invite
@@ -120,4 +132,3 @@ def maker(invite: Invite) -> str | None:
     """The username of whoever made the invite (loaded with it), None for older invites or a deleted account."""
     made_by = getattr(invite, "created_by", None) if invite.created_by_id else None
     return made_by.username if isinstance(made_by, User) else None
-

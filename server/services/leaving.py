@@ -14,13 +14,26 @@ from datetime import date
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from server.config import Settings
+from server.domain.periods import parse_period
+from server.models import (
+    Invite,
+    OneTimeCode,
+    Outcome,
+    ProgressPoint,
+    Quota,
+    QuotaRevision,
+    Release,
+    Review,
+    RosterItem,
+    TimeEntry,
+    Token,
+    User,
+)
 from server.store import audit
 from server.web import auth
-from server.domain.periods import parse_period
-from server.config import Settings
 from server.web.errors import Conflict, Forbidden, InvalidCredentials
 from server.web.i18n import gettext as _
-from server.models import Invite, OneTimeCode, Outcome, ProgressPoint, Quota, QuotaRevision, Release, Review, RosterItem, TimeEntry, Token, User
 
 
 async def published_windows() -> list[tuple[date, date, date]]:
@@ -31,11 +44,15 @@ async def published_windows() -> list[tuple[date, date, date]]:
 
 def counted(windows: list[tuple[date, date, date]], dated: str, received: str) -> Q | None:
     """The rows a release counted: dated in a published month, received before its publication."""
-    clauses = [Q(**{f"{dated}__gte": first, f"{dated}__lte": last, f"{received}__lt": day}) for first, last, day in windows]
+    clauses = [
+        Q(**{f"{dated}__gte": first, f"{dated}__lte": last, f"{received}__lt": day}) for first, last, day in windows
+    ]
     return Q(*clauses, join_type="OR") if clauses else None
 
 
-async def _drop_uncounted(model: type, key: str, windows: list[tuple[date, date, date]], dated: str, received: str) -> None:
+async def _drop_uncounted(
+    model: type, key: str, windows: list[tuple[date, date, date]], dated: str, received: str
+) -> None:
     keep = counted(windows, dated, received)
     rows = model.filter(reporter_key=key)
     await (rows.exclude(keep) if keep is not None else rows).delete()
@@ -59,7 +76,9 @@ async def _drop_quota_reports(key: str, windows: list[tuple[date, date, date]]) 
         await Quota.filter(id=quota_id).update(updated_on=latest.reported_on, **values)
 
 
-async def leave(throttle: auth.LoginThrottle, user: User, password: str, address: str | None, settings: Settings, today: date) -> None:
+async def leave(
+    throttle: auth.LoginThrottle, user: User, password: str, address: str | None, settings: Settings, today: date
+) -> None:
     """Delete the account after its password is given again (a phone left signed in is not enough)."""
     throttle.check(user.username, address)
     if not await auth.password_matches(user.password_hash, password):
@@ -68,7 +87,9 @@ async def leave(throttle: auth.LoginThrottle, user: User, password: str, address
     if user.role == "admin":
         raise Forbidden(_("An administrator's account cannot be deleted here."))
     if await Review.exists(opened_by_id=user.id):
-        raise Conflict(_("You opened reviews, which are official records: ask your administrator to disable your account instead."))
+        raise Conflict(
+            _("You opened reviews, which are official records: ask your administrator to disable your account instead.")
+        )
     windows = await published_windows()
     key, quota_key = auth.reporter_key(settings.secret, user.id), auth.quota_reporter_key(settings.secret, user.id)
     async with in_transaction():

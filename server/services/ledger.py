@@ -14,23 +14,32 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from server.web import auth
-from server.store import ledger as ledger_store
+from server.domain.entries import (
+    CONFLICT,
+    DUPLICATE,
+    MAX_BATCH,
+    Refusal,
+    body_hash,
+    fits_in_day,
+    known_refusal,
+    plan_entries,
+)
 from server.domain.messages import Name
 from server.domain.quota_rules import Flag, QuotaFacts, quota_flags
 from server.domain.rules import Rules
 from server.domain.series import uniform_growth_flag
 from server.domain.vocab import MEANS, OUTCOME_STATUSES, RESIDENT_USE
+from server.models import Quota, Region, TimeEntry, User
 from server.services.directory import region_by_code, task_facts, visible_app_filter, visible_task, visible_task_ids
+from server.services.scope import in_user_area
+from server.store import ledger as ledger_store
+from server.web import auth
 from server.web.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.web.i18n import gettext as _
 from server.web.i18n import localized_name
 from server.web.ledger_forms import client_id_of, read_entry, read_points, read_quota
-from server.domain.entries import CONFLICT, DUPLICATE, MAX_BATCH, Refusal, body_hash, fits_in_day, known_refusal, plan_entries
-from server.models import Quota, Region, TimeEntry, User
 from server.web.parse import Reader
 from server.web.parse import message as parse_message
-from server.services.scope import in_user_area
 
 
 async def scoped_region(user: User, code: Any, field: str = "region") -> Region:
@@ -41,7 +50,9 @@ async def scoped_region(user: User, code: Any, field: str = "region") -> Region:
     return region
 
 
-async def save_quota(user: User, reporter_key: str, data: Any, today: date, rules: Rules) -> tuple[Quota, list[Flag], bool]:
+async def save_quota(
+    user: User, reporter_key: str, data: Any, today: date, rules: Rules
+) -> tuple[Quota, list[Flag], bool]:
     """Create or update the quota of a task for a region, keep the report as a revision; flags now,
     under the rules in force (JIANFU_RULES)."""
     r = Reader(data)
@@ -50,9 +61,17 @@ async def save_quota(user: User, reporter_key: str, data: Any, today: date, rule
     task = await visible_task(user, fields["task"])
     region = await scoped_region(user, fields["region"])
     values = {k: fields[k] for k in ("target", "base", "eligible", "base_count")}
-    quota, created, earlier = await ledger_store.report_quota(task, region, values, reporter_key, fields["client_id"], today)
-    if earlier and ((quota.task_id, quota.region_id), {k: getattr(earlier, k) for k in values}) != ((task.id, region.code), values):
-        raise Conflict(_("This client_id was already used for a different quota."), {"client_id": _("Already used for a different quota.")})
+    quota, created, earlier = await ledger_store.report_quota(
+        task, region, values, reporter_key, fields["client_id"], today
+    )
+    if earlier and ((quota.task_id, quota.region_id), {k: getattr(earlier, k) for k in values}) != (
+        (task.id, region.code),
+        values,
+    ):
+        raise Conflict(
+            _("This client_id was already used for a different quota."),
+            {"client_id": _("Already used for a different quota.")},
+        )
     return quota, quota_flags(task_facts(task), quota_facts(quota, region), rules), created
 
 
@@ -94,7 +113,12 @@ async def save_outcome(user: User, reporter_key: str, quota_id: int, data: Any, 
     means = r.choices("means", MEANS)
     cost = r.number("cost_yuan", low=0, high=10_000_000, required=False)
     r.done()
-    values = {"status": status, "means": ",".join(means), "cost_yuan": Decimal(str(round(cost, 2))) if cost is not None else None, "reported_on": today}
+    values = {
+        "status": status,
+        "means": ",".join(means),
+        "cost_yuan": Decimal(str(round(cost, 2))) if cost is not None else None,
+        "reported_on": today,
+    }
     await ledger_store.save_outcome(reporter_key, auth.quota_ref(secret, quota.id), values)
 
 
@@ -131,7 +155,9 @@ async def _store_entries(key: str, today: date, fresh: list[tuple[dict, str]], r
     first, compared by body."""
     if not fresh:
         return
-    stored = await ledger_store.entries_touching(key, [e["client_id"] for e, _h in fresh], list({e["date"] for e, _h in fresh}))
+    stored = await ledger_store.entries_touching(
+        key, [e["client_id"] for e, _h in fresh], list({e["date"] for e, _h in fresh})
+    )
     plan = plan_entries(fresh, stored)
     _record(plan.refused, result)
     if not plan.rows:
@@ -140,7 +166,9 @@ async def _store_entries(key: str, today: date, fresh: list[tuple[dict, str]], r
     missed = [row for row in plan.rows if row["client_id"] not in inserted]
     if missed:  # a concurrent request stored these client_ids first: same body or not?
         kept = await ledger_store.stored_digests(key, [row["client_id"] for row in missed])
-        _record([known_refusal(row["client_id"], kept.get(row["client_id"]) == row["body_hash"]) for row in missed], result)
+        _record(
+            [known_refusal(row["client_id"], kept.get(row["client_id"]) == row["body_hash"]) for row in missed], result
+        )
     result["accepted"] += [row["client_id"] for row in plan.rows if row["client_id"] in inserted]
 
 
@@ -150,11 +178,16 @@ def _record(refused: list[Refusal], result: dict[str, list]) -> None:
         if refusal.kind == DUPLICATE:
             result["duplicates"].append(refusal.client_id)
         elif refusal.kind == CONFLICT:
-            error = Conflict(_("This client_id was already used for a different entry."), {"client_id": _("Already used for a different entry.")})
+            error = Conflict(
+                _("This client_id was already used for a different entry."),
+                {"client_id": _("Already used for a different entry.")},
+            )
             result["rejected"].append({"client_id": refusal.client_id, "error": error.body()["error"]})
         else:
             message = parse_message("day_full", day=refusal.day.isoformat())
-            result["rejected"].append({"client_id": refusal.client_id, "error": InvalidInput({"minutes": message}).body()["error"]})
+            result["rejected"].append(
+                {"client_id": refusal.client_id, "error": InvalidInput({"minutes": message}).body()["error"]}
+            )
 
 
 own_entries = ledger_store.own_entries  # the caller's own rows: nothing to check on the way
@@ -176,8 +209,16 @@ async def edit_entry(user: User, reporter_key: str, client_id: str, data: Any, t
     if errors:
         raise InvalidInput(errors)
     if not fits_in_day(await ledger_store.minutes_beside(entry, fields["date"]), fields["minutes"]):
-        raise InvalidInput({"minutes": _("This would make more than 24 hours on %(day)s.", day=fields["date"].isoformat())})
-    values = {"date": fields["date"], "minutes": fields["minutes"], "activity": fields["activity"], "task_id": fields["task"], "note": fields["note"]}
+        raise InvalidInput(
+            {"minutes": _("This would make more than 24 hours on %(day)s.", day=fields["date"].isoformat())}
+        )
+    values = {
+        "date": fields["date"],
+        "minutes": fields["minutes"],
+        "activity": fields["activity"],
+        "task_id": fields["task"],
+        "note": fields["note"],
+    }
     return await ledger_store.update_entry(entry, {**values, "body_hash": body_hash(fields)})
 
 
@@ -213,7 +254,10 @@ async def replace_roster(user: User, reporter_key: str, data: Any, today: date) 
 
 async def own_roster(reporter_key: str) -> list[dict[str, Any]]:
     items = await ledger_store.roster_items(reporter_key)
-    return [{"app": i.app_id, "name": localized_name(i.app.name, i.app.name_hant), "resident_use": i.resident_use} for i in items]
+    return [
+        {"app": i.app_id, "name": localized_name(i.app.name, i.app.name_hant), "resident_use": i.resident_use}
+        for i in items
+    ]
 
 
 async def export_rows(user: User, reporter_key: str, quota_key: str, secret: str) -> list[dict[str, Any]]:
@@ -221,7 +265,15 @@ async def export_rows(user: User, reporter_key: str, quota_key: str, secret: str
     places and tasks by name (an outcome under its quota's task and place)."""
     home = user.region_id
     rows: list[dict[str, Any]] = [
-        {"record": "entry", "date": e.date.isoformat(), "region": home, "task": e.task_id, "activity": e.activity, "minutes": e.minutes, "note": e.note}
+        {
+            "record": "entry",
+            "date": e.date.isoformat(),
+            "region": home,
+            "task": e.task_id,
+            "activity": e.activity,
+            "minutes": e.minutes,
+            "note": e.note,
+        }
         for e in reversed(await own_entries(reporter_key))
     ]
     reported = await ledger_store.quota_reports(quota_key)
@@ -229,9 +281,27 @@ async def export_rows(user: User, reporter_key: str, quota_key: str, secret: str
     for o in await ledger_store.outcomes(reporter_key):
         quota = quotas.get(o.quota_ref)
         where = {"region": quota.region_id, "task": quota.task_id} if quota else {}
-        rows.append({"record": "outcome", "date": o.reported_on.isoformat(), **where, "status": o.status, "means": [m for m in o.means.split(",") if m], "cost_yuan": o.cost_yuan})
+        rows.append(
+            {
+                "record": "outcome",
+                "date": o.reported_on.isoformat(),
+                **where,
+                "status": o.status,
+                "means": [m for m in o.means.split(",") if m],
+                "cost_yuan": o.cost_yuan,
+            }
+        )
     for q in reported:
-        rows.append({"record": "quota", "date": q.reported_on.isoformat(), "region": q.quota.region_id, "task": q.quota.task_id, "target": q.target, "base": q.base})
+        rows.append(
+            {
+                "record": "quota",
+                "date": q.reported_on.isoformat(),
+                "region": q.quota.region_id,
+                "task": q.quota.task_id,
+                "target": q.target,
+                "base": q.base,
+            }
+        )
     for item in await own_roster(reporter_key):
         rows.append({"record": "roster", "app": item["name"], "resident_use": item["resident_use"]})
     return await _named(rows)

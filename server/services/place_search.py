@@ -9,10 +9,10 @@ from typing import Any
 import opencc
 from tortoise.expressions import Q
 
-from server.web.i18n import localized_name
 from server.models import Region
-from server.web.paging import Paging
 from server.store.release import PublishedMonth, published_levels
+from server.web.i18n import localized_name
+from server.web.paging import Paging
 
 
 @functools.cache
@@ -20,19 +20,39 @@ def _simplified() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-async def find_places(month: PublishedMonth, root: Region, text: str, paging: Paging) -> tuple[list[dict[str, Any]], int]:
+async def find_places(
+    month: PublishedMonth, root: Region, text: str, paging: Paging
+) -> tuple[list[dict[str, Any]], int]:
     """One page of the published places under `root` whose name (as typed, or in Simplified
     characters) or code matches, in tree order, each with its parent's name; and how many match."""
     levels = published_levels(month.settings.get("min_level", "township"))
-    matches = Q(name__icontains=text) | Q(name_hant__icontains=text) | Q(name__icontains=_simplified().convert(text)) | Q(code__startswith=text)
+    matches = (
+        Q(name__icontains=text)
+        | Q(name_hant__icontains=text)
+        | Q(name__icontains=_simplified().convert(text))
+        | Q(code__startswith=text)
+    )
     query = Region.filter(matches, path__startswith=root.path, level__in=levels).exclude(code=root.code)
     total = await query.count()
     paging.check(total)
-    rows = await query.order_by("path").offset(paging.offset).limit(paging.size or total or 1).values("code", "name", "name_hant", "level", "parent_id")
-    parents = await Region.filter(code__in={r["parent_id"] for r in rows if r["parent_id"]}).values("code", "name", "name_hant")
+    rows = (
+        await query.order_by("path")
+        .offset(paging.offset)
+        .limit(paging.size or total or 1)
+        .values("code", "name", "name_hant", "level", "parent_id")
+    )
+    parents = await Region.filter(code__in={r["parent_id"] for r in rows if r["parent_id"]}).values(
+        "code", "name", "name_hant"
+    )
     parent_names = {p["code"]: localized_name(p["name"], p["name_hant"]) for p in parents}
     found = [
-        {"code": r["code"], "name": localized_name(r["name"], r["name_hant"]), "level": r["level"], "parent": parent_names.get(r["parent_id"]), "published": r["code"] in month.regions}
+        {
+            "code": r["code"],
+            "name": localized_name(r["name"], r["name_hant"]),
+            "level": r["level"],
+            "parent": parent_names.get(r["parent_id"]),
+            "published": r["code"] in month.regions,
+        }
         for r in rows
     ]
     return found, total

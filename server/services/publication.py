@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Min
 
-from server.web import auth
-from server.services import feed, flagging, rounds, summary
-from server.store import release
+from server.config import Settings
 from server.domain import measures
 from server.domain.cross_rules import peer_outlier_flags
 from server.domain.indices import hours_per_reporter_week
@@ -28,10 +26,12 @@ from server.domain.periods import Period, latest_due, months_between, period_con
 from server.domain.quota_rules import Flag
 from server.domain.regions import ancestor_codes
 from server.domain.vocab import LOCALES
-from server.config import Settings
+from server.models import Outcome, Quota, Region, Release, RosterItem, TimeEntry
+from server.services import feed, flagging, rounds, summary
+from server.store import release
+from server.web import auth
 from server.web.i18n import in_locale
 from server.web.messages import rendered_flags
-from server.models import Outcome, Quota, Region, Release, RosterItem, TimeEntry
 
 log = logging.getLogger("jianfu.publication")
 LEASE = timedelta(minutes=30)
@@ -46,7 +46,7 @@ class TooEarly(Exception):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 async def first_month() -> Period | None:
@@ -71,14 +71,20 @@ async def due_months(settings: Settings, today: date) -> list[Period]:
 async def _claim(month: Period, day: date) -> bool:
     """Take the month's lease: the first process to insert its row, or one whose holder died."""
     try:
-        await Release.create(month=month.key, status="computing", lease_until=_now() + LEASE, published_on=day, settings={})
+        await Release.create(
+            month=month.key, status="computing", lease_until=_now() + LEASE, published_on=day, settings={}
+        )
         return True
     except IntegrityError:
-        taken = await Release.filter(month=month.key, status="computing", lease_until__lt=_now()).update(lease_until=_now() + LEASE)
+        taken = await Release.filter(month=month.key, status="computing", lease_until__lt=_now()).update(
+            lease_until=_now() + LEASE
+        )
         return taken == 1
 
 
-async def publish(month: Period, settings: Settings, today: date, say: Callable[[str], None] = lambda _text: None) -> bool:
+async def publish(
+    month: Period, settings: Settings, today: date, say: Callable[[str], None] = lambda _text: None
+) -> bool:
     """Compute and store the month's release; False when another process holds it or it is done."""
     day = publication_day(month, settings.publish_days)
     if day > today:
@@ -109,7 +115,9 @@ async def publish_due(settings: Settings, today: date, say: Callable[[str], None
     return done
 
 
-async def release_flags(month: Period, facts: MonthFacts, figures: dict[str, dict], settings: Settings) -> dict[str, list[tuple[str, Flag]]]:
+async def release_flags(
+    month: Period, facts: MonthFacts, figures: dict[str, dict], settings: Settings
+) -> dict[str, list[tuple[str, Flag]]]:
     """Every flag of the month, computed once and rendered in every interface language, each under
     the path of the region it names. Flags name only published regions: receivers are already merged into the region that
     set their targets, and an escalation chain keeps its published links only."""
@@ -119,7 +127,9 @@ async def release_flags(month: Period, facts: MonthFacts, figures: dict[str, dic
     reach = await _task_reach(month, paths)
     book = await flagging.load_quota_book(month)
     root_paths = [paths[code] for code in roots]
-    shown_apps = {code: figure["apps"] for code, figure in figures.items() if figure["reporters"] is not None and figure["apps"]}
+    shown_apps = {
+        code: figure["apps"] for code, figure in figures.items() if figure["reporters"] is not None and figure["apps"]
+    }
     apps = await flagging.load_apps({cell["app"] for cells in shown_apps.values() for cell in cells})
     flags: list[Flag] = []
     for root_path in root_paths:
@@ -150,7 +160,9 @@ async def _task_reach(month: Period, paths: dict[str, str]) -> dict[int, set[str
     """Per task running in the month, the deepest published regions its quotas sit in."""
     published = set(paths)
     reach: dict[int, set[str]] = {}
-    quotas = await Quota.filter(task__period_start__lte=month.last, task__period_end__gte=month.first).values_list("task_id", "region__path")
+    quotas = await Quota.filter(task__period_start__lte=month.last, task__period_end__gte=month.first).values_list(
+        "task_id", "region__path"
+    )
     for task, path in quotas:
         codes = [code for code in ancestor_codes(path) if code in published]
         if codes:
@@ -158,7 +170,9 @@ async def _task_reach(month: Period, paths: dict[str, str]) -> dict[int, set[str
     return reach
 
 
-def _outliers(facts: MonthFacts, figures: dict[str, dict], month: Period, names: dict[str, dict], settings: Settings) -> list[Flag]:
+def _outliers(
+    facts: MonthFacts, figures: dict[str, dict], month: Period, names: dict[str, dict], settings: Settings
+) -> list[Flag]:
     """Busy places among the shown children of each region."""
     flags: list[Flag] = []
     for parent in {r.parent for r in facts.regions if r.parent}:
@@ -176,7 +190,12 @@ def _published_only(flag: Flag, paths: dict[str, str]) -> Flag:
     chain = flag.detail.get("chain") if isinstance(flag.detail, dict) else None
     if not chain:
         return flag
-    return Flag(**{**flag.as_json(), "detail": {**flag.detail, "chain": [link for link in chain if link.get("region") in paths]}})
+    return Flag(
+        **{
+            **flag.as_json(),
+            "detail": {**flag.detail, "chain": [link for link in chain if link.get("region") in paths]},
+        }
+    )
 
 
 async def _queue_feed(month: Period, facts: MonthFacts, settings: Settings) -> None:
@@ -188,7 +207,9 @@ async def _queue_feed(month: Period, facts: MonthFacts, settings: Settings) -> N
         for code in sorted(r.code for r in facts.regions if r.parent is None):
             report, flags = await summary.region_report(code, month, settings)
             documents.append({"summary": report, "flags": [f.as_json() for f in flags]})
-    await feed.enqueue("month.published", f"month.published:{month.key}", {"period": month.key, "regions": documents}, settings)
+    await feed.enqueue(
+        "month.published", f"month.published:{month.key}", {"period": month.key, "regions": documents}, settings
+    )
 
 
 async def rekey_legacy_outcomes(secret: str) -> int:

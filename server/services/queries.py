@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from server.web import auth
 from server.domain.regions import ancestor_paths
 from server.domain.vocab import ACTIVITIES, default_activity
-from server.services.directory import home_region, visible_apps, visible_tasks
-from server.web.i18n import localized_name
 from server.models import Outcome, Quota, QuotaRevision, Region, RosterItem, Task, TimeEntry, User
+from server.services.directory import home_region, visible_apps, visible_tasks
+from server.web import auth
+from server.web.i18n import localized_name
 
 
 @dataclass
@@ -46,7 +46,16 @@ async def today_view(user: User, key: str, today: date, activity_labels: dict[st
     last_entries = await TimeEntry.filter(reporter_key=key, date=last.date).order_by("id") if last else []
     titles = await task_titles({e.task_id for e in [*entries, *last_entries]})
     last_minutes = sum(e.minutes for e in last_entries)
-    return TodayView(region, choices, entries, sum(e.minutes for e in entries), last.date if last else None, last_minutes, titles, last_entries)
+    return TodayView(
+        region,
+        choices,
+        entries,
+        sum(e.minutes for e in entries),
+        last.date if last else None,
+        last_minutes,
+        titles,
+        last_entries,
+    )
 
 
 async def task_metrics(ids: set[int]) -> dict[int, str]:
@@ -90,13 +99,18 @@ async def roster_view(user: User, key: str) -> list[dict[str, Any]]:
     not on their roster)."""
     said = dict(await RosterItem.filter(reporter_key=key).values_list("app_id", "resident_use"))
     apps = await visible_apps(user)
-    return [{"id": a.id, "name": localized_name(a.name, a.name_hant), "function": a.function, "use": said.get(a.id)} for a in apps]
+    return [
+        {"id": a.id, "name": localized_name(a.name, a.name_hant), "function": a.function, "use": said.get(a.id)}
+        for a in apps
+    ]
 
 
 async def my_quotas(quota_key: str, reporter_key: str, secret: str, limit: int = 20) -> list[dict[str, Any]]:
     """The quotas this cadre reported, newest first, with what they said of how each was met."""
     ids: list[int] = []
-    for quota_id in await QuotaRevision.filter(reporter_key=quota_key).order_by("-id").values_list("quota_id", flat=True):
+    for quota_id in (
+        await QuotaRevision.filter(reporter_key=quota_key).order_by("-id").values_list("quota_id", flat=True)
+    ):
         if quota_id not in ids:
             ids.append(quota_id)
     ids = ids[:limit]
@@ -104,6 +118,13 @@ async def my_quotas(quota_key: str, reporter_key: str, secret: str, limit: int =
     refs = {auth.quota_ref(secret, i): i for i in ids}
     outcomes = {refs[o.quota_ref]: o for o in await Outcome.filter(reporter_key=reporter_key, quota_ref__in=list(refs))}
     return [
-        {"id": i, "title": localized_name(quotas[i].task.title, None), "region": localized_name(quotas[i].region.name, quotas[i].region.name_hant), "target": quotas[i].target, "outcome": outcomes.get(i)}
-        for i in ids if i in quotas
+        {
+            "id": i,
+            "title": localized_name(quotas[i].task.title, None),
+            "region": localized_name(quotas[i].region.name, quotas[i].region.name_hant),
+            "target": quotas[i].target,
+            "outcome": outcomes.get(i),
+        }
+        for i in ids
+        if i in quotas
     ]

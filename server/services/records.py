@@ -10,11 +10,11 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from server.services import directory, ledger, queries
 from server.domain.vocab import RESIDENT_USE, default_activity
+from server.models import App, TimeEntry, User
+from server.services import directory, ledger, queries
 from server.web.errors import Conflict, InvalidInput
 from server.web.i18n import gettext as _
-from server.models import App, TimeEntry, User
 from server.web.parse import ID_LIMIT, Reader
 
 
@@ -84,8 +84,12 @@ async def add_required_app(user: User, reporter_key: str, values: dict[str, Any]
     r = Reader(values)
     use = r.choice("resident_use", RESIDENT_USE)
     r.done()
-    app, _created = await directory.create_app(user, {k: values.get(k) for k in ("name", "function", "owner_level")}, min_level)
+    app, _created = await directory.create_app(
+        user, {k: values.get(k) for k in ("name", "function", "owner_level")}, min_level
+    )
     roster = {a["app"]: a["resident_use"] for a in await ledger.own_roster(reporter_key)}
     roster[app.id] = use  # added again: what the caller says now
-    await ledger.replace_roster(user, reporter_key, {"apps": [{"app": a, "resident_use": u} for a, u in roster.items()]}, today)
+    await ledger.replace_roster(
+        user, reporter_key, {"apps": [{"app": a, "resident_use": u} for a, u in roster.items()]}, today
+    )
     return app

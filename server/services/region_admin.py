@@ -4,20 +4,21 @@ is written, the tree a page at a time with population and cadre accounts, editin
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Sequence
+from typing import Any
 
 from tortoise import Tortoise
 
-from server.store import audit
-from server.services import directory
 from server.db import placeholders
-from server.web.errors import InvalidInput, NotFound
 from server.models import Region, User
-from server.web.parse import Reader
+from server.services import directory
 from server.services.region_csv import RegionFileError
 from server.services.region_import import RowChecker, plan_errors, plan_rows, read_file_rows
+from server.store import audit
+from server.web.errors import InvalidInput, NotFound
+from server.web.parse import Reader
 
 SHOWN_ERRORS = 20
 PAGE_SIZE = 50
@@ -65,7 +66,9 @@ async def preview(raw: bytes) -> Preview:
         return _failed(_located(error.fields, checker.lines), len(checker.lines))
     plan, _known = await plan_rows(rows)
     errors = _located(plan_errors(plan), checker.lines)
-    return Preview(len(rows), plan.created, plan.updated, plan.moved, errors[:SHOWN_ERRORS], len(errors), plan.unchanged)
+    return Preview(
+        len(rows), plan.created, plan.updated, plan.moved, errors[:SHOWN_ERRORS], len(errors), plan.unchanged
+    )
 
 
 async def region_or_404(code: str) -> Region:
@@ -92,7 +95,9 @@ async def cadre_accounts(codes: list[str]) -> dict[str, int]:
     """The cadre accounts whose home lies in each region's subtree (accounts, never anything they logged)."""
     if not codes:
         return {}
-    rows = await Tortoise.get_connection("default").execute_query_dict(CADRES_UNDER.format(codes=placeholders(len(codes))), codes)
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        CADRES_UNDER.format(codes=placeholders(len(codes))), codes
+    )
     return {row["code"]: int(row["cadres"]) for row in rows}
 
 

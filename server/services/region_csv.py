@@ -6,8 +6,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from server.web.errors import InvalidInput
 from server.web.i18n import gettext as _
@@ -58,7 +59,9 @@ def region_items(raw: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         yield from _region_items(reader)
     except csv.Error as error:
-        raise RegionFileError(_("Line %(line)s: not a readable CSV row (%(error)s).", line=reader.line_num, error=str(error))) from None
+        raise RegionFileError(
+            _("Line %(line)s: not a readable CSV row (%(error)s).", line=reader.line_num, error=str(error))
+        ) from None
     finally:
         csv.field_size_limit(limit)
 
@@ -83,7 +86,13 @@ def _region_items(reader: Any) -> Iterator[tuple[int, dict[str, Any]]]:
     header = next(reader, None) or []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise RegionFileError(_("Missing columns: %(missing)s (expected %(columns)s).", missing=", ".join(missing), columns=",".join(REGION_COLUMNS)))
+        raise RegionFileError(
+            _(
+                "Missing columns: %(missing)s (expected %(columns)s).",
+                missing=", ".join(missing),
+                columns=",".join(REGION_COLUMNS),
+            )
+        )
     where = {name: i for i, name in enumerate(header)}
     places = [where.get(column, -1) for column in REGION_COLUMNS]
     start = reader.line_num + 1
@@ -95,20 +104,35 @@ def _region_items(reader: Any) -> Iterator[tuple[int, dict[str, Any]]]:
             item = {column: value.strip() or None for column, value in zip(REGION_COLUMNS, fields)}
             for number in ("population", "households"):
                 value = item[number]
-                item[number] = int(value) if value and value.isascii() and value.isdigit() else value  # "²" is a digit to isdigit()
+                item[number] = (
+                    int(value) if value and value.isascii() and value.isdigit() else value
+                )  # "²" is a digit to isdigit()
             yield start, item
         start = reader.line_num + 1
 
 
 def _check_field(value: str, line: int, column: str) -> None:
     if "\x00" in value:
-        raise RegionFileError(_("Line %(line)s, column %(column)s: contains a NUL character (U+0000).", line=line, column=column))
+        raise RegionFileError(
+            _("Line %(line)s, column %(column)s: contains a NUL character (U+0000).", line=line, column=column)
+        )
     if len(value) > LONGEST_FIELD:
-        raise RegionFileError(_("Line %(line)s, column %(column)s: %(length)s characters; a region's fields have at most %(longest)s.",
-                                line=line, column=column, length=f"{len(value):,}", longest=f"{LONGEST_FIELD:,}"))
+        raise RegionFileError(
+            _(
+                "Line %(line)s, column %(column)s: %(length)s characters; a region's fields have at most %(longest)s.",
+                line=line,
+                column=column,
+                length=f"{len(value):,}",
+                longest=f"{LONGEST_FIELD:,}",
+            )
+        )
 
 
 def template_csv() -> bytes:
     """A file to fill in: the header and two example rows, UTF-8 with a BOM so spreadsheets read it."""
-    lines = [",".join(REGION_COLUMNS), "360721,,county,示例县,示例縣,650000,210000", "360721100,360721,township,示例镇,,42000,13000"]
+    lines = [
+        ",".join(REGION_COLUMNS),
+        "360721,,county,示例县,示例縣,650000,210000",
+        "360721100,360721,township,示例镇,,42000,13000",
+    ]
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")

@@ -12,21 +12,22 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from server.web import labels
-from server.store import regions as region_sql
 from server.domain.regions import BatchPlan, KnownRegion, RegionRow, plan_batch
 from server.domain.vocab import LEVELS
 from server.services.directory import shown_text
+from server.services.region_csv import region_items
+from server.store import regions as region_sql
+from server.web import labels
 from server.web.errors import InvalidInput
 from server.web.i18n import gettext as _
 from server.web.parse import Reader
-from server.services.region_csv import region_items
 
 MAX_REGIONS_PER_BATCH = 100_000
 # Progress of a long import: (steps done, steps in all).
@@ -120,7 +121,13 @@ def _digits(text: Any) -> bool:
 def _plain_name(text: Any) -> bool:
     """Text the Reader keeps as it is, and shown_text lets through: printable (no control, format,
     private-use, unassigned, surrogate or separator character but the space), not padded."""
-    return type(text) is str and 0 < len(text) <= 100 and text.isprintable() and not text[0].isspace() and not text[-1].isspace()
+    return (
+        type(text) is str
+        and 0 < len(text) <= 100
+        and text.isprintable()
+        and not text[0].isspace()
+        and not text[-1].isspace()
+    )
 
 
 def _count(value: Any, high: int) -> bool:
@@ -142,7 +149,12 @@ def read_region_rows(items: Any, limit: int | None = MAX_REGIONS_PER_BATCH) -> l
     return checker.rows()
 
 
-def read_file_rows(raw: bytes, checker: RowChecker, limit: int | None = MAX_REGIONS_PER_BATCH, read: Callable[[int], None] | None = None) -> list[RegionRow]:
+def read_file_rows(
+    raw: bytes,
+    checker: RowChecker,
+    limit: int | None = MAX_REGIONS_PER_BATCH,
+    read: Callable[[int], None] | None = None,
+) -> list[RegionRow]:
     """A region CSV (server.services.region_csv) checked as it is read, its lines kept in `checker.lines`
     for messages: RegionFileError for a file that is no region list, InvalidInput for bad rows.
     `read` hears the count of rows every READ_STEP rows."""
@@ -158,7 +170,9 @@ def read_file_rows(raw: bytes, checker: RowChecker, limit: int | None = MAX_REGI
     return checker.rows()
 
 
-async def upsert_regions(items: Any, progress: Progress | None = None, limit: int | None = MAX_REGIONS_PER_BATCH) -> dict[str, int]:
+async def upsert_regions(
+    items: Any, progress: Progress | None = None, limit: int | None = MAX_REGIONS_PER_BATCH
+) -> dict[str, int]:
     """Create or update regions by code, parents before children, all or nothing. Regions the
     batch gives as they are stored are not written: a repeated import writes nothing."""
     return await import_rows(read_region_rows(items, limit), progress)
@@ -174,7 +188,9 @@ async def import_rows(rows: list[RegionRow], progress: Progress | None = None) -
     return {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged}
 
 
-async def plan_rows(rows: list[RegionRow], client: BaseDBAsyncClient | None = None) -> tuple[BatchPlan, dict[str, KnownRegion]]:
+async def plan_rows(
+    rows: list[RegionRow], client: BaseDBAsyncClient | None = None
+) -> tuple[BatchPlan, dict[str, KnownRegion]]:
     """What saving these checked rows would do, and the stored regions they name."""
     by_code = {row.code: row for row in rows}
     codes = sorted(by_code.keys() | {row.parent for row in rows if row.parent})
@@ -183,14 +199,18 @@ async def plan_rows(rows: list[RegionRow], client: BaseDBAsyncClient | None = No
     return plan_batch(rows, known), known
 
 
-async def known_regions(codes: list[str], rows: dict[str, RegionRow], client: BaseDBAsyncClient | None = None) -> dict[str, KnownRegion]:
+async def known_regions(
+    codes: list[str], rows: dict[str, RegionRow], client: BaseDBAsyncClient | None = None
+) -> dict[str, KnownRegion]:
     """The stored regions among `codes`, as plain values (a re-import of the nation reads all).
     What a stored region shares with its row (code, parent, values) is kept as the row's own
     objects: an unchanged national file costs the store's paths, not a second copy of the file."""
     client = client or region_sql.default_client()
     found: dict[str, KnownRegion] = {}
     for start in range(0, len(codes), KNOWN_CODES):
-        for code, path, parent, level, *values in await region_sql.known_regions(client, codes[start : start + KNOWN_CODES]):
+        for code, path, parent, level, *values in await region_sql.known_regions(
+            client, codes[start : start + KNOWN_CODES]
+        ):
             row = rows.get(code)
             if row is not None:
                 code, parent = row.code, row.parent if row.parent == parent else parent
@@ -203,7 +223,11 @@ def plan_errors(plan: BatchPlan) -> dict[str, str]:
     """A plan's problems as the API's per-row fields, in the reader's language."""
     errors: dict[str, str] = {}
     for i, name, kind, level in plan.problems:
-        message = _("Unknown parent region, or the parents form a loop.") if kind == "parent" else _("Must be a level below its parent's (%(level)s).", level=labels.levels()[level])
+        message = (
+            _("Unknown parent region, or the parents form a loop.")
+            if kind == "parent"
+            else _("Must be a level below its parent's (%(level)s).", level=labels.levels()[level])
+        )
         errors.setdefault(f"regions[{i}].{name}", message)
     return errors
 
@@ -225,14 +249,20 @@ async def _save(plan: BatchPlan, known: dict[str, KnownRegion], progress: Progre
         await _write_closure(connection, placed, len(written), progress, steps)
 
 
-async def _write_regions(connection: BaseDBAsyncClient, part: list[RegionRow], paths: dict[str, str], known: dict[str, KnownRegion]) -> dict[str, str]:
+async def _write_regions(
+    connection: BaseDBAsyncClient, part: list[RegionRow], paths: dict[str, str], known: dict[str, KnownRegion]
+) -> dict[str, str]:
     """One part of the written rows (parents first): new regions, then changed ones. Answers the
     regions moved or re-levelled, with everything below them ({code: level}): their closure changes."""
     fresh = [(row.code, row.parent, row.level, *row.values, paths[row.code]) for row in part if row.code not in known]
     await region_sql.insert_regions(connection, fresh)
     updated = [row for row in part if row.code in known]
-    same_place = [row for row in updated if (known[row.code].path, known[row.code].level) == (paths[row.code], row.level)]
-    await region_sql.update_regions(connection, [(row.parent, row.level, *row.values, paths[row.code], row.code) for row in same_place])
+    same_place = [
+        row for row in updated if (known[row.code].path, known[row.code].level) == (paths[row.code], row.level)
+    ]
+    await region_sql.update_regions(
+        connection, [(row.parent, row.level, *row.values, paths[row.code], row.code) for row in same_place]
+    )
     moved: dict[str, str] = {}
     for row in updated:
         old, path = known[row.code], paths[row.code]
@@ -245,7 +275,9 @@ async def _write_regions(connection: BaseDBAsyncClient, part: list[RegionRow], p
     return moved
 
 
-async def _write_closure(connection: BaseDBAsyncClient, placed: dict[str, str], done: int, progress: Progress | None, steps: int) -> None:
+async def _write_closure(
+    connection: BaseDBAsyncClient, placed: dict[str, str], done: int, progress: Progress | None, steps: int
+) -> None:
     """The closure rows of `placed` ({code: level}, none stored), built a level at a time from the
     top: each level's from its parents', written before."""
     for i, level in enumerate(LEVELS, 1):

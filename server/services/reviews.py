@@ -11,19 +11,19 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from server.services import feed, summary
+from server.config import Settings
 from server.domain.periods import Period, parse_period, publication_day
 from server.domain.regions import ancestor_codes, in_subtree
 from server.domain.vocab import DECISION_NEEDS, DECISIONS, LOCALES
-from server.config import Settings
+from server.models import App, Quota, Region, Review, ReviewDecision, User
+from server.services import feed, summary
 from server.services.directory import home_region, visible_app_filter
+from server.services.scope import in_user_area
+from server.store.release import PublishedMonth, published_keys, published_month
 from server.web.errors import Conflict, NotFound
 from server.web.i18n import current_locale, in_locale, localized_name
 from server.web.i18n import gettext as _
-from server.models import App, Quota, Region, Review, ReviewDecision, User
 from server.web.parse import Reader
-from server.store.release import PublishedMonth, published_keys, published_month
-from server.services.scope import in_user_area
 
 ID_LIMIT = 2**31 - 1
 REVIEWERS = ("supervisor", "admin")  # who may open, read and decide reviews
@@ -32,7 +32,9 @@ REVIEWERS = ("supervisor", "admin")  # who may open, read and decide reviews
 async def open_review(user: User, region: Region, period: Period, settings: Settings, today: date) -> Review:
     """409 not_published unless the period is out; the snapshot is the summary as published."""
     reports = await summary.region_reports(region.code, period, settings, LOCALES)
-    snapshot = {tag: {"summary": report, "flags": [f.as_json() for f in flags]} for tag, (report, flags) in reports.items()}
+    snapshot = {
+        tag: {"summary": report, "flags": [f.as_json() for f in flags]} for tag, (report, flags) in reports.items()
+    }
     return await Review.create(region=region, period=period.key, opened_by=user, opened_on=today, snapshot=snapshot)
 
 
@@ -73,10 +75,15 @@ async def add_decision(user: User, review: Review, data: Any, today: date) -> Re
     # exist (never with its title), so the answer tells nothing about other places' tasks.
     if task_id is not None and not await Quota.exists(task_id=task_id, region__path__startswith=review.region.path):
         r.fail("task", _("No quota of this task was reported in the region under review."))
-    if app_id is not None and not await App.filter(await visible_app_filter(user, region=review.region), id=app_id).exists():
+    if (
+        app_id is not None
+        and not await App.filter(await visible_app_filter(user, region=review.region), id=app_id).exists()
+    ):
         r.fail("app", _("Not found."))
     r.done()
-    decision = await ReviewDecision.create(review=review, kind=kind, region=region, task_id=task_id, app_id=app_id, new_target=new_target, decided_on=today)
+    decision = await ReviewDecision.create(
+        review=review, kind=kind, region=region, task_id=task_id, app_id=app_id, new_target=new_target, decided_on=today
+    )
     await decision.fetch_related("region", "task", "app")
     return decision
 
@@ -101,14 +108,22 @@ async def decisions_of(review: Review) -> list[ReviewDecision]:
 
 def review_row(review: Review) -> dict[str, Any]:
     """A line of the review list."""
-    return {"id": review.id, "region": snapshot_in(review)["summary"]["region"], "period": review.period, "status": "closed" if review.closed_on else "open", "opened_on": review.opened_on.isoformat()}
+    return {
+        "id": review.id,
+        "region": snapshot_in(review)["summary"]["region"],
+        "period": review.period,
+        "status": "closed" if review.closed_on else "open",
+        "opened_on": review.opened_on.isoformat(),
+    }
 
 
 def snapshot_in(review: Review, tag: str | None = None) -> dict[str, Any]:
     return review.snapshot.get(tag or current_locale()) or review.snapshot[LOCALES[0]]
 
 
-async def review_json(review: Review, decisions: list[ReviewDecision], settings: Settings, today: date) -> dict[str, Any]:
+async def review_json(
+    review: Review, decisions: list[ReviewDecision], settings: Settings, today: date
+) -> dict[str, Any]:
     """The review as the API, the printable page and the feed give it: anonymous throughout."""
     frozen = snapshot_in(review)
     return {
@@ -129,15 +144,22 @@ def decision_json(decision: ReviewDecision) -> dict[str, Any]:
     return {
         "id": decision.id,
         "kind": decision.kind,
-        "region": {"code": decision.region.code, "name": localized_name(decision.region.name, decision.region.name_hant)},
+        "region": {
+            "code": decision.region.code,
+            "name": localized_name(decision.region.name, decision.region.name_hant),
+        },
         "task": {"id": decision.task.id, "title": localized_name(decision.task.title, None)} if decision.task else None,
-        "app": {"id": decision.app.id, "name": localized_name(decision.app.name, decision.app.name_hant)} if decision.app else None,
+        "app": {"id": decision.app.id, "name": localized_name(decision.app.name, decision.app.name_hant)}
+        if decision.app
+        else None,
         "new_target": decision.new_target,
         "decided_on": decision.decided_on.isoformat(),
     }
 
 
-async def before_after(review: Review, decisions: list[ReviewDecision], settings: Settings, today: date) -> dict[str, Any] | None:
+async def before_after(
+    review: Review, decisions: list[ReviewDecision], settings: Settings, today: date
+) -> dict[str, Any] | None:
     """The burden of the places and tasks the decisions touched, in the reviewed period and in the
     latest published period that began after the first decision (None until there is one)."""
     if not decisions:
@@ -157,17 +179,23 @@ async def before_after(review: Review, decisions: list[ReviewDecision], settings
     return {
         "before": before.key,
         "after": after.key if after else None,
-        "after_available_on": None if after else publication_day(parse_period(first_day.strftime("%Y-%m")).following(), settings.publish_days).isoformat(),
+        "after_available_on": None
+        if after
+        else publication_day(parse_period(first_day.strftime("%Y-%m")).following(), settings.publish_days).isoformat(),
         "places": [
-            {"region": {"code": code, "name": names.get(code, code)},
-             "before": summary.place_indices(before_tree, code),
-             "after": summary.place_indices(after_tree, code) if after_tree and code in after_tree.regions else None}
+            {
+                "region": {"code": code, "name": names.get(code, code)},
+                "before": summary.place_indices(before_tree, code),
+                "after": summary.place_indices(after_tree, code) if after_tree and code in after_tree.regions else None,
+            }
             for code in places
         ],
         "tasks": [
-            {"task": {"id": task.id, "title": localized_name(task.title, None)},
-             "before": _task_hours(before_tree, review.region_id, task.id),
-             "after": _task_hours(after_tree, review.region_id, task.id) if after_tree else None}
+            {
+                "task": {"id": task.id, "title": localized_name(task.title, None)},
+                "before": _task_hours(before_tree, review.region_id, task.id),
+                "after": _task_hours(after_tree, review.region_id, task.id) if after_tree else None,
+            }
             for task in tasks
         ],
     }

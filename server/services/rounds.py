@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 
-async def every(seconds: float, stop: asyncio.Event, one_round: Callable[[], Awaitable[object]], log: logging.Logger) -> None:
+async def every(
+    seconds: float, stop: asyncio.Event, one_round: Callable[[], Awaitable[object]], log: logging.Logger
+) -> None:
     """Run `one_round`, then wait `seconds` or until `stop` is set. A failed round (the store may be
     away for a while) is logged and the next one tries again."""
     while not stop.is_set():
@@ -17,5 +19,5 @@ async def every(seconds: float, stop: asyncio.Event, one_round: Callable[[], Awa
             log.exception("background round failed")
         try:
             await asyncio.wait_for(stop.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass

@@ -6,11 +6,11 @@ from datetime import date
 
 from server.domain.access import in_area
 from server.domain.periods import Period, PeriodError, latest_due, parse_period
+from server.models import Region, User
 from server.services.directory import home_region
+from server.store.release import published_keys
 from server.web.errors import InvalidInput, NotFound
 from server.web.i18n import gettext as _
-from server.models import Region, User
-from server.store.release import published_keys
 
 
 async def requested_month(text: str | None, today: date, publish_days: int) -> Period:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from server.domain.cross_rules import QuotaNode, escalation_flags
 from server.domain.quota_rules import Flag, QuotaFacts, TaskFacts, base_size, quota_flags, task_flags
@@ -107,7 +107,13 @@ def _pasted_rows(r: Reader, table: str) -> list[Place]:
         places.append(Place(name[:100], int(target), int(count)))
     if problems:
         shown = ", ".join(str(n) for n in problems[:10])
-        r.fail("table", _("Each line needs a place, then its target and its count as whole numbers above zero. Look at line %(lines)s.", lines=shown))
+        r.fail(
+            "table",
+            _(
+                "Each line needs a place, then its target and its count as whole numbers above zero. Look at line %(lines)s.",
+                lines=shown,
+            ),
+        )
     return places
 
 
@@ -126,13 +132,30 @@ def _digits(text: str) -> str:
 
 def check(terms: dict[str, str | None], places: list[Place], received: int | None, office: str, rules: Rules) -> Answer:
     """The flags each place's quota would earn, the task's own, and escalation from `received`."""
-    task = TaskFacts(None, terms["metric"] or "other", OFFICE, terms["ranking"] or "none", terms["penalty"] or "none", terms["evidence"] or "none", "once")
+    task = TaskFacts(
+        None,
+        terms["metric"] or "other",
+        OFFICE,
+        terms["ranking"] or "none",
+        terms["penalty"] or "none",
+        terms["evidence"] or "none",
+        "once",
+    )
     base = terms["base"] or "population"
     rows = []
     for number, place in enumerate(places, start=1):
         counts = {"population": None, "households": None, "eligible": None, "base_count": None}
         counts["base_count" if base == "accounts" else base] = place.count
-        quota = QuotaFacts(f"place-{number}", place.name, place.target, base, counts["population"], counts["households"], counts["eligible"], counts["base_count"])
+        quota = QuotaFacts(
+            f"place-{number}",
+            place.name,
+            place.target,
+            base,
+            counts["population"],
+            counts["households"],
+            counts["eligible"],
+            counts["base_count"],
+        )
         own = [f for f in quota_flags(task, quota, rules) if f.kind in ("exceeds_base", "exceeds_eligible")]
         rows.append((place, place.target / (base_size(quota) or place.count), own))
     raised = []
@@ -141,4 +164,3 @@ def check(terms: dict[str, str | None], places: list[Place], received: int | Non
         nodes += [QuotaNode(f"place-{n}", p.name, OFFICE, p.target, p.count, 0) for n, p in enumerate(places, start=1)]
         raised = escalation_flags(nodes, OFFICE, 0, None, rules)
     return Answer(rows, task_flags(task), raised)
-

@@ -8,23 +8,24 @@ published level is listed, and the flags are the ones frozen with the release. N
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
-from server.services import place_search
+from server.config import Settings
 from server.domain import indices
 from server.domain.messages import Name
 from server.domain.periods import Period, publication_day, recent_periods
 from server.domain.quota_rules import Flag
 from server.domain.rules import Rules
-from server.config import Settings
+from server.models import App, Region, Task
+from server.services import place_search
+from server.store.release import PublishedMonth, month_flags, published_keys, published_month
 from server.web.errors import InvalidInput, NotFound, NotPublished
 from server.web.i18n import current_locale
 from server.web.i18n import gettext as _
 from server.web.messages import rendered_tree
-from server.models import App, Region, Task
 from server.web.paging import Paging
-from server.store.release import PublishedMonth, month_flags, published_keys, published_month
 
 # Flags about one place's own apps and about busy children read only on that place's own page.
 LOCAL_KINDS = frozenset({"duplicate_app", "zombie_app"})
@@ -44,12 +45,16 @@ async def published(code: str, period: Period, settings: Settings) -> PublishedM
     return found
 
 
-async def burden_summary(place: Region | str, period: Period, settings: Settings, places: Paging = EVERY_PLACE) -> dict[str, Any]:
+async def burden_summary(
+    place: Region | str, period: Period, settings: Settings, places: Paging = EVERY_PLACE
+) -> dict[str, Any]:
     summary, _flags = await region_report(place, period, settings, places)
     return summary
 
 
-async def region_report(place: Region | str, period: Period, settings: Settings, places: Paging = EVERY_PLACE, ranked: bool = False) -> tuple[dict[str, Any], list[Flag]]:
+async def region_report(
+    place: Region | str, period: Period, settings: Settings, places: Paging = EVERY_PLACE, ranked: bool = False
+) -> tuple[dict[str, Any], list[Flag]]:
     """The summary of a region and one page of its children (in code order, or by burden index
     when `ranked`), and the release's flags it counts, in the reader's language. A paged report
     says how many children there are in `children_total`. `place` is the region as the caller
@@ -58,7 +63,14 @@ async def region_report(place: Region | str, period: Period, settings: Settings,
     return (await region_reports(place, period, settings, (tag,), places, ranked))[tag]
 
 
-async def region_reports(place: Region | str, period: Period, settings: Settings, tags: Sequence[str], places: Paging = EVERY_PLACE, ranked: bool = False) -> dict[str, tuple[dict[str, Any], list[Flag]]]:
+async def region_reports(
+    place: Region | str,
+    period: Period,
+    settings: Settings,
+    tags: Sequence[str],
+    places: Paging = EVERY_PLACE,
+    ranked: bool = False,
+) -> dict[str, tuple[dict[str, Any], list[Flag]]]:
     """The report built once and said in each language of `tags`: names in each script, and the
     release's flags as it stored them in each language."""
     code = place if isinstance(place, str) else place.code
@@ -145,7 +157,7 @@ def _flag_counts(month: PublishedMonth, code: str, flags: list[tuple[str, Flag]]
     root = month.regions[code]["path"]
     counts: dict[str, int] = {}
     for path, _flag in flags:
-        child = path[len(root):].split("/", 1)[0]
+        child = path[len(root) :].split("/", 1)[0]
         if child:
             counts[child] = counts.get(child, 0) + 1
     return counts
@@ -176,9 +188,19 @@ def _cell_summary(month: PublishedMonth, code: str, flags_count: int) -> dict[st
     quotas = figures.get("quotas") or {}
     shown = month.shown(code)
     person = _person_indices(figures, month) if shown else dict.fromkeys(PERSON_INDICES)
-    shared = {"quota_pressure": _round(quotas.get("quota_pressure")), "ranking_share": _round(quotas.get("ranking_share"))}
+    shared = {
+        "quota_pressure": _round(quotas.get("quota_pressure")),
+        "ranking_share": _round(quotas.get("ranking_share")),
+    }
     if shown and figures["reporters"]:
-        inputs = indices.IndexInputs(person["hours_per_reporter_week"], person["apps_per_reporter"], shared["quota_pressure"], shared["ranking_share"], person["evidence_share"], person["fabrication_share"])
+        inputs = indices.IndexInputs(
+            person["hours_per_reporter_week"],
+            person["apps_per_reporter"],
+            shared["quota_pressure"],
+            shared["ranking_share"],
+            person["evidence_share"],
+            person["fabrication_share"],
+        )
         person["burden_index"] = indices.burden_index(inputs, _rules(month))
     return {
         "region": {"code": code, "name": code, "level": region["level"]},
@@ -196,25 +218,51 @@ def place_indices(month: PublishedMonth, code: str) -> dict[str, Any]:
     """One place's headline figures in a release (for a review's before and after)."""
     cell = _cell_summary(month, code, 0)
     keep = ("burden_index", "hours_per_reporter_week", "cost_yuan", "quota_pressure")
-    return {"reporters": cell["reporters"], "suppressed": cell["suppressed"], **{name: cell["indices"][name] for name in keep}}
+    return {
+        "reporters": cell["reporters"],
+        "suppressed": cell["suppressed"],
+        **{name: cell["indices"][name] for name in keep},
+    }
 
 
-PERSON_INDICES = ("hours_per_reporter_week", "hours_per_reporter_week_median", "apps_per_reporter", "evidence_share", "fabrication_share", "paid_yuan", "cost_yuan", "burden_index")
+PERSON_INDICES = (
+    "hours_per_reporter_week",
+    "hours_per_reporter_week_median",
+    "apps_per_reporter",
+    "evidence_share",
+    "fabrication_share",
+    "paid_yuan",
+    "cost_yuan",
+    "burden_index",
+)
 
 
 def _person_indices(figures: dict[str, Any], month: PublishedMonth) -> dict[str, Any]:
     """Indices from shown figures only: each is a function of what the release shows, so none of
     them tells a reader more than the release does. Cost counts yuan paid only where shown."""
     period, minutes, reporters = month.month, figures["minutes"], figures["reporters"]
-    median = figures["median_minutes"] / 60 / period.weeks if figures.get("median_minutes") is not None and reporters else None
-    evidence, fabricated, outcomes, paid = figures.get("evidence_minutes"), figures.get("fabricated"), figures.get("outcomes"), figures.get("paid_yuan")
+    median = (
+        figures["median_minutes"] / 60 / period.weeks
+        if figures.get("median_minutes") is not None and reporters
+        else None
+    )
+    evidence, fabricated, outcomes, paid = (
+        figures.get("evidence_minutes"),
+        figures.get("fabricated"),
+        figures.get("outcomes"),
+        figures.get("paid_yuan"),
+    )
     wage = float(month.settings.get("wage", 25.0))
     return {
         "hours_per_reporter_week": _round(indices.hours_per_reporter_week(minutes, reporters, period.weeks)),
         "hours_per_reporter_week_median": _round(median),
-        "apps_per_reporter": _round(indices.share(figures["roster_items"], figures["roster_reporters"])) if figures.get("roster_reporters") and figures.get("roster_items") is not None else None,
+        "apps_per_reporter": _round(indices.share(figures["roster_items"], figures["roster_reporters"]))
+        if figures.get("roster_reporters") and figures.get("roster_items") is not None
+        else None,
         "evidence_share": _round(indices.share(evidence, minutes)) if evidence is not None else None,
-        "fabrication_share": _round(indices.share(fabricated, outcomes)) if fabricated is not None and outcomes else None,
+        "fabrication_share": _round(indices.share(fabricated, outcomes))
+        if fabricated is not None and outcomes
+        else None,
         "paid_yuan": paid,
         "cost_yuan": round(indices.cost_yuan(minutes, paid or 0.0, wage)),
         "burden_index": None,
@@ -236,21 +284,41 @@ async def _sources_and_change(month: PublishedMonth, code: str) -> dict[str, Any
     # Plain values, not models: a province's release names a thousand tasks.
     named = [t["task"] for t in figures.get("tasks", [])]
     tasks = {t["id"]: t for t in await Task.filter(id__in=named).values("id", "title", "app_id")} if named else {}
-    task_hours = {(ident, tasks[ident]["title"]): t["minutes"] / 60 for t in figures.get("tasks", []) if (ident := t["task"]) in tasks}
+    task_hours = {
+        (ident, tasks[ident]["title"]): t["minutes"] / 60
+        for t in figures.get("tasks", [])
+        if (ident := t["task"]) in tasks
+    }
     app_hours: dict[int, float] = {}
     for (ident, _title), hours in task_hours.items():
         if app := tasks[ident]["app_id"]:
             app_hours[app] = app_hours.get(app, 0.0) + hours
     # No query for no apps: under load every query of a read waits for the writes in front of it.
-    app_names = {a["id"]: Name(a["name"], a["name_hant"]) for a in await App.filter(id__in=list(app_hours)).values("id", "name", "name_hant")} if app_hours else {}
+    app_names = (
+        {
+            a["id"]: Name(a["name"], a["name_hant"])
+            for a in await App.filter(id__in=list(app_hours)).values("id", "name", "name_hant")
+        }
+        if app_hours
+        else {}
+    )
     categories = figures.get("categories", {})
     return {
         "top_sources": {
-            "tasks": [{"id": ident, "name": Name(name), "hours": hours, "share": _round(part)} for (ident, name), hours, part in indices.top_sources(task_hours, total)],
-            "apps": [{"id": ident, "name": app_names[ident], "hours": hours, "share": _round(part)} for ident, hours, part in indices.top_sources(app_hours, total) if ident in app_names],
+            "tasks": [
+                {"id": ident, "name": Name(name), "hours": hours, "share": _round(part)}
+                for (ident, name), hours, part in indices.top_sources(task_hours, total)
+            ],
+            "apps": [
+                {"id": ident, "name": app_names[ident], "hours": hours, "share": _round(part)}
+                for ident, hours, part in indices.top_sources(app_hours, total)
+                if ident in app_names
+            ],
         },
         "categories": {
-            name: {"hours": round(minutes / 60, 2), "share": _round(indices.share(minutes / 60, total))} if (minutes := categories.get(name)) is not None else {"hours": None, "share": None}
+            name: {"hours": round(minutes / 60, 2), "share": _round(indices.share(minutes / 60, total))}
+            if (minutes := categories.get(name)) is not None
+            else {"hours": None, "share": None}
             for name in indices.CATEGORIES
         },
         "change": await _change(month, code),
@@ -277,15 +345,23 @@ class Dashboard:
     found: tuple[list, int] | None  # a search's page of places and how many matched
 
 
-async def dashboard(region: Region, period: Period, settings: Settings, places: Paging, search: str | None, paging: Paging) -> Dashboard:
+async def dashboard(
+    region: Region, period: Period, settings: Settings, places: Paging, search: str | None, paging: Paging
+) -> Dashboard:
     """The region's report ranked by burden, its places' recent hours, and a search's matches."""
     report, flags = await region_report(region, period, settings, places, ranked=True)
-    found = await place_search.find_places(await published(region.code, period, settings), region, search, paging) if search else None
+    found = (
+        await place_search.find_places(await published(region.code, period, settings), region, search, paging)
+        if search
+        else None
+    )
     keys = set(await published_keys())
     codes = [region.code] + [c["region"]["code"] for c in report["children"]]
     following = period.following()
     series = await hours_series(codes, period, keys)
-    return Dashboard(report, flags, await release_k(period), series, following if following.key in keys else None, found)
+    return Dashboard(
+        report, flags, await release_k(period), series, following if following.key in keys else None, found
+    )
 
 
 async def hours_series(codes: list[str], last: Period, keys: set[str]) -> dict[str, list[float | None]]:
@@ -296,5 +372,9 @@ async def hours_series(codes: list[str], last: Period, keys: set[str]) -> dict[s
         month = await published_month(period) if period.key in keys else None
         for code in codes:
             figures = month.figures.get(code) if month and month.shown(code) else None
-            series[code].append(indices.hours_per_reporter_week(figures["minutes"], figures["reporters"], period.weeks) if figures else None)
+            series[code].append(
+                indices.hours_per_reporter_week(figures["minutes"], figures["reporters"], period.weeks)
+                if figures
+                else None
+            )
     return series

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from server.domain.regions import ancestor_codes, closure_rows
 from server.db import placeholders, row_placeholders
+from server.domain.regions import ancestor_codes, closure_rows
 
 CHUNK = 500
 INSERT_ROWS = 1000
@@ -18,11 +18,15 @@ async def _regions(client: BaseDBAsyncClient, codes: list[str]) -> list[dict]:
     found = []
     for i in range(0, len(codes), CHUNK):
         part = codes[i : i + CHUNK]
-        found += await client.execute_query_dict(f"SELECT code, path, level FROM region WHERE code IN ({placeholders(len(part))})", part)
+        found += await client.execute_query_dict(
+            f"SELECT code, path, level FROM region WHERE code IN ({placeholders(len(part))})", part
+        )
     return found
 
 
-async def rebuild_ancestors(codes: Iterable[str] | None = None, client: BaseDBAsyncClient | None = None, replace: bool = True) -> int:
+async def rebuild_ancestors(
+    codes: Iterable[str] | None = None, client: BaseDBAsyncClient | None = None, replace: bool = True
+) -> int:
     """Rewrite the closure rows of exactly `codes` (all regions when None). A caller that moved a
     region passes its descendants too: their ancestors changed with it. `replace=False` for regions
     just created, which have no rows to delete (on PostgreSQL each delete of a freshly filled,
@@ -43,10 +47,15 @@ async def rebuild_ancestors(codes: Iterable[str] | None = None, client: BaseDBAs
     if rows and client.capabilities.dialect == "postgres":
         # COPY: a province's half a million closure rows in one stream.
         async with client.acquire_connection() as connection:
-            await connection.copy_records_to_table("region_ancestor", records=[tuple(r) for r in rows], columns=["region_id", "ancestor_id", "level"])
+            await connection.copy_records_to_table(
+                "region_ancestor", records=[tuple(r) for r in rows], columns=["region_id", "ancestor_id", "level"]
+            )
         return len(rows)
     # Multi-row INSERTs: a province's half a million closure rows in a few hundred statements.
     for i in range(0, len(rows), INSERT_ROWS):
         part = rows[i : i + INSERT_ROWS]
-        await client.execute_query(f"INSERT INTO region_ancestor (region_id, ancestor_id, level) VALUES {row_placeholders(len(part), 3)}", [v for row in part for v in row])
+        await client.execute_query(
+            f"INSERT INTO region_ancestor (region_id, ancestor_id, level) VALUES {row_placeholders(len(part), 3)}",
+            [v for row in part for v in row],
+        )
     return len(rows)

@@ -15,18 +15,34 @@ from tortoise.transactions import in_transaction
 from server.db import day_param, row_placeholders
 from server.models import App, Outcome, ProgressPoint, Quota, QuotaRevision, Region, RosterItem, Task, TimeEntry
 
-ENTRY_COLUMNS = ("reporter_key", "client_id", "body_hash", "received_on", "date", "minutes", "activity", "task_id", "note")
+ENTRY_COLUMNS = (
+    "reporter_key",
+    "client_id",
+    "body_hash",
+    "received_on",
+    "date",
+    "minutes",
+    "activity",
+    "task_id",
+    "note",
+)
 
 
-async def report_quota(task: Task, region: Region, values: dict[str, Any], reporter_key: str, client_id: str | None, today: date) -> tuple[Quota, bool, QuotaRevision | None]:
+async def report_quota(
+    task: Task, region: Region, values: dict[str, Any], reporter_key: str, client_id: str | None, today: date
+) -> tuple[Quota, bool, QuotaRevision | None]:
     """Create or update the quota and keep the report as a revision, unless the reporter already
     sent this client_id: then nothing is written and the earlier revision comes back, to compare."""
     async with in_transaction():
-        earlier = await QuotaRevision.get_or_none(reporter_key=reporter_key, client_id=client_id).select_related("quota")
+        earlier = await QuotaRevision.get_or_none(reporter_key=reporter_key, client_id=client_id).select_related(
+            "quota"
+        )
         if earlier:
             return earlier.quota, False, earlier
         quota, created = await _upsert_quota(task, region, values, today)
-        await QuotaRevision.create(quota=quota, reporter_key=reporter_key, client_id=client_id, reported_on=today, **values)
+        await QuotaRevision.create(
+            quota=quota, reporter_key=reporter_key, client_id=client_id, reported_on=today, **values
+        )
     return quota, created, None
 
 
@@ -62,7 +78,9 @@ async def save_outcome(reporter_key: str, quota_ref: str, values: dict[str, Any]
 
 async def entries_touching(key: str, client_ids: list[str], days: list[date]) -> list[tuple[str, str, date, int]]:
     """(client_id, body_hash, date, minutes) of the reporter's entries with these ids or on these days."""
-    return await TimeEntry.filter(Q(client_id__in=client_ids) | Q(date__in=days), reporter_key=key).values_list("client_id", "body_hash", "date", "minutes")
+    return await TimeEntry.filter(Q(client_id__in=client_ids) | Q(date__in=days), reporter_key=key).values_list(
+        "client_id", "body_hash", "date", "minutes"
+    )
 
 
 async def insert_entries(key: str, today: date, rows: list[dict[str, Any]]) -> set[str]:
@@ -71,7 +89,21 @@ async def insert_entries(key: str, today: date, rows: list[dict[str, Any]]) -> s
     No region: where an entry counts is resolved through the secret at publication."""
     client = Tortoise.get_connection("default")
     received = day_param(client, today)
-    params = [v for row in rows for v in (key, row["client_id"], row["body_hash"], received, day_param(client, row["date"]), row["minutes"], row["activity"], row["task"], row["note"])]
+    params = [
+        v
+        for row in rows
+        for v in (
+            key,
+            row["client_id"],
+            row["body_hash"],
+            received,
+            day_param(client, row["date"]),
+            row["minutes"],
+            row["activity"],
+            row["task"],
+            row["note"],
+        )
+    ]
     values = row_placeholders(len(rows), len(ENTRY_COLUMNS))
     sql = f"INSERT INTO time_entry ({', '.join(ENTRY_COLUMNS)}) VALUES {values} ON CONFLICT (reporter_key, client_id) DO NOTHING RETURNING client_id"
     return {r["client_id"] for r in await client.execute_query_dict(sql, params)}
@@ -79,7 +111,9 @@ async def insert_entries(key: str, today: date, rows: list[dict[str, Any]]) -> s
 
 async def stored_digests(key: str, client_ids: list[str]) -> dict[str, str]:
     """The body_hash stored under each of these client_ids."""
-    return dict(await TimeEntry.filter(reporter_key=key, client_id__in=client_ids).values_list("client_id", "body_hash"))
+    return dict(
+        await TimeEntry.filter(reporter_key=key, client_id__in=client_ids).values_list("client_id", "body_hash")
+    )
 
 
 async def own_entries(reporter_key: str, first: date | None = None, last: date | None = None) -> list[TimeEntry]:
@@ -99,7 +133,11 @@ async def own_entry(reporter_key: str, client_id: str) -> TimeEntry | None:
 
 async def minutes_beside(entry: TimeEntry, day: date) -> int:
     """What the entry's reporter logged on `day` in their other entries."""
-    return sum(await TimeEntry.filter(reporter_key=entry.reporter_key, date=day).exclude(id=entry.id).values_list("minutes", flat=True))
+    return sum(
+        await TimeEntry.filter(reporter_key=entry.reporter_key, date=day)
+        .exclude(id=entry.id)
+        .values_list("minutes", flat=True)
+    )
 
 
 async def update_entry(entry: TimeEntry, values: dict[str, Any]) -> TimeEntry:

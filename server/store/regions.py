@@ -5,11 +5,11 @@ import names 665,276 regions and PostgreSQL takes at most 32,767 parameters a qu
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
-
 
 REGION_COLUMNS = ("code", "parent_id", "level", "name", "name_hant", "population", "households", "path")
 # SQLite binds at most 32,766 values a statement: 4,000 regions of 8 columns.
@@ -110,4 +110,3 @@ async def analyze(client: BaseDBAsyncClient) -> None:
     tables it believes empty (SQLite plans by its indexes)."""
     if _postgres(client):
         await client.execute_script("ANALYZE region; ANALYZE region_ancestor")
-

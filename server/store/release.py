@@ -8,21 +8,22 @@ entries, moved regions, another JIANFU_K and restarts change nothing in it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from server.web import auth
-from server.store import rollup
+from server.config import Settings
 from server.domain.anonymity import published_level
 from server.domain.measures import MonthFacts, Part, PlacedRegion
 from server.domain.periods import Period, parse_period
 from server.domain.quota_rules import Flag
 from server.domain.vocab import LEVELS
-from server.config import Settings
 from server.models import Region, Release, ReleaseCell, ReleaseFlag, User
+from server.store import rollup
+from server.web import auth
 
 
 def published_levels(min_level: str) -> list[str]:
@@ -31,7 +32,11 @@ def published_levels(min_level: str) -> list[str]:
 
 async def placed_regions(min_level: str) -> list[PlacedRegion]:
     """The published part of the tree as it stands now (the release keeps it as it stood)."""
-    rows = await Region.filter(level__in=published_levels(min_level)).order_by("path").values("code", "parent_id", "level", "path")
+    rows = (
+        await Region.filter(level__in=published_levels(min_level))
+        .order_by("path")
+        .values("code", "parent_id", "level", "path")
+    )
     return [PlacedRegion(r["code"], r["parent_id"], r["level"], r["path"]) for r in rows]
 
 
@@ -39,7 +44,9 @@ async def _reporter_rows(month: Period, cutoff: date, secret: str) -> list[tuple
     """Every cadre account that could have sent data before the cutoff: its reporter key (through
     the secret, the only way from a person to their rows), home region, and whether it existed
     before the month began."""
-    users = await User.filter(role="cadre", region_id__isnull=False, created_on__lt=cutoff).values_list("id", "region_id", "created_on")
+    users = await User.filter(role="cadre", region_id__isnull=False, created_on__lt=cutoff).values_list(
+        "id", "region_id", "created_on"
+    )
     return [(auth.reporter_key(secret, uid), region, created < month.first) for uid, region, created in users]
 
 
@@ -70,17 +77,39 @@ async def read_month_facts(month: Period, settings: Settings, cutoff: date) -> M
 
 def release_settings(settings: Settings) -> dict[str, Any]:
     """What a release records of the settings it was made under (shown on /method)."""
-    return {"k": settings.k, "min_level": settings.min_level, "wage": settings.wage, "publish_days": settings.publish_days, "rules": settings.rules.as_json()}
+    return {
+        "k": settings.k,
+        "min_level": settings.min_level,
+        "wage": settings.wage,
+        "publish_days": settings.publish_days,
+        "rules": settings.rules.as_json(),
+    }
 
 
-async def store_month(month: Period, facts: MonthFacts, figures: dict[str, dict[str, Any]], flags: dict[str, list[tuple[str, Flag]]], settings: Settings, published_on: date) -> None:
+async def store_month(
+    month: Period,
+    facts: MonthFacts,
+    figures: dict[str, dict[str, Any]],
+    flags: dict[str, list[tuple[str, Flag]]],
+    settings: Settings,
+    published_on: date,
+) -> None:
     """Write the cells and flags and mark the release published, all at once."""
-    cells = [ReleaseCell(month=month.key, code=r.code, parent=r.parent, level=r.level, path=r.path, figures=figures[r.code]) for r in facts.regions]
-    rows = [ReleaseFlag(month=month.key, locale=tag, path=path, position=i, flag=flag.as_json()) for tag, found in flags.items() for i, (path, flag) in enumerate(found)]
+    cells = [
+        ReleaseCell(month=month.key, code=r.code, parent=r.parent, level=r.level, path=r.path, figures=figures[r.code])
+        for r in facts.regions
+    ]
+    rows = [
+        ReleaseFlag(month=month.key, locale=tag, path=path, position=i, flag=flag.as_json())
+        for tag, found in flags.items()
+        for i, (path, flag) in enumerate(found)
+    ]
     async with in_transaction():
         await ReleaseCell.bulk_create(cells, batch_size=1000)
         await ReleaseFlag.bulk_create(rows, batch_size=1000)
-        await Release.filter(month=month.key).update(status="published", lease_until=None, published_on=published_on, settings=release_settings(settings))
+        await Release.filter(month=month.key).update(
+            status="published", lease_until=None, published_on=published_on, settings=release_settings(settings)
+        )
 
 
 @dataclass
@@ -114,7 +143,9 @@ async def published_month(month: Period) -> PublishedMonth | None:
         return None
     cells = await ReleaseCell.filter(month=month.key).values("code", "parent", "level", "path", "figures")
     found = PublishedMonth(
-        month, release.published_on, release.settings,
+        month,
+        release.published_on,
+        release.settings,
         {c["code"]: {"parent": c["parent"], "level": c["level"], "path": c["path"]} for c in cells},
         {c["code"]: c["figures"] for c in cells},
     )
@@ -136,7 +167,11 @@ async def published_keys() -> list[str]:
 
 async def month_flags(month: Period, path: str, locale: str) -> list[tuple[str, Flag]]:
     """The release's flags at or under the region with this path, in one language, as stored."""
-    rows = await ReleaseFlag.filter(month=month.key, locale=locale, path__startswith=path).order_by("position").values("path", "flag")
+    rows = (
+        await ReleaseFlag.filter(month=month.key, locale=locale, path__startswith=path)
+        .order_by("position")
+        .values("path", "flag")
+    )
     return [(r["path"], Flag(**r["flag"])) for r in rows]
 
 

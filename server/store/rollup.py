@@ -10,17 +10,18 @@ and whether the account is established for the month. It never outlives the tran
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from server.db import day_param, placeholders, row_placeholders
 from server.domain.indices import CATEGORY_OF_ACTIVITY, EVIDENCE_ACTIVITIES
 from server.domain.measures import Part
 from server.domain.periods import Period
 from server.domain.vocab import ACTIVITIES, FABRICATION_MEANS
-from server.db import day_param, placeholders, row_placeholders
 
 MIN_ACTIVE_DAYS = 2  # DESIGN.md §2: an established reporter logged on at least 2 distinct days
 
@@ -37,7 +38,7 @@ class Window:
 
 
 def _levels(levels: Sequence[str], start: int) -> tuple[str, list[str]]:
-    """" AND ra.level IN ($4, ...)": only cells of the published levels."""
+    """ " AND ra.level IN ($4, ...)": only cells of the published levels."""
     return f" AND ra.level IN ({placeholders(len(levels), start)})", list(levels)
 
 
@@ -66,7 +67,10 @@ async def prepare_reporters(client: BaseDBAsyncClient, rows: Iterable[tuple[str,
 
 async def _insert_reporters(client: BaseDBAsyncClient, rows: list[tuple[str, str, bool]]) -> None:
     values = row_placeholders(len(rows), 3)
-    await client.execute_query(f"INSERT INTO release_reporter (reporter_key, region_id, old_enough) VALUES {values}", [v for key, region, old in rows for v in (key, region, int(old))])
+    await client.execute_query(
+        f"INSERT INTO release_reporter (reporter_key, region_id, old_enough) VALUES {values}",
+        [v for key, region, old in rows for v in (key, region, int(old))],
+    )
 
 
 async def drop_reporters(client: BaseDBAsyncClient) -> None:
@@ -95,7 +99,9 @@ GROUP BY ra.ancestor_id
 async def accounts(client: BaseDBAsyncClient, levels: Sequence[str]) -> dict[str, int]:
     """Cadre accounts under each region: a region with none is a known zero."""
     clause, values = _levels(levels, 1)
-    return {r["code"]: int(r["accounts"]) for r in await client.execute_query_dict(ACCOUNTS.format(levels=clause), values)}
+    return {
+        r["code"]: int(r["accounts"]) for r in await client.execute_query_dict(ACCOUNTS.format(levels=clause), values)
+    }
 
 
 # One window (one sort) per cell serves the median's position, the count and the sums.
@@ -141,7 +147,12 @@ class EntryCell:
 async def entry_cells(client: BaseDBAsyncClient, window: Window, levels: Sequence[str]) -> dict[str, EntryCell]:
     clause, values = _levels(levels, 4)
     rows = await client.execute_query_dict(ENTRY_CELLS.format(levels=clause), [*window.params(client), *values])
-    return {r["code"]: EntryCell(int(r["reporters"]), int(r["established"] or 0), int(r["minutes"]), float(r["median_minutes"])) for r in rows}
+    return {
+        r["code"]: EntryCell(
+            int(r["reporters"]), int(r["established"] or 0), int(r["minutes"]), float(r["median_minutes"])
+        )
+        for r in rows
+    }
 
 
 # Sums first per reporter (to count each reporter once per source), then per home region, and only
@@ -167,7 +178,11 @@ GROUP BY ra.ancestor_id, home.source
 
 
 def _case(mapping: dict[str, str]) -> str:
-    return "CASE e.activity " + " ".join(f"WHEN '{activity}' THEN '{group}'" for activity, group in sorted(mapping.items())) + " ELSE 'other' END"
+    return (
+        "CASE e.activity "
+        + " ".join(f"WHEN '{activity}' THEN '{group}'" for activity, group in sorted(mapping.items()))
+        + " ELSE 'other' END"
+    )
 
 
 # What each kind of source groups time entries by. Grouping in SQL keeps each group's count of
@@ -176,15 +191,21 @@ SOURCES = {
     "task": "e.task_id",
     "activity": "e.activity",
     "category": _case(CATEGORY_OF_ACTIVITY),
-    "evidence": _case({activity: ("evidence" if activity in EVIDENCE_ACTIVITIES else "rest") for activity in ACTIVITIES}),
+    "evidence": _case(
+        {activity: ("evidence" if activity in EVIDENCE_ACTIVITIES else "rest") for activity in ACTIVITIES}
+    ),
 }
 
 
-async def source_cells(client: BaseDBAsyncClient, kind: str, window: Window, levels: Sequence[str]) -> dict[str, dict[Any, Part]]:
+async def source_cells(
+    client: BaseDBAsyncClient, kind: str, window: Window, levels: Sequence[str]
+) -> dict[str, dict[Any, Part]]:
     """Per region, the minutes of each source of one kind: tasks (None: under no task), activities,
     complaint categories, or evidence against the rest."""
     clause, values = _levels(levels, 4)
-    rows = await client.execute_query_dict(SOURCE_CELLS.format(source=SOURCES[kind], levels=clause), [*window.params(client), *values])
+    rows = await client.execute_query_dict(
+        SOURCE_CELLS.format(source=SOURCES[kind], levels=clause), [*window.params(client), *values]
+    )
     cells: dict[str, dict[Any, Part]] = {}
     for r in rows:
         cells.setdefault(r["code"], {})[r["source"]] = Part(int(r["minutes"]), int(r["established"] or 0))
@@ -219,7 +240,10 @@ async def outcome_cells(client: BaseDBAsyncClient, window: Window, levels: Seque
     clause, values = _levels(levels, 4)
     rows = await client.execute_query_dict(OUTCOME_CELLS.format(levels=clause), [*window.params(client), *values])
     counts = ("outcomes", "fabricated", "established", "saying_yes", "saying_no")
-    return {r["code"]: {**{k: int(r[k] or 0) for k in counts}, "paid_yuan": round(float(r["paid_yuan"] or 0), 2)} for r in rows}
+    return {
+        r["code"]: {**{k: int(r[k] or 0) for k in counts}, "paid_yuan": round(float(r["paid_yuan"] or 0), 2)}
+        for r in rows
+    }
 
 
 ROSTER_CELLS = """
@@ -243,7 +267,14 @@ async def roster_cells(client: BaseDBAsyncClient, window: Window, levels: Sequen
     """Reporters who confirmed their roster in the month, and the apps they listed."""
     clause, values = _levels(levels, 4)
     rows = await client.execute_query_dict(ROSTER_CELLS.format(levels=clause), [*window.params(client), *values])
-    return {r["code"]: {"reporters": int(r["reporters"]), "items": int(r["items"]), "established": int(r["established"] or 0)} for r in rows}
+    return {
+        r["code"]: {
+            "reporters": int(r["reporters"]),
+            "items": int(r["items"]),
+            "established": int(r["established"] or 0),
+        }
+        for r in rows
+    }
 
 
 ROSTER_APPS = """
@@ -264,12 +295,18 @@ GROUP BY ra.ancestor_id, home.app_id
 """
 
 
-async def roster_apps(client: BaseDBAsyncClient, window: Window, levels: Sequence[str]) -> dict[str, dict[int, dict[str, int]]]:
+async def roster_apps(
+    client: BaseDBAsyncClient, window: Window, levels: Sequence[str]
+) -> dict[str, dict[int, dict[str, int]]]:
     """Per region and app: reporters who must use it, those saying residents never do, established ones."""
     clause, values = _levels(levels, 4)
     cells: dict[str, dict[int, dict[str, int]]] = {}
     for r in await client.execute_query_dict(ROSTER_APPS.format(levels=clause), [*window.params(client), *values]):
-        cells.setdefault(r["code"], {})[int(r["app"])] = {"reporters": int(r["reporters"]), "saying_none": int(r["saying_none"]), "established": int(r["established"] or 0)}
+        cells.setdefault(r["code"], {})[int(r["app"])] = {
+            "reporters": int(r["reporters"]),
+            "saying_none": int(r["saying_none"]),
+            "established": int(r["established"] or 0),
+        }
     return cells
 
 
@@ -304,5 +341,14 @@ async def quota_cells(client: BaseDBAsyncClient, month: Period, levels: Sequence
     """Median coverage (target / base) and the share that ranks or penalizes, of quotas running in
     the month. Quotas are demands on places, not person data: no k rule applies."""
     clause, values = _levels(levels, 3)
-    rows = await client.execute_query_dict(QUOTA_CELLS.format(levels=clause), [day_param(client, month.first), day_param(client, month.last), *values])
-    return {r["code"]: {"quotas": int(r["quotas"]), "ranking_share": float(r["ranking_share"]), "quota_pressure": float(r["quota_pressure"])} for r in rows}
+    rows = await client.execute_query_dict(
+        QUOTA_CELLS.format(levels=clause), [day_param(client, month.first), day_param(client, month.last), *values]
+    )
+    return {
+        r["code"]: {
+            "quotas": int(r["quotas"]),
+            "ranking_share": float(r["ranking_share"]),
+            "quota_pressure": float(r["quota_pressure"]),
+        }
+        for r in rows
+    }

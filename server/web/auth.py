@@ -8,7 +8,7 @@ import secrets
 import time
 import unicodedata
 from collections import defaultdict, deque
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,10 +18,17 @@ from starlette.responses import Response
 from tortoise import Tortoise
 from zxcvbn import zxcvbn
 
-from server.web import i18n
-from server.web.errors import AccountDisabled, Forbidden, InvalidCredentials, InvalidInput, TooManyAttempts, Unauthenticated
-from server.web.i18n import gettext as _
 from server.models import Region, Token, User
+from server.web import i18n
+from server.web.errors import (
+    AccountDisabled,
+    Forbidden,
+    InvalidCredentials,
+    InvalidInput,
+    TooManyAttempts,
+    Unauthenticated,
+)
+from server.web.i18n import gettext as _
 
 COOKIE = "jianfu_session"
 _hasher = PasswordHasher()
@@ -69,7 +76,9 @@ async def password_problem(password: str, username: str) -> str | None:
     if name and name in canonical_username(password):
         return _("A password may not contain the username.")
     if await run_in_threadpool(_guesses, password, name) < COMMON_GUESSES:
-        return _("This password is too common or too easy to guess. Choose a longer one, a few unrelated words for example.")
+        return _(
+            "This password is too common or too easy to guess. Choose a longer one, a few unrelated words for example."
+        )
     return None
 
 
@@ -95,8 +104,10 @@ def _token_hash(token: str) -> str:
 
 async def issue_token(user: User, days: int) -> str:
     token = secrets.token_urlsafe(32)
-    expires = datetime.now(timezone.utc) + timedelta(days=days)
-    await Token.create(token_hash=_token_hash(token), user=user, session_version=user.session_version, expires_at=expires)
+    expires = datetime.now(UTC) + timedelta(days=days)
+    await Token.create(
+        token_hash=_token_hash(token), user=user, session_version=user.session_version, expires_at=expires
+    )
     return token
 
 
@@ -130,12 +141,19 @@ async def _user_of_token(token_hash: str) -> User | None:
     if isinstance(expires, str):  # SQLite keeps it as text
         expires = datetime.fromisoformat(expires)
     if expires.tzinfo is None:
-        expires = expires.replace(tzinfo=timezone.utc)
-    if expires <= datetime.now(timezone.utc) or row["t_version"] != row["session_version"]:
+        expires = expires.replace(tzinfo=UTC)
+    if expires <= datetime.now(UTC) or row["t_version"] != row["session_version"]:
         return None
-    user = User._init_from_db(**{k: row[k] for k in ("id", "username", "password_hash", "role", "region_id", "locale", "session_version")})
+    user = User._init_from_db(
+        **{k: row[k] for k in ("id", "username", "password_hash", "role", "region_id", "locale", "session_version")}
+    )
     if row["r_code"] is not None:
-        home = Region._init_from_db(**{k: row[f"r_{k}"] for k in ("code", "parent_id", "level", "name", "name_hant", "population", "households", "path")})
+        home = Region._init_from_db(
+            **{
+                k: row[f"r_{k}"]
+                for k in ("code", "parent_id", "level", "name", "name_hant", "population", "households", "path")
+            }
+        )
         object.__setattr__(user, "_region", home)
     return user
 
@@ -218,7 +236,14 @@ class LoginThrottle:
     - one code over all addresses: 20, so a known code cannot be used to probe for usernames.
     """
 
-    LIMITS = {"pair": 1, "address": 10, "user": 10, "signup_address": 10, "signup_code": 4, "self_check": 12}  # times `limit`
+    LIMITS = {
+        "pair": 1,
+        "address": 10,
+        "user": 10,
+        "signup_address": 10,
+        "signup_code": 4,
+        "self_check": 12,
+    }  # times `limit`
 
     def __init__(self, secret: str, limit: int = 5, window_seconds: int = 900) -> None:
         self.secret = secret.encode()
@@ -235,7 +260,10 @@ class LoginThrottle:
         return [("pair", f"{name}:{place}"), ("address", place), ("user", name)]
 
     def _signup_keys(self, code: str, address: str | None) -> list[tuple[str, str]]:
-        return [("signup_address", self._hash(address or "unknown")), ("signup_code", self._hash(f"invite:{code[:64]}"))]
+        return [
+            ("signup_address", self._hash(address or "unknown")),
+            ("signup_code", self._hash(f"invite:{code[:64]}")),
+        ]
 
     def _check(self, keys: list[tuple[str, str]]) -> None:
         now = time.monotonic()
@@ -303,7 +331,9 @@ async def sign_in(throttle: LoginThrottle, username: str, password: str, address
     return user
 
 
-async def change_password(throttle: LoginThrottle, user: User, current: str, new: str, address: str | None, days: int) -> str:
+async def change_password(
+    throttle: LoginThrottle, user: User, current: str, new: str, address: str | None, days: int
+) -> str:
     """A new password ends every session and token of the account (a stolen phone's too); the
     caller gets a fresh token. A wrong current password counts as a failed login."""
     throttle.check(user.username, address)

@@ -14,12 +14,16 @@ def bar_chart(rows: list[tuple[str, float | None, str]], title: str, scale_max: 
     """Horizontal bars, one per (label, value, shown value); a hidden value gets no bar, only `hidden`."""
     height = len(rows) * (BAR_HEIGHT + GAP) + GAP
     span = WIDTH - LABEL_WIDTH - 50
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="chart-title">{escape(title)}</title>']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="chart-title">{escape(title)}</title>',
+    ]
     for i, (label, value, shown) in enumerate(rows):
         y = GAP + i * (BAR_HEIGHT + GAP)
         middle = y + BAR_HEIGHT * 0.7
-        parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{middle:.1f}" text-anchor="end" class="label">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{middle:.1f}" text-anchor="end" class="label">{escape(label)}</text>'
+        )
         if value is None:
             parts.append(f'<text x="{LABEL_WIDTH + 4}" y="{middle:.1f}" class="hidden">{escape(hidden)}</text>')
             continue
@@ -45,5 +49,12 @@ def sparkline(values: list[float | None], title: str, width: int = 96, height: i
         current.append(f"{i * step:.1f},{height - 2 - (height - 4) * (value / top if top else 0):.1f}")
     if current:
         segments.append(current)
-    lines = "".join(f'<polyline points="{" ".join(points)}" class="spark"/>' if len(points) > 1 else f'<circle cx="{points[0].split(",")[0]}" cy="{points[0].split(",")[1]}" r="1.5" class="spark-dot"/>' for points in segments)
-    return Markup(f'<svg class="sparkline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{lines}</svg>')
+    lines = "".join(
+        f'<polyline points="{" ".join(points)}" class="spark"/>'
+        if len(points) > 1
+        else f'<circle cx="{points[0].split(",")[0]}" cy="{points[0].split(",")[1]}" r="1.5" class="spark-dot"/>'
+        for points in segments
+    )
+    return Markup(
+        f'<svg class="sparkline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{lines}</svg>'
+    )

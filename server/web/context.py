@@ -8,11 +8,11 @@ from datetime import date
 
 from starlette.requests import Request
 
-from server.web import auth
 from server.config import Settings
+from server.models import User
+from server.web import auth
 from server.web.errors import Forbidden
 from server.web.i18n import gettext as _
-from server.models import User
 from server.web.parse import local_today
 
 

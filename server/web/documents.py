@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from server.web import labels
 from server.web.i18n import gettext as _
@@ -33,7 +34,17 @@ def spreadsheet_row(values: Iterable[Any]) -> list[Any]:
     return [spreadsheet_cell(value) for value in values]
 
 
-INDEX_COLUMNS = ("burden_index", "hours_per_reporter_week", "hours_per_reporter_week_median", "apps_per_reporter", "quota_pressure", "ranking_share", "evidence_share", "fabrication_share", "cost_yuan")
+INDEX_COLUMNS = (
+    "burden_index",
+    "hours_per_reporter_week",
+    "hours_per_reporter_week_median",
+    "apps_per_reporter",
+    "quota_pressure",
+    "ranking_share",
+    "evidence_share",
+    "fabrication_share",
+    "cost_yuan",
+)
 
 
 def _blocks(blocks: Iterable[tuple[str, list[str], list[list[Any]]]]) -> str:
@@ -55,11 +66,25 @@ def withheld(k: int) -> str:
 def _place_block(report: dict[str, Any], k: int) -> tuple[str, list[str], list[list[Any]]]:
     """One row per place; a withheld place has empty figures and says why in its own column."""
     levels, names = labels.levels(), labels.index_names()
-    header = [_("Place"), _("Level"), _("Month"), _("Cadres who logged"), *(names[n] for n in INDEX_COLUMNS), _("Flags"), _("Remarks")]
+    header = [
+        _("Place"),
+        _("Level"),
+        _("Month"),
+        _("Cadres who logged"),
+        *(names[n] for n in INDEX_COLUMNS),
+        _("Flags"),
+        _("Remarks"),
+    ]
     rows = [
-        [place["region"]["name"], levels.get(place["region"]["level"], ""), place["period"],
-         None if place["suppressed"] else place["reporters"], *(place["indices"][name] for name in INDEX_COLUMNS), place["flags_count"],
-         withheld(k) if place["suppressed"] else None]
+        [
+            place["region"]["name"],
+            levels.get(place["region"]["level"], ""),
+            place["period"],
+            None if place["suppressed"] else place["reporters"],
+            *(place["indices"][name] for name in INDEX_COLUMNS),
+            place["flags_count"],
+            withheld(k) if place["suppressed"] else None,
+        ]
         for place in [report, *report["children"]]
     ]
     return _("Places"), header, rows
@@ -67,54 +92,138 @@ def _place_block(report: dict[str, Any], k: int) -> tuple[str, list[str], list[l
 
 def _flag_block(flags: list[dict[str, Any]]) -> tuple[str, list[str], list[list[Any]]]:
     severities, kinds = labels.severities(), labels.flag_kinds()
-    return (_("Flags"), [_("Severity"), _("Flag"), _("Ratio"), _("What it says"), _("What it rests on")],
-            [[severities[f["severity"]], kinds.get(f["kind"], ""), f.get("ratio"), f["message"], f["basis"]] for f in flags])
+    return (
+        _("Flags"),
+        [_("Severity"), _("Flag"), _("Ratio"), _("What it says"), _("What it rests on")],
+        [
+            [severities[f["severity"]], kinds.get(f["kind"], ""), f.get("ratio"), f["message"], f["basis"]]
+            for f in flags
+        ],
+    )
 
 
 def summary_csv(report: dict[str, Any], flags: list[dict[str, Any]], k: int) -> str:
     """The review document for people: names, not codes; headers in the reader's language."""
     sources = (report.get("top_sources") or {}).get("tasks", [])
-    return _blocks([
-        _place_block(report, k),
-        _flag_block(flags),
-        (_("Where the hours went"), [_("Task"), _("Hours"), _("Share")], [[s["name"], s["hours"], s["share"]] for s in sources]),
-    ])
+    return _blocks(
+        [
+            _place_block(report, k),
+            _flag_block(flags),
+            (
+                _("Where the hours went"),
+                [_("Task"), _("Hours"), _("Share")],
+                [[s["name"], s["hours"], s["share"]] for s in sources],
+            ),
+        ]
+    )
 
 
 def review_csv(review: dict[str, Any], k: int) -> str:
     """A review for people, as its page shows it: decisions, before and after, the frozen summary."""
     kinds, statuses = labels.decisions(), labels.review_statuses()
     decisions = [
-        [d["id"], kinds.get(d["kind"], ""), d["region"]["name"], (d["task"] or {}).get("title"), (d["app"] or {}).get("name"), d["new_target"], d["decided_on"]]
+        [
+            d["id"],
+            kinds.get(d["kind"], ""),
+            d["region"]["name"],
+            (d["task"] or {}).get("title"),
+            (d["app"] or {}).get("name"),
+            d["new_target"],
+            d["decided_on"],
+        ]
         for d in review["decisions"]
     ]
     changes = review["before_after"] or {"places": [], "before": review["period"], "after": None}
     compared = []
     for p in changes["places"]:
-        figures = [p["before"]["burden_index"], p["before"]["hours_per_reporter_week"], *((p["after"]["burden_index"], p["after"]["hours_per_reporter_week"]) if p["after"] else (None, None))]
+        figures = [
+            p["before"]["burden_index"],
+            p["before"]["hours_per_reporter_week"],
+            *((p["after"]["burden_index"], p["after"]["hours_per_reporter_week"]) if p["after"] else (None, None)),
+        ]
         hidden = p["after"] is not None and None in figures
-        compared.append([p["region"]["name"], changes["before"], *figures[:2], changes["after"], *figures[2:], withheld(k) if hidden else None])
-    head = [[review["id"], review["region"]["name"], review["period"], statuses.get(review["status"], ""), review["opened_on"], review["closed_on"]]]
+        compared.append(
+            [
+                p["region"]["name"],
+                changes["before"],
+                *figures[:2],
+                changes["after"],
+                *figures[2:],
+                withheld(k) if hidden else None,
+            ]
+        )
+    head = [
+        [
+            review["id"],
+            review["region"]["name"],
+            review["period"],
+            statuses.get(review["status"], ""),
+            review["opened_on"],
+            review["closed_on"],
+        ]
+    ]
     index, hours = _("Burden index"), _("Hours per cadre a week")
-    return _blocks([
-        (_("Review"), [_("Number"), _("Place"), _("Month"), _("Status"), _("Opened on"), _("Closed on")], head),
-        _place_block(review["summary"], k),
-        _flag_block(review["flags"]),
-        (_("Decisions"), [_("Number"), _("Decision"), _("Place"), _("Task"), _("App"), _("New target"), _("Decided on")], decisions),
-        (_("Before and after"), [_("Place"), _("Month before"), index, hours, _("Month after"), index, hours, _("Remarks")], compared),
-    ])
+    return _blocks(
+        [
+            (_("Review"), [_("Number"), _("Place"), _("Month"), _("Status"), _("Opened on"), _("Closed on")], head),
+            _place_block(review["summary"], k),
+            _flag_block(review["flags"]),
+            (
+                _("Decisions"),
+                [_("Number"), _("Decision"), _("Place"), _("Task"), _("App"), _("New target"), _("Decided on")],
+                decisions,
+            ),
+            (
+                _("Before and after"),
+                [_("Place"), _("Month before"), index, hours, _("Month after"), index, hours, _("Remarks")],
+                compared,
+            ),
+        ]
+    )
 
 
 def records_csv(rows: list[dict[str, Any]]) -> str:
     """A cadre's own export: one row per record, every code in words, headers in their language."""
-    records, activities, uses, bases = labels.export_records(), labels.activities(), labels.resident_use(), labels.bases()
+    records, activities, uses, bases = (
+        labels.export_records(),
+        labels.activities(),
+        labels.resident_use(),
+        labels.bases(),
+    )
     statuses, means = labels.outcome_statuses(), labels.means()
-    header = [_("Record"), _("Date"), _("Place"), _("Task"), _("Kind of work"), _("Minutes"), _("My note"), _("App"), _("Residents' use"),
-              _("Target"), _("Measured against"), _("Outcome"), _("How it was met"), _("Yuan spent")]
+    header = [
+        _("Record"),
+        _("Date"),
+        _("Place"),
+        _("Task"),
+        _("Kind of work"),
+        _("Minutes"),
+        _("My note"),
+        _("App"),
+        _("Residents' use"),
+        _("Target"),
+        _("Measured against"),
+        _("Outcome"),
+        _("How it was met"),
+        _("Yuan spent"),
+    ]
     table = [
-        [records[r["record"]], r.get("date"), r.get("region"), r.get("task"), activities.get(r.get("activity") or ""), r.get("minutes"), r.get("note"),
-         r.get("app"), uses.get(r.get("resident_use") or ""), r.get("target"), bases.get(r.get("base") or ""), statuses.get(r.get("status") or ""),
-         _(", ").join(means.get(m, "") for m in r.get("means") or []), r.get("cost_yuan")]
+        [
+            records[r["record"]],
+            r.get("date"),
+            r.get("region"),
+            r.get("task"),
+            activities.get(r.get("activity") or ""),
+            r.get("minutes"),
+            r.get("note"),
+            r.get("app"),
+            uses.get(r.get("resident_use") or ""),
+            r.get("target"),
+            bases.get(r.get("base") or ""),
+            statuses.get(r.get("status") or ""),
+            _(", ").join(means.get(m, "") for m in r.get("means") or []),
+            r.get("cost_yuan"),
+        ]
         for r in rows
     ]
     buffer = io.StringIO()

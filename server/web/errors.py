@@ -42,7 +42,9 @@ class InvalidInput(ApiError):
     def __init__(self, fields: dict[str, str]) -> None:
         # `fields` stays keyed by the wire names (the contract); `labels` says what each is called.
         names = {key: field_name(key) for key in fields}
-        super().__init__(_("Please check these fields: %(fields)s.", fields=format_list(names.values())), fields, labels=names)
+        super().__init__(
+            _("Please check these fields: %(fields)s.", fields=format_list(names.values())), fields, labels=names
+        )
 
 
 class Unauthenticated(ApiError):
@@ -117,7 +119,9 @@ class StoreUnavailable(ApiError):
     retry_after = 5
 
     def __init__(self) -> None:
-        super().__init__(_("The data store is not answering. Nothing was saved from this request; please try again shortly."))
+        super().__init__(
+            _("The data store is not answering. Nothing was saved from this request; please try again shortly.")
+        )
 
 
 class StorageFull(ApiError):
@@ -125,7 +129,11 @@ class StorageFull(ApiError):
     retry_after = 60
 
     def __init__(self) -> None:
-        super().__init__(_("The server has run out of disk space. Nothing was saved from this request; it is kept on your phone until there is room."))
+        super().__init__(
+            _(
+                "The server has run out of disk space. Nothing was saved from this request; it is kept on your phone until there is room."
+            )
+        )
 
 
 # SQLite's words for a store that cannot be used right now (the file, the disk, the lock).
@@ -145,8 +153,15 @@ def store_failure(error: BaseException) -> ApiError | None:
         text = str(seen).lower()
         if "database or disk is full" in text or "no space left" in text:
             return StorageFull()
-        away = (ConnectionError, TimeoutError, DBConnectionError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-                asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.CannotConnectNowError)
+        away = (
+            ConnectionError,
+            TimeoutError,
+            DBConnectionError,
+            asyncpg.PostgresConnectionError,
+            asyncpg.InterfaceError,
+            asyncpg.exceptions.OperatorInterventionError,
+            asyncpg.exceptions.CannotConnectNowError,
+        )
         if isinstance(seen, away) or (isinstance(seen, OSError) and not isinstance(seen, FileNotFoundError)):
             return StoreUnavailable()
         if any(words in text for words in _SQLITE_UNAVAILABLE):

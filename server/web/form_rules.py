@@ -11,16 +11,30 @@ from datetime import date
 from typing import Any
 
 from server.domain.durations import duration_syntax
+from server.domain.entries import DAY_MINUTES, MAX_TARGET
 from server.domain.rules import Rules
 from server.services.directory import HIDDEN_CATEGORIES, hidden_problem
-from server.web.labels import field_names
-from server.domain.entries import DAY_MINUTES, MAX_TARGET
 from server.web.i18n import gettext as _
+from server.web.labels import field_names
 from server.web.parse import day_window, message
 
 TITLE_LENGTH = 200  # directory.read_task: a task's title
 # The fields of Today's and the quota form, named in the reader's words under the field.
-FORM_FIELDS = ("minutes", "date", "task", "activity", "target", "eligible", "base", "region", "title", "period_start", "period_end", "issued_by", "metric")
+FORM_FIELDS = (
+    "minutes",
+    "date",
+    "task",
+    "activity",
+    "target",
+    "eligible",
+    "base",
+    "region",
+    "title",
+    "period_start",
+    "period_end",
+    "issued_by",
+    "metric",
+)
 
 
 def client_rules(rules: Rules, today: date) -> dict[str, Any]:
@@ -28,8 +42,22 @@ def client_rules(rules: Rules, today: date) -> dict[str, Any]:
     earliest, latest = day_window(today)
     slot = {name: f"%({name})s" for name in ("low", "high", "count", "earliest", "latest", "day")}
     names = field_names()
-    sentences = {key: message(key, **slot) for key in (
-        "required", "whole", "between", "at_most", "duration", "duration_range", "date", "date_between", "before_start", "day_full", "eligible_needed")}
+    sentences = {
+        key: message(key, **slot)
+        for key in (
+            "required",
+            "whole",
+            "between",
+            "at_most",
+            "duration",
+            "duration_range",
+            "date",
+            "date_between",
+            "before_start",
+            "day_full",
+            "eligible_needed",
+        )
+    }
     sentences["hidden"] = hidden_problem()
     sentences["field_problem"] = _("%(field)s: %(problem)s", field="%(field)s", problem="%(problem)s")
     return {

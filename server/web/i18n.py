@@ -7,12 +7,13 @@ own negotiation does not map zh-TW or bare zh onto script catalogs, so the mappi
 from __future__ import annotations
 
 import functools
-from decimal import ROUND_HALF_EVEN, Decimal
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import opencc
 from babel.dates import format_date as babel_format_date

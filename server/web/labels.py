@@ -51,7 +51,12 @@ def bases() -> dict[str, str]:
 
 
 def rankings() -> dict[str, str]:
-    return {"none": _("No ranking"), "daily": _("Daily ranking"), "weekly": _("Weekly ranking"), "monthly": _("Monthly ranking")}
+    return {
+        "none": _("No ranking"),
+        "daily": _("Daily ranking"),
+        "weekly": _("Weekly ranking"),
+        "monthly": _("Monthly ranking"),
+    }
 
 
 def penalties() -> dict[str, str]:
@@ -64,7 +69,12 @@ def penalties() -> dict[str, str]:
 
 
 def evidence() -> dict[str, str]:
-    return {"none": _("No proof demanded"), "screenshots": _("Screenshots"), "gps_trace": _("GPS trace"), "photos": _("Photos")}
+    return {
+        "none": _("No proof demanded"),
+        "screenshots": _("Screenshots"),
+        "gps_trace": _("GPS trace"),
+        "photos": _("Photos"),
+    }
 
 
 def resident_use() -> dict[str, str]:
@@ -183,7 +193,12 @@ def app_function(function: str) -> str | None:
 
 def export_records() -> dict[str, str]:
     """The kinds of rows in a cadre's own export."""
-    return {"entry": _("Time spent"), "quota": _("Quota"), "outcome": _("How a quota was met"), "roster": _("App I must use")}
+    return {
+        "entry": _("Time spent"),
+        "quota": _("Quota"),
+        "outcome": _("How a quota was met"),
+        "roster": _("App I must use"),
+    }
 
 
 def review_statuses() -> dict[str, str]:
@@ -221,18 +236,59 @@ def audit_actions() -> dict[str, str]:
 def field_names() -> dict[str, str]:
     """What each input field is called on the forms, so an error names it in the reader's words."""
     return {
-        "activity": _("Kind of work"), "app": _("App"), "apps": _("Apps"), "at": _("Time of the reading"), "base": _("Measured against"),
-        "base_count": _("Number of accounts"), "body": _("Request"), "client_id": _("Entry number"), "code": _("Code"), "cost_yuan": _("Yuan spent"),
-        "current_password": _("Current password"), "date": _("Date"), "eligible": _("Eligible people"), "entries": _("Entries"),
-        "evidence": _("Proof demanded"), "expires": _("Expires"), "frequency": _("How often"), "function": _("What it is for"),
-        "households": _("Households"), "issued_by": _("Issued by"), "kind": _("Kind"), "level": _("Level"), "locale": _("Language"),
-        "means": _("How it was met"), "metric": _("What it counts"), "minutes": _("Duration"), "name": _("Name"), "name_hant": _("Name in Traditional Chinese"),
-        "new_password": _("New password"), "new_target": _("New target"), "note": _("Note"), "owner_level": _("Owned by level"),
-        "owner_region": _("Owned by"), "parent": _("Parent place"), "password": _("Password"), "penalty": _("Penalty for the last"),
-        "period": _("Period"), "period_end": _("To"), "period_start": _("From"), "points": _("Readings"), "population": _("Population"),
-        "ranking": _("Ranking"), "region": _("Place"), "regions": _("Places"), "resident_use": _("How much residents use it"), "role": _("Role"),
-        "status": _("Status"), "target": _("Target"), "task": _("Task"), "title": _("What is demanded"), "username": _("Username"),
-        "uses": _("Uses"), "value": _("Value"),
+        "activity": _("Kind of work"),
+        "app": _("App"),
+        "apps": _("Apps"),
+        "at": _("Time of the reading"),
+        "base": _("Measured against"),
+        "base_count": _("Number of accounts"),
+        "body": _("Request"),
+        "client_id": _("Entry number"),
+        "code": _("Code"),
+        "cost_yuan": _("Yuan spent"),
+        "current_password": _("Current password"),
+        "date": _("Date"),
+        "eligible": _("Eligible people"),
+        "entries": _("Entries"),
+        "evidence": _("Proof demanded"),
+        "expires": _("Expires"),
+        "frequency": _("How often"),
+        "function": _("What it is for"),
+        "households": _("Households"),
+        "issued_by": _("Issued by"),
+        "kind": _("Kind"),
+        "level": _("Level"),
+        "locale": _("Language"),
+        "means": _("How it was met"),
+        "metric": _("What it counts"),
+        "minutes": _("Duration"),
+        "name": _("Name"),
+        "name_hant": _("Name in Traditional Chinese"),
+        "new_password": _("New password"),
+        "new_target": _("New target"),
+        "note": _("Note"),
+        "owner_level": _("Owned by level"),
+        "owner_region": _("Owned by"),
+        "parent": _("Parent place"),
+        "password": _("Password"),
+        "penalty": _("Penalty for the last"),
+        "period": _("Period"),
+        "period_end": _("To"),
+        "period_start": _("From"),
+        "points": _("Readings"),
+        "population": _("Population"),
+        "ranking": _("Ranking"),
+        "region": _("Place"),
+        "regions": _("Places"),
+        "resident_use": _("How much residents use it"),
+        "role": _("Role"),
+        "status": _("Status"),
+        "target": _("Target"),
+        "task": _("Task"),
+        "title": _("What is demanded"),
+        "username": _("Username"),
+        "uses": _("Uses"),
+        "value": _("Value"),
     }
 
 
@@ -242,7 +298,7 @@ def field_name(key: str) -> str:
     head, _dot, last = key.rpartition(".")
     name = field_names().get(last, _("a field"))
     if head.endswith("]") and "[" in head:
-        row = head[head.rindex("[") + 1:-1]
+        row = head[head.rindex("[") + 1 : -1]
         if row.isdigit():
             return _("%(field)s (row %(row)s)", field=name, row=int(row) + 1)
     return name

@@ -3,18 +3,18 @@ and its records as the API answers them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
+from server.domain.entries import MAX_TARGET
 from server.domain.quota_rules import Flag
 from server.domain.rules import Rules
 from server.domain.series import check_series
 from server.domain.vocab import ACTIVITIES, BASES
+from server.models import Quota, TimeEntry
 from server.web.errors import InvalidInput
 from server.web.i18n import gettext as _
-from server.domain.entries import MAX_TARGET
 from server.web.messages import flags_json
-from server.models import Quota, TimeEntry
 from server.web.parse import Reader, day_window
 from server.web.parse import message as parse_message
 
@@ -51,7 +51,7 @@ def read_points(data: Any) -> list[tuple[datetime, int]]:
     items = data.get("points") if isinstance(data, dict) else None
     if not isinstance(items, list) or not 1 <= len(items) <= 10_000:
         raise InvalidInput({"points": _("Must be a list of 1 to %(count)s readings.", count=10_000)})
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     points, errors = [], {}
     for i, item in enumerate(items):
         r = Reader(item, prefix=f"points[{i}].")

@@ -9,9 +9,9 @@ from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
-from server.web import i18n, labels
 from server.domain.messages import Joined, Label, Message, Name, Number, Share
 from server.domain.quota_rules import Flag
+from server.web import i18n, labels
 
 
 def render(value: Any) -> Any:
@@ -58,7 +58,10 @@ def rendered_flags(flags: list[Flag], tag: str | None = None) -> list[Flag]:
 def in_words(body: dict[str, Any]) -> dict[str, Any]:
     """A JSON body whose "flags" came from the rules as JSON values (directory.task_json), with
     each flag's message and basis in words; words already rendered stay as they are."""
-    return {**body, "flags": [{**f, "message": render(f["message"]), "basis": render(f["basis"])} for f in body["flags"]]}
+    return {
+        **body,
+        "flags": [{**f, "message": render(f["message"]), "basis": render(f["basis"])} for f in body["flags"]],
+    }
 
 
 def flags_json(flags: list[Flag]) -> list[dict[str, Any]]:

@@ -4,8 +4,7 @@ answer to an error no handler caught."""
 from __future__ import annotations
 
 import json
-
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -93,12 +92,24 @@ class BodyLimit:
         """A file too large for an upload form: back to the form, which says so in the reader's
         language (a browser shows this answer's JSON as raw text)."""
         location = scope["path"].encode() + b"?too_large=1"
-        await send({"type": "http.response.start", "status": 303, "headers": [(b"location", location), (b"content-length", b"0")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 303,
+                "headers": [(b"location", location), (b"content-length", b"0")],
+            }
+        )
         await send({"type": "http.response.body", "body": b""})
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(TooLarge().body(), ensure_ascii=False).encode()
-        await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

@@ -5,8 +5,9 @@ answers 422 naming it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence, TypeVar
+from typing import TypeVar
 
 from server.web.errors import InvalidInput
 from server.web.i18n import gettext as _
@@ -37,7 +38,13 @@ class Paging:
     def check(self, total: int) -> None:
         """A page past the last answers 422: the reader's link is wrong, not the store."""
         if self.number > self.last(total):
-            raise InvalidInput({"page": _("There is no page %(number)s: the last is %(last)s.", number=self.number, last=self.last(total))})
+            raise InvalidInput(
+                {
+                    "page": _(
+                        "There is no page %(number)s: the last is %(last)s.", number=self.number, last=self.last(total)
+                    )
+                }
+            )
 
 
 def requested_paging(params: Mapping[str, str], default_size: int | None) -> Paging:

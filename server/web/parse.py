@@ -5,8 +5,9 @@ nothing is written until all fields of a request (or of one batch row) have pass
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic_core import PydanticCustomError

@@ -9,8 +9,8 @@ from pathlib import Path
 import jinja2
 from starlette.templating import Jinja2Templates
 
-from server.web import i18n, messages
 from server.config import PROJECT_ROOT
+from server.web import i18n, messages
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -39,5 +39,11 @@ def build_templates() -> Jinja2Templates:
         localized_name=i18n.localized_name,
         format_minutes=i18n.format_minutes,
     )
-    env.filters.update(number=i18n.format_number, share=i18n.format_share, day=i18n.format_day, minutes=i18n.format_minutes, words=messages.render)
+    env.filters.update(
+        number=i18n.format_number,
+        share=i18n.format_share,
+        day=i18n.format_day,
+        minutes=i18n.format_minutes,
+        words=messages.render,
+    )
     return Jinja2Templates(env=env)

@@ -7,10 +7,10 @@ from starlette.responses import JSONResponse, Response
 from server.services import accounts, leaving
 from server.store import audit
 from server.web import auth
-from server.web.api.session import session_json
-from server.web.auth import require_user
 from server.web.api.contract import read_body
 from server.web.api.curation import page_of
+from server.web.api.session import session_json
+from server.web.auth import require_user
 from server.web.context import settings_of, today_of, writer
 
 
@@ -45,7 +45,9 @@ async def issue_reset(request: Request) -> JSONResponse:
 
 async def password_reset(request: Request) -> JSONResponse:
     """Answers like POST /api/session: a token for the account, every older session ended."""
-    user = await accounts.use_reset(request.app.state.throttle, (await read_body(request)).given(), address_of(request), today_of(request))
+    user = await accounts.use_reset(
+        request.app.state.throttle, (await read_body(request)).given(), address_of(request), today_of(request)
+    )
     token = await auth.issue_token(user, settings_of(request).session_days)
     return JSONResponse(session_json(token, user))
 
@@ -53,7 +55,9 @@ async def password_reset(request: Request) -> JSONResponse:
 async def delete_me(request: Request) -> Response:
     user = await writer(request)
     form = await read_body(request)
-    await leaving.leave(request.app.state.throttle, user, form.password, address_of(request), settings_of(request), today_of(request))
+    await leaving.leave(
+        request.app.state.throttle, user, form.password, address_of(request), settings_of(request), today_of(request)
+    )
     response = Response(status_code=204)
     auth.clear_session_cookie(response, settings_of(request).https)
     return response
@@ -63,6 +67,6 @@ async def audit_log(request: Request) -> JSONResponse:
     await require_user(request, "admin")
     page = page_of(request)
     events = await audit.recent(limit=audit.PAGE_SIZE, offset=(page - 1) * audit.PAGE_SIZE)
-    return JSONResponse([{"day": e.day.isoformat(), "actor": e.actor, "action": e.action, "target": e.target} for e in events])
-
-
+    return JSONResponse(
+        [{"day": e.day.isoformat(), "actor": e.actor, "action": e.action, "target": e.target} for e in events]
+    )

@@ -12,15 +12,43 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictBool, WithJsonSchema
 
-from server.web import fields
-from server.web.api.contract import Body, batch, checked, choice, choices, day, ident, integer, minutes, moment, number, password, text
-from server.domain.vocab import (ACTIVITIES, BASES, DECISIONS, EVIDENCE, FREQUENCIES, LEVELS, LOCALES, MEANS, METRICS, OUTCOME_STATUSES, PENALTIES,
-                                 RANKINGS, RESIDENT_USE, ROLES)
-from server.web.auth import canonical_username
-from server.services.directory import username_problem
-from server.services.region_import import MAX_REGIONS_PER_BATCH
-from server.services.invites import MAX_USES
 from server.domain.entries import MAX_BATCH, MAX_TARGET
+from server.domain.vocab import (
+    ACTIVITIES,
+    BASES,
+    DECISIONS,
+    EVIDENCE,
+    FREQUENCIES,
+    LEVELS,
+    LOCALES,
+    MEANS,
+    METRICS,
+    OUTCOME_STATUSES,
+    PENALTIES,
+    RANKINGS,
+    RESIDENT_USE,
+    ROLES,
+)
+from server.services.directory import username_problem
+from server.services.invites import MAX_USES
+from server.services.region_import import MAX_REGIONS_PER_BATCH
+from server.web import fields
+from server.web.api.contract import (
+    Body,
+    batch,
+    checked,
+    choice,
+    choices,
+    day,
+    ident,
+    integer,
+    minutes,
+    moment,
+    number,
+    password,
+    text,
+)
+from server.web.auth import canonical_username
 
 ID = fields.ID_LIMIT
 
@@ -30,7 +58,9 @@ def rows(item: type[Body], kind: str, count: int) -> Any:
     never blocks the others, and one bad region rejects the batch naming every row's problems
     (its duplicates too). The list is checked here; its rows are described as `item`."""
     items = item.model_json_schema(ref_template="#/components/schemas/{model}")
-    return Annotated[batch(Any, kind, count), WithJsonSchema({"type": "array", "minItems": 1, "maxItems": count, "items": items})]
+    return Annotated[
+        batch(Any, kind, count), WithJsonSchema({"type": "array", "minItems": 1, "maxItems": count, "items": items})
+    ]
 
 
 def listed(**options: Any) -> Any:
@@ -194,10 +224,14 @@ class Merge(Body):
 
 
 class TaskChange(Body):
-    title: checked(str | None, fields.new_name, {"type": "string", "minLength": 1, "maxLength": 200}, max_length=200) = None
+    title: checked(
+        str | None, fields.new_name, {"type": "string", "minLength": 1, "maxLength": 200}, max_length=200
+    ) = None
     hidden: StrictBool | None = None
 
 
 class AppChange(Body):
-    name: checked(str | None, fields.new_name, {"type": "string", "minLength": 1, "maxLength": 100}, max_length=100) = None
+    name: checked(str | None, fields.new_name, {"type": "string", "minLength": 1, "maxLength": 100}, max_length=100) = (
+        None
+    )
     hidden: StrictBool | None = None

@@ -3,12 +3,12 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.web import documents
 from server.services import summary
-from server.web.auth import require_user
-from server.web.paging import requested_paging
 from server.services.scope import readable_region, requested_month
+from server.web import documents
+from server.web.auth import require_user
 from server.web.context import settings_of, today_of
+from server.web.paging import requested_paging
 
 API_PAGE = 100
 
@@ -44,7 +44,10 @@ async def summary_document(request: Request) -> Response:
     report, found = await summary.region_report(region, period, settings_of(request))
     flags = [f.as_json() for f in found]
     if as_csv:
-        return csv_response(documents.summary_csv(report, flags, await summary.release_k(period)), f"jianfu-summary-{region.code}-{period.key}.csv")
+        return csv_response(
+            documents.summary_csv(report, flags, await summary.release_k(period)),
+            f"jianfu-summary-{region.code}-{period.key}.csv",
+        )
     return JSONResponse({**report, "flags": flags})
 
 
@@ -54,8 +57,14 @@ def _default_limit(request: Request) -> int | None:
 
 
 async def _month(request: Request):
-    return await requested_month(request.query_params.get("period"), today_of(request), settings_of(request).publish_days)
+    return await requested_month(
+        request.query_params.get("period"), today_of(request), settings_of(request).publish_days
+    )
 
 
 def csv_response(text: str, filename: str) -> Response:
-    return Response(text, media_type="text/csv; charset=utf-8", headers={"content-disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )

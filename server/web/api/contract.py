@@ -11,7 +11,8 @@ where a number belongs, or an object where text belongs, fails its field by cons
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainValidator, ValidationError, WithJsonSchema
 from pydantic_core import ErrorDetails
@@ -21,8 +22,14 @@ from server.web import fields
 from server.web.errors import InvalidInput, MalformedBody
 
 # pydantic's own error types, as the kinds of server.web.fields.message; any other is said as "invalid".
-_PYDANTIC_KINDS = {"missing": "required", "model_type": "object", "model_attributes_type": "object", "dict_type": "object",
-                   "bool_type": "boolean", "bool_parsing": "boolean"}
+_PYDANTIC_KINDS = {
+    "missing": "required",
+    "model_type": "object",
+    "model_attributes_type": "object",
+    "dict_type": "object",
+    "bool_type": "boolean",
+    "bool_parsing": "boolean",
+}
 
 
 def _describe_required(schema: dict[str, Any], model: type[BaseModel]) -> None:
@@ -63,7 +70,11 @@ def batch(item: Any, kind: str, count: int, *, least: int = 1) -> Any:
 
 
 def text(max_length: int = 200, *, required: bool = True) -> Any:
-    schema = {"type": "string", "maxLength": max_length} if required else {"type": ["string", "null"], "maxLength": max_length}
+    schema = (
+        {"type": "string", "maxLength": max_length}
+        if required
+        else {"type": ["string", "null"], "maxLength": max_length}
+    )
     return checked(str | None, fields.text, schema, required=required, max_length=max_length)
 
 
@@ -73,29 +84,63 @@ def password(shortest: int = 8) -> Any:
 
 def integer(low: int, high: int, *, required: bool = True) -> Any:
     schema = {"type": "integer", "minimum": low, "maximum": high}
-    return checked(int | None, fields.integer, schema if required else {**schema, "type": ["integer", "null"]}, low=low, high=high, required=required)
+    return checked(
+        int | None,
+        fields.integer,
+        schema if required else {**schema, "type": ["integer", "null"]},
+        low=low,
+        high=high,
+        required=required,
+    )
 
 
 def number(low: float, high: float) -> Any:
-    return checked(float | None, fields.number, {"type": ["number", "null"], "minimum": low, "maximum": high}, low=low, high=high, required=False)
+    return checked(
+        float | None,
+        fields.number,
+        {"type": ["number", "null"], "minimum": low, "maximum": high},
+        low=low,
+        high=high,
+        required=False,
+    )
 
 
 def choice(options: tuple[str, ...], *, required: bool = True) -> Any:
-    schema = {"type": "string", "enum": list(options)} if required else {"type": ["string", "null"], "enum": [*options, None]}
+    schema = (
+        {"type": "string", "enum": list(options)}
+        if required
+        else {"type": ["string", "null"], "enum": [*options, None]}
+    )
     return checked(str | None, fields.choice, schema, options=options, required=required)
 
 
 def choices(options: tuple[str, ...]) -> Any:
-    return checked(list[str], fields.choices, {"type": "array", "items": {"type": "string", "enum": list(options)}, "uniqueItems": True}, options=options)
+    return checked(
+        list[str],
+        fields.choices,
+        {"type": "array", "items": {"type": "string", "enum": list(options)}, "uniqueItems": True},
+        options=options,
+    )
 
 
 def ident(unknown: str, *, required: bool = False) -> Any:
     schema = {"type": "integer", "minimum": 1, "maximum": fields.ID_LIMIT}
-    return checked(int | None, fields.ident, schema if required else {**schema, "type": ["integer", "null"]}, unknown=unknown, required=required)
+    return checked(
+        int | None,
+        fields.ident,
+        schema if required else {**schema, "type": ["integer", "null"]},
+        unknown=unknown,
+        required=required,
+    )
 
 
 def day(*, required: bool = True) -> Any:
-    return checked(Any, fields.day, {"type": "string", "format": "date"} if required else {"type": ["string", "null"], "format": "date"}, required=required)
+    return checked(
+        Any,
+        fields.day,
+        {"type": "string", "format": "date"} if required else {"type": ["string", "null"], "format": "date"},
+        required=required,
+    )
 
 
 def moment() -> Any:
@@ -104,7 +149,11 @@ def moment() -> Any:
 
 def minutes() -> Any:
     """A duration; DESIGN.md §4 lets it be typed as people say it."""
-    return checked(int, fields.minutes, {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 1440}, {"type": "string", "maxLength": 40}]})
+    return checked(
+        int,
+        fields.minutes,
+        {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 1440}, {"type": "string", "maxLength": 40}]},
+    )
 
 
 def wire_name(location: tuple[int | str, ...]) -> str:

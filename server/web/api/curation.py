@@ -4,11 +4,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.services import curation, directory
+from server.web.api.contract import read_body
 from server.web.auth import require_user
+from server.web.context import settings_of, today_of, writer
 from server.web.messages import in_words
 from server.web.parse import Reader
-from server.web.api.contract import read_body
-from server.web.context import settings_of, today_of, writer
 
 
 def page_of(request: Request) -> int:
@@ -33,7 +33,13 @@ async def app_usage(request: Request) -> JSONResponse:
 
 async def merge_task(request: Request) -> Response:
     admin = await writer(request, "admin")
-    await curation.merge_tasks(admin, request.path_params["id"], (await read_body(request)).given(), settings_of(request).secret, today_of(request))
+    await curation.merge_tasks(
+        admin,
+        request.path_params["id"],
+        (await read_body(request)).given(),
+        settings_of(request).secret,
+        today_of(request),
+    )
     return Response(status_code=204)
 
 
@@ -45,11 +51,19 @@ async def merge_app(request: Request) -> Response:
 
 async def change_task(request: Request) -> JSONResponse:
     admin = await writer(request, "admin")
-    task = await curation.change_task(admin, request.path_params["id"], (await read_body(request)).given(), settings_of(request).secret, today_of(request))
+    task = await curation.change_task(
+        admin,
+        request.path_params["id"],
+        (await read_body(request)).given(),
+        settings_of(request).secret,
+        today_of(request),
+    )
     return JSONResponse({**in_words(directory.task_json(task)), "hidden": task.hidden})
 
 
 async def change_app(request: Request) -> JSONResponse:
     admin = await writer(request, "admin")
-    app = await curation.change_app(admin, request.path_params["id"], (await read_body(request)).given(), today_of(request))
+    app = await curation.change_app(
+        admin, request.path_params["id"], (await read_body(request)).given(), today_of(request)
+    )
     return JSONResponse({**directory.app_json(app), "hidden": app.hidden})

@@ -3,12 +3,12 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.store import audit
 from server.services import directory, import_jobs
-from server.web.auth import require_user
-from server.web.messages import in_words
+from server.store import audit
 from server.web.api.contract import read_body
+from server.web.auth import require_user
 from server.web.context import settings_of, today_of, writer
+from server.web.messages import in_words
 
 
 async def upsert_regions(request: Request) -> JSONResponse:
@@ -33,7 +33,9 @@ async def region_import(request: Request) -> JSONResponse:
     """Where a region import started at /admin/regions/import stands (the progress page polls it)."""
     user = await require_user(request, "admin")
     job = import_jobs.load(request.path_params["job"], user)
-    return JSONResponse({"status": job.status, "done": job.done, "total": job.total, "created": job.created, "updated": job.updated})
+    return JSONResponse(
+        {"status": job.status, "done": job.done, "total": job.total, "created": job.created, "updated": job.updated}
+    )
 
 
 async def create_app(request: Request) -> JSONResponse:
@@ -49,7 +51,9 @@ async def list_apps(request: Request) -> JSONResponse:
 
 async def create_task(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
-    task, created = await directory.create_task(user, (await read_body(request)).given(), today_of(request), settings_of(request).min_level)
+    task, created = await directory.create_task(
+        user, (await read_body(request)).given(), today_of(request), settings_of(request).min_level
+    )
     return JSONResponse(in_words(directory.task_json(task)), status_code=201 if created else 200)
 
 

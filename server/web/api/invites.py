@@ -4,8 +4,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.services import invites
-from server.web.auth import require_user
 from server.web.api.contract import read_body
+from server.web.auth import require_user
 from server.web.context import today_of, writer
 
 

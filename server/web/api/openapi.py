@@ -12,18 +12,27 @@ from server.web.api.operations import OPERATIONS, Operation
 CONVERTED = {"id": INT}
 
 
-
 def _parameters(operation: Operation) -> list[dict[str, Any]]:
-    found = [{"name": name, "in": "path", "required": True, "schema": CONVERTED.get(convertor, STR)} for name, convertor in operation.path_parameters().items()]
-    return found + [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in operation.query.items()]
+    found = [
+        {"name": name, "in": "path", "required": True, "schema": CONVERTED.get(convertor, STR)}
+        for name, convertor in operation.path_parameters().items()
+    ]
+    return found + [
+        {"name": name, "in": "query", "required": False, "schema": schema} for name, schema in operation.query.items()
+    ]
 
 
 def _operation(operation: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
     success: dict[str, Any] = {"description": operation.summary}
     if operation.answer is not None:
-        success["content"] = {"text/csv" if operation.answer is CSV else "application/json": {"schema": operation.answer}}
+        success["content"] = {
+            "text/csv" if operation.answer is CSV else "application/json": {"schema": operation.answer}
+        }
     statuses = [operation.status] + ([200] if operation.upsert else [])
-    responses = {**{str(code): success for code in statuses}, "default": {"description": "Error", "content": {"application/json": {"schema": ERROR}}}}
+    responses = {
+        **{str(code): success for code in statuses},
+        "default": {"description": "Error", "content": {"application/json": {"schema": ERROR}}},
+    }
     described: dict[str, Any] = {"summary": operation.summary, "responses": responses}
     if parameters := _parameters(operation):
         described["parameters"] = parameters

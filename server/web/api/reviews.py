@@ -3,13 +3,14 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.web import documents
 from server.services import reviews
-from server.web.api.burden import csv_response
-from server.web.auth import require_user
-from server.web.api.contract import read_body
 from server.services.scope import readable_region, requested_month
+from server.web import documents
+from server.web.api.burden import csv_response
+from server.web.api.contract import read_body
+from server.web.auth import require_user
 from server.web.context import settings_of, today_of, writer
+
 
 async def open_review(request: Request) -> JSONResponse:
     user = await writer(request, *reviews.REVIEWERS)
@@ -54,4 +55,6 @@ async def close_review(request: Request) -> JSONResponse:
 
 
 async def _review_json(request: Request, review) -> dict:
-    return await reviews.review_json(review, await reviews.decisions_of(review), settings_of(request), today_of(request))
+    return await reviews.review_json(
+        review, await reviews.decisions_of(review), settings_of(request), today_of(request)
+    )

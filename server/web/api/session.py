@@ -3,16 +3,19 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.web import auth
-from server.services import directory
 from server.models import User
+from server.services import directory
+from server.web import auth
 from server.web.api.bodies import PasswordChange
 from server.web.api.contract import read, read_body
 from server.web.context import settings_of, today_of, writer
 
 
 def session_json(token: str, user: User) -> dict:
-    return {"token": token, "user": {"username": user.username, "role": user.role, "region": user.region_id, "locale": user.locale}}
+    return {
+        "token": token,
+        "user": {"username": user.username, "role": user.role, "region": user.region_id, "locale": user.locale},
+    }
 
 
 async def login(request: Request) -> JSONResponse:
@@ -32,7 +35,9 @@ async def logout(request: Request) -> Response:
 
 async def signup(request: Request) -> JSONResponse:
     address = request.client.host if request.client else None  # hashed by the throttle, never kept
-    user = await directory.sign_up((await read_body(request)).given(), today_of(request), request.app.state.throttle, address)
+    user = await directory.sign_up(
+        (await read_body(request)).given(), today_of(request), request.app.state.throttle, address
+    )
     token = await auth.issue_token(user, settings_of(request).session_days)
     return JSONResponse(session_json(token, user), status_code=201)
 
@@ -49,5 +54,7 @@ async def change_password(request: Request) -> JSONResponse:
     form = await read_body(request)
     current, new = form.current_password, form.new_password
     address = request.client.host if request.client else None
-    token = await auth.change_password(request.app.state.throttle, user, current, new, address, settings_of(request).session_days)
+    token = await auth.change_password(
+        request.app.state.throttle, user, current, new, address, settings_of(request).session_days
+    )
     return JSONResponse(session_json(token, user))

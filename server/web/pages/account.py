@@ -3,14 +3,14 @@
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.web import auth
 from server.services import directory
-from server.web.errors import ApiError, InvalidCredentials, TooManyAttempts
+from server.web import auth
 from server.web.api.session import read_password_change
 from server.web.auth import require_user
+from server.web.context import settings_of, today_of
+from server.web.errors import ApiError, InvalidCredentials, TooManyAttempts
 from server.web.pages.render import form_writer, go, page, signed_in
 from server.web.parse import storable
-from server.web.context import settings_of, today_of
 
 USERNAME_LENGTH = 40  # User.username
 
@@ -29,7 +29,12 @@ async def login(request: Request) -> Response:
             raise InvalidCredentials()
         user = await auth.sign_in(request.app.state.throttle, username, password, address)
     except ApiError as error:
-        return with_retry_after(error, await page(request, "login.html", status_code=error.status, errors={"form": error.message}, username=username))
+        return with_retry_after(
+            error,
+            await page(
+                request, "login.html", status_code=error.status, errors={"form": error.message}, username=username
+            ),
+        )
     return signed_in(request, await auth.issue_token(user, settings_of(request).session_days))
 
 
@@ -49,7 +54,13 @@ async def signup(request: Request) -> Response:
     try:
         user = await directory.sign_up(values, today_of(request))
     except ApiError as error:
-        return await page(request, "signup.html", status_code=error.status, errors=error.fields or {"form": error.message}, values=values)
+        return await page(
+            request,
+            "signup.html",
+            status_code=error.status,
+            errors=error.fields or {"form": error.message},
+            values=values,
+        )
     return signed_in(request, await auth.issue_token(user, settings_of(request).session_days))
 
 
@@ -76,9 +87,20 @@ async def change_password(request: Request) -> Response:
     address = request.client.host if request.client else None
     try:
         current, new = read_password_change({k: str(v) for k, v in form.items()})
-        token = await auth.change_password(request.app.state.throttle, user, current, new, address, settings_of(request).session_days)
+        token = await auth.change_password(
+            request.app.state.throttle, user, current, new, address, settings_of(request).session_days
+        )
     except ApiError as error:
-        return with_retry_after(error, await page(request, "password.html", status_code=error.status, errors=error.fields or {"form": error.message}, changed=False))
+        return with_retry_after(
+            error,
+            await page(
+                request,
+                "password.html",
+                status_code=error.status,
+                errors=error.fields or {"form": error.message},
+                changed=False,
+            ),
+        )
     return signed_in(request, token, to="/password?changed=1")
 
 

@@ -13,11 +13,11 @@ from server.services import accounts
 from server.store import audit
 from server.web import labels
 from server.web.auth import require_user
+from server.web.context import today_of
 from server.web.errors import InvalidInput
 from server.web.i18n import language_names
 from server.web.pages.render import form_writer, go, page
 from server.web.parse import form_id
-from server.web.context import today_of
 
 LIST_FILTERS = ("region", "role", "page")
 
@@ -30,9 +30,19 @@ async def users(request: Request) -> Response:
     except InvalidInput as error:
         wanted, errors = accounts.UserFilter(), error.fields
     rows, more = await accounts.list_users(wanted)
-    return await page(request, "admin_users.html", status_code=422 if errors else 200, users=rows, more=more, page_number=wanted.page, query=query,
-                      filters={k: v for k, v in query.items() if k != "page"},
-                      errors=errors, roles=labels.roles(), locale_names=dict(language_names()))
+    return await page(
+        request,
+        "admin_users.html",
+        status_code=422 if errors else 200,
+        users=rows,
+        more=more,
+        page_number=wanted.page,
+        query=query,
+        filters={k: v for k, v in query.items() if k != "page"},
+        errors=errors,
+        roles=labels.roles(),
+        locale_names=dict(language_names()),
+    )
 
 
 def back_to_list(form: FormData) -> Response:
@@ -59,11 +69,20 @@ async def issue_reset(request: Request) -> Response:
     username = request.path_params["username"]
     code, expires = await accounts.issue_reset(admin, username, today_of(request))
     user = await accounts.account(username)
-    return await page(request, "admin_reset_code.html", username=user.username, code=code, expires=expires, hours=accounts.RESET_HOURS)
+    return await page(
+        request, "admin_reset_code.html", username=user.username, code=code, expires=expires, hours=accounts.RESET_HOURS
+    )
 
 
 async def audit_log(request: Request) -> Response:
     await require_user(request, "admin")
     number = form_id(request.query_params.get("page", "1")) or 1
     events = await audit.recent(limit=audit.PAGE_SIZE + 1, offset=(number - 1) * audit.PAGE_SIZE)
-    return await page(request, "admin_audit.html", events=events[:audit.PAGE_SIZE], more=len(events) > audit.PAGE_SIZE, page_number=number, actions=labels.audit_actions())
+    return await page(
+        request,
+        "admin_audit.html",
+        events=events[: audit.PAGE_SIZE],
+        more=len(events) > audit.PAGE_SIZE,
+        page_number=number,
+        actions=labels.audit_actions(),
+    )

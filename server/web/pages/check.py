@@ -8,13 +8,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.web import auth, labels
 from server.services import self_check
+from server.web import auth, labels
+from server.web.context import check_csrf, settings_of
 from server.web.errors import ApiError
 from server.web.i18n import gettext as _
 from server.web.pages.account import with_retry_after
 from server.web.pages.render import page
-from server.web.context import check_csrf, settings_of
 
 
 async def check_form(request: Request) -> Response:
@@ -30,7 +30,9 @@ async def run_check(request: Request) -> Response:
         request.app.state.throttle.self_check_used(request.client.host if request.client else None)
         terms, places, received = self_check.read_check(values)
     except ApiError as error:
-        answer = await page(request, "check.html", status_code=error.status, **context(values, error.fields or {"form": error.message}))
+        answer = await page(
+            request, "check.html", status_code=error.status, **context(values, error.fields or {"form": error.message})
+        )
         return with_retry_after(error, answer)
     found = self_check.check(terms, places, received, _("Your office"), settings_of(request).rules)
     return await page(request, "check.html", **context(values, {}, found))
@@ -39,7 +41,14 @@ async def run_check(request: Request) -> Response:
 def context(values: dict[str, str], errors: dict[str, str], answer: self_check.Answer | None = None) -> dict[str, Any]:
     bases = {key: label for key, label in labels.bases().items() if key in self_check.COUNTED_BASES}
     return {
-        "values": values, "errors": errors, "answer": answer, "rows": range(1, self_check.typed_row_count(values) + 1),
-        "metrics": labels.metrics(), "bases": bases, "rankings": labels.rankings(), "penalties": labels.penalties(),
-        "evidence": labels.evidence(), "severities": labels.severities(),
+        "values": values,
+        "errors": errors,
+        "answer": answer,
+        "rows": range(1, self_check.typed_row_count(values) + 1),
+        "metrics": labels.metrics(),
+        "bases": bases,
+        "rankings": labels.rankings(),
+        "penalties": labels.penalties(),
+        "evidence": labels.evidence(),
+        "severities": labels.severities(),
     }

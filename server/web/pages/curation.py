@@ -10,10 +10,10 @@ from starlette.responses import Response
 from server.services import curation
 from server.web import labels
 from server.web.auth import require_user
+from server.web.context import settings_of, today_of
 from server.web.errors import InvalidInput
 from server.web.pages.render import form_writer, go, page
 from server.web.parse import form_id
-from server.web.context import settings_of, today_of
 
 
 async def tasks_page(request: Request, errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
@@ -22,8 +22,18 @@ async def tasks_page(request: Request, errors: dict[str, str] | None = None, sta
     k = settings_of(request).k
     tasks, more_tasks = await curation.task_usage(k, number)
     apps, more_apps = await curation.app_usage(k, number)
-    return await page(request, "admin_tasks.html", status_code=status_code, tasks=tasks, apps=apps, function_name=labels.app_function, more=more_tasks or more_apps,
-                      page_number=number, k=k, errors=errors or {})
+    return await page(
+        request,
+        "admin_tasks.html",
+        status_code=status_code,
+        tasks=tasks,
+        apps=apps,
+        function_name=labels.app_function,
+        more=more_tasks or more_apps,
+        page_number=number,
+        k=k,
+        errors=errors or {},
+    )
 
 
 def _chosen(form: Any, name: str) -> int:
@@ -40,7 +50,9 @@ async def merge(request: Request) -> Response:
         else:
             await curation.merge_apps(admin, source, data, today_of(request))
     except InvalidInput as error:
-        return await tasks_page(request, {f"{request.path_params['kind']}-{k}": v for k, v in error.fields.items()}, 422)
+        return await tasks_page(
+            request, {f"{request.path_params['kind']}-{k}": v for k, v in error.fields.items()}, 422
+        )
     return go("/admin/tasks")
 
 

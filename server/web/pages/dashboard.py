@@ -9,21 +9,20 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.web import charts, labels
-from server.services import summary
-from server.web.auth import require_user
-from server.domain.periods import Period
 from server.config import Settings
-from server.web.errors import InvalidInput
 from server.domain.flag_groups import group_flags, of_kind
-from server.web.i18n import format_number, localized_name
+from server.domain.periods import Period
+from server.models import Region, User
+from server.services import summary
+from server.services.scope import readable_region, requested_month
+from server.web import charts, labels
+from server.web.auth import require_user
+from server.web.context import settings_of, today_of
+from server.web.errors import InvalidInput
+from server.web.i18n import format_number, localized_name, ngettext
 from server.web.i18n import gettext as _
-from server.web.i18n import ngettext
 from server.web.pages.render import go, page
 from server.web.paging import Paging, requested_paging, requested_search
-from server.models import Region, User
-from server.services.scope import readable_region, requested_month
-from server.web.context import settings_of, today_of
 
 # About 50 places a page keep a province's dashboard near 100 KB on a phone; the rest are pages
 # and a search away. Flags are grouped by kind on the dashboard, listed 50 a page behind it.
@@ -54,14 +53,27 @@ async def dashboard(request: Request) -> Response:
     board = await summary.dashboard(region, period, settings, places, search, paging)
     report, k = board.report, board.k
     context = {
-        "report": report, "flags": board.flags, "period": period, "severities": labels.severities(), "levels": labels.levels(),
-        "previous": period.previous(), "following": board.following,
-        "chart": burden_chart(report["children"], k), "k": k,
-        "sparks": {code: trend(values) for code, values in board.series.items()}, "spark_months": summary.SPARK_PERIODS,
+        "report": report,
+        "flags": board.flags,
+        "period": period,
+        "severities": labels.severities(),
+        "levels": labels.levels(),
+        "previous": period.previous(),
+        "following": board.following,
+        "chart": burden_chart(report["children"], k),
+        "k": k,
+        "sparks": {code: trend(values) for code, values in board.series.items()},
+        "spark_months": summary.SPARK_PERIODS,
         "categories": labels.complaint_categories(),
         "can_review": user.role in ("supervisor", "admin"),
-        "places": places, "search": search, "can_search": user.role in SEARCHERS, "found": board.found, "paging": paging, "found_words": _found_words(search, board.found),
-        "flag_groups": group_flags(board.flags), "kinds": labels.flag_kinds(),
+        "places": places,
+        "search": search,
+        "can_search": user.role in SEARCHERS,
+        "found": board.found,
+        "paging": paging,
+        "found_words": _found_words(search, board.found),
+        "flag_groups": group_flags(board.flags),
+        "kinds": labels.flag_kinds(),
     }
     return await page(request, "dashboard.html", **context)
 
@@ -76,9 +88,16 @@ async def region_flag_list(request: Request) -> Response:
     chosen = of_kind(flags, kind)
     paging.check(len(chosen))
     context = {
-        "region": {"code": region.code, "name": localized_name(region.name, region.name_hant)}, "period": period, "kind": kind,
-        "flags": paging.cut(chosen), "total": len(chosen), "paging": paging, "severities": labels.severities(), "kinds": labels.flag_kinds(),
-        "counts": {group.kind: group.count for group in group_flags(flags, shown=0)}, "every": len(flags),
+        "region": {"code": region.code, "name": localized_name(region.name, region.name_hant)},
+        "period": period,
+        "kind": kind,
+        "flags": paging.cut(chosen),
+        "total": len(chosen),
+        "paging": paging,
+        "severities": labels.severities(),
+        "kinds": labels.flag_kinds(),
+        "counts": {group.kind: group.count for group in group_flags(flags, shown=0)},
+        "every": len(flags),
     }
     return await page(request, "flags.html", **context)
 
@@ -94,11 +113,25 @@ def trend(values: list[float | None]) -> Markup | str:
 
 
 def burden_chart(children: list[dict], k: int) -> Markup | None:
-    rows = [(c["region"]["name"], c["indices"]["burden_index"], format_number(c["indices"]["burden_index"], 1)) for c in children if not c.get("known_zero")]
-    return charts.bar_chart(rows, _("Burden index by place (0 to 100)"), 100.0, _("fewer than %(k)s", k=k)) if rows else None
+    rows = [
+        (c["region"]["name"], c["indices"]["burden_index"], format_number(c["indices"]["burden_index"], 1))
+        for c in children
+        if not c.get("known_zero")
+    ]
+    return (
+        charts.bar_chart(rows, _("Burden index by place (0 to 100)"), 100.0, _("fewer than %(k)s", k=k))
+        if rows
+        else None
+    )
 
 
 def _found_words(search: str | None, found: tuple[list, int] | None) -> str | None:
     if search is None or found is None:
         return None
-    return ngettext("%(num)s place found for “%(text)s”.", "%(num)s places found for “%(text)s”.", found[1], num=format_number(found[1]), text=search)
+    return ngettext(
+        "%(num)s place found for “%(text)s”.",
+        "%(num)s places found for “%(text)s”.",
+        found[1],
+        num=format_number(found[1]),
+        text=search,
+    )

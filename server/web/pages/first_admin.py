@@ -3,11 +3,11 @@
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.web import auth
 from server.services import first_admin
+from server.web import auth
+from server.web.context import settings_of, today_of
 from server.web.errors import InvalidInput
 from server.web.pages.render import page, signed_in
-from server.web.context import settings_of, today_of
 
 
 async def form(request: Request) -> Response:

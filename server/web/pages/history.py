@@ -7,15 +7,15 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.web import labels, ledger_forms
-from server.services import ledger, queries, records
-from server.web.auth import require_user
-from server.services.directory import visible_tasks
 from server.domain.periods import Period, PeriodError, parse_period, period_containing
-from server.web.errors import InvalidInput, NotFound
-from server.web.parse import form_id
-from server.web.pages.render import form_writer, go, page
+from server.services import ledger, queries, records
+from server.services.directory import visible_tasks
+from server.web import labels, ledger_forms
+from server.web.auth import require_user
 from server.web.context import quota_key_of, reporter_key_of, settings_of, today_of
+from server.web.errors import InvalidInput, NotFound
+from server.web.pages.render import form_writer, go, page
+from server.web.parse import form_id
 
 
 async def history(request: Request, undo: dict | None = None) -> Response:
@@ -25,10 +25,24 @@ async def history(request: Request, undo: dict | None = None) -> Response:
     key, today = reporter_key_of(request, user), today_of(request)
     week = _week_asked(request.query_params.get("week"), today)
     days = await queries.entries_by_day(key, week.first, week.last)
-    titles = await queries.task_titles({e.task_id for _day, entries in days for e in entries} | {undo and undo.get("task")})
-    weeks = {"shown": week, "earlier": week.previous() if await queries.logged_before(key, week.first) else None, "later": week.following() if week.last < today else None}
-    context = {"days": days, "titles": titles, "weeks": weeks, "undo": undo, "activity_labels": labels.activities(), "statuses": labels.outcome_statuses(), "means": labels.means(),
-               "quotas": await queries.my_quotas(quota_key_of(request, user), key, settings_of(request).secret)}
+    titles = await queries.task_titles(
+        {e.task_id for _day, entries in days for e in entries} | {undo and undo.get("task")}
+    )
+    weeks = {
+        "shown": week,
+        "earlier": week.previous() if await queries.logged_before(key, week.first) else None,
+        "later": week.following() if week.last < today else None,
+    }
+    context = {
+        "days": days,
+        "titles": titles,
+        "weeks": weeks,
+        "undo": undo,
+        "activity_labels": labels.activities(),
+        "statuses": labels.outcome_statuses(),
+        "means": labels.means(),
+        "quotas": await queries.my_quotas(quota_key_of(request, user), key, settings_of(request).secret),
+    }
     return await page(request, "history.html", **context)
 
 
@@ -48,26 +62,54 @@ async def outcome(request: Request) -> Response:
     """How one of my quotas was met: a status, the means (several), the yuan spent."""
     user, form = await form_writer(request, "cadre")
     body = {"status": form.get("status"), "means": form.getlist("means"), "cost_yuan": form.get("cost_yuan") or None}
-    await ledger.save_outcome(user, reporter_key_of(request, user), request.path_params["quota_id"], body, today_of(request), settings_of(request).secret)
+    await ledger.save_outcome(
+        user,
+        reporter_key_of(request, user),
+        request.path_params["quota_id"],
+        body,
+        today_of(request),
+        settings_of(request).secret,
+    )
     return go("/history")
 
 
-async def edit_form(request: Request, values: dict | None = None, errors: dict | None = None, status_code: int = 200) -> Response:
+async def edit_form(
+    request: Request, values: dict | None = None, errors: dict | None = None, status_code: int = 200
+) -> Response:
     user = await require_user(request, "cadre")
     entry = await ledger.own_entry(reporter_key_of(request, user), request.path_params["client_id"])
-    values = values or {"date": entry.date.isoformat(), "minutes": str(entry.minutes), "activity": entry.activity, "task": str(entry.task_id or ""), "note": entry.note or ""}
-    context = {"entry": entry, "values": values, "errors": errors or {}, "tasks": await visible_tasks(user), "activity_labels": labels.activities()}
+    values = values or {
+        "date": entry.date.isoformat(),
+        "minutes": str(entry.minutes),
+        "activity": entry.activity,
+        "task": str(entry.task_id or ""),
+        "note": entry.note or "",
+    }
+    context = {
+        "entry": entry,
+        "values": values,
+        "errors": errors or {},
+        "tasks": await visible_tasks(user),
+        "activity_labels": labels.activities(),
+    }
     return await page(request, "entry_edit.html", status_code=status_code, **context)
 
 
 async def edit(request: Request) -> Response:
     user, form = await form_writer(request, "cadre")
     values = {k: str(v) for k, v in form.items()}
-    body = {"date": values.get("date"), "minutes": values.get("minutes"), "activity": values.get("activity"), "note": values.get("note")}
+    body = {
+        "date": values.get("date"),
+        "minutes": values.get("minutes"),
+        "activity": values.get("activity"),
+        "note": values.get("note"),
+    }
     if form_id(values.get("task", "")) is not None:
         body["task"] = form_id(values["task"])
     try:
-        await records.edit_entry(user, reporter_key_of(request, user), request.path_params["client_id"], body, today_of(request))
+        await records.edit_entry(
+            user, reporter_key_of(request, user), request.path_params["client_id"], body, today_of(request)
+        )
     except InvalidInput as error:
         return await edit_form(request, values, error.fields, 422)
     return go("/history")

@@ -7,28 +7,41 @@ from datetime import timedelta
 from starlette.requests import Request
 from starlette.responses import Response
 
+from server.models import Invite
 from server.services import invites
+from server.services.directory import shown_invite_code
 from server.web import labels
 from server.web.auth import require_user
-from server.services.directory import shown_invite_code
+from server.web.context import today_of
 from server.web.errors import InvalidInput
 from server.web.i18n import gettext as _
-from server.models import Invite
 from server.web.pages.render import form_writer, go, page
 from server.web.qr import qr_svg
-from server.web.context import today_of
 
 DEFAULT_DAYS = 30
 FIELDS = ("region", "role", "uses", "expires")
 
 
-async def show(request: Request, errors: dict[str, str] | None = None, values: dict[str, str] | None = None, status_code: int = 200) -> Response:
+async def show(
+    request: Request, errors: dict[str, str] | None = None, values: dict[str, str] | None = None, status_code: int = 200
+) -> Response:
     user = await require_user(request, "admin", "cadre")
     today = today_of(request)
-    defaults = {"region": request.query_params.get("region", user.region_id or ""), "role": "cadre", "uses": "5", "expires": (today + timedelta(days=DEFAULT_DAYS)).isoformat()}
+    defaults = {
+        "region": request.query_params.get("region", user.region_id or ""),
+        "role": "cadre",
+        "uses": "5",
+        "expires": (today + timedelta(days=DEFAULT_DAYS)).isoformat(),
+    }
     context = {
-        "invites": await invites.list_invites(user), "today": today, "roles": labels.roles(),
-        "choosable": invites.roles_for(user), "errors": errors or {}, "values": values or defaults, "shown": shown_invite_code, "maker": invites.maker,
+        "invites": await invites.list_invites(user),
+        "today": today,
+        "roles": labels.roles(),
+        "choosable": invites.roles_for(user),
+        "errors": errors or {},
+        "values": values or defaults,
+        "shown": shown_invite_code,
+        "maker": invites.maker,
     }
     return await page(request, "invites.html", status_code=status_code, **context)
 
@@ -55,8 +68,12 @@ async def sheet(request: Request) -> Response:
     invite = await invites.visible_invite(user, request.path_params["code"])
     link = invites.signup_link(str(request.base_url), invite)
     context = {
-        "invite": invite, "code": shown_invite_code(invite.code), "link": link, "usable": invites.is_usable(invite, today_of(request)),
-        "qr": qr_svg(link, _("QR code of the sign-up link")), "roles": labels.roles(),
+        "invite": invite,
+        "code": shown_invite_code(invite.code),
+        "link": link,
+        "usable": invites.is_usable(invite, today_of(request)),
+        "qr": qr_svg(link, _("QR code of the sign-up link")),
+        "roles": labels.roles(),
     }
     return await page(request, "invite_sheet.html", **context)
 

@@ -13,7 +13,17 @@ from server.web.i18n import current_locale
 from server.web.i18n import gettext as _
 from server.web.templating import STATIC_DIR, static_url
 
-STATIC_FILES = ["app.css", "app.js", "outbox.js", "checks.js", "items.js", "quota.js", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png"]
+STATIC_FILES = [
+    "app.css",
+    "app.js",
+    "outbox.js",
+    "checks.js",
+    "items.js",
+    "quota.js",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/icon-maskable-512.png",
+]
 
 
 def precache_urls() -> list[str]:
@@ -28,7 +38,11 @@ async def service_worker(request: Request) -> Response:
     if request.headers.get("if-none-match") == headers["etag"]:
         return Response(status_code=304, headers=headers)
     script = (STATIC_DIR / "sw.js").read_text(encoding="utf-8")
-    script = script.replace("__VERSION__", version).replace('"__PRECACHE__"', json.dumps(urls)).replace("__OUTBOX__", static_url("outbox.js"))
+    script = (
+        script.replace("__VERSION__", version)
+        .replace('"__PRECACHE__"', json.dumps(urls))
+        .replace("__OUTBOX__", static_url("outbox.js"))
+    )
     return Response(script, media_type="text/javascript", headers=headers)
 
 
@@ -46,7 +60,12 @@ async def manifest(request: Request) -> Response:
         "icons": [
             {"src": static_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
             {"src": static_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-            {"src": static_url("icons/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+            {
+                "src": static_url("icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
         ],
     }
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/manifest+json")

@@ -9,17 +9,17 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.services import directory, ledger, queries
-from server.web import labels
-from server.web.auth import require_user
-from server.services.choices import task_choice_labels
 from server.domain.anonymity import published_level
 from server.domain.periods import period_containing
+from server.services import directory, ledger, queries
+from server.services.choices import task_choice_labels
+from server.web import labels
+from server.web.auth import require_user
+from server.web.context import quota_key_of, settings_of, today_of
 from server.web.errors import InvalidInput
 from server.web.form_rules import client_rules
-from server.web.parse import form_id
 from server.web.pages.render import form_writer, page
-from server.web.context import quota_key_of, settings_of, today_of
+from server.web.parse import form_id
 
 
 async def quota_context(request: Request, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
@@ -27,11 +27,21 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
     today = today_of(request)
     month = period_containing(today, "month")  # a new task runs for the month by default
     # Only the offices the server takes as issuers (directory.create_task): a village is never offered.
-    issuers = [r for r in await queries.issuing_regions(user) if published_level(r.level, settings_of(request).min_level)]
+    issuers = [
+        r for r in await queries.issuing_regions(user) if published_level(r.level, settings_of(request).min_level)
+    ]
     # The level just above a cadre is the likeliest to have passed the task down.
     above = [r for r in issuers if r.code != user.region_id]
     likely_issuer = above[-1].code if above else user.region_id
-    defaults = {"period_start": month.first.isoformat(), "period_end": month.last.isoformat(), "base": "population", "client_id": str(uuid.uuid4()), "region": user.region_id, "task": "new", "issued_by": likely_issuer}
+    defaults = {
+        "period_start": month.first.isoformat(),
+        "period_end": month.last.isoformat(),
+        "base": "population",
+        "client_id": str(uuid.uuid4()),
+        "region": user.region_id,
+        "task": "new",
+        "issued_by": likely_issuer,
+    }
     tasks = await directory.visible_tasks(user)
     return {
         "values": {**defaults, **values},
@@ -57,7 +67,9 @@ async def save_quota(request: Request) -> Response:
     try:
         task_id = await _task_for(user, values, today, settings_of(request).min_level)
         quota_input = {k: values.get(k) for k in ("region", "target", "base", "eligible", "client_id")}
-        quota, flags, _created = await ledger.save_quota(user, quota_key_of(request, user), {**quota_input, "task": task_id}, today, settings_of(request).rules)
+        quota, flags, _created = await ledger.save_quota(
+            user, quota_key_of(request, user), {**quota_input, "task": task_id}, today, settings_of(request).rules
+        )
     except InvalidInput as error:
         return await page(request, "quota.html", status_code=422, **await quota_context(request, values, error.fields))
     return await page(request, "quota_saved.html", quota=quota, flags=flags, severities=labels.severities())
@@ -67,6 +79,16 @@ async def _task_for(user: Any, values: dict[str, str], today: date, min_level: s
     """The chosen task, or a new one from the form's task fields."""
     if values.get("task", "new") != "new":
         return form_id(values["task"]) or -1
-    fields = ("title", "metric", "issued_by", "period_start", "period_end", "frequency", "ranking", "penalty", "evidence")
+    fields = (
+        "title",
+        "metric",
+        "issued_by",
+        "period_start",
+        "period_end",
+        "frequency",
+        "ranking",
+        "penalty",
+        "evidence",
+    )
     task, _created = await directory.create_task(user, {k: values.get(k) or None for k in fields}, today, min_level)
     return task.id

@@ -8,10 +8,10 @@ from starlette.responses import Response
 from server.services import accounts, leaving
 from server.web import auth
 from server.web.auth import require_user
+from server.web.context import settings_of, today_of
 from server.web.errors import ApiError
 from server.web.pages.account import with_retry_after
 from server.web.pages.render import form_writer, page, signed_in
-from server.web.context import settings_of, today_of
 
 
 def _address(request: Request) -> str | None:
@@ -29,7 +29,16 @@ async def reset(request: Request) -> Response:
         user = await accounts.use_reset(request.app.state.throttle, values, _address(request), today_of(request))
     except ApiError as error:
         shown = {"username": values.get("username", ""), "code": values.get("code", "")}
-        return with_retry_after(error, await page(request, "reset.html", status_code=error.status, errors=error.fields or {"form": error.message}, values=shown))
+        return with_retry_after(
+            error,
+            await page(
+                request,
+                "reset.html",
+                status_code=error.status,
+                errors=error.fields or {"form": error.message},
+                values=shown,
+            ),
+        )
     return signed_in(request, await auth.issue_token(user, settings_of(request).session_days))
 
 
@@ -42,9 +51,13 @@ async def delete(request: Request) -> Response:
     user, form = await form_writer(request)
     password = str(form.get("password", ""))
     try:
-        await leaving.leave(request.app.state.throttle, user, password, _address(request), settings_of(request), today_of(request))
+        await leaving.leave(
+            request.app.state.throttle, user, password, _address(request), settings_of(request), today_of(request)
+        )
     except ApiError as error:
-        return with_retry_after(error, await page(request, "account_delete.html", status_code=error.status, errors={"form": error.message}))
+        return with_retry_after(
+            error, await page(request, "account_delete.html", status_code=error.status, errors={"form": error.message})
+        )
     request.scope["state"]["user"] = None  # the page below is drawn for nobody
     response = await page(request, "account_deleted.html")
     auth.clear_session_cookie(response, settings_of(request).https)

@@ -8,8 +8,8 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from server.web import auth
 from server.models import User
+from server.web import auth
 from server.web.context import csrf_of, settings_of, writer
 
 
@@ -29,7 +29,15 @@ async def form_writer(request: Request, *roles: str) -> tuple[User, FormData]:
 def signed_in(request: Request, token: str, to: str = "/") -> Response:
     response = RedirectResponse(to, status_code=303)
     settings = settings_of(request)
-    response.set_cookie(auth.COOKIE, token, max_age=settings.session_days * 86400, path="/", httponly=True, samesite="lax", secure=settings.https)
+    response.set_cookie(
+        auth.COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.https,
+    )
     return response
 
 

@@ -3,8 +3,25 @@
 from starlette.routing import Route
 
 import server.web.convertors  # noqa: F401 -- registers {id:id}
-
-from server.web.pages import account, admin, admin_accounts, check, curation, dashboard, first_admin, history, invites, method, pwa, quota, recovery, regions, reviews, roster, today
+from server.web.pages import (
+    account,
+    admin,
+    admin_accounts,
+    check,
+    curation,
+    dashboard,
+    first_admin,
+    history,
+    invites,
+    method,
+    pwa,
+    quota,
+    recovery,
+    regions,
+    reviews,
+    roster,
+    today,
+)
 
 page_routes = [
     Route("/", today.home),
@@ -35,7 +52,9 @@ page_routes = [
     Route("/apps", roster.save_roster, methods=["POST"]),
     Route("/apps/new", roster.add_app, methods=["POST"]),
     Route("/history", history.history, methods=["GET"]),
-    Route("/history/restore", history.restore, methods=["POST"]),  # before the entries' own routes: "restore" would read as a client_id
+    Route(
+        "/history/restore", history.restore, methods=["POST"]
+    ),  # before the entries' own routes: "restore" would read as a client_id
     Route("/history/{client_id:client_id}", history.edit_form, methods=["GET"]),
     Route("/history/{client_id:client_id}", history.edit, methods=["POST"]),
     Route("/history/{client_id:client_id}/delete", history.delete, methods=["POST"]),
