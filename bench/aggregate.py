@@ -316,7 +316,7 @@ class PostgresWriter:
                 return None
             return date.fromisoformat(v) if column in self.DATED else (Decimal(v) if column == "cost_yuan" else v)
 
-        converted = [tuple(value(c, v) for c, v in zip(columns, row)) for row in rows]
+        converted = [tuple(value(c, v) for c, v in zip(columns, row, strict=True)) for row in rows]
         self.loop.run_until_complete(self.connection.copy_records_to_table(table, records=converted, columns=columns))
 
     def close(self) -> None:
@@ -402,7 +402,8 @@ async def time_app(database: str, levels: str, repeat: int) -> dict[str, Any]:
             facts = await release.read_month_facts(month, settings, PUBLISHED_ON)
             reads.append((time.perf_counter() - start, time.process_time() - cpu))
             say(
-                f"read_month_facts {n + 1}/{repeat}: {reads[-1][0]:.2f} s (CPU {reads[-1][1]:.2f} s), {len(facts.regions)} regions"
+                f"read_month_facts {n + 1}/{repeat}: {reads[-1][0]:.2f} s (CPU {reads[-1][1]:.2f} s), "
+                f"{len(facts.regions)} regions"
             )
         (result["read_seconds"], result["read_cpu"]), result["peak_mb_after_read"] = min(reads), peak_mb()
         result["cells"] = len(facts.regions)
@@ -492,7 +493,10 @@ def main() -> None:
         "--levels",
         choices=("published", "all"),
         default="published",
-        help="published: province to township, what the default settings publish; all: down to grids (JIANFU_MIN_LEVEL=grid)",
+        help=(
+            "published: province to township, what the default settings publish; all: down to grids "
+            "(JIANFU_MIN_LEVEL=grid)"
+        ),
     )
     parser.add_argument(
         "--county-tasks",
@@ -508,7 +512,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--store",
-        help="a SQLite file to keep the generated store in and time again on later runs (made when missing; the other options must match the run that made it)",
+        help=(
+            "a SQLite file to keep the generated store in and time again on later runs (made when missing; the other "
+            "options must match the run that made it)"
+        ),
     )
     args = parser.parse_args()
     if args.generate_into:

@@ -23,7 +23,8 @@ def connection() -> sqlite3.Connection:
         _connection = sqlite3.connect(DATABASE, timeout=30, isolation_level=None)
         _connection.execute("PRAGMA journal_mode=WAL")
         _connection.execute(
-            "CREATE TABLE IF NOT EXISTS entry (reporter TEXT, client_id TEXT, date TEXT, minutes INTEGER, activity TEXT, UNIQUE (reporter, client_id))"
+            "CREATE TABLE IF NOT EXISTS entry (reporter TEXT, client_id TEXT, date TEXT, minutes INTEGER, "
+            "activity TEXT, UNIQUE (reporter, client_id))"
         )
     return _connection
 

@@ -106,7 +106,8 @@ def baseline(database: str, places: list[division.Place]) -> tuple[float, float]
         connection = sqlite3.connect(database.removeprefix("sqlite://"))
         with connection:
             connection.executemany(
-                "INSERT INTO region (code, parent_id, level, name, population, households, path) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO region (code, parent_id, level, name, population, households, path) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 regions,
             )
             connection.executemany(
@@ -155,7 +156,8 @@ def main() -> None:
         first, first_cpu, first_mb, first_said = command(store, "import-regions", str(csv_file))
         first_load = load_average()
         say(
-            f"first import: {first:.1f} s, CPU {first_cpu:.1f} s, peak {first_mb:.0f} MB, load {first_load}: {first_said}"
+            f"first import: {first:.1f} s, CPU {first_cpu:.1f} s, peak {first_mb:.0f} MB, load {first_load}: "
+            f"{first_said}"
         )
         again, again_cpu, again_mb, again_said = command(store, "import-regions", str(csv_file))
         again_load = load_average()

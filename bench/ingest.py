@@ -102,14 +102,16 @@ def run_baseline(folder: Path, work: list[tuple[int, list[dict]]], same_table: b
     connection.execute("PRAGMA journal_mode=WAL")
     if not same_table:
         connection.execute(
-            "CREATE TABLE time_entry (id INTEGER PRIMARY KEY, reporter_key TEXT, client_id TEXT, body_hash TEXT, date TEXT, received_on TEXT, minutes INT, activity TEXT, UNIQUE (reporter_key, client_id))"
+            "CREATE TABLE time_entry (id INTEGER PRIMARY KEY, reporter_key TEXT, client_id TEXT, body_hash TEXT, "
+            "date TEXT, received_on TEXT, minutes INT, activity TEXT, UNIQUE (reporter_key, client_id))"
         )
     received = date.today().isoformat()
     start = time.perf_counter()
     for cadre, rows in work:
         with connection:
             connection.executemany(
-                "INSERT INTO time_entry (reporter_key, client_id, body_hash, date, received_on, minutes, activity) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "INSERT INTO time_entry (reporter_key, client_id, body_hash, date, received_on, minutes, activity) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(f"k{cadre}", r["client_id"], "-", r["date"], received, r["minutes"], r["activity"]) for r in rows],
             )
     elapsed = time.perf_counter() - start
@@ -133,7 +135,8 @@ def main() -> None:
     entries = sum(len(rows) for _c, rows in work)
     bare, same, app = [], [], []
     print(
-        f"[bench] {entries} entries in {len(work)} batches of {args.batch} from {args.cadres} cadres, {args.rounds} round(s)",
+        f"[bench] {entries} entries in {len(work)} batches of {args.batch} from {args.cadres} cadres, "
+        f"{args.rounds} round(s)",
         flush=True,
     )
     # Alternating rounds: the machine is shared, and noise that lands on one side only would

@@ -231,20 +231,24 @@ async def drive(
                     await asyncio.sleep(think * jitter.uniform(0.5, 1.5))
 
         def cadre(index: int, token: str) -> Awaitable[None]:
-            post = lambda n: http.post(
-                "/api/entries",
-                json={"entries": entries_for(phase, index, n)},
-                headers={"authorization": f"Bearer {token}"},
-            )  # noqa: E731
-            stored = lambda answer: answer.status_code == 200 and len(answer.json().get("accepted", [])) == BATCH  # noqa: E731
+            def post(n: int) -> Awaitable[httpx.Response]:
+                return http.post(
+                    "/api/entries",
+                    json={"entries": entries_for(phase, index, n)},
+                    headers={"authorization": f"Bearer {token}"},
+                )
+
+            def stored(answer: httpx.Response) -> bool:
+                return answer.status_code == 200 and len(answer.json().get("accepted", [])) == BATCH
+
             return person(post, stored, lambda _n: latencies, "entries", BATCH)
 
         def supervisor(index: int, token: str) -> Awaitable[None]:
             # Each supervisor goes round the county's and a township's dashboards and /api/burden,
             # over every published month.
-            read = lambda n: http.get(
-                supervisor_read(index, n, periods)[1], headers={"authorization": f"Bearer {token}"}
-            )  # noqa: E731
+            def read(n: int) -> Awaitable[httpx.Response]:
+                return http.get(supervisor_read(index, n, periods)[1], headers={"authorization": f"Bearer {token}"})
+
             return person(
                 read,
                 lambda answer: answer.status_code == 200,
@@ -262,7 +266,8 @@ async def drive(
             while time.monotonic() < deadline:
                 await asyncio.sleep(10)
                 say(
-                    f"  {max(0, deadline - time.monotonic()):4.0f} s left: {counts['entries']} entries, {counts['reads']} reads, {counts['errors']} errors"
+                    f"  {max(0, deadline - time.monotonic()):4.0f} s left: {counts['entries']} entries, "
+                    f"{counts['reads']} reads, {counts['errors']} errors"
                 )
 
         started, cpu = time.monotonic(), tree_cpu_seconds(server_pid)
@@ -386,7 +391,8 @@ def main() -> None:
         rounds, capacities, baselines = 2, [], []
         for n in range(rounds):
             say(
-                f"round {n + 1}/{rounds}, app capacity: {args.seconds / rounds:.0f} s of {CADRES} cadres posting back to back"
+                f"round {n + 1}/{rounds}, app capacity: {args.seconds / rounds:.0f} s of {CADRES} cadres "
+                "posting back to back"
             )
             capacities.append(asyncio.run(drive(url, args.seconds / rounds, tokens, [], periods, server.pid)))
             say(f"round {n + 1}/{rounds}, baseline capacity: the same against the minimal endpoint")
@@ -405,14 +411,16 @@ def main() -> None:
         capacity = max(capacities, key=lambda r: r["entries_per_second"])
         baseline = max(baselines, key=lambda r: r["entries_per_second"])
         say(
-            f"app, service: {args.seconds:.0f} s of {CADRES} cadres and {SUPERVISORS} supervisors, each every {args.think:.0f} s or so"
+            f"app, service: {args.seconds:.0f} s of {CADRES} cadres and {SUPERVISORS} supervisors, each every "
+            f"{args.think:.0f} s or so"
         )
         service = asyncio.run(
             drive(url, args.seconds, tokens, supervisor_tokens, periods, server.pid, think=args.think)
         )
         if args.reads_alone:
             say(
-                f"app, reads alone: {args.seconds:.0f} s of {SUPERVISORS} supervisors, each every {args.think:.0f} s or so, no cadre posting"
+                f"app, reads alone: {args.seconds:.0f} s of {SUPERVISORS} supervisors, "
+                f"each every {args.think:.0f} s or so, no cadre posting"
             )
             alone = asyncio.run(drive(url, args.seconds, [], supervisor_tokens, periods, server.pid, think=args.think))
     finally:
@@ -434,7 +442,8 @@ def main() -> None:
         **({"reads_alone": alone} if args.reads_alone else {}),
         "capacity_rounds": [r["entries_per_second"] for r in capacities],
         "baseline_rounds": [r["entries_per_second"] for r in baselines],
-        # The baseline's server CPU per entry over the app's, all capacity rounds: the ratio without the machine's other load.
+        # The baseline's server CPU per entry over the app's, all capacity rounds: the ratio without
+        # the machine's other load.
         "cpu_ratio": round(
             (sum(r["server_cpu_seconds"] for r in baselines) / sum(r["entries"] for r in baselines))
             / (sum(r["server_cpu_seconds"] for r in capacities) / sum(r["entries"] for r in capacities)),

@@ -45,13 +45,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server import db
-from server.config import Settings
-from server.domain import disclosure, measures
-from server.domain.measures import LOGGED_CATEGORIES, MonthFacts
-from server.domain.periods import parse_period, publication_day
-from server.domain.vocab import ACTIVITIES, RESIDENT_USE
-from server.models import (
+from server import db  # noqa: E402 -- after the path: the project's own server package
+from server.cli.demo import load_demo  # noqa: E402
+from server.config import Settings  # noqa: E402
+from server.domain import disclosure, measures  # noqa: E402
+from server.domain.measures import LOGGED_CATEGORIES, MonthFacts  # noqa: E402
+from server.domain.periods import parse_period, publication_day  # noqa: E402
+from server.domain.vocab import ACTIVITIES, RESIDENT_USE  # noqa: E402
+from server.models import (  # noqa: E402
     App,
     Outcome,
     Quota,
@@ -63,10 +64,10 @@ from server.models import (
     TimeEntry,
     User,
 )
-from server.services import publication
-from server.store import release
-from server.store.closure import rebuild_ancestors
-from server.web import auth
+from server.services import publication  # noqa: E402
+from server.store import release  # noqa: E402
+from server.store.closure import rebuild_ancestors  # noqa: E402
+from server.web import auth  # noqa: E402
 
 MONTH = "2026-10"
 SECRET = "bench-utility-secret-" + "0" * 43
@@ -151,14 +152,15 @@ async def generate_county(settings: Settings, seed: int, townships: int) -> dict
             )
         own = min(size, rng.randint(0, max(0, size // 5))) if size >= 10 else 0  # township staff
         homes += [code] * own
-        for v, n in zip(villages, uneven_split(rng, size - own, len(villages))):
+        for v, n in zip(villages, uneven_split(rng, size - own, len(villages)), strict=True):
             homes += [v] * n
     county_staff = rng.randint(4, 15)
     homes += [county] * county_staff
     await Region.bulk_create(regions, batch_size=500)
     await rebuild_ancestors()
     say(
-        f"generated: {len(regions)} regions, {len(homes)} cadres, township sizes {sorted(sizes)}, county own staff {county_staff}"
+        f"generated: {len(regions)} regions, {len(homes)} cadres, township sizes {sorted(sizes)}, county own staff "
+        f"{county_staff}"
     )
 
     apps = [
@@ -296,7 +298,8 @@ async def generate_county(settings: Settings, seed: int, townships: int) -> dict
     await Outcome.bulk_create(outcomes, batch_size=500)
     await RosterItem.bulk_create(rosters, batch_size=500)
     say(
-        f"generated: {len(entries)} entries, {len(outcomes)} outcomes, {len(rosters)} roster items, {len(tasks)} tasks, {len(quota_rows)} quotas"
+        f"generated: {len(entries)} entries, {len(outcomes)} outcomes, {len(rosters)} roster items, {len(tasks)} "
+        f"tasks, {len(quota_rows)} quotas"
     )
     return {
         "regions": len(regions),
@@ -498,7 +501,8 @@ async def measure_release(month_key: str, settings: Settings, attribute_too: boo
 def line(label: str, m: dict[str, Any]) -> None:
     t = m["townships"]
     say(
-        f"{label} {m['month']} (k={m['k']}): township cells with >= k established shown {t['with_k_shown']}/{t['with_k']}"
+        f"{label} {m['month']} (k={m['k']}): township cells with >= k established shown "
+        f"{t['with_k_shown']}/{t['with_k']}"
         f" = {100 * (t['share'] or 0):.1f}% ({t['known_zero']} known zero, {t['below_k']} below k)"
     )
     for family in FAMILIES:
@@ -548,8 +552,6 @@ async def run_generated(folder: str, k: int, seed: int, townships: int, quiet: b
 
 
 async def run_demo(folder: str, k: int) -> list[dict[str, Any]]:
-    from server.cli.demo import load_demo
-
     settings = Settings(database_url=f"sqlite://{folder}/demo-k{k}.sqlite3", secret=DEMO_SECRET, k=k)
     await db.apply_migrations(settings.database_url)
     start = time.perf_counter()
@@ -588,7 +590,8 @@ def seed_spread(folder: str, k: int, args: argparse.Namespace, first: dict[str, 
         Path(f"{folder}/county-k{k}-s{seed}.sqlite3").unlink(missing_ok=True)
         t = found[-1]["townships"]
         say(
-            f"seed {seed}, k={k}: township cells shown {t['with_k_shown']}/{t['with_k']}; published in {found[-1]['publish_seconds']:.2f} s"
+            f"seed {seed}, k={k}: township cells shown {t['with_k_shown']}/{t['with_k']}; published in "
+            f"{found[-1]['publish_seconds']:.2f} s"
         )
     result: dict[str, Any] = {"seeds": args.seeds, "publish_seconds_max": max(r["publish_seconds"] for r in found)}
     for family in FAMILIES:

@@ -69,7 +69,8 @@ class Settings:
             raise ConfigError("JIANFU_WAGE may not be negative")
         if self.review_webhook and not self.review_webhook_secret:
             raise ConfigError(
-                "JIANFU_REVIEW_WEBHOOK_SECRET is required with JIANFU_REVIEW_WEBHOOK (the receiver checks the signature with it)"
+                "JIANFU_REVIEW_WEBHOOK_SECRET is required with JIANFU_REVIEW_WEBHOOK (the receiver checks the "
+                "signature with it)"
             )
         if self.review_webhook and not self.review_webhook.startswith(("http://", "https://")):
             raise ConfigError("JIANFU_REVIEW_WEBHOOK must be an http:// or https:// address")

@@ -254,7 +254,7 @@ class Truth:
         """Whether a value rests on too few: not empty, and under the floor in some component."""
         if value == 0 and not names:
             return False
-        return any(n < f for n, f in zip(self.counts(table, names), self.floor(table)))
+        return any(n < f for n, f in zip(self.counts(table, names), self.floor(table), strict=True))
 
     def small(self, kind: str, table: str, code: str) -> bool:
         return self.small_group(table, *self.figure(kind, table, code))
@@ -289,7 +289,7 @@ def leaks(system: System, truth: Truth, sums: tuple[str, ...] = (FAMILY, RELATIO
             found.append(f"pinned: {kind} {table} at {code} = {value} (established contributors {counts})")
     for tag, terms, constant in _one_equation_sums(system):
         figures = [truth.figure(*x) for x in terms]
-        value = sum((c * v for c, (v, _) in zip(terms.values(), figures)), Fraction(0))
+        value = sum((c * v for c, (v, _) in zip(terms.values(), figures, strict=True)), Fraction(0))
         assert value == constant, (
             f"the reader's equation over {sorted(terms)} reads {constant}, but {value} was planted"
         )
@@ -299,7 +299,8 @@ def leaks(system: System, truth: Truth, sums: tuple[str, ...] = (FAMILY, RELATIO
         tables = sorted({table for (_, table, _) in terms})
         if any(truth.small_group(table, value, names) for table in tables):
             found.append(
-                f"{tag} sum: {' + '.join(f'{k} {t} {c}' for k, t, c in sorted(terms))} = {value} (established contributors {truth.counts(tables[0], names)})"
+                f"{tag} sum: {' + '.join(f'{k} {t} {c}' for k, t, c in sorted(terms))} = {value} (established "
+                f"contributors {truth.counts(tables[0], names)})"
             )
     return found
 

@@ -23,7 +23,7 @@ async def county_with_reporters(
     ids = await load_scenario(client, admin, case)
     for quota in case["quotas"]:
         await client.post("/api/quotas", json={**quota, "task": ids["reg"]}, headers=admin)
-    for village, count in zip(VILLAGES, per_village):
+    for village, count in zip(VILLAGES, per_village, strict=True):
         for n in range(count):
             await log_days(
                 client,

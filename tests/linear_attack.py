@@ -20,7 +20,8 @@ def attack(
     relations: list[dict[str, Fraction]],
     no_own: set[tuple[str, str]],
 ) -> dict[Unknown, Fraction]:
-    """Every unknown the reader can compute, with its value. `shown` holds every table (an unpublished one with only its known zeros)."""
+    """Every unknown the reader can compute, with its value. `shown` holds every table (an
+    unpublished one with only its known zeros)."""
     rows = _family_rows(parents, shown, no_own) + _relation_rows(parents, shown, relations)
     return _pinned(rows)
 

@@ -1,6 +1,6 @@
 """Abuse (issue 11): tasks one account reports stay in its area until enough reporters logged them,
-and apps it adds until enough reporters listed them; invite codes that cannot be guessed, weak passwords, look-alike usernames and names, and review
-decisions outside the reviewed area."""
+and apps it adds until enough reporters listed them; invite codes that cannot be guessed, weak
+passwords, look-alike usernames and names, and review decisions outside the reviewed area."""
 
 import re
 from datetime import timedelta

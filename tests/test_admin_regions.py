@@ -14,14 +14,16 @@ from server.services.directory import upsert_regions
 from server.services.region_csv import read_region_file, template_csv
 
 HEADER = "code,parent,level,name,name_hant,population,households\n"
-GOOD = (
-    HEADER
-    + "360721,,county,青山县,,650000,\n360721105,360721,township,石桥镇,,21000,\n360721105201,360721105,village,上坪村,,3900,\n"
+GOOD = HEADER + (
+    "360721,,county,青山县,,650000,\n"
+    "360721105,360721,township,石桥镇,,21000,\n"
+    "360721105201,360721105,village,上坪村,,3900,\n"
 )
 # Line 3: the township names a parent that is not there; line 4: a population that is no number.
-BAD = (
-    HEADER
-    + "360721,,county,青山县,,650000,\n360721105,999999,township,石桥镇,,21000,\n360721105201,360721105,village,上坪村,,many,\n"
+BAD = HEADER + (
+    "360721,,county,青山县,,650000,\n"
+    "360721105,999999,township,石桥镇,,21000,\n"
+    "360721105201,360721105,village,上坪村,,many,\n"
 )
 
 
@@ -225,7 +227,8 @@ async def test_files_that_are_no_region_list_are_refused_by_name(client):
                 ("The file has 1 problem. Nothing was saved: correct the file and check it again.", ""),
                 (
                     "",
-                    "Missing columns: code, level, name, population (expected code,parent,level,name,name_hant,population,households).",
+                    "Missing columns: code, level, name, population (expected "
+                    "code,parent,level,name,name_hant,population,households).",
                 ),
             ],
         ),

@@ -61,7 +61,8 @@ def test_a_cadre_logs_a_day_and_a_flagged_quota_in_traditional_chinese(server, p
     page.select_option(
         "select[name=task]",
         index=page.evaluate(
-            "[...document.querySelectorAll('select[name=task] option')].findIndex((o) => o.textContent.startsWith('反詐助手註冊 · '))"
+            "[...document.querySelectorAll('select[name=task] option')]"
+            ".findIndex((o) => o.textContent.startsWith('反詐助手註冊 · '))"
         ),
     )
     page.select_option("select[name=region]", value="360721105201")

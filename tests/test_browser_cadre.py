@@ -155,7 +155,8 @@ def test_the_quota_form_checks_what_the_server_checks_and_reads_full_width_digit
     assert page.locator("#live-ratio").get_attribute("class") == "live critical"
     # An existing task closes the new-task block; the flags come back by the form, with severity and basis.
     registrations = page.evaluate(
-        "() => [...document.querySelectorAll('select[name=task] option')].findIndex((o) => /注册|註冊/.test(o.textContent))"
+        "() => [...document.querySelectorAll('select[name=task] option')]"
+        ".findIndex((o) => /注册|註冊/.test(o.textContent))"
     )
     assert registrations > 0  # a one-per-person task of the demo county
     page.select_option("select[name=task]", index=registrations)

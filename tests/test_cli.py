@@ -116,7 +116,8 @@ def test_demo_loads_a_county_with_progress_and_logins_once(tmp_path):
     # The latest month shows every township of the county, each with 17 to 39 cadres.
     cells = rows(
         tmp_path,
-        f"select code, json_extract(figures, '$.reporters'), json_extract(figures, '$.minutes') from release_cell where month = '{months[-1]}' and level = 'township' and code like '360721%'",
+        "select code, json_extract(figures, '$.reporters'), json_extract(figures, '$.minutes') from release_cell "
+        f"where month = '{months[-1]}' and level = 'township' and code like '360721%'",
     )
     assert len(cells) == 12 and all(reporters for _code, reporters, _minutes in cells)
     hours = sorted(minutes / reporters for _code, reporters, minutes in cells)

@@ -389,7 +389,7 @@ async def busy_county(http, settings, clock) -> dict[str, Any]:
     village three times as busy; its peer-outlier flags and its burden index."""
     admin, ids = await admin_with(http, "escalation", period_start=MONTH.first, period_end=MONTH.last)
     await with_quotas(http, admin, ids["reg"], {"360721105": 6000, **dict.fromkeys(VILLAGES, 1500)})
-    for village, minutes in zip(VILLAGES, BUSY_MINUTES):
+    for village, minutes in zip(VILLAGES, BUSY_MINUTES, strict=True):
         for n in range(5):
             headers = await cadre(f"c{village}-{n}", village)
             entries = [

@@ -146,7 +146,7 @@ async def test_a_merge_offers_the_task_kept_to_whoever_reported_the_one_merged_a
     body = {"metric": "registrations", "issued_by": "360721", "period_start": "2026-01-01", "period_end": "2026-12-31"}
     kept, merged = [
         (await client.post("/api/tasks", json={**body, "title": title}, headers=cadre)).json()["id"]
-        for title, cadre in zip(("反诈助手注册", "反诈APP注册"), cadres)
+        for title, cadre in zip(("反诈助手注册", "反诈APP注册"), cadres, strict=True)
     ]
     assert [[t["id"] for t in (await client.get("/api/tasks", headers=cadre)).json()] for cadre in cadres] == [
         [kept],
@@ -163,7 +163,7 @@ async def test_a_merge_offers_the_task_kept_to_whoever_reported_the_one_merged_a
                 "/api/apps", json={"name": name, "function": "反诈", "owner_level": "county"}, headers=cadre
             )
         ).json()["id"]
-        for name, cadre in zip(("反诈助手", "反诈APP"), cadres)
+        for name, cadre in zip(("反诈助手", "反诈APP"), cadres, strict=True)
     ]
     assert (await client.post(f"/api/apps/{apps[1]}/merge", json={"into": apps[0]}, headers=admin)).status_code == 204
     assert [[a["id"] for a in (await client.get("/api/apps", headers=cadre)).json()] for cadre in cadres] == [

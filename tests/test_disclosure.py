@@ -211,7 +211,8 @@ def trees(draw: st.DrawFn, most: int = 30) -> list[Region]:
 def own_figures(
     draw: st.DrawFn, staffed: list[str], floor: tuple[int, ...]
 ) -> dict[str, tuple[tuple[int, ...], Fraction]]:
-    """What each staffed region's own people contribute to one table: counts, and a value at least as large, zero iff nobody."""
+    """What each staffed region's own people contribute to one table: counts, and a value at least
+    as large, zero iff nobody."""
     figures = {}
     for code in staffed:
         n = tuple(draw(counts(f)) for f in floor)
@@ -234,7 +235,7 @@ def subtree_table(
         at: str | None = code
         while at is not None:
             values[at] = values.get(at, Fraction(0)) + value
-            contributors[at] = tuple(a + b for a, b in zip(contributors.get(at, (0,) * len(floor)), n))
+            contributors[at] = tuple(a + b for a, b in zip(contributors.get(at, (0,) * len(floor)), n, strict=True))
             at = parent[at]
     return Table(name, values, contributors, floor, **options)  # type: ignore[arg-type]
 
@@ -261,20 +262,20 @@ def releases(draw: st.DrawFn) -> Release:
         weights = [Fraction(draw(st.integers(1, 60)), 60)] + [Fraction(1)] * (len(floors) - 1)
     tables = [
         subtree_table(n, regions, own, floor, published=not (kind == "part" and i == 0))
-        for i, (n, own, floor) in enumerate(zip(names, owns, floors))
+        for i, (n, own, floor) in enumerate(zip(names, owns, floors, strict=True))
     ]
     relations = []
     if kind != "none":
         total = {
             code: (
                 tuple([sum(sum(own[code][0]) for own in owns)]),
-                sum((w * own[code][1] for w, own in zip(weights, owns)), Fraction(0)),
+                sum((w * own[code][1] for w, own in zip(weights, owns, strict=True)), Fraction(0)),
             )
             for code in staffed
         }
         requires = tuple(names) if kind == "cost" else ()
         tables.append(subtree_table("total", regions, total, (k,), requires=requires))
-        relations.append(Relation({**dict(zip(names, weights)), "total": Fraction(-1)}))
+        relations.append(Relation({**dict(zip(names, weights, strict=True)), "total": Fraction(-1)}))
     return Release(regions, tables, relations)
 
 
@@ -323,7 +324,7 @@ def leaks(
         )
         assert value == truth, "the reader's algebra disagrees with the data"
         empty = not any(n) and truth == 0
-        under = any(a < f for a, f in zip(n, t.floor))
+        under = any(a < f for a, f in zip(n, t.floor, strict=True))
         if not empty and (under or (kind == "cell" and t.published)):
             found[(kind, name, code)] = value
     return found
@@ -355,7 +356,7 @@ def test_the_reader_pins_down_no_reporter_after_protection(release):
         under = {
             r.code
             for r in release.regions
-            if any(n < f for n, f in zip(t.contributors.get(r.code, (0,) * width), t.floor))
+            if any(n < f for n, f in zip(t.contributors.get(r.code, (0,) * width), t.floor, strict=True))
         }
         assert under - zero <= hidden[t.name]
         if not t.published:

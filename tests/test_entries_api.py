@@ -70,12 +70,18 @@ async def test_one_bad_entry_never_blocks_the_good_ones(client):
     assert (answer.status_code, body["accepted"], body["duplicates"]) == (200, ["ok1", "ok2"], [])
     assert {r["client_id"]: r["error"]["fields"] for r in body["rejected"]} == {
         "late": {
-            "date": f"Must be between {(today - timedelta(days=400)).isoformat()} and {(today + timedelta(days=1)).isoformat()}."
+            "date": (
+                f"Must be between {(today - timedelta(days=400)).isoformat()} "
+                f"and {(today + timedelta(days=1)).isoformat()}."
+            )
         },
         "long": {"minutes": "Must be between 1 minute and 24 hours."},
         "zero": {"minutes": "Must be between 1 minute and 24 hours."},
         "odd": {
-            "activity": "Must be one of: registration_drive, data_entry, check_in, evidence, duplicate_reporting, study, meeting, other."
+            "activity": (
+                "Must be one of: registration_drive, data_entry, check_in, evidence, duplicate_reporting, "
+                "study, meeting, other."
+            )
         },
         "notask": {"task": "Unknown task."},
         "booltask": {"task": "Unknown task."},

@@ -177,13 +177,16 @@ def test_postgresql_stopping_answers_503_localized_and_recovers_by_itself(own_po
     prepare_store(url, tmp_path)
     with running(url, tmp_path) as server:
         headers = token(server.url)
-        post = lambda name: httpx.post(
-            server.url + "/api/entries?lang=zh-Hant",
-            json={"entries": batch(name, 5)},
-            headers=headers,
-            timeout=30,
-            trust_env=False,
-        )  # noqa: E731
+
+        def post(name: str) -> httpx.Response:
+            return httpx.post(
+                server.url + "/api/entries?lang=zh-Hant",
+                json={"entries": batch(name, 5)},
+                headers=headers,
+                timeout=30,
+                trust_env=False,
+            )
+
         assert post("before").status_code == 200
         control["stop"]()
         down = post("during")

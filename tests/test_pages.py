@@ -173,7 +173,8 @@ async def test_history_edit_and_delete(client):
         json={"entries": [{"client_id": "h1", "date": day, "minutes": 30, "activity": "study"}]},
         headers=cadre,
     )
-    week = "%d-W%02d" % (app_today() - timedelta(days=2)).isocalendar()[:2]  # History shows a week at a time
+    year, number = (app_today() - timedelta(days=2)).isocalendar()[:2]
+    week = f"{year}-W{number:02d}"  # History shows a week at a time
     history = await client.get(f"/history?lang=en&week={week}")
     assert "Compulsory study" in history.text and 'href="/history/h1"' in history.text
     edit_page = (await client.get("/history/h1")).text

@@ -251,7 +251,8 @@ async def test_outcome_is_recorded_once_per_reporter(client):
     export = await client.get("/api/me/export.csv?lang=en", headers=headers)
     outcomes = [line for line in export.text.splitlines() if line.startswith("How a quota was met")]
     assert outcomes == [
-        f"How a quota was met,{outcomes[0].split(',')[1]},柳湾村,监督一点通月活跃度,,,,,,,,Met,With a paid service,4200.00"
+        f"How a quota was met,{outcomes[0].split(',')[1]},柳湾村,监督一点通月活跃度"
+        ",,,,,,,,Met,With a paid service,4200.00"
     ]
 
 

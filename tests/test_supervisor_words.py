@@ -208,7 +208,8 @@ async def test_an_issuing_office_checks_a_quota_without_signing_in_and_nothing_i
     words = words_of(answer.text)
     assert message in words and table_header in words
     places = re.findall(
-        r'<tr class="[a-z]*"><th scope="row">([^<]+)</th><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td>',
+        r'<tr class="[a-z]*"><th scope="row">([^<]+)</th><td class="num">([^<]+)</td>'
+        r'<td class="num">([^<]+)</td><td class="num">([^<]+)</td>',
         answer.text,
     )
     assert places == [
@@ -265,7 +266,10 @@ async def test_the_self_check_answers_the_task_flags_and_escalation_a_cadre_woul
             {
                 "target_1-error": "Must be a whole number.",
                 "count_2-error": "This field is required.",
-                "table-error": "Each line needs a place, then its target and its count as whole numbers above zero. Look at line 2.",
+                "table-error": (
+                    "Each line needs a place, then its target and its count as whole numbers above zero. "
+                    "Look at line 2."
+                ),
             },
         ),
     ],

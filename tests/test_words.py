@@ -180,7 +180,8 @@ def test_a_missing_page_speaks_the_readers_language_whatever_the_browser_says(de
         (
             "en",
             "public_rental_housing",
-            "3 required apps do the same job (Public rental housing): 市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统.",
+            "3 required apps do the same job (Public rental housing): "
+            "市公租房管理系统、省住房保障信息平台、省租赁补贴申报系统.",
         ),
         (
             "en",

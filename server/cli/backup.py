@@ -161,7 +161,7 @@ async def restore(source: Path, progress: Callable[[str, int], None] = lambda ta
                 counts[line["table"]] = 0
                 continue
             assert model is not None
-            batch.append(model(**{name: _decode(value) for name, value in zip(columns, line)}))
+            batch.append(model(**{name: _decode(value) for name, value in zip(columns, line, strict=True)}))
             if len(batch) >= CHUNK and model is not models.Region:
                 await _flush(model, batch, connection, counts, progress)
                 batch = []
@@ -194,5 +194,6 @@ async def _advance_sequences(connection: BaseDBAsyncClient) -> None:
         if isinstance(model._meta.fields_map[model._meta.pk_attr], fields.IntField):
             table = model._meta.db_table
             await connection.execute_script(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             )

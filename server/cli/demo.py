@@ -234,7 +234,8 @@ async def county_tasks(today: date) -> list[Task]:
 async def county_quotas(
     tasks: list[Task], places: list[Place], today: date, rng: random.Random
 ) -> dict[str, list[int]]:
-    """Registration quotas: the county to each township, each township to its villages (raised in the overloaded ones)."""
+    """Registration quotas: the county to each township, each township to its villages (raised in
+    the overloaded ones)."""
     registration = [t for t in tasks if t.metric == "registrations"]
     villages = await Region.filter(code__in=[p.code for p in places]).values("code", "parent_id", "population")
     by_township: dict[str, list[dict]] = {}
@@ -418,7 +419,8 @@ async def load_demo(settings: Settings, *, only_if_empty: bool = False, seed: in
             if scenario_quotas.get("420121101201"):
                 await scripted_progress(scenario_quotas["420121101201"][0])
         say(
-            f"done: {len(people)} cadres in {len(places)} villages and townships, {await TimeEntry.all().count()} time entries"
+            f"done: {len(people)} cadres in {len(places)} villages and townships, "
+            f"{await TimeEntry.all().count()} time entries"
         )
         await publication.publish_due(settings, today, say=say)
         say(f"demo logins (password for all: {DEMO_PASSWORD}):")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from itertools import pairwise
 
 from server.domain.messages import Joined, Name, Number, Share
 from server.domain.messages import message as _
@@ -83,7 +84,8 @@ def escalation_flags(
         )
         if per_capita:
             message = _(
-                "%(region)s asks its places for %(ratio)s times its own target per resident (%(reported)s of %(places)s places reported).",
+                "%(region)s asks its places for %(ratio)s times its own target per resident (%(reported)s of "
+                "%(places)s places reported).",
                 region=node.name,
                 ratio=Number(ratio, 2),
                 reported=len(children[code]),
@@ -125,7 +127,7 @@ def _chain(code: str, by_region: dict[str, QuotaNode], ratios: dict[str, tuple[f
 def daily_increments(points: list[tuple[float, float]]) -> list[float]:
     """Progress per day between consecutive readings given as (day number, value)."""
     ordered = sorted(points)
-    return [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(ordered, ordered[1:]) if b[0] > a[0]]
+    return [(b[1] - a[1]) / (b[0] - a[0]) for a, b in pairwise(ordered) if b[0] > a[0]]
 
 
 def pace_flag(
@@ -155,14 +157,16 @@ def pace_flag(
         task=task,
         ratio=round(needed / usual, 2),
         message=_(
-            "To reach the target %(region)s would need %(needed)s a day for %(days)s days, %(ratio)s times its usual daily progress.",
+            "To reach the target %(region)s would need %(needed)s a day for %(days)s days, %(ratio)s times its usual "
+            "daily progress.",
             region=name,
             needed=Number(needed),
             days=days_left,
             ratio=Number(needed / usual, 1),
         ),
         basis=_(
-            "A pace far above what a place has managed so far is met by fabrication or overwork, not by residents' needs."
+            "A pace far above what a place has managed so far is met by fabrication or overwork, not by residents' "
+            "needs."
         ),
         detail={
             "needed_per_day": round(needed, 2),

@@ -52,7 +52,8 @@ class Region:
 
 @dataclass
 class Table:
-    """One published measure over the region tree (minutes, reporters, one task's minutes, outcomes saying yes, yuan paid, ...)."""
+    """One published measure over the region tree (minutes, reporters, one task's minutes, outcomes
+    saying yes, yuan paid, ...)."""
 
     name: str
     values: dict[str, Fraction]  # subtree total per region code (a missing code is 0)
@@ -201,7 +202,8 @@ class _Problem:
         return len(self._ancestry(code)) - 1
 
     def _check(self, table: Table) -> None:
-        """Refuse figures the tree cannot protect: a code outside the tree, a wrong width, a known zero that is not zero."""
+        """Refuse figures the tree cannot protect: a code outside the tree, a wrong width, a known zero
+        that is not zero."""
         width = len(table.floor)
         for code in sorted(set(table.values) | set(table.contributors)):
             if code not in self.parent:
@@ -230,7 +232,8 @@ class _Problem:
         return self._contributors[table.name].get(code) or (0,) * len(table.floor)
 
     def _remainder(self, name: str, parent: str, shown: list[str]) -> tuple[Number, tuple[int, ...]]:
-        """What a reader gets as the parent minus `shown` children: a value, and a floor on its distinct contributors."""
+        """What a reader gets as the parent minus `shown` children: a value, and a floor on its
+        distinct contributors."""
         table = self.tables[name]
         value = self.value(table, parent) - sum(self.value(table, c) for c in shown)
         total = self.contributors(table, parent)
@@ -324,7 +327,7 @@ class _Problem:
                 unseen = [p for p in parts if p not in shown]
                 value = sum(self.value(self.tables[p], code) for p in unseen)
                 counts = [self.contributors(self.tables[p], code) for p in unseen]
-                if _empty(value, tuple(sum(n) for n in zip(*counts)) if counts else ()):
+                if _empty(value, tuple(sum(n) for n in zip(*counts, strict=True)) if counts else ()):
                     continue
                 total = self.contributors(table, code)
                 rest = [
@@ -410,11 +413,13 @@ class _Problem:
         )
 
     def _known(self, name: str, code: str) -> bool:
-        """A cell whose value the reader knows without the release: a known zero, or (to a reader who knows where nothing was logged) an empty cell."""
+        """A cell whose value the reader knows without the release: a known zero, or (to a reader who
+        knows where nothing was logged) an empty cell."""
         return code in self.known_zero or (self.knows_empty and code not in self.filled[name])
 
     def equations(self, hidden: dict[str, set[str]]) -> list[_Equation]:
-        """The reader's equations that involve an unknown, over numbered cells. Terms stay sorted ("cell" before "own")."""
+        """The reader's equations that involve an unknown, over numbered cells. Terms stay sorted
+        ("cell" before "own")."""
         unseen = {
             numbers[code] for name, numbers in self.cell_numbers.items() for code in hidden[name] if code in numbers
         }
@@ -426,7 +431,8 @@ class _Problem:
         return rows
 
     def _sensitive(self, unknown: Unknown) -> bool:
-        """Whether the reader must not learn this value: a published hidden cell unless empty; else below the floor unless empty."""
+        """Whether the reader must not learn this value: a published hidden cell unless empty; else
+        below the floor unless empty."""
         kind, name, code = unknown
         table = self.tables[name]
         if kind == "own":
@@ -621,7 +627,7 @@ def _whole_and_parts(relation: tuple[tuple[str, Number], ...]) -> tuple[str, lis
 
 
 def _meets(contributors: tuple[int, ...], floor: tuple[int, ...]) -> bool:
-    return all(n >= f for n, f in zip(contributors, floor))
+    return all(n >= f for n, f in zip(contributors, floor, strict=True))
 
 
 def _empty(value: Number, contributors: tuple[int, ...]) -> bool:

@@ -100,7 +100,8 @@ def exceeds_base(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_RULE
         )
     else:
         message = _(
-            "This target is %(percent)s%% of %(region)s's %(base)s (%(target)s against %(size)s): hardly anyone may be missed.",
+            "This target is %(percent)s%% of %(region)s's %(base)s (%(target)s against %(size)s): hardly anyone may be "
+            "missed.",
             percent=round(coverage * 100),
             **values,
         )
@@ -113,7 +114,8 @@ def exceeds_base(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_RULE
         ratio=round(coverage, 2),
         message=message,
         basis=_(
-            "One person counts once: a target above the population can only be met by fabrication. Burden-reduction rules forbid quotas that force false figures."
+            "One person counts once: a target above the population can only be met by fabrication. Burden-reduction "
+            "rules forbid quotas that force false figures."
         ),
         detail={"target": quota.target, "base": quota.base, "base_size": size, "coverage": round(coverage, 4)},
     )
@@ -134,7 +136,8 @@ def exceeds_eligible(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_
         app=task.app,
         ratio=round(ratio, 2),
         message=_(
-            "This target asks for %(target)s eligible people where %(region)s has %(eligible)s: %(ratio)s times as many.",
+            "This target asks for %(target)s eligible people where %(region)s has %(eligible)s: %(ratio)s times as "
+            "many.",
             target=Number(quota.target),
             region=quota.region_name,
             eligible=Number(quota.eligible),
@@ -158,10 +161,12 @@ def vanity_metric(task: TaskFacts) -> Flag | None:
         task=task.id,
         app=task.app,
         message=_(
-            "This task measures activity on an app (installs, registrations, logins, reposts, study time or record updates) rather than work done for residents."
+            "This task measures activity on an app (installs, registrations, logins, reposts, study time or record "
+            "updates) rather than work done for residents."
         ),
         basis=_(
-            "Burden-reduction rules forbid using app downloads, registrations, activity, check-ins or online time as evaluation criteria."
+            "Burden-reduction rules forbid using app downloads, registrations, activity, check-ins or online time as "
+            "evaluation criteria."
         ),
         detail={"metric": task.metric},
     )

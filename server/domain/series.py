@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 
 from server.domain.messages import message as _
 from server.domain.quota_rules import Flag
@@ -28,7 +29,7 @@ class SeriesVerdict:
 def check_series(points: list[tuple[datetime, float]], rules: Rules = DEFAULT_RULES) -> SeriesVerdict:
     """The dispersion test over a counter's readings; a rate without a verdict when points are few."""
     ordered = sorted(points)
-    increments = [(b[1] - a[1], (b[0] - a[0]).total_seconds() / 60) for a, b in zip(ordered, ordered[1:])]
+    increments = [(b[1] - a[1], (b[0] - a[0]).total_seconds() / 60) for a, b in pairwise(ordered)]
     n = len(increments)
     total_value = sum(x for x, _ in increments)
     total_minutes = sum(t for _, t in increments)
@@ -60,7 +61,8 @@ def uniform_growth_flag(
             intervals=verdict.intervals,
         ),
         basis=_(
-            "Real people arrive irregularly: growth far more even than a Poisson process points to scripted or bought activity."
+            "Real people arrive irregularly: growth far more even than a Poisson process points to scripted or bought "
+            "activity."
         ),
         detail={"dispersion": verdict.dispersion, "p_value": verdict.p_value, "intervals": verdict.intervals},
     )

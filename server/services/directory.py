@@ -333,9 +333,10 @@ async def visible_task_filter(user: User, within: Q | None = None) -> Q:
     """The tasks a user sees, decided here for every page and endpoint: those issued on the line
     through their home region (at it, above or below it) that are shared, or were reported within
     their area, unless an administrator hid them (issue 12). A task a cadre reports is first seen
-    only in its scope (their township: see `task_scope`); once k distinct reporters have logged time on it, it is shared with everyone on
-    its line, so one account cannot put a button on every Today page of a province. An admin sees
-    every task. `within` narrows the tasks looked at (an id, a day) when the caller needs fewer."""
+    only in its scope (their township: see `task_scope`); once k distinct reporters have logged
+    time on it, it is shared with everyone on its line, so one account cannot put a button on every
+    Today page of a province. An admin sees every task. `within` narrows the tasks looked at (an
+    id, a day) when the caller needs fewer."""
     if user.role == "admin":
         return Q()
     home = await home_region(user)
@@ -372,7 +373,7 @@ async def widen_scope(task: Task | App, scope: Region | None) -> None:
     widened: str | None = None
     if scope is not None:
         current = await Region.get_or_none(code=task.scope_id)
-        pairs = zip(ancestor_codes(current.path), ancestor_codes(scope.path)) if current else iter(())
+        pairs = zip(ancestor_codes(current.path), ancestor_codes(scope.path), strict=False) if current else iter(())
         common = [a for a, _b in takewhile(lambda pair: pair[0] == pair[1], pairs)]
         widened = common[-1] if common else None
     if widened != task.scope_id:

@@ -29,7 +29,8 @@ class LinkDead(ApiError):
     def __init__(self) -> None:
         super().__init__(
             _(
-                "This link is no longer valid. An administrator exists already, or the link expired: restart the server for a new one, or use jianfu create-user."
+                "This link is no longer valid. An administrator exists already, or the link expired: restart the "
+                "server for a new one, or use jianfu create-user."
             )
         )
 

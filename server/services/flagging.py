@@ -153,7 +153,9 @@ def _setters(quotas: list[RunningQuota]) -> dict[str, tuple[str, Name]]:
 
 CHILD_COUNTS = """
 SELECT r.parent_id AS code, COUNT(*) AS children FROM region r
-WHERE r.parent_id IN (SELECT q.region_id FROM quota q JOIN task t ON t.id = q.task_id WHERE t.period_start <= $2 AND t.period_end >= $1)
+WHERE r.parent_id IN (
+    SELECT q.region_id FROM quota q JOIN task t ON t.id = q.task_id WHERE t.period_start <= $2 AND t.period_end >= $1
+)
 GROUP BY r.parent_id
 """
 

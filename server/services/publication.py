@@ -119,8 +119,9 @@ async def release_flags(
     month: Period, facts: MonthFacts, figures: dict[str, dict], settings: Settings
 ) -> dict[str, list[tuple[str, Flag]]]:
     """Every flag of the month, computed once and rendered in every interface language, each under
-    the path of the region it names. Flags name only published regions: receivers are already merged into the region that
-    set their targets, and an escalation chain keeps its published links only."""
+    the path of the region it names. Flags name only published regions: receivers are already
+    merged into the region that set their targets, and an escalation chain keeps its published
+    links only."""
     paths = {r.code: r.path for r in facts.regions}
     roots = [r.code for r in facts.regions if r.parent not in paths]
     names = {r["code"]: r for r in await Region.filter(code__in=list(paths)).values("code", "name", "name_hant")}

@@ -99,9 +99,9 @@ def _region_items(reader: Any) -> Iterator[tuple[int, dict[str, Any]]]:
     for values in reader:
         if values:
             fields = [values[i] if 0 <= i < len(values) else "" for i in places]
-            for column, value in zip(REGION_COLUMNS, fields):
+            for column, value in zip(REGION_COLUMNS, fields, strict=True):
                 _check_field(value, reader.line_num, column)
-            item = {column: value.strip() or None for column, value in zip(REGION_COLUMNS, fields)}
+            item = {column: value.strip() or None for column, value in zip(REGION_COLUMNS, fields, strict=True)}
             for number in ("population", "households"):
                 value = item[number]
                 item[number] = (

@@ -110,7 +110,8 @@ def _pasted_rows(r: Reader, table: str) -> list[Place]:
         r.fail(
             "table",
             _(
-                "Each line needs a place, then its target and its count as whole numbers above zero. Look at line %(lines)s.",
+                "Each line needs a place, then its target and its count as whole numbers above zero. Look at line "
+                "%(lines)s.",
                 lines=shown,
             ),
         )

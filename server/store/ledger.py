@@ -105,7 +105,10 @@ async def insert_entries(key: str, today: date, rows: list[dict[str, Any]]) -> s
         )
     ]
     values = row_placeholders(len(rows), len(ENTRY_COLUMNS))
-    sql = f"INSERT INTO time_entry ({', '.join(ENTRY_COLUMNS)}) VALUES {values} ON CONFLICT (reporter_key, client_id) DO NOTHING RETURNING client_id"
+    sql = (
+        f"INSERT INTO time_entry ({', '.join(ENTRY_COLUMNS)}) VALUES {values} "
+        "ON CONFLICT (reporter_key, client_id) DO NOTHING RETURNING client_id"
+    )
     return {r["client_id"] for r in await client.execute_query_dict(sql, params)}
 
 

@@ -16,7 +16,10 @@ REGION_COLUMNS = ("code", "parent_id", "level", "name", "name_hant", "population
 INSERT_ROWS = 4000
 
 KNOWN = "SELECT code, path, parent_id, level, name, name_hant, population, households FROM region WHERE code {codes}"
-UPDATE = "UPDATE region SET parent_id = $1, level = $2, name = $3, name_hant = $4, population = $5, households = $6, path = $7 WHERE code = $8"
+UPDATE = (
+    "UPDATE region SET parent_id = $1, level = $2, name = $3, name_hant = $4, population = $5, households = $6, "
+    "path = $7 WHERE code = $8"
+)
 DELETE_CLOSURE = "DELETE FROM region_ancestor WHERE region_id {codes}"
 # The closure rows of regions whose parents' rows are written (server.services.region_import goes a level
 # at a time from the top: a parent's level is always above its child's): the region paired with
@@ -25,7 +28,8 @@ CLOSURE = """
 INSERT INTO region_ancestor (region_id, ancestor_id, level)
 SELECT r.code, r.code, r.level FROM region r WHERE r.code {codes}
 UNION ALL
-SELECT r.code, a.ancestor_id, a.level FROM region r JOIN region_ancestor a ON a.region_id = r.parent_id WHERE r.code {codes}
+SELECT r.code, a.ancestor_id, a.level FROM region r JOIN region_ancestor a ON a.region_id = r.parent_id
+WHERE r.code {codes}
 """
 # The regions below a path (the path itself excluded), and their paths re-rooted under another.
 BELOW = "SELECT code, level FROM region WHERE path LIKE $1 AND path <> $2"

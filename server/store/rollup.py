@@ -46,7 +46,10 @@ async def prepare_reporters(client: BaseDBAsyncClient, rows: Iterable[tuple[str,
     """Fill `release_reporter` with (reporter key, home region, account old enough), then mark as
     established those old enough who logged on MIN_ACTIVE_DAYS distinct days of the month."""
     # Single statements only: sqlite3's executescript would commit the transaction under way.
-    columns = "(reporter_key VARCHAR(64) PRIMARY KEY, region_id VARCHAR(20) NOT NULL, old_enough INT NOT NULL, established INT NOT NULL DEFAULT 0)"
+    columns = (
+        "(reporter_key VARCHAR(64) PRIMARY KEY, region_id VARCHAR(20) NOT NULL, old_enough INT NOT NULL, "
+        "established INT NOT NULL DEFAULT 0)"
+    )
     if client.capabilities.dialect == "sqlite":
         await client.execute_query("DROP TABLE IF EXISTS temp.release_reporter")
         await client.execute_query(f"CREATE TEMP TABLE release_reporter {columns}")
@@ -217,12 +220,14 @@ OUTCOME_CELLS = f"""
 WITH per AS (
     SELECT o.reporter_key, COUNT(*) AS outcomes,
            SUM(CASE WHEN {_FABRICATED} THEN 1 ELSE 0 END) AS fabricated,
-           SUM(CASE WHEN o.means LIKE '%paid_service%' THEN CAST(COALESCE(o.cost_yuan, 0) AS DOUBLE PRECISION) ELSE 0 END) AS paid_yuan
+           SUM(CASE WHEN o.means LIKE '%paid_service%' THEN CAST(COALESCE(o.cost_yuan, 0) AS DOUBLE PRECISION)
+                    ELSE 0 END) AS paid_yuan
     FROM outcome o
     WHERE o.reported_on >= $1 AND o.reported_on <= $2 AND o.reported_on < $3
     GROUP BY o.reporter_key
 )
-SELECT ra.ancestor_id AS code, SUM(per.outcomes) AS outcomes, SUM(per.fabricated) AS fabricated, SUM(per.paid_yuan) AS paid_yuan,
+SELECT ra.ancestor_id AS code, SUM(per.outcomes) AS outcomes, SUM(per.fabricated) AS fabricated,
+       SUM(per.paid_yuan) AS paid_yuan,
        SUM(rr.established) AS established,
        SUM(CASE WHEN per.fabricated > 0 THEN rr.established ELSE 0 END) AS saying_yes,
        SUM(CASE WHEN per.fabricated = 0 THEN rr.established ELSE 0 END) AS saying_no
@@ -256,7 +261,8 @@ WITH per AS (
     FROM per JOIN release_reporter rr ON rr.reporter_key = per.reporter_key
     GROUP BY rr.region_id
 )
-SELECT ra.ancestor_id AS code, SUM(home.reporters) AS reporters, SUM(home.items) AS items, SUM(home.established) AS established
+SELECT ra.ancestor_id AS code, SUM(home.reporters) AS reporters, SUM(home.items) AS items,
+       SUM(home.established) AS established
 FROM home JOIN region_ancestor ra ON ra.region_id = home.region_id
 WHERE 1 = 1 {levels}
 GROUP BY ra.ancestor_id
@@ -287,7 +293,8 @@ WITH home AS (
     WHERE ri.received_on >= $1 AND ri.received_on <= $2 AND ri.received_on < $3
     GROUP BY rr.region_id, ri.app_id
 )
-SELECT ra.ancestor_id AS code, home.app_id AS app, SUM(home.reporters) AS reporters, SUM(home.saying_none) AS saying_none,
+SELECT ra.ancestor_id AS code, home.app_id AS app, SUM(home.reporters) AS reporters,
+       SUM(home.saying_none) AS saying_none,
        SUM(home.established) AS established
 FROM home JOIN region_ancestor ra ON ra.region_id = home.region_id
 WHERE 1 = 1 {levels}
@@ -330,7 +337,8 @@ WITH q AS (
     FROM q WHERE coverage IS NOT NULL
     WINDOW whole AS (PARTITION BY code ORDER BY coverage ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
-SELECT code, MAX(quotas) AS quotas, MAX(CAST(ranked AS DOUBLE PRECISION)) / MAX(quotas) AS ranking_share, AVG(coverage) AS quota_pressure
+SELECT code, MAX(quotas) AS quotas, MAX(CAST(ranked AS DOUBLE PRECISION)) / MAX(quotas) AS ranking_share,
+       AVG(coverage) AS quota_pressure
 FROM based
 WHERE position IN ((quotas + 1) / 2, (quotas + 2) / 2)
 GROUP BY code

@@ -38,7 +38,7 @@ def csrf_of(request: Request) -> str:
     what someone typed can be guessed from their sizes (BREACH). A masked token never repeats."""
     token = bytes.fromhex(auth.csrf_token(settings_of(request).secret, request))
     pad = secrets.token_bytes(len(token))
-    return (pad + bytes(a ^ b for a, b in zip(pad, token))).hex()
+    return (pad + bytes(a ^ b for a, b in zip(pad, token, strict=True))).hex()
 
 
 def _unmasked(sent: str) -> str:
@@ -47,7 +47,9 @@ def _unmasked(sent: str) -> str:
     except ValueError:
         return ""
     half = len(raw) // 2
-    return bytes(a ^ b for a, b in zip(raw[:half], raw[half:])).hex() if len(raw) == 2 * half and half else ""
+    return (
+        bytes(a ^ b for a, b in zip(raw[:half], raw[half:], strict=True)).hex() if len(raw) == 2 * half and half else ""
+    )
 
 
 async def writer(request: Request, *roles: str, form_token: str | None = None) -> User:

@@ -131,7 +131,8 @@ class StorageFull(ApiError):
     def __init__(self) -> None:
         super().__init__(
             _(
-                "The server has run out of disk space. Nothing was saved from this request; it is kept on your phone until there is room."
+                "The server has run out of disk space. Nothing was saved from this request; it is kept on your phone "
+                "until there is room."
             )
         )
 

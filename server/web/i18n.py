@@ -194,7 +194,7 @@ def to_traditional(text: str) -> str:
     converted = _converter("s2tw").convert(text)
     if len(converted) != len(text) or not NAME_KEEPS.intersection(text):
         return converted
-    return "".join(source if source in NAME_KEEPS else target for source, target in zip(text, converted))
+    return "".join(source if source in NAME_KEEPS else target for source, target in zip(text, converted, strict=True))
 
 
 def localized_name(name: str, name_hant: str | None, tag: str | None = None) -> str:

@@ -10,7 +10,7 @@ from server.web.errors import StoreUnavailable
 async def healthz(request: Request) -> JSONResponse:
     try:
         await Tortoise.get_connection("default").execute_query("SELECT 1")
-    except Exception:  # any failure of the store means "not ready"
+    except Exception:  # noqa: BLE001 -- any failure of the store means "not ready"
         raise StoreUnavailable() from None
     return JSONResponse({"status": "ok"})
 
