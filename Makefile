@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 EXTRACT := $(BIN)/pybabel extract -F locales/babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --sort-output --omit-header -o locales/messages.pot .
 
-.PHONY: install run test test-fast lock catalogs catalogs-update check-catalogs clean
+.PHONY: install run lint test test-fast lock catalogs catalogs-update check-catalogs clean
 
 install: $(VENV)/.installed $(CATALOGS)
 
@@ -48,7 +48,12 @@ run: install
 	$(BIN)/jianfu demo --if-empty
 	$(BIN)/jianfu serve --demo --host 127.0.0.1 --port 8000
 
-test: install
+# ruff with pyproject.toml's [tool.ruff]: the rules, then the formatting (`ruff format .` applies it).
+# `make test`, which CI runs, lints first.
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+test: install lint
 	@if command -v npm >/dev/null && [ ! -d tests/axe/node_modules ]; then (cd tests/axe && npm ci --no-audit --no-fund --loglevel=error) || true; fi
 	$(BIN)/python -m pytest
 
