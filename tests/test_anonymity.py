@@ -35,3 +35,22 @@ def test_k_is_never_below_five():
     hidden = protect_month(facts, k=2)
     # With k = 2 the 4 cadres of T2 would show; the floor of 5 hides them, and T1 with them.
     assert (hidden["reporters"], hidden["minutes"]) == ({"T1", "T2"}, {"T1", "T2"})
+
+
+def test_figures_that_do_not_add_up_are_still_protected():
+    """Minutes with no breakdown by task or kind of work (as a stored activity that no relation
+    knows of would leave them): the auditor falls back on the reader who knows no empty cell."""
+    regions = [
+        PlacedRegion("C", None, "county", "/C/"),
+        PlacedRegion("T1", "C", "township", "/C/T1/"),
+        PlacedRegion("T2", "C", "township", "/C/T2/"),
+    ]
+    counts = {"C": 30, "T1": 26, "T2": 4}
+    facts = MonthFacts(
+        regions,
+        accounts=counts,
+        reporters={c: Part(n, n) for c, n in counts.items()},
+        minutes={c: Part(n * 600, n) for c, n in counts.items()},
+    )
+    hidden = protect_month(facts, k=2)
+    assert (hidden["reporters"], hidden["minutes"]) == ({"T1", "T2"}, {"T1", "T2"})
