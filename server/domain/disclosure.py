@@ -132,7 +132,6 @@ class _Problem:
     def __init__(
         self, regions: list[Region], tables: list[Table], relations: list[Relation], *, knows_empty: bool = False
     ) -> None:
-        self.knows_empty = knows_empty
         self._tree(regions)
         self.tables = {t.name: t for t in tables}
         self.names = sorted(self.tables)
