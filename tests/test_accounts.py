@@ -121,6 +121,31 @@ async def test_invite_then_signup_without_name_or_phone(client):
     )
 
 
+async def test_codes_typed_in_full_width_work_and_codes_no_invite_could_have_are_plain_refusals(client):
+    """A Chinese keyboard types full-width letters; math letters, an unknown letter or a code longer
+    than any invite are refused as an unknown code, not a server error (a CI run found the 500)."""
+    await setup_area(client)
+    await add_user("li", "cadre", VILLAGE)
+    li = await bearer(client, "li")
+    expires = (app_today() + timedelta(days=7)).isoformat()
+    made = await client.post(
+        "/api/invites", json={"region": VILLAGE, "role": "cadre", "uses": 2, "expires": expires}, headers=li
+    )
+    code = made.json()["code"]
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c != "-" else "－" for c in code.lower())
+    joined = await client.post("/api/signup", json={"code": full_width, "username": "wide", "password": "longenough"})
+    assert joined.status_code == 201
+    unknown = {"code": "This invite code is unknown, used up or expired."}
+    for typed in ("A" * 33, "Z" * 40, "𝑻𝒉𝒆 𝒒𝒖𝒊𝒄𝒌 𝒃𝒓𝒐𝒘𝒏 𝒇𝒐𝒙 𝒋𝒖𝒎𝒑𝒔 𝒐𝒗𝒆𝒓", code.replace(code[0], "U", 1)):
+        refused = await client.post(
+            "/api/signup?lang=en", json={"code": typed, "username": "x" + str(len(typed)), "password": "longenough"}
+        )
+        assert (refused.status_code, refused.json()["error"]["fields"]) == (422, unknown), typed
+    for path in ("A" * 60, "%F0%9D%91%BB%F0%9D%92%89%F0%9D%92%86" * 5):
+        assert (await client.delete(f"/api/invites/{path}", headers=li)).status_code == 404
+    assert (await client.delete(f"/api/invites/{full_width}", headers=li)).status_code == 204
+
+
 async def test_supervisors_invite_nobody_and_cadres_only_into_their_own_region(client):
     """A supervisor's own invitees could stand beside one real cadre and be subtracted (DESIGN.md §2)."""
     admin = await setup_area(client)

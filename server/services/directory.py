@@ -178,8 +178,16 @@ def new_invite_code() -> str:
 
 
 def typed_invite_code(text: str) -> str:
-    """The stored form of a code as someone typed it: "k7qm-2x9p ..." -> "K7QM2X9P..."."""
-    return "".join(c for c in text.upper() if not c.isspace() and c not in "-_.").translate(_MISREAD)
+    """The stored form of a code as someone typed it: "k7qm-2x9p ..." -> "K7QM2X9P...".
+
+    Full-width letters from a Chinese keyboard count as the letters they show (NFKC). Text that
+    cannot be a code (a letter outside the alphabet, longer than a code) gives "", which matches
+    no invite, rather than a value the store would refuse to look up."""
+    folded = unicodedata.normalize("NFKC", text).upper()
+    code = "".join(c for c in folded if not c.isspace() and c not in "-_.").translate(_MISREAD)
+    if len(code) > INVITE_LENGTH or any(c not in INVITE_ALPHABET for c in code):
+        return ""
+    return code
 
 
 def shown_invite_code(code: str) -> str:
