@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from server import db  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.cli import demo  # noqa: E402
+from server.cli.demo.county import COUNTY as DEMO_COUNTY  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.domain.periods import parse_period  # noqa: E402
 from server.domain.vocab import LOCALES  # noqa: E402
@@ -35,7 +36,7 @@ from server.models import Region, User  # noqa: E402
 from server.services import reviews  # noqa: E402
 
 DAY = datetime(2026, 5, 20, 4, 0, tzinfo=UTC)  # three months published: 2026-02 to 2026-04
-COUNTY, MONTH = demo.COUNTY[0], "2026-04"
+COUNTY, MONTH = DEMO_COUNTY[0], "2026-04"
 
 
 async def read_through_the_app(settings: Settings) -> dict:
