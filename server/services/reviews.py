@@ -16,7 +16,7 @@ from server.domain.periods import Period, parse_period, publication_day
 from server.domain.regions import ancestor_codes, in_subtree
 from server.domain.vocab import DECISION_NEEDS, DECISIONS, LOCALES
 from server.models import App, Quota, Region, Review, ReviewDecision, User
-from server.services import feed, summary
+from server.services import feed, place_figures, summary
 from server.services.directory import home_region, visible_app_filter
 from server.services.scope import in_user_area
 from server.store.release import PublishedMonth, published_keys, published_month
@@ -166,39 +166,59 @@ async def before_after(
         return None
     before = parse_period(review.period)
     first_day = min(d.decided_on for d in decisions)
-    keys = await published_keys()
-    latest = parse_period(keys[-1]) if keys else before
-    after = latest if latest.first > first_day and latest.first > before.last else None
+    after = await _period_after(before, first_day)
     before_tree = await published_month(before)
     after_tree = await published_month(after) if after else None
     if before_tree is None:
         return None
-    places = _touched_places(review, decisions, before_tree)
-    names = {r.code: localized_name(r.name, r.name_hant) for r in await Region.filter(code__in=places)}
-    tasks = list(dict.fromkeys(d.task for d in decisions if d.task))
     return {
         "before": before.key,
         "after": after.key if after else None,
         "after_available_on": None
         if after
         else publication_day(parse_period(first_day.strftime("%Y-%m")).following(), settings.publish_days).isoformat(),
-        "places": [
-            {
-                "region": {"code": code, "name": names.get(code, code)},
-                "before": summary.place_indices(before_tree, code),
-                "after": summary.place_indices(after_tree, code) if after_tree and code in after_tree.regions else None,
-            }
-            for code in places
-        ],
-        "tasks": [
-            {
-                "task": {"id": task.id, "title": localized_name(task.title, None)},
-                "before": _task_hours(before_tree, review.region_id, task.id),
-                "after": _task_hours(after_tree, review.region_id, task.id) if after_tree else None,
-            }
-            for task in tasks
-        ],
+        "places": await _places_before_after(review, decisions, before_tree, after_tree),
+        "tasks": _tasks_before_after(review, decisions, before_tree, after_tree),
     }
+
+
+async def _period_after(before: Period, first_day: date) -> Period | None:
+    """The latest published period when it began after the reviewed one and after the first decision:
+    only such a period can show what the decisions changed."""
+    keys = await published_keys()
+    latest = parse_period(keys[-1]) if keys else before
+    return latest if latest.first > first_day and latest.first > before.last else None
+
+
+async def _places_before_after(
+    review: Review, decisions: list[ReviewDecision], before: PublishedMonth, after: PublishedMonth | None
+) -> list[dict[str, Any]]:
+    """Each touched place's headline figures in both releases (after: None where it is not in it)."""
+    places = _touched_places(review, decisions, before)
+    names = {r.code: localized_name(r.name, r.name_hant) for r in await Region.filter(code__in=places)}
+    return [
+        {
+            "region": {"code": code, "name": names.get(code, code)},
+            "before": place_figures.place_indices(before, code),
+            "after": place_figures.place_indices(after, code) if after and code in after.regions else None,
+        }
+        for code in places
+    ]
+
+
+def _tasks_before_after(
+    review: Review, decisions: list[ReviewDecision], before: PublishedMonth, after: PublishedMonth | None
+) -> list[dict[str, Any]]:
+    """Hours on each task a decision named, in the review's region, in both releases."""
+    tasks = list(dict.fromkeys(d.task for d in decisions if d.task))
+    return [
+        {
+            "task": {"id": task.id, "title": localized_name(task.title, None)},
+            "before": _task_hours(before, review.region_id, task.id),
+            "after": _task_hours(after, review.region_id, task.id) if after else None,
+        }
+        for task in tasks
+    ]
 
 
 def _touched_places(review: Review, decisions: list[ReviewDecision], tree: PublishedMonth) -> list[str]:

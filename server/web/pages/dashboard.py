@@ -13,7 +13,7 @@ from server.config import Settings
 from server.domain.flag_groups import group_flags, of_kind
 from server.domain.periods import Period
 from server.models import Region, User
-from server.services import summary
+from server.services import dashboards, summary
 from server.services.scope import readable_region, requested_month
 from server.web import charts, labels
 from server.web.auth import require_user
@@ -50,7 +50,7 @@ async def dashboard(request: Request) -> Response:
     search = requested_search(request.query_params) if user.role in SEARCHERS else None
     # A search pages its matches; the places below then show their first page.
     places = Paging(1, PLACES_PER_PAGE) if search else paging
-    board = await summary.dashboard(region, period, settings, places, search, paging)
+    board = await dashboards.dashboard(region, period, settings, places, search, paging)
     report, k = board.report, board.k
     context = {
         "report": report,
@@ -63,7 +63,7 @@ async def dashboard(request: Request) -> Response:
         "chart": burden_chart(report["children"], k),
         "k": k,
         "sparks": {code: trend(values) for code, values in board.series.items()},
-        "spark_months": summary.SPARK_PERIODS,
+        "spark_months": dashboards.SPARK_PERIODS,
         "categories": labels.complaint_categories(),
         "can_review": user.role in ("supervisor", "admin"),
         "places": places,
