@@ -3,7 +3,7 @@
 
 `Plant` is a test's own tree, cadres and every sensitive row it sent through the API, with the day
 the server received it: the truth per table and region is computed here from what was planted,
-apart from server/store/rollup.py and server/domain/measures.py.
+apart from the rollup queries in server/store/ and server/domain/measures.py.
 
 `read_month` is the supervisor: every figure their token reads about one month under their region
 (/api/burden, /api/summaries, /api/flags and the dashboard of every region of their subtree, and the

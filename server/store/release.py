@@ -22,7 +22,7 @@ from server.domain.periods import Period, parse_period
 from server.domain.quota_rules import Flag
 from server.domain.vocab import LEVELS
 from server.models import Region, Release, ReleaseCell, ReleaseFlag, User
-from server.store import rollup
+from server.store import entry_rollup, outcome_roster_rollup, quota_rollup, release_reporters, rollup
 from server.web import auth
 
 
@@ -57,21 +57,21 @@ async def read_month_facts(month: Period, settings: Settings, cutoff: date) -> M
     window = rollup.Window(month, cutoff)
     reporters = await _reporter_rows(month, cutoff, settings.secret)  # accounts made before the cutoff: stable
     async with in_transaction() as client:
-        await rollup.prepare_reporters(client, reporters, window)
+        await release_reporters.prepare_reporters(client, reporters, window)
         facts.accounts = await rollup.accounts(client, levels)
-        entries = await rollup.entry_cells(client, window, levels)
+        entries = await entry_rollup.entry_cells(client, window, levels)
         facts.reporters = {code: Part(e.reporters, e.established) for code, e in entries.items()}
         facts.minutes = {code: Part(e.minutes, e.established) for code, e in entries.items()}
         facts.median_minutes = {code: e.median_minutes for code, e in entries.items()}
-        facts.tasks = await rollup.source_cells(client, "task", window, levels)
-        facts.activities = await rollup.source_cells(client, "activity", window, levels)
-        facts.categories = await rollup.source_cells(client, "category", window, levels)
-        facts.evidence = await rollup.source_cells(client, "evidence", window, levels)
-        facts.outcomes = await rollup.outcome_cells(client, window, levels)
-        facts.rosters = await rollup.roster_cells(client, window, levels)
-        facts.apps = await rollup.roster_apps(client, window, levels)
-        facts.quotas = await rollup.quota_cells(client, month, levels)
-        await rollup.drop_reporters(client)
+        facts.tasks = await entry_rollup.source_cells(client, "task", window, levels)
+        facts.activities = await entry_rollup.source_cells(client, "activity", window, levels)
+        facts.categories = await entry_rollup.source_cells(client, "category", window, levels)
+        facts.evidence = await entry_rollup.source_cells(client, "evidence", window, levels)
+        facts.outcomes = await outcome_roster_rollup.outcome_cells(client, window, levels)
+        facts.rosters = await outcome_roster_rollup.roster_cells(client, window, levels)
+        facts.apps = await outcome_roster_rollup.roster_apps(client, window, levels)
+        facts.quotas = await quota_rollup.quota_cells(client, month, levels)
+        await release_reporters.drop_reporters(client)
     return facts
 
 
