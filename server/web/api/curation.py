@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.services import curation, directory
+from server.services import directory, merging, renaming, usage_counts
 from server.web.api.contract import read_body
 from server.web.auth import require_user
 from server.web.context import settings_of, today_of, writer
@@ -21,19 +21,19 @@ def page_of(request: Request) -> int:
 
 async def task_usage(request: Request) -> JSONResponse:
     await require_user(request, "admin")
-    rows, _more = await curation.task_usage(settings_of(request).k, page_of(request))
-    return JSONResponse([curation.usage_json(row) for row in rows])
+    rows, _more = await usage_counts.task_usage(settings_of(request).k, page_of(request))
+    return JSONResponse([usage_counts.usage_json(row) for row in rows])
 
 
 async def app_usage(request: Request) -> JSONResponse:
     await require_user(request, "admin")
-    rows, _more = await curation.app_usage(settings_of(request).k, page_of(request))
-    return JSONResponse([curation.usage_json(row) for row in rows])
+    rows, _more = await usage_counts.app_usage(settings_of(request).k, page_of(request))
+    return JSONResponse([usage_counts.usage_json(row) for row in rows])
 
 
 async def merge_task(request: Request) -> Response:
     admin = await writer(request, "admin")
-    await curation.merge_tasks(
+    await merging.merge_tasks(
         admin,
         request.path_params["id"],
         (await read_body(request)).given(),
@@ -45,13 +45,13 @@ async def merge_task(request: Request) -> Response:
 
 async def merge_app(request: Request) -> Response:
     admin = await writer(request, "admin")
-    await curation.merge_apps(admin, request.path_params["id"], (await read_body(request)).given(), today_of(request))
+    await merging.merge_apps(admin, request.path_params["id"], (await read_body(request)).given(), today_of(request))
     return Response(status_code=204)
 
 
 async def change_task(request: Request) -> JSONResponse:
     admin = await writer(request, "admin")
-    task = await curation.change_task(
+    task = await renaming.change_task(
         admin,
         request.path_params["id"],
         (await read_body(request)).given(),
@@ -63,7 +63,7 @@ async def change_task(request: Request) -> JSONResponse:
 
 async def change_app(request: Request) -> JSONResponse:
     admin = await writer(request, "admin")
-    app = await curation.change_app(
+    app = await renaming.change_app(
         admin, request.path_params["id"], (await read_body(request)).given(), today_of(request)
     )
     return JSONResponse({**directory.app_json(app), "hidden": app.hidden})

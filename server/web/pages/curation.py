@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.services import curation
+from server.services import merging, renaming, usage_counts
 from server.web import labels
 from server.web.auth import require_user
 from server.web.context import settings_of, today_of
@@ -20,8 +20,8 @@ async def tasks_page(request: Request, errors: dict[str, str] | None = None, sta
     await require_user(request, "admin")
     number = form_id(request.query_params.get("page", "1")) or 1
     k = settings_of(request).k
-    tasks, more_tasks = await curation.task_usage(k, number)
-    apps, more_apps = await curation.app_usage(k, number)
+    tasks, more_tasks = await usage_counts.task_usage(k, number)
+    apps, more_apps = await usage_counts.app_usage(k, number)
     return await page(
         request,
         "admin_tasks.html",
@@ -46,9 +46,9 @@ async def merge(request: Request) -> Response:
     source, data = _chosen(form, "source"), {"into": _chosen(form, "into") or None}
     try:
         if request.path_params["kind"] == "tasks":
-            await curation.merge_tasks(admin, source, data, settings_of(request).secret, today_of(request))
+            await merging.merge_tasks(admin, source, data, settings_of(request).secret, today_of(request))
         else:
-            await curation.merge_apps(admin, source, data, today_of(request))
+            await merging.merge_apps(admin, source, data, today_of(request))
     except InvalidInput as error:
         return await tasks_page(
             request, {f"{request.path_params['kind']}-{k}": v for k, v in error.fields.items()}, 422
@@ -67,9 +67,9 @@ async def change(request: Request) -> Response:
         data["hidden"] = str(form["hidden"]) == "1"
     try:
         if kind == "tasks":
-            await curation.change_task(admin, ident, data, settings_of(request).secret, today_of(request))
+            await renaming.change_task(admin, ident, data, settings_of(request).secret, today_of(request))
         else:
-            await curation.change_app(admin, ident, data, today_of(request))
+            await renaming.change_app(admin, ident, data, today_of(request))
     except InvalidInput as error:
         return await tasks_page(request, {f"{kind}-{ident}": next(iter(error.fields.values()))}, 422)
     return go("/admin/tasks")
