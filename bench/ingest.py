@@ -30,7 +30,7 @@ from server import db  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.models import Region, User  # noqa: E402
-from server.web import auth  # noqa: E402
+from server.web import auth, passwords  # noqa: E402
 
 ACTIVITIES = ["registration_drive", "data_entry", "check_in", "evidence", "meeting"]
 
@@ -61,7 +61,7 @@ async def run_app(folder: Path, work: list[tuple[int, list[dict]]], cadres: int)
     settings = Settings(database_url=url, secret="bench")
     async with db.connect(url):
         await Region.create(code="1", level="village", name="村", population=1000, path="/1/")
-        hashed = await auth.hash_password("bench-password")
+        hashed = await passwords.hash_password("bench-password")
         for i in range(cadres):
             await User.create(
                 username=f"c{i}",

@@ -26,7 +26,6 @@ from server.config import Settings
 from server.services import feed, import_jobs, publication
 from server.web import auth, i18n
 from server.web.api.routes import api_routes
-from server.web.auth import LoginThrottle
 from server.web.errors import ApiError, NotFound, Unauthenticated, redacted_traceback, store_failure
 from server.web.i18n import gettext as _
 from server.web.middleware import BodyLimit, SecurityHeaders, ServerErrors
@@ -34,6 +33,7 @@ from server.web.pages.render import error_page
 from server.web.pages.routes import page_routes
 from server.web.parse import local_today
 from server.web.templating import STATIC_DIR, build_templates, static_url
+from server.web.throttle import LoginThrottle
 
 log = logging.getLogger("jianfu")
 

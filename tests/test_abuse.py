@@ -15,9 +15,9 @@ from server.app import create_app
 from server.config import Settings
 from server.models import App, Quota, Review, RosterItem, Task, TimeEntry, User
 from server.services import directory
-from server.web.auth import LoginThrottle
 from server.web.errors import TooManyAttempts
 from server.web.i18n import in_locale
+from server.web.throttle import LoginThrottle
 
 REGIONS = scenario("escalation")["regions"]
 PROVINCE, COUNTY, TOWNSHIP, VILLAGE, NEIGHBOUR = "360000", "360721", "360721105", "360721105201", "360721105202"

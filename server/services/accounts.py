@@ -15,11 +15,12 @@ from server.domain.vocab import ROLES
 from server.models import OneTimeCode, Region, Token, User
 from server.services.directory import new_invite_code, shown_invite_code, typed_invite_code
 from server.store import audit
-from server.web import auth
+from server.web import auth, passwords
 from server.web.errors import AccountDisabled, Conflict, InvalidInput, NotFound
 from server.web.i18n import gettext as _
 from server.web.i18n import localized_name
 from server.web.parse import Reader
+from server.web.throttle import LoginThrottle
 
 PAGE_SIZE = 50
 RESET_HOURS = 72
@@ -137,7 +138,7 @@ def wrong_code() -> InvalidInput:
     return InvalidInput({"code": _("This reset code is wrong, used or expired. Ask your administrator for a new one.")})
 
 
-async def use_reset(throttle: auth.LoginThrottle, data: Any, address: str | None, today: date) -> User:
+async def use_reset(throttle: LoginThrottle, data: Any, address: str | None, today: date) -> User:
     """Set a new password with a reset code: the code works once, until it expires, for its own
     account only. Every wrong code counts as a failed sign-in of that username."""
     r = Reader(data)
@@ -155,10 +156,10 @@ async def use_reset(throttle: auth.LoginThrottle, data: Any, address: str | None
     throttle.succeeded(username, address)
     if user.disabled_on is not None:
         raise AccountDisabled()
-    problem = await auth.password_problem(new, user.username)
+    problem = await passwords.password_problem(new, user.username)
     if problem:
         raise InvalidInput({"new_password": problem})
-    password_hash = await auth.hash_password(new)
+    password_hash = await passwords.hash_password(new)
     async with in_transaction():
         if await OneTimeCode.filter(id=found.id).delete() != 1:  # used meanwhile by another request
             raise wrong_code()

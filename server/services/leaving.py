@@ -31,9 +31,10 @@ from server.models import (
     User,
 )
 from server.store import audit
-from server.web import auth
+from server.web import auth, passwords
 from server.web.errors import Conflict, Forbidden, InvalidCredentials
 from server.web.i18n import gettext as _
+from server.web.throttle import LoginThrottle
 
 
 async def published_windows() -> list[tuple[date, date, date]]:
@@ -77,11 +78,11 @@ async def _drop_quota_reports(key: str, windows: list[tuple[date, date, date]]) 
 
 
 async def leave(
-    throttle: auth.LoginThrottle, user: User, password: str, address: str | None, settings: Settings, today: date
+    throttle: LoginThrottle, user: User, password: str, address: str | None, settings: Settings, today: date
 ) -> None:
     """Delete the account after its password is given again (a phone left signed in is not enough)."""
     throttle.check(user.username, address)
-    if not await auth.password_matches(user.password_hash, password):
+    if not await passwords.password_matches(user.password_hash, password):
         throttle.failed(user.username, address)
         raise InvalidCredentials()
     if user.role == "admin":

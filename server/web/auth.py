@@ -1,22 +1,17 @@
-"""Who is asking: passwords, logins (bearer token = session cookie), reporter keys, roles."""
+"""Who is asking: logins (bearer token = session cookie), reporter keys, roles. Passwords are
+checked in `passwords`, failed attempts counted in `throttle`."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-import time
 import unicodedata
-from collections import defaultdict, deque
 from datetime import UTC, datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from tortoise import Tortoise
-from zxcvbn import zxcvbn
 
 from server.models import Region, Token, User
 from server.web import i18n
@@ -25,61 +20,20 @@ from server.web.errors import (
     Forbidden,
     InvalidCredentials,
     InvalidInput,
-    TooManyAttempts,
     Unauthenticated,
 )
 from server.web.i18n import gettext as _
+from server.web.passwords import (
+    DUMMY_HASH,
+    HASHER,
+    canonical_username,
+    hash_password,
+    password_matches,
+    password_problem,
+)
+from server.web.throttle import LoginThrottle
 
 COOKIE = "jianfu_session"
-_hasher = PasswordHasher()
-# A hash to verify against when the username is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = _hasher.hash("jianfu-no-such-user")
-
-
-async def hash_password(password: str) -> str:
-    """Argon2id, computed off the event loop (about 0.1 s of CPU)."""
-    return await run_in_threadpool(_hasher.hash, password)
-
-
-async def password_matches(password_hash: str, password: str) -> bool:
-    try:
-        return await run_in_threadpool(_hasher.verify, password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def canonical_username(username: str) -> str:
-    """The form a username is stored and compared in: NFKC, case folded (NFKC again, as case
-    folding can undo it). "Admin", "ADMIN" and a full-width "ａｄｍｉｎ" are all "admin"."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
-
-
-# A password an attacker would try within this many guesses is refused: zxcvbn's estimate counts a
-# password from its list of the 30,000 most used ones by its rank there, and repeats ("88888888"),
-# sequences ("12345678"), keyboard rows ("1qaz2wsx") and dates ("19900101") as a handful of guesses.
-COMMON_GUESSES = 30_000
-# zxcvbn refuses longer input (its matching grows fast); the head of a longer password is what it judges.
-_ZXCVBN_MAX = 72
-
-
-def _guesses(password: str, username: str) -> float:
-    return float(zxcvbn(password[:_ZXCVBN_MAX], user_inputs=[username])["guesses"])
-
-
-async def password_problem(password: str, username: str) -> str | None:
-    """Why this password may not be used by this account, or None. Refused: only whitespace, the
-    username (in any case, also inside a longer password), and common or trivially guessed ones
-    (zxcvbn, shipped with its word lists: nothing leaves the server). Length is checked before."""
-    if not password.strip():
-        return _("A password may not be only spaces.")
-    name = canonical_username(username or "")
-    if name and name in canonical_username(password):
-        return _("A password may not contain the username.")
-    if await run_in_threadpool(_guesses, password, name) < COMMON_GUESSES:
-        return _(
-            "This password is too common or too easy to guess. Choose a longer one, a few unrelated words for example."
-        )
-    return None
 
 
 def reporter_key(secret: str, user_id: int) -> str:
@@ -216,94 +170,6 @@ def check_same_origin(conn: HTTPConnection) -> None:
             raise Forbidden(i18n.gettext("This request came from another site and was refused."))
 
 
-class LoginThrottle:
-    """Failed logins and sign-ups, in memory only (addresses as keyed hashes, never stored plain).
-
-    Logins are counted three ways:
-    - a username from one address: 5 failures in 15 minutes, then 429. Someone guessing a cadre's
-      password from their own address locks only themselves out, not the cadre;
-    - one address over all usernames: 50, since many cadres share a carrier's NAT address;
-    - a username over all addresses: 50, against guessing spread over many addresses. Only such
-      a spread attack can keep a cadre out, and only while it lasts.
-
-    The quota self-check (/check) counts every use, not only failures, per address: 60 in the
-    window, plenty for an office checking its quotas, and a bound on anyone making it work for them.
-
-    Sign-ups with an invite code are counted two ways, every failure whatever its reason (an unknown,
-    used or expired code, a taken username, a refused password):
-    - one address: 50, so guessing codes stops long before it could find one (a code has 80 bits),
-      while a room of new cadres behind one address can still make their mistakes;
-    - one code over all addresses: 20, so a known code cannot be used to probe for usernames.
-    """
-
-    LIMITS = {
-        "pair": 1,
-        "address": 10,
-        "user": 10,
-        "signup_address": 10,
-        "signup_code": 4,
-        "self_check": 12,
-    }  # times `limit`
-
-    def __init__(self, secret: str, limit: int = 5, window_seconds: int = 900) -> None:
-        self.secret = secret.encode()
-        self.limit = limit
-        self.window = window_seconds
-        self.failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-
-    def _hash(self, text: str) -> str:
-        return hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()
-
-    def _keys(self, username: str, address: str | None) -> list[tuple[str, str]]:
-        name = canonical_username(username[:200])
-        place = self._hash(address or "unknown")
-        return [("pair", f"{name}:{place}"), ("address", place), ("user", name)]
-
-    def _signup_keys(self, code: str, address: str | None) -> list[tuple[str, str]]:
-        return [
-            ("signup_address", self._hash(address or "unknown")),
-            ("signup_code", self._hash(f"invite:{code[:64]}")),
-        ]
-
-    def _check(self, keys: list[tuple[str, str]]) -> None:
-        now = time.monotonic()
-        for key in keys:
-            times = self.failures[key]
-            while times and times[0] < now - self.window:
-                times.popleft()
-            if not times:
-                del self.failures[key]  # an idle key costs no memory
-            elif len(times) >= self.limit * self.LIMITS[key[0]]:
-                raise TooManyAttempts(retry_after=int(times[0] + self.window - now) + 1)
-
-    def _failed(self, keys: list[tuple[str, str]]) -> None:
-        now = time.monotonic()
-        for key in keys:
-            self.failures[key].append(now)
-
-    def check(self, username: str, address: str | None) -> None:
-        self._check(self._keys(username, address))
-
-    def failed(self, username: str, address: str | None) -> None:
-        self._failed(self._keys(username, address))
-
-    def succeeded(self, username: str, address: str | None) -> None:
-        self.failures.pop(self._keys(username, address)[0], None)
-
-    def check_signup(self, code: str, address: str | None) -> None:
-        """429 when this address or this invite code has failed too often lately."""
-        self._check(self._signup_keys(code, address))
-
-    def signup_failed(self, code: str, address: str | None) -> None:
-        self._failed(self._signup_keys(code, address))
-
-    def self_check_used(self, address: str | None) -> None:
-        """Count one use of the self-check from this address; 429 past the limit."""
-        key = [("self_check", self._hash(f"check:{address or 'unknown'}"))]
-        self._check(key)
-        self._failed(key)
-
-
 async def account_named(username: str) -> User | None:
     """The account a typed username names: as stored (NFKC, case folded), else exactly as typed,
     for an account made before usernames were normalized whose normal form another one holds."""
@@ -318,14 +184,14 @@ async def sign_in(throttle: LoginThrottle, username: str, password: str, address
     """The user these credentials name; every failure counts towards the throttle."""
     throttle.check(username, address)
     user = await account_named(username)
-    ok = await password_matches(user.password_hash if user else _DUMMY_HASH, password)
+    ok = await password_matches(user.password_hash if user else DUMMY_HASH, password)
     if not user or not ok:
         throttle.failed(username, address)
         raise InvalidCredentials()
     throttle.succeeded(username, address)
     if user.disabled_on is not None:  # said only to whoever knows the password: it reveals nothing else
         raise AccountDisabled()
-    if _hasher.check_needs_rehash(user.password_hash):  # parameters raised since: upgrade on login
+    if HASHER.check_needs_rehash(user.password_hash):  # parameters raised since: upgrade on login
         user.password_hash = await hash_password(password)
         await user.save(update_fields=["password_hash"])
     return user
