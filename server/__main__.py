@@ -116,8 +116,19 @@ def _progress(table: str, rows: int) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `jianfu` command line: each subcommand with its arguments and the function it runs."""
     parser = argparse.ArgumentParser(prog="jianfu", description="Jianfu burden ledger")
     commands = parser.add_subparsers(dest="command", required=True)
+    _add_serving(commands)
+    _add_data(commands)
+    return parser
+
+
+Commands = argparse._SubParsersAction  # what add_subparsers answers; argparse names no public type for it
+
+
+def _add_serving(commands: Commands) -> None:
+    """serve, migrate and demo: what sets up and runs the server."""
     serve = commands.add_parser("serve", help="apply pending migrations, then serve")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -129,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-empty", action="store_true", help="do nothing when the store already has regions")
     demo.add_argument("--seed", type=int, default=2024)
     demo.set_defaults(run=cmd_demo)
+
+
+def _add_data(commands: Commands) -> None:
+    """create-user, import-regions, publish, backup and restore: what an operator does to the store."""
     user = commands.add_parser("create-user", help="create an account (password from JIANFU_PASSWORD or a prompt)")
     user.add_argument("username")
     user.add_argument("--role", required=True, choices=("cadre", "supervisor", "admin"))
@@ -151,7 +166,6 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="load a backup into an empty store (SQLite or PostgreSQL)")
     restore.add_argument("file")
     restore.set_defaults(run=cmd_restore)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,8 +6,8 @@ import asyncio
 import functools
 import logging
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
@@ -119,6 +119,37 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
     settings = settings or Settings.from_env()
     _log_to_stderr()
     i18n.load_catalogs(settings.locales_dir)
+    app = Starlette(
+        routes=[*api_routes, *page_routes, Mount("/static", HashedStaticFiles(directory=STATIC_DIR), name="static")],
+        middleware=_middleware(settings),
+        exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: server_error},
+        lifespan=_lifespan(settings, manage_store),
+    )
+    app.state.settings = settings
+    app.state.throttle = LoginThrottle(settings.secret)
+    app.state.templates = build_templates()
+    return app
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """Outermost first: compression, the reader's language, security headers, the body limit, and
+    innermost the catch-all for errors, so a 500 carries the security headers too."""
+    return [
+        Middleware(GZipMiddleware, minimum_size=500),
+        Middleware(i18n.LocaleMiddleware),
+        Middleware(SecurityHeaders, https=settings.https),
+        Middleware(
+            BodyLimit,
+            max_bytes=settings.max_body_bytes,
+            uploads={"/admin/regions/import": settings.max_upload_bytes},
+        ),
+        Middleware(ServerErrors, handler=server_error),  # inside SecurityHeaders: a 500 has them too
+    ]
+
+
+def _lifespan(settings: Settings, manage_store: bool) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """The store opened for the server's life, with the publication schedule (and the review feed
+    when a webhook is set) running beside it until shutdown; nothing when the caller manages the store."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -139,23 +170,4 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
                 stop.set()
                 await asyncio.gather(*loops, import_jobs.drain())
 
-    app = Starlette(
-        routes=[*api_routes, *page_routes, Mount("/static", HashedStaticFiles(directory=STATIC_DIR), name="static")],
-        middleware=[
-            Middleware(GZipMiddleware, minimum_size=500),
-            Middleware(i18n.LocaleMiddleware),
-            Middleware(SecurityHeaders, https=settings.https),
-            Middleware(
-                BodyLimit,
-                max_bytes=settings.max_body_bytes,
-                uploads={"/admin/regions/import": settings.max_upload_bytes},
-            ),
-            Middleware(ServerErrors, handler=server_error),  # inside SecurityHeaders: a 500 has them too
-        ],
-        exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: server_error},
-        lifespan=lifespan,
-    )
-    app.state.settings = settings
-    app.state.throttle = LoginThrottle(settings.secret)
-    app.state.templates = build_templates()
-    return app
+    return lifespan
