@@ -120,8 +120,47 @@ def summary_csv(report: dict[str, Any], flags: list[dict[str, Any]], k: int) -> 
 
 def review_csv(review: dict[str, Any], k: int) -> str:
     """A review for people, as its page shows it: decisions, before and after, the frozen summary."""
-    kinds, statuses = labels.decisions(), labels.review_statuses()
-    decisions = [
+    index, hours = _("Burden index"), _("Hours per cadre a week")
+    return _blocks(
+        [
+            (
+                _("Review"),
+                [_("Number"), _("Place"), _("Month"), _("Status"), _("Opened on"), _("Closed on")],
+                [_review_row(review)],
+            ),
+            _place_block(review["summary"], k),
+            _flag_block(review["flags"]),
+            (
+                _("Decisions"),
+                [_("Number"), _("Decision"), _("Place"), _("Task"), _("App"), _("New target"), _("Decided on")],
+                _decision_rows(review["decisions"]),
+            ),
+            (
+                _("Before and after"),
+                [_("Place"), _("Month before"), index, hours, _("Month after"), index, hours, _("Remarks")],
+                _before_after_rows(review, k),
+            ),
+        ]
+    )
+
+
+def _review_row(review: dict[str, Any]) -> list[Any]:
+    """The review's own line: number, place, month, status in words, opened and closed on."""
+    statuses = labels.review_statuses()
+    return [
+        review["id"],
+        review["region"]["name"],
+        review["period"],
+        statuses.get(review["status"], ""),
+        review["opened_on"],
+        review["closed_on"],
+    ]
+
+
+def _decision_rows(decisions: list[dict[str, Any]]) -> list[list[Any]]:
+    """One line per decision, its kind in words."""
+    kinds = labels.decisions()
+    return [
         [
             d["id"],
             kinds.get(d["kind"], ""),
@@ -131,8 +170,13 @@ def review_csv(review: dict[str, Any], k: int) -> str:
             d["new_target"],
             d["decided_on"],
         ]
-        for d in review["decisions"]
+        for d in decisions
     ]
+
+
+def _before_after_rows(review: dict[str, Any], k: int) -> list[list[Any]]:
+    """One line per place a decision touched: its burden before and after, and a remark where the
+    later release withholds a figure (fewer than k cadres)."""
     changes = review["before_after"] or {"places": [], "before": review["period"], "after": None}
     compared = []
     for p in changes["places"]:
@@ -152,45 +196,11 @@ def review_csv(review: dict[str, Any], k: int) -> str:
                 withheld(k) if hidden else None,
             ]
         )
-    head = [
-        [
-            review["id"],
-            review["region"]["name"],
-            review["period"],
-            statuses.get(review["status"], ""),
-            review["opened_on"],
-            review["closed_on"],
-        ]
-    ]
-    index, hours = _("Burden index"), _("Hours per cadre a week")
-    return _blocks(
-        [
-            (_("Review"), [_("Number"), _("Place"), _("Month"), _("Status"), _("Opened on"), _("Closed on")], head),
-            _place_block(review["summary"], k),
-            _flag_block(review["flags"]),
-            (
-                _("Decisions"),
-                [_("Number"), _("Decision"), _("Place"), _("Task"), _("App"), _("New target"), _("Decided on")],
-                decisions,
-            ),
-            (
-                _("Before and after"),
-                [_("Place"), _("Month before"), index, hours, _("Month after"), index, hours, _("Remarks")],
-                compared,
-            ),
-        ]
-    )
+    return compared
 
 
 def records_csv(rows: list[dict[str, Any]]) -> str:
     """A cadre's own export: one row per record, every code in words, headers in their language."""
-    records, activities, uses, bases = (
-        labels.export_records(),
-        labels.activities(),
-        labels.resident_use(),
-        labels.bases(),
-    )
-    statuses, means = labels.outcome_statuses(), labels.means()
     header = [
         _("Record"),
         _("Date"),
@@ -207,7 +217,26 @@ def records_csv(rows: list[dict[str, Any]]) -> str:
         _("How it was met"),
         _("Yuan spent"),
     ]
-    table = [
+    table = _record_rows(rows)
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\r\n")
+    out.writerow(spreadsheet_row(header))
+    # Notes and app names are typed by people: a note "=HYPERLINK(...)" must stay text.
+    out.writerows(spreadsheet_row(row) for row in table)
+    # A byte-order mark so spreadsheet programs on Chinese Windows read UTF-8.
+    return "\ufeff" + buffer.getvalue()
+
+
+def _record_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """The export's lines, every code (record, kind of work, residents' use, base, outcome, means) in words."""
+    records, activities, uses, bases = (
+        labels.export_records(),
+        labels.activities(),
+        labels.resident_use(),
+        labels.bases(),
+    )
+    statuses, means = labels.outcome_statuses(), labels.means()
+    return [
         [
             records[r["record"]],
             r.get("date"),
@@ -226,10 +255,3 @@ def records_csv(rows: list[dict[str, Any]]) -> str:
         ]
         for r in rows
     ]
-    buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\r\n")
-    out.writerow(spreadsheet_row(header))
-    # Notes and app names are typed by people: a note "=HYPERLINK(...)" must stay text.
-    out.writerows(spreadsheet_row(row) for row in table)
-    # A byte-order mark so spreadsheet programs on Chinese Windows read UTF-8.
-    return "\ufeff" + buffer.getvalue()
