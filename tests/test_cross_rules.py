@@ -4,15 +4,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.domain.cross_rules import (
-    QuotaNode,
     RequiredApp,
     duplicate_app_flags,
-    escalation_flags,
-    escalation_ratio,
     pace_flag,
     peer_outlier_flags,
     zombie_app_flag,
 )
+from server.domain.escalation import QuotaNode, escalation_flags, escalation_ratio
 from server.domain.messages import Number
 
 

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.domain import disclosure
-from server.domain.cross_rules import QuotaNode, escalation_flags
+from server.domain.escalation import QuotaNode, escalation_flags
 from server.domain.indices import IndexInputs, burden_index, change
 from server.domain.quota_rules import QuotaFacts, TaskFacts, quota_flags
 

@@ -12,14 +12,8 @@ from tortoise import Tortoise
 
 from server.db import day_param
 from server.domain.attribution import attributed_to_issuers
-from server.domain.cross_rules import (
-    QuotaNode,
-    RequiredApp,
-    duplicate_app_flags,
-    escalation_flags,
-    pace_flag,
-    zombie_app_flag,
-)
+from server.domain.cross_rules import RequiredApp, duplicate_app_flags, pace_flag, zombie_app_flag
+from server.domain.escalation import QuotaNode, escalation_flags
 from server.domain.messages import Name
 from server.domain.periods import Period
 from server.domain.quota_rules import Flag, QuotaFacts, TaskFacts, target_flags, task_flags

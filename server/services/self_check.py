@@ -1,7 +1,7 @@
 """The quota self-check for the offices that issue quotas (/check): a task's terms and the target of
 each receiving place, typed as rows or pasted as a table, answered with the flags a cadre would get
 for the same quota (burden/quota_rules) and, when the office gives the target it received itself,
-whether it raised it on the way down (burden/cross_rules). Nothing here reads or writes the store.
+whether it raised it on the way down (domain/escalation). Nothing here reads or writes the store.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from server.domain.cross_rules import QuotaNode, escalation_flags
+from server.domain.escalation import QuotaNode, escalation_flags
 from server.domain.quota_rules import Flag, QuotaFacts, TaskFacts, base_size, quota_flags, task_flags
 from server.domain.rules import Rules
 from server.domain.vocab import BASES, EVIDENCE, METRICS, PENALTIES, RANKINGS
