@@ -12,6 +12,7 @@ Plain data in, plain data out: the release service reads the store and stores th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -175,18 +176,30 @@ def release_figures(facts: MonthFacts, hidden: dict[str, set[str]]) -> dict[str,
 def _figures_of(
     code: str, facts: MonthFacts, hidden: dict[str, set[str]], known_zero: bool, columns: dict[str, dict[str, Part]]
 ) -> dict[str, Any]:
+    """One region's figures as a reader may see them: null (or left out of a list) where hidden."""
+
     def shown(table: str) -> bool:
         return code not in hidden.get(table, set())
+
+    return {
+        "known_zero": known_zero,
+        **_logged_figures(code, facts, columns, shown),
+        **_said_figures(code, facts, shown),
+        "quotas": facts.quotas.get(code),
+    }
+
+
+def _logged_figures(
+    code: str, facts: MonthFacts, columns: dict[str, dict[str, Part]], shown: Callable[[str], bool]
+) -> dict[str, Any]:
+    """What was logged: reporters, minutes, the median, evidence, categories and tasks."""
 
     def value(table: str, parts: dict[str, Part]) -> int | float | None:
         return (parts[code].value if code in parts else 0) if shown(table) else None
 
     # A cell is shown when its reporters and its minutes both are: hours per reporter needs both.
     cell = shown("reporters") and shown("minutes")
-    outcome = facts.outcomes.get(code, {})
-    roster = facts.rosters.get(code, {})
-    figures: dict[str, Any] = {
-        "known_zero": known_zero,
+    return {
         "reporters": value("reporters", facts.reporters) if cell else None,
         "minutes": value("minutes", facts.minutes) if cell else None,
         "median_minutes": facts.median_minutes.get(code) if cell else None,
@@ -200,6 +213,14 @@ def _figures_of(
             for t, p in sorted((facts.tasks.get(code) or {}).items(), key=lambda i: str(i[0]))
             if t is not None and cell and shown(f"task:{t}")
         ],
+    }
+
+
+def _said_figures(code: str, facts: MonthFacts, shown: Callable[[str], bool]) -> dict[str, Any]:
+    """What cadres said: outcomes of quotas (fabricated, yuan paid) and their rosters of apps."""
+    outcome = facts.outcomes.get(code, {})
+    roster = facts.rosters.get(code, {})
+    return {
         "outcomes": outcome.get("outcomes", 0) if shown("outcomes") else None,
         "fabricated": outcome.get("fabricated", 0) if shown("fabricated") else None,
         "paid_yuan": outcome.get("paid_yuan", 0) if shown("paid_yuan") else None,
@@ -210,6 +231,4 @@ def _figures_of(
             for app, a in sorted((facts.apps.get(code) or {}).items())
             if shown(f"app:{app}") and shown(f"app:{app}:none")
         ],
-        "quotas": facts.quotas.get(code),
     }
-    return figures

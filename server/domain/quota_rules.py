@@ -81,30 +81,6 @@ def exceeds_base(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_RULE
     coverage = quota.target / size
     if coverage <= rules.coverage_warning:
         return None
-    values = {
-        "region": quota.region_name,
-        "target": Number(quota.target),
-        "size": Number(size),
-        "base": _base_noun(quota.base),
-    }
-    if coverage >= rules.times_wording_from:
-        message = _(
-            "This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).",
-            ratio=Number(coverage, 2),
-            **values,
-        )
-    elif coverage > rules.coverage_critical:
-        message = _(
-            "This target exceeds %(region)s's %(base)s (%(target)s against %(size)s): it cannot be met honestly.",
-            **values,
-        )
-    else:
-        message = _(
-            "This target is %(percent)s%% of %(region)s's %(base)s (%(target)s against %(size)s): hardly anyone may be "
-            "missed.",
-            percent=round(coverage * 100),
-            **values,
-        )
     return Flag(
         kind="exceeds_base",
         severity="critical" if coverage > rules.coverage_critical else "warning",
@@ -112,12 +88,39 @@ def exceeds_base(task: TaskFacts, quota: QuotaFacts, rules: Rules = DEFAULT_RULE
         task=task.id,
         app=task.app,
         ratio=round(coverage, 2),
-        message=message,
+        message=_coverage_message(quota, size, coverage, rules),
         basis=_(
             "One person counts once: a target above the population can only be met by fabrication. Burden-reduction "
             "rules forbid quotas that force false figures."
         ),
         detail={"target": quota.target, "base": quota.base, "base_size": size, "coverage": round(coverage, 4)},
+    )
+
+
+def _coverage_message(quota: QuotaFacts, size: int, coverage: float, rules: Rules) -> Message:
+    """The target against its base, said as times the base, as above it, or as a percentage of it."""
+    values = {
+        "region": quota.region_name,
+        "target": Number(quota.target),
+        "size": Number(size),
+        "base": _base_noun(quota.base),
+    }
+    if coverage >= rules.times_wording_from:
+        return _(
+            "This target is %(ratio)s times %(region)s's %(base)s (%(target)s against %(size)s).",
+            ratio=Number(coverage, 2),
+            **values,
+        )
+    if coverage > rules.coverage_critical:
+        return _(
+            "This target exceeds %(region)s's %(base)s (%(target)s against %(size)s): it cannot be met honestly.",
+            **values,
+        )
+    return _(
+        "This target is %(percent)s%% of %(region)s's %(base)s (%(target)s against %(size)s): hardly anyone may be "
+        "missed.",
+        percent=round(coverage * 100),
+        **values,
     )
 
 
