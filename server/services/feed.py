@@ -67,37 +67,48 @@ async def deliver_due(settings: Settings, client: httpx.AsyncClient) -> int:
         free = Q(lease_until=None) | Q(lease_until__lt=moment)
         if not await FeedMessage.filter(free, id=message.id, delivered_at=None).update(lease_until=moment + LEASE):
             continue  # another process holds it
-        body = message.body.encode()
-        headers = {
-            "content-type": "application/json; charset=utf-8",
-            "idempotency-key": message.key,
-            "x-jianfu-event": message.event,
-            SIGNATURE_HEADER: signature(settings.feed_secret, body),
-        }
-        try:
-            answer = await client.post(settings.review_webhook or "", content=body, headers=headers, timeout=TIMEOUT)
-            error = None if 200 <= answer.status_code < 300 else f"HTTP {answer.status_code}"
-        except httpx.HTTPError as failure:
-            error = type(failure).__name__
-        attempts = message.attempts + 1
+        error = await _send(message, settings, client)
+        await _record_attempt(message, error, settings)
         if error is None:
-            await FeedMessage.filter(id=message.id).update(
-                delivered_at=now(), attempts=attempts, lease_until=None, last_error=None
-            )
             delivered += 1
-        else:
-            wait = backoff(attempts, settings.feed_retry_seconds)
-            await FeedMessage.filter(id=message.id).update(
-                attempts=attempts, next_attempt_at=now() + wait, lease_until=None, last_error=error
-            )
-            log.warning(
-                "review feed: message %s not delivered (%s), attempt %s, next in %ss",
-                message.id,
-                error,
-                attempts,
-                int(wait.total_seconds()),
-            )
     return delivered
+
+
+async def _send(message: FeedMessage, settings: Settings, client: httpx.AsyncClient) -> str | None:
+    """POST one message, signed; None when the receiver accepted it (2xx), else what went wrong."""
+    body = message.body.encode()
+    headers = {
+        "content-type": "application/json; charset=utf-8",
+        "idempotency-key": message.key,
+        "x-jianfu-event": message.event,
+        SIGNATURE_HEADER: signature(settings.feed_secret, body),
+    }
+    try:
+        answer = await client.post(settings.review_webhook or "", content=body, headers=headers, timeout=TIMEOUT)
+        return None if 200 <= answer.status_code < 300 else f"HTTP {answer.status_code}"
+    except httpx.HTTPError as failure:
+        return type(failure).__name__
+
+
+async def _record_attempt(message: FeedMessage, error: str | None, settings: Settings) -> None:
+    """Mark the message delivered, or schedule its next attempt after the backoff; the lease ends either way."""
+    attempts = message.attempts + 1
+    if error is None:
+        await FeedMessage.filter(id=message.id).update(
+            delivered_at=now(), attempts=attempts, lease_until=None, last_error=None
+        )
+        return
+    wait = backoff(attempts, settings.feed_retry_seconds)
+    await FeedMessage.filter(id=message.id).update(
+        attempts=attempts, next_attempt_at=now() + wait, lease_until=None, last_error=error
+    )
+    log.warning(
+        "review feed: message %s not delivered (%s), attempt %s, next in %ss",
+        message.id,
+        error,
+        attempts,
+        int(wait.total_seconds()),
+    )
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:
