@@ -99,15 +99,19 @@ async def load_quota_book(period: Period) -> QuotaBook:
         )
         for t in task_rows
     }
+    points = await _progress_points(period)
+    return QuotaBook(quotas, tasks, {t["id"]: t["period_end"] for t in task_rows}, await _child_counts(period), points)
+
+
+async def _progress_points(period: Period) -> dict[int, list[tuple[datetime, int]]]:
+    """(time, value) readings of each running quota, oldest first, in one query."""
     points: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     subtree = ProgressPoint.filter(
         quota__task__period_start__lte=period.last, quota__task__period_end__gte=period.first
     )
     for point in await subtree.order_by("quota_id", "at").values("quota_id", "at", "value"):
         points[point["quota_id"]].append((point["at"], point["value"]))
-    return QuotaBook(
-        quotas, tasks, {t["id"]: t["period_end"] for t in task_rows}, await _child_counts(period), dict(points)
-    )
+    return dict(points)
 
 
 def quota_flags_in(book: QuotaBook, root_path: str, period: Period, rules: Rules) -> list[Flag]:

@@ -41,11 +41,17 @@ async def find_places(
         .limit(paging.size or total or 1)
         .values("code", "name", "name_hant", "level", "parent_id")
     )
+    return await _listed(rows, month), total
+
+
+async def _listed(rows: list[dict[str, Any]], month: PublishedMonth) -> list[dict[str, Any]]:
+    """The places as a search lists them: names in the reader's script, each with its parent's name
+    (read for this page only), and whether the month publishes the place itself."""
     parents = await Region.filter(code__in={r["parent_id"] for r in rows if r["parent_id"]}).values(
         "code", "name", "name_hant"
     )
     parent_names = {p["code"]: localized_name(p["name"], p["name_hant"]) for p in parents}
-    found = [
+    return [
         {
             "code": r["code"],
             "name": localized_name(r["name"], r["name_hant"]),
@@ -55,4 +61,3 @@ async def find_places(
         }
         for r in rows
     ]
-    return found, total

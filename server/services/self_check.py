@@ -143,25 +143,32 @@ def check(terms: dict[str, str | None], places: list[Place], received: int | Non
         "once",
     )
     base = terms["base"] or "population"
-    rows = []
-    for number, place in enumerate(places, start=1):
-        counts = {"population": None, "households": None, "eligible": None, "base_count": None}
-        counts["base_count" if base == "accounts" else base] = place.count
-        quota = QuotaFacts(
-            f"place-{number}",
-            place.name,
-            place.target,
-            base,
-            counts["population"],
-            counts["households"],
-            counts["eligible"],
-            counts["base_count"],
-        )
-        own = [f for f in quota_flags(task, quota, rules) if f.kind in ("exceeds_base", "exceeds_eligible")]
-        rows.append((place, place.target / (base_size(quota) or place.count), own))
-    raised = []
-    if received:
-        nodes = [QuotaNode(OFFICE, office, None, received, 0, len(places))]
-        nodes += [QuotaNode(f"place-{n}", p.name, OFFICE, p.target, p.count, 0) for n, p in enumerate(places, start=1)]
-        raised = escalation_flags(nodes, OFFICE, 0, None, rules)
-    return Answer(rows, task_flags(task), raised)
+    rows = [_place_row(number, place, base, task, rules) for number, place in enumerate(places, start=1)]
+    return Answer(rows, task_flags(task), _raised(places, received, office, rules))
+
+
+def _place_row(number: int, place: Place, base: str, task: TaskFacts, rules: Rules) -> tuple[Place, float, list[Flag]]:
+    """One place's coverage and the flags its own quota earns (over its base, over the eligible)."""
+    counts = {"population": None, "households": None, "eligible": None, "base_count": None}
+    counts["base_count" if base == "accounts" else base] = place.count
+    quota = QuotaFacts(
+        f"place-{number}",
+        place.name,
+        place.target,
+        base,
+        counts["population"],
+        counts["households"],
+        counts["eligible"],
+        counts["base_count"],
+    )
+    own = [f for f in quota_flags(task, quota, rules) if f.kind in ("exceeds_base", "exceeds_eligible")]
+    return place, place.target / (base_size(quota) or place.count), own
+
+
+def _raised(places: list[Place], received: int | None, office: str, rules: Rules) -> list[Flag]:
+    """Escalation, when the office said what it received: the places' targets against it."""
+    if not received:
+        return []
+    nodes = [QuotaNode(OFFICE, office, None, received, 0, len(places))]
+    nodes += [QuotaNode(f"place-{n}", p.name, OFFICE, p.target, p.count, 0) for n, p in enumerate(places, start=1)]
+    return escalation_flags(nodes, OFFICE, 0, None, rules)
