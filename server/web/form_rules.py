@@ -37,27 +37,28 @@ FORM_FIELDS = (
 )
 
 
+# The sentences of `fields.message` the phone's checks can say.
+PHONE_SENTENCES = (
+    "required",
+    "whole",
+    "between",
+    "at_most",
+    "duration",
+    "duration_range",
+    "date",
+    "date_between",
+    "before_start",
+    "day_full",
+    "eligible_needed",
+)
+
+
 def client_rules(rules: Rules, today: date) -> dict[str, Any]:
     """Limits and sentences (with %(name)s left for the phone to fill) in the request's language."""
     earliest, latest = day_window(today)
     slot = {name: f"%({name})s" for name in ("low", "high", "count", "earliest", "latest", "day")}
     names = field_names()
-    sentences = {
-        key: message(key, **slot)
-        for key in (
-            "required",
-            "whole",
-            "between",
-            "at_most",
-            "duration",
-            "duration_range",
-            "date",
-            "date_between",
-            "before_start",
-            "day_full",
-            "eligible_needed",
-        )
-    }
+    sentences = {key: message(key, **slot) for key in PHONE_SENTENCES}
     sentences["hidden"] = hidden_problem()
     sentences["field_problem"] = _("%(field)s: %(problem)s", field="%(field)s", problem="%(problem)s")
     return {

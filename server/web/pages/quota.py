@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from server.domain.anonymity import published_level
 from server.domain.periods import period_containing
+from server.models import Region, User
 from server.services import directory, ledger, queries
 from server.services.choices import task_choice_labels
 from server.web import labels
@@ -26,13 +27,7 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
     user = await require_user(request, "cadre")
     today = today_of(request)
     month = period_containing(today, "month")  # a new task runs for the month by default
-    # Only the offices the server takes as issuers (directory.create_task): a village is never offered.
-    issuers = [
-        r for r in await queries.issuing_regions(user) if published_level(r.level, settings_of(request).min_level)
-    ]
-    # The level just above a cadre is the likeliest to have passed the task down.
-    above = [r for r in issuers if r.code != user.region_id]
-    likely_issuer = above[-1].code if above else user.region_id
+    issuers, likely_issuer = await _issuers(user, settings_of(request).min_level)
     defaults = {
         "period_start": month.first.isoformat(),
         "period_end": month.last.isoformat(),
@@ -54,6 +49,15 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
         "severities": labels.severities(),
         "form_rules": client_rules(settings_of(request).rules, today),
     }
+
+
+async def _issuers(user: User, min_level: str) -> tuple[list[Region], str]:
+    """The offices a cadre may name as a task's issuer, and the one the form preselects."""
+    # Only the offices the server takes as issuers (directory.create_task): a village is never offered.
+    issuers = [r for r in await queries.issuing_regions(user) if published_level(r.level, min_level)]
+    # The level just above a cadre is the likeliest to have passed the task down.
+    above = [r for r in issuers if r.code != user.region_id]
+    return issuers, above[-1].code if above else user.region_id
 
 
 async def quota_form(request: Request) -> Response:
