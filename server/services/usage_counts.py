@@ -28,6 +28,19 @@ async def _reporters(rows: type[TimeEntry] | type[RosterItem], column: str, ids:
     return dict(counts)
 
 
+# What a page of tasks reads: the issuer's name comes with each task, not in a query per task.
+TASK_COLUMNS = (
+    "id",
+    "title",
+    "period_start",
+    "period_end",
+    "hidden",
+    "issued_by_id",
+    "issued_by__name",
+    "issued_by__name_hant",
+)
+
+
 async def task_usage(k: int, page: int = 1) -> tuple[list[dict[str, Any]], bool]:
     """A page of tasks, by title, each with its distinct reporters (None: fewer than k)."""
     rows = (
@@ -35,16 +48,7 @@ async def task_usage(k: int, page: int = 1) -> tuple[list[dict[str, Any]], bool]
         .order_by("hidden", "title", "period_start", "id")
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE + 1)
-        .values(
-            "id",
-            "title",
-            "period_start",
-            "period_end",
-            "hidden",
-            "issued_by_id",
-            "issued_by__name",
-            "issued_by__name_hant",
-        )
+        .values(*TASK_COLUMNS)
     )
     counts = await _reporters(TimeEntry, "task_id", [r["id"] for r in rows], k)
     found = [
