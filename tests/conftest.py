@@ -37,11 +37,16 @@ from server.domain.periods import Period, parse_period
 from server.models import User
 from server.services import publication
 from server.store.release import forget_months
+from server.web import passwords
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
-# Hashing is deliberately slow; tests share one hash instead of paying 0.1 s per user.
-PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
+# Hashing is deliberately slow: 0.1 to 0.2 s of CPU a sign-in at argon2's costs, and the suite signs
+# in over a thousand times. The app in the tests hashes at the lowest costs (tests that check the
+# production costs restore them: `production_hashing`), and tests share one hash.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+passwords.use_password_hasher(CHEAP_HASHER)
+PASSWORD_HASH = CHEAP_HASHER.hash(PASSWORD)
 TABLES = [
     "audit_event",
     "one_time_code",
@@ -190,6 +195,14 @@ MONTH = parse_period("2026-03")
 DURING = datetime(2026, 3, 31, 4, 0, tzinfo=UTC)  # noon in Shanghai, the month's last day
 PUBLISHED = date(2026, 4, 7)  # the month's publication day (7 days after it ends)
 AFTER = datetime(2026, 4, 8, 4, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def production_hashing() -> Iterator[None]:
+    """argon2 at the costs the app runs with, for the tests about them."""
+    cheap = passwords.use_password_hasher(PasswordHasher())
+    yield
+    passwords.use_password_hasher(cheap)
 
 
 @pytest.fixture

@@ -2,7 +2,16 @@
 
 from datetime import date
 
-from server.domain.entries import CONFLICT, DAY_FULL, DUPLICATE, EntryPlan, Refusal, body_hash, plan_entries
+from server.domain.entries import (
+    CONFLICT,
+    DAY_FULL,
+    DUPLICATE,
+    EntryPlan,
+    NewEntry,
+    Refusal,
+    body_hash,
+    plan_entries,
+)
 
 DAY = date(2024, 3, 1)
 
@@ -29,3 +38,13 @@ def test_plan_entries_counts_a_client_id_once_within_a_batch():
 
 def test_body_hash_ignores_the_client_id():
     assert body_hash(entry("a", 5)) == body_hash(entry("b", 5)) != body_hash(entry("a", 6))
+
+
+def test_what_an_entry_says_hashes_as_it_did_when_phones_first_sent_it():
+    """An outbox resends entries stored under an earlier version: the digest of what an entry says
+    must not change, or a replay would be refused as a conflict. Digests computed by the code of
+    ff231bc, before entries became NewEntry values."""
+    told = NewEntry("x", date(2026, 3, 2), 30, "register", 7, "上门 登记")
+    plain = NewEntry("y", date(2026, 3, 2), 15, "other", None)
+    assert body_hash(told.said()) == "12f0b5e59d25ab04740be695aeb961505a722d8f4ed2f3f4cbdca198d0df062a"
+    assert body_hash(plain.said()) == "f6eeb69dfcee3374fed0740fe1069f6387b52872634f3950d4c2da9f5870b177"

@@ -80,6 +80,20 @@ def test_quoted_fields_bom_and_gbk_read_back_exactly(generated):
     ]
 
 
+def test_a_gbk_file_whose_chinese_is_also_valid_utf8_is_read_as_gbk():
+    """省, 山, 石 and 坪 in GBK are valid UTF-8 by accident ("ʡ", "ɽ", ...): a file of only those
+    is still a GBK region list (a CI run's generated file found it read as Latin letters)."""
+    rows = [
+        {"code": "360000", "parent": "", "level": "province", "name": "1", "name_hant": "", "population": 0},
+        {"code": "36000001", "parent": "360000", "level": "city", "name": "山石坪省", "name_hant": "", "population": 0},
+    ]
+    rows = [{**r, "households": ""} for r in rows]
+    raw = as_csv(rows, "gbk")
+    raw.decode("utf-8")  # the trap: it decodes
+    assert [r["name"] for r in read_regions_csv(raw)] == ["1", "山石坪省"]
+    assert [r["name"] for r in read_regions_csv(as_csv(rows, "utf-8"))] == ["1", "山石坪省"]
+
+
 async def test_duplicate_codes_and_parent_loops_reject_the_whole_file(store):
     rows = [
         {

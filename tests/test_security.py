@@ -237,7 +237,7 @@ async def test_the_csrf_token_is_masked_afresh_on_every_page_and_each_mask_works
         assert answer.status_code == 401  # past the CSRF check, stopped by the wrong password
 
 
-async def test_a_hash_made_with_weaker_parameters_is_upgraded_at_the_next_login(client):
+async def test_a_hash_made_with_weaker_parameters_is_upgraded_at_the_next_login(client, production_hashing):
     from argon2 import PasswordHasher
 
     from server.models import User

@@ -16,6 +16,13 @@ def phone(browser, **options):
     return browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True, **options).new_page()
 
 
+def submit(page) -> None:
+    """Send the form and wait for the answer's page to have loaded: read before, the page may be
+    the old one or a document still being replaced (a CI run read `documentElement` as null)."""
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
 @pytest.mark.parametrize(
     ("lang", "flag"),
     [
@@ -31,7 +38,7 @@ def test_an_office_checks_a_quota_on_a_phone_without_javascript(demo, lang, flag
     page.fill("input[name=target_1]", "3000")
     page.fill("input[name=count_1]", "712")
     page.fill("textarea[name=table]", "下坪村\t1,500\t2,000")
-    page.click("button[type=submit]")
+    submit(page)
     messages = page.locator(".flag .message").all_inner_texts()
     rows = page.locator(".check-answer tbody th").all_inner_texts()
     wide = page.evaluate("document.documentElement.scrollWidth")
@@ -51,10 +58,10 @@ def test_the_self_check_and_its_answer_have_no_serious_accessibility_violations(
             page.fill("input[name=place_1]", "上坪村")
             page.fill("input[name=target_1]", "abc")  # an error under a field, and
             page.fill("textarea[name=table]", "下坪村\t9000\t2000")
-            page.click("button[type=submit]")
+            submit(page)
             page.fill("input[name=target_1]", "3000")
             page.fill("input[name=count_1]", "712")
-            page.click("button[type=submit]")  # then an answer with flags
+            submit(page)  # then an answer with flags
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         found += [
@@ -77,7 +84,7 @@ def sign_in(page, url: str, username: str) -> None:
     page.goto(url + "/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "jianfu-demo")
-    page.click("button[type=submit]")
+    submit(page)
 
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "en"])

@@ -24,6 +24,30 @@ DUPLICATE, CONFLICT, DAY_FULL = "duplicate", "conflict", "day_full"
 
 
 @dataclass(frozen=True, slots=True)
+class NewEntry:
+    """One entry as a cadre sent it, read and checked where it came in (form, outbox or API):
+    the value the ledger decides on and stores, whichever way it arrived."""
+
+    client_id: str
+    date: date
+    minutes: int
+    activity: str | None  # None when not said: the task's usual kind of work, else "other"
+    task: int | None
+    note: str | None = None
+
+    def said(self) -> dict[str, Any]:
+        """The entry as a row (and as body_hash reads it: the same fields as ever)."""
+        return {
+            "client_id": self.client_id,
+            "date": self.date,
+            "minutes": self.minutes,
+            "activity": self.activity,
+            "task": self.task,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Refusal:
     client_id: str
     kind: str

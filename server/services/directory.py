@@ -488,15 +488,14 @@ async def visible_tasks(user: User, on_day: date | None = None) -> list[Task]:
     return await Task.filter(await visible_task_filter(user, running), running).order_by("-period_start", "id")
 
 
-async def visible_task_ids(user: User, task_ids: Iterable[Any]) -> set[int]:
-    """Which of these ids name tasks the user may log against: one query for a whole batch.
-    (A list, not a set, comes in: JSON true would collapse with task 1 in a set.)"""
-    wanted = list({i for i in task_ids if isinstance(i, int) and not isinstance(i, bool) and 1 <= i <= ID_LIMIT})
+async def visible_task_metrics(user: User, task_ids: Iterable[int | None]) -> dict[int, str]:
+    """Which of these ids name tasks the user may log against, with what each counts (its usual
+    kind of work follows from that): one query for a whole batch."""
+    wanted = sorted({i for i in task_ids if i is not None and 1 <= i <= ID_LIMIT})
     if not wanted:
-        return set()
-    return set(
-        await Task.filter(await visible_task_filter(user, Q(id__in=wanted)), id__in=wanted).values_list("id", flat=True)
-    )
+        return {}
+    visible = await visible_task_filter(user, Q(id__in=wanted))
+    return dict(await Task.filter(visible, id__in=wanted).values_list("id", "metric"))
 
 
 async def visible_task(user: User, task_id: Any, field: str = "task") -> Task:

@@ -17,7 +17,7 @@ from tortoise.expressions import Q
 from server.domain.entries import (
     CONFLICT,
     DUPLICATE,
-    MAX_BATCH,
+    NewEntry,
     Refusal,
     body_hash,
     fits_in_day,
@@ -30,14 +30,14 @@ from server.domain.rules import Rules
 from server.domain.series import uniform_growth_flag
 from server.domain.vocab import MEANS, OUTCOME_STATUSES, RESIDENT_USE
 from server.models import Quota, Region, TimeEntry, User
-from server.services.directory import region_by_code, task_facts, visible_app_filter, visible_task, visible_task_ids
+from server.services.directory import region_by_code, task_facts, visible_app_filter, visible_task
 from server.services.scope import in_user_area
 from server.store import ledger as ledger_store
 from server.web import auth
 from server.web.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.web.i18n import gettext as _
 from server.web.i18n import localized_name
-from server.web.ledger_forms import client_id_of, read_entry, read_points, read_quota
+from server.web.ledger_forms import read_points, read_quota
 from server.web.parse import Reader
 from server.web.parse import message as parse_message
 
@@ -122,37 +122,12 @@ async def save_outcome(user: User, reporter_key: str, quota_id: int, data: Any, 
     await ledger_store.save_outcome(reporter_key, auth.quota_ref(secret, quota.id), values)
 
 
-async def save_entries(user: User, reporter_key: str, data: Any, today: date) -> dict[str, list]:
-    """Accept what is valid, report duplicates and rejects per client_id; one bad entry blocks none."""
-    items = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
-        raise InvalidInput({"entries": _("Must be a list of 1 to %(count)s entries.", count=MAX_BATCH)})
-    result: dict[str, list] = {"accepted": [], "duplicates": [], "rejected": []}
-    fresh: list[tuple[dict[str, Any], str]] = []
-    read = [(item, *read_entry(item, today)) for item in items]
-    visible = await visible_task_ids(user, [entry["task"] for _item, entry, errors in read if not errors])
-    for item, entry, errors in read:
-        errors = errors or _task_problem(entry, visible)
-        if errors:
-            result["rejected"].append({"client_id": client_id_of(item), "error": InvalidInput(errors).body()["error"]})
-        else:
-            fresh.append((entry, body_hash(entry)))
-    await _store_entries(reporter_key, today, fresh, result)
-    return result
-
-
-def _task_problem(entry: dict[str, Any], visible: set[int]) -> dict[str, str]:
-    """An entry may name no task, or one the cadre can see (read_entry made it an id or None)."""
-    task = entry["task"]
-    if task is None or task in visible:
-        return {}
-    return {"task": _("Unknown task.")}
-
-
-async def _store_entries(key: str, today: date, fresh: list[tuple[dict, str]], result: dict[str, list]) -> None:
-    """One read of what the cadre already has (those client_ids, and those days' totals), one
-    insert of what is new (ledger_store.insert_entries), then the ids a concurrent request stored
-    first, compared by body."""
+async def store_entries(key: str, today: date, entries: list[NewEntry], result: dict[str, list]) -> None:
+    """Store entries whose task and kind of work are decided (services.records), adding to `result`
+    what became of each. One read of what the cadre already has (those client_ids, and those days'
+    totals), one insert of what is new (ledger_store.insert_entries), then the ids a concurrent
+    request stored first, compared by body."""
+    fresh = [(e.said(), body_hash(e.said())) for e in entries]
     if not fresh:
         return
     stored = await ledger_store.entries_touching(
@@ -200,26 +175,22 @@ async def own_entry(reporter_key: str, client_id: str) -> TimeEntry:
     return entry
 
 
-async def edit_entry(user: User, reporter_key: str, client_id: str, data: Any, today: date) -> TimeEntry:
-    """Correct one of the caller's entries; the day may still hold at most 24 hours."""
-    entry = await own_entry(reporter_key, client_id)
-    fields, errors = read_entry({**(data if isinstance(data, dict) else {}), "client_id": client_id}, today)
-    if not errors:
-        errors = _task_problem(fields, await visible_task_ids(user, [fields["task"]]))
-    if errors:
-        raise InvalidInput(errors)
-    if not fits_in_day(await ledger_store.minutes_beside(entry, fields["date"]), fields["minutes"]):
+async def edit_entry(reporter_key: str, change: NewEntry, today: date) -> TimeEntry:
+    """Correct one of the caller's entries (its task and kind of work decided, services.records);
+    the day may still hold at most 24 hours."""
+    entry = await own_entry(reporter_key, change.client_id)
+    if not fits_in_day(await ledger_store.minutes_beside(entry, change.date), change.minutes):
         raise InvalidInput(
-            {"minutes": _("This would make more than 24 hours on %(day)s.", day=fields["date"].isoformat())}
+            {"minutes": _("This would make more than 24 hours on %(day)s.", day=change.date.isoformat())}
         )
     values = {
-        "date": fields["date"],
-        "minutes": fields["minutes"],
-        "activity": fields["activity"],
-        "task_id": fields["task"],
-        "note": fields["note"],
+        "date": change.date,
+        "minutes": change.minutes,
+        "activity": change.activity,
+        "task_id": change.task,
+        "note": change.note,
     }
-    return await ledger_store.update_entry(entry, {**values, "body_hash": body_hash(fields)})
+    return await ledger_store.update_entry(entry, {**values, "body_hash": body_hash(change.said())})
 
 
 async def delete_entry(reporter_key: str, client_id: str) -> TimeEntry:

@@ -58,11 +58,6 @@ async def today_view(user: User, key: str, today: date, activity_labels: dict[st
     )
 
 
-async def task_metrics(ids: set[int]) -> dict[int, str]:
-    """What each task counts, by id (ids of no task are left out)."""
-    return dict(await Task.filter(id__in=sorted(ids)).values_list("id", "metric")) if ids else {}
-
-
 async def task_titles(ids: set[int | None]) -> dict[int, str]:
     wanted = [i for i in ids if i]
     return dict(await Task.filter(id__in=wanted).values_list("id", "title")) if wanted else {}

@@ -7,45 +7,56 @@ Storing stays ledger.py's (idempotency by client_id).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from server.domain.entries import NewEntry
 from server.domain.vocab import RESIDENT_USE, default_activity
 from server.models import App, TimeEntry, User
-from server.services import directory, ledger, queries
+from server.services import directory, ledger
 from server.web.errors import Conflict, InvalidInput
 from server.web.i18n import gettext as _
-from server.web.parse import ID_LIMIT, Reader
+from server.web.parse import Reader
 
 
-async def log_entries(user: User, reporter_key: str, data: Any, today: date) -> dict[str, list]:
-    """Store a batch of entries (ledger.save_entries); an entry that names a task and no kind of
+async def log_entries(
+    user: User, reporter_key: str, entries: list[NewEntry], today: date, rejected: Sequence[dict] = ()
+) -> dict[str, list]:
+    """Store a batch of entries read at the edge (`rejected`: those it refused already, answered
+    first). An entry may name no task or one the cadre sees; one that names a task and no kind of
     work is logged as the task's usual kind, as a tap on the task on Today logs it."""
-    items = data.get("entries") if isinstance(data, dict) else None
-    if isinstance(items, list):
-        metrics = await queries.task_metrics({_task_of(item) for item in items} - {None})
-        data = {**data, "entries": [_with_usual_activity(item, metrics) for item in items]}
-    return await ledger.save_entries(user, reporter_key, data, today)
+    metrics = await directory.visible_task_metrics(user, [e.task for e in entries])
+    result: dict[str, list] = {"accepted": [], "duplicates": [], "rejected": list(rejected)}
+    known = []
+    for entry in entries:
+        if entry.task is None or entry.task in metrics:
+            known.append(_decided(entry, metrics))
+        else:
+            result["rejected"].append({"client_id": entry.client_id, "error": _unknown_task().body()["error"]})
+    await ledger.store_entries(reporter_key, today, known, result)
+    return result
 
 
-async def edit_entry(user: User, reporter_key: str, client_id: str, data: Any, today: date) -> TimeEntry:
-    """Correct one of the caller's entries, the kind of work decided as for a new entry."""
-    metrics = await queries.task_metrics({_task_of(data)} - {None})
-    return await ledger.edit_entry(user, reporter_key, client_id, _with_usual_activity(data, metrics), today)
+async def edit_entry(user: User, reporter_key: str, entry: NewEntry, today: date) -> TimeEntry:
+    """Correct one of the caller's entries, the task and kind of work decided as for a new entry."""
+    metrics = await directory.visible_task_metrics(user, [entry.task])
+    if entry.task is not None and entry.task not in metrics:
+        raise _unknown_task()
+    return await ledger.edit_entry(reporter_key, _decided(entry, metrics), today)
 
 
-def _task_of(item: Any) -> int | None:
-    task = item.get("task") if isinstance(item, dict) else None
-    return task if isinstance(task, int) and not isinstance(task, bool) and 1 <= task <= ID_LIMIT else None
+def _unknown_task() -> InvalidInput:
+    return InvalidInput({"task": _("Unknown task.")})
 
 
-def _with_usual_activity(item: Any, metrics: dict[int, str]) -> Any:
-    """The entry as sent, with the task's usual kind of work when it names none (the ledger
-    refuses whatever else is wrong with it)."""
-    if not isinstance(item, dict) or item.get("activity") not in (None, ""):
-        return item
-    metric = metrics.get(_task_of(item) or 0)
-    return {**item, "activity": default_activity(metric)} if metric else item
+def _decided(entry: NewEntry, metrics: dict[int, str]) -> NewEntry:
+    """The entry with its kind of work: as sent, else the task's usual kind, else "other"."""
+    if entry.activity:
+        return entry
+    usual = default_activity(metrics[entry.task]) if entry.task is not None else "other"
+    return replace(entry, activity=usual)
 
 
 async def repeat_last_day(user: User, reporter_key: str, today: date) -> dict[str, list]:
@@ -57,22 +68,22 @@ async def repeat_last_day(user: User, reporter_key: str, today: date) -> dict[st
         raise InvalidInput({"form": _("Nothing logged before today to copy.")})
     copies = _copies(await TimeEntry.filter(reporter_key=reporter_key, date=last.date).order_by("id"), today)
     logged = set(await TimeEntry.filter(reporter_key=reporter_key, date=today).values_list("client_id", flat=True))
-    if logged - {c["client_id"] for c in copies}:
+    if logged - {c.client_id for c in copies}:
         message = _("Today already has entries, so nothing was copied: the earlier day would have counted on top.")
         raise Conflict(message, {"form": message})
-    return await log_entries(user, reporter_key, {"entries": copies}, today)
+    return await log_entries(user, reporter_key, copies, today)
 
 
-def _copies(entries: list[TimeEntry], today: date) -> list[dict[str, Any]]:
+def _copies(entries: list[TimeEntry], today: date) -> list[NewEntry]:
     """Today's copies of a day's entries, under ids made from the originals: a second tap repeats them."""
     return [
-        {
-            "client_id": hashlib.sha256(f"repeat:{e.client_id}:{today}".encode()).hexdigest()[:32],
-            "date": today.isoformat(),
-            "minutes": e.minutes,
-            "activity": e.activity,
-            "task": e.task_id,
-        }
+        NewEntry(
+            client_id=hashlib.sha256(f"repeat:{e.client_id}:{today}".encode()).hexdigest()[:32],
+            date=today,
+            minutes=e.minutes,
+            activity=e.activity,
+            task=e.task_id,
+        )
         for e in entries
     ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -67,17 +68,41 @@ def region_items(raw: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _text(raw: bytes) -> io.TextIOWrapper:
-    """The file's text as a stream, UTF-8 (with or without BOM) when the whole file is, else GBK."""
-    for encoding in ("utf-8-sig", "gbk"):
-        decoder = codecs.getincrementaldecoder(encoding)("strict")
-        try:
-            for start in range(0, len(raw), DECODE_BYTES):  # checked a piece at a time: no copy of the whole text
-                decoder.decode(raw[start : start + DECODE_BYTES])
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        return io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline="")
+    """The file's text as a stream: UTF-8 with a BOM; else UTF-8 when the whole file is and writes
+    Chinese as UTF-8 does (three bytes a character); else GBK; else UTF-8 after all.
+
+    Some GBK characters are valid UTF-8 by accident: 省 (CA A1) reads as "ʡ", 山 as "ɽ". A GBK file
+    whose Chinese is only such characters decodes as UTF-8 made of Latin and IPA letters, which no
+    region list is written in, so it is read as GBK."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return _decoded(raw, "utf-8-sig")
+    utf8 = _decodes(raw, "utf-8")
+    if utf8 and (raw.isascii() or _THREE_BYTE_LEAD.search(raw)):
+        return _decoded(raw, "utf-8")
+    if _decodes(raw, "gbk"):
+        return _decoded(raw, "gbk")
+    if utf8:
+        return _decoded(raw, "utf-8")
     raise RegionFileError(_("The file is neither UTF-8 nor GBK text. Save it as CSV (UTF-8) and try again."))
+
+
+_THREE_BYTE_LEAD = re.compile(rb"[\xe0-\xef]")  # starts a UTF-8 character of U+0800 and above: CJK
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    """Whether the whole file is text in `encoding`, checked a piece at a time: no copy of the text."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        for start in range(0, len(raw), DECODE_BYTES):
+            decoder.decode(raw[start : start + DECODE_BYTES])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decoded(raw: bytes, encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline="")
 
 
 def _region_items(reader: Any) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from tortoise import Tortoise
 
 from server.models import Region, Token, User
-from server.web import i18n
+from server.web import i18n, passwords
 from server.web.errors import (
     AccountDisabled,
     Forbidden,
@@ -24,8 +24,6 @@ from server.web.errors import (
 )
 from server.web.i18n import gettext as _
 from server.web.passwords import (
-    DUMMY_HASH,
-    HASHER,
     canonical_username,
     hash_password,
     password_matches,
@@ -184,14 +182,14 @@ async def sign_in(throttle: LoginThrottle, username: str, password: str, address
     """The user these credentials name; every failure counts towards the throttle."""
     throttle.check(username, address)
     user = await account_named(username)
-    ok = await password_matches(user.password_hash if user else DUMMY_HASH, password)
+    ok = await password_matches(user.password_hash if user else passwords.DUMMY_HASH, password)
     if not user or not ok:
         throttle.failed(username, address)
         raise InvalidCredentials()
     throttle.succeeded(username, address)
     if user.disabled_on is not None:  # said only to whoever knows the password: it reveals nothing else
         raise AccountDisabled()
-    if HASHER.check_needs_rehash(user.password_hash):  # parameters raised since: upgrade on login
+    if passwords.HASHER.check_needs_rehash(user.password_hash):  # parameters raised since: upgrade on login
         user.password_hash = await hash_password(password)
         await user.save(update_fields=["password_hash"])
     return user

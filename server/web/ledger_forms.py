@@ -3,10 +3,11 @@ and its records as the API answers them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from server.domain.entries import MAX_TARGET
+from server.domain.entries import MAX_BATCH, MAX_TARGET, NewEntry
 from server.domain.quota_rules import Flag
 from server.domain.rules import Rules
 from server.domain.series import check_series
@@ -77,18 +78,57 @@ def series_json(points: list[tuple[datetime, int]], rules: Rules) -> dict[str, A
     }
 
 
-def read_entry(item: Any, today: date) -> tuple[dict[str, Any], dict[str, str]]:
+def read_entry(item: Any, today: date) -> tuple[NewEntry | None, dict[str, str]]:
+    """One entry as sent, or what is wrong with it, each mistake under its field."""
     r = Reader(item)
+    client_id = r.client_id()
+    said = _said(r, today)
+    return (NewEntry(client_id, *said), {}) if not r.errors else (None, r.errors)
+
+
+def read_change(data: Any, client_id: str, today: date) -> NewEntry:
+    """A correction of the entry `client_id` (the path names it; whose it is, the ledger says),
+    or 422 naming every bad field."""
+    r = Reader(data)
+    said = _said(r, today)
+    r.done()
+    return NewEntry(client_id, *said)
+
+
+def _said(r: Reader, today: date) -> tuple[date, int, str | None, int | None, str | None]:
+    """What an entry says: its day, minutes, kind of work, task and note. A kind of work left out
+    (or empty, as the Today form sends a tapped task) stays unsaid: the ledger decides it."""
     earliest, latest = day_window(today)
-    entry = {
-        "client_id": r.client_id(),
-        "date": r.day("date", earliest=earliest, latest=latest),
-        "minutes": r.minutes("minutes"),
-        "activity": r.choice("activity", ACTIVITIES, default="other"),
-        "task": r.ident("task", unknown=_("Unknown task.")),
-        "note": r.text("note", required=False, max_length=500),
-    }
-    return entry, r.errors
+    return (
+        r.day("date", earliest=earliest, latest=latest),
+        r.minutes("minutes"),
+        r.choice("activity", ACTIVITIES, default="") or None,
+        r.ident("task", unknown=_("Unknown task.")),
+        r.text("note", required=False, max_length=500),
+    )
+
+
+@dataclass
+class EntryBatch:
+    """A batch as read: the entries to decide on, and those refused already, as the answer says them."""
+
+    entries: list[NewEntry] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+
+def read_entries(data: Any, today: date) -> EntryBatch:
+    """A batch of entries (the outbox sends up to MAX_BATCH at once); one bad entry blocks none."""
+    items = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+        raise InvalidInput({"entries": _("Must be a list of 1 to %(count)s entries.", count=MAX_BATCH)})
+    batch = EntryBatch()
+    for item in items:
+        entry, errors = read_entry(item, today)
+        if entry is None:
+            batch.rejected.append({"client_id": client_id_of(item), "error": InvalidInput(errors).body()["error"]})
+        else:
+            batch.entries.append(entry)
+    return batch
 
 
 def client_id_of(item: Any) -> str | None:

@@ -58,8 +58,11 @@ async def check_series(request: Request) -> JSONResponse:
 
 async def save_entries(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
-    body = (await read_body(request)).given()
-    return JSONResponse(await records.log_entries(user, reporter_key_of(request, user), body, today_of(request)))
+    today = today_of(request)
+    batch = ledger_forms.read_entries((await read_body(request)).given(), today)
+    return JSONResponse(
+        await records.log_entries(user, reporter_key_of(request, user), batch.entries, today, batch.rejected)
+    )
 
 
 def _query_day(request: Request, name: str) -> date | None:
@@ -79,8 +82,9 @@ async def list_entries(request: Request) -> JSONResponse:
 
 async def edit_entry(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
-    key, body = reporter_key_of(request, user), (await read_body(request)).given()
-    entry = await records.edit_entry(user, key, request.path_params["client_id"], body, today_of(request))
+    today, body = today_of(request), (await read_body(request)).given()
+    change = ledger_forms.read_change(body, request.path_params["client_id"], today)
+    entry = await records.edit_entry(user, reporter_key_of(request, user), change, today)
     return JSONResponse(ledger_forms.entry_json(entry))
 
 

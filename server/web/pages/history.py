@@ -106,10 +106,10 @@ async def edit(request: Request) -> Response:
     }
     if form_id(values.get("task", "")) is not None:
         body["task"] = form_id(values["task"])
+    today = today_of(request)
     try:
-        await records.edit_entry(
-            user, reporter_key_of(request, user), request.path_params["client_id"], body, today_of(request)
-        )
+        change = ledger_forms.read_change(body, request.path_params["client_id"], today)
+        await records.edit_entry(user, reporter_key_of(request, user), change, today)
     except InvalidInput as error:
         return await edit_form(request, values, error.fields, 422)
     return go("/history")
@@ -129,7 +129,9 @@ async def restore(request: Request) -> Response:
     entry["note"] = entry["note"] or None
     if form_id(str(form.get("task", ""))) is not None:
         entry["task"] = form_id(str(form["task"]))
-    result = await records.log_entries(user, reporter_key_of(request, user), {"entries": [entry]}, today_of(request))
+    today = today_of(request)
+    batch = ledger_forms.read_entries({"entries": [entry]}, today)
+    result = await records.log_entries(user, reporter_key_of(request, user), batch.entries, today, batch.rejected)
     if result["rejected"]:
         raise InvalidInput(result["rejected"][0]["error"]["fields"])
     return go(f"/history?week={period_containing(date.fromisoformat(entry['date']), 'week').key}")

@@ -21,6 +21,7 @@ from server.web.context import reporter_key_of, settings_of, today_of
 from server.web.errors import ApiError
 from server.web.form_rules import client_rules
 from server.web.i18n import localized_name
+from server.web.ledger_forms import read_entries
 from server.web.pages.render import form_writer, go, page
 from server.web.parse import form_id
 
@@ -92,8 +93,8 @@ async def log_time(request: Request) -> Response:
     user, form = await form_writer(request, "cadre")
     values = {k: str(v) for k, v in form.items()}
     today = today_of(request)
-    entry = entry_from_form(values, today)
-    result = await records.log_entries(user, reporter_key_of(request, user), {"entries": [entry]}, today)
+    batch = read_entries({"entries": [entry_from_form(values, today)]}, today)
+    result = await records.log_entries(user, reporter_key_of(request, user), batch.entries, today, batch.rejected)
     if result["rejected"]:
         return await show_today(
             request,
