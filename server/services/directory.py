@@ -19,6 +19,7 @@ from server.domain.quota_rules import TaskFacts, task_flags
 from server.domain.regions import ancestor_codes, ancestor_paths
 from server.domain.vocab import EVIDENCE, FREQUENCIES, LEVELS, LOCALES, METRICS, PENALTIES, RANKINGS, ROLES
 from server.models import App, Invite, Region, RosterItem, Task, TimeEntry, User
+from server.services.spoofing import hidden_characters, hidden_problem, mixed_scripts, shown_text
 from server.web import auth
 from server.web.errors import ApiError, Conflict, Forbidden, InvalidInput, NotFound
 from server.web.i18n import gettext as _
@@ -29,42 +30,6 @@ ID_LIMIT = 2**31 - 1  # row ids are 32-bit: a larger one names no row (and overf
 # Until this many distinct reporters have logged time on a task a cadre reported, only the cadres of
 # the creator's area see it; the server's JIANFU_K in requests (auth.current_user), this elsewhere.
 DEFAULT_SHARING_K = 10
-
-# Characters that change how a name looks without being seen: controls, format characters (the
-# bidirectional overrides U+202A-202E and isolates U+2066-2069, zero-width spaces and joiners
-# U+200B-200D, U+FEFF), line and paragraph separators, private-use, unassigned and surrogate code points.
-HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
-# Scripts that may share a name with Latin letters without imitating them (UTS #39, "highly restrictive").
-_EAST_ASIAN = {"LATIN", "CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "BOPOMOFO", "HANGUL"}
-
-
-def hidden_characters(text: str) -> bool:
-    """True when the text holds a control, bidi, zero-width or other invisible character."""
-    return any(unicodedata.category(c) in HIDDEN_CATEGORIES for c in text)
-
-
-def hidden_problem() -> str:
-    return _("No control, invisible or direction-changing characters.")
-
-
-def _script(letter: str) -> str:
-    """A letter's script as the first word of its Unicode name: LATIN, CYRILLIC, GREEK, CJK ..."""
-    return unicodedata.name(letter, "UNKNOWN").split(" ")[0]
-
-
-def mixed_scripts(text: str) -> bool:
-    """True when the letters come from more than one script, unless they are Latin with Chinese,
-    Japanese or Korean: a Cyrillic "а" among Latin letters imitates an "a"; "李ming" imitates nothing."""
-    scripts = {_script(c) for c in text if unicodedata.category(c).startswith("L")}
-    return len(scripts) > 1 and not scripts <= _EAST_ASIAN
-
-
-def shown_text(r: Reader, name: str, value: str | None) -> str | None:
-    """A name people will read (a region, an app, a task): refused with hidden characters in it."""
-    if value is not None and hidden_characters(value):
-        r.fail(name, hidden_problem())
-        return None
-    return value
 
 
 async def upsert_regions(items: Any, progress: Any = None) -> dict[str, int]:

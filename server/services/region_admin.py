@@ -13,9 +13,9 @@ from tortoise import Tortoise
 
 from server.db import placeholders
 from server.models import Region, User
-from server.services import directory
 from server.services.region_csv import RegionFileError
 from server.services.region_import import RowChecker, plan_errors, plan_rows, read_file_rows
+from server.services.spoofing import shown_text
 from server.store import audit
 from server.web.errors import InvalidInput, NotFound
 from server.web.parse import Reader
@@ -105,8 +105,8 @@ async def edit_region(user: User, code: str, data: Any, today: date) -> Region:
     """A region's name (Simplified and Traditional) and population corrected; the tree is untouched."""
     region = await region_or_404(code)
     r = Reader(data)
-    name = directory.shown_text(r, "name", r.text("name", max_length=100))
-    name_hant = directory.shown_text(r, "name_hant", r.text("name_hant", required=False, max_length=100))
+    name = shown_text(r, "name", r.text("name", max_length=100))
+    name_hant = shown_text(r, "name_hant", r.text("name_hant", required=False, max_length=100))
     population = r.integer("population", low=0, high=2_000_000_000)
     r.done()
     await Region.filter(code=code).update(name=name, name_hant=name_hant, population=population)

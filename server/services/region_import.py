@@ -21,8 +21,8 @@ from tortoise.transactions import in_transaction
 
 from server.domain.regions import BatchPlan, KnownRegion, RegionRow, plan_batch
 from server.domain.vocab import LEVELS
-from server.services.directory import shown_text
 from server.services.region_csv import region_items
+from server.services.spoofing import shown_text
 from server.store import regions as region_sql
 from server.web import labels
 from server.web.errors import InvalidInput

@@ -9,8 +9,8 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from server.models import App, Task, TimeEntry, User
-from server.services.directory import hidden_characters, hidden_problem
 from server.services.merging import app_in_releases, counted_in_release, fold_app, fold_task, row_or_404
+from server.services.spoofing import hidden_characters, hidden_problem
 from server.store import audit
 from server.web.errors import Conflict, InvalidInput
 from server.web.i18n import gettext as _

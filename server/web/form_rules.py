@@ -1,8 +1,8 @@
 """The input rules a phone checks before it queues anything, as JSON for the page.
 
 They are the server's own limits, patterns and sentences (parse.py, durations.py, ledger_rules.py,
-directory.py, rules.py), so the phone never says "saved" for what the server would refuse, and never words an
-error differently. static/checks.js applies them; it holds no limit of its own.
+directory.py, spoofing.py, rules.py), so the phone never says "saved" for what the server would
+refuse, and never words an error differently. static/checks.js applies them; it holds no limit of its own.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from server.domain.durations import duration_syntax
 from server.domain.entries import DAY_MINUTES, MAX_TARGET
 from server.domain.rules import Rules
-from server.services.directory import HIDDEN_CATEGORIES, hidden_problem
+from server.services.spoofing import HIDDEN_CATEGORIES, hidden_problem
 from server.web.i18n import gettext as _
 from server.web.labels import field_names
 from server.web.parse import day_window, message
