@@ -20,11 +20,12 @@ from server.domain.regions import ancestor_codes, ancestor_paths
 from server.domain.vocab import EVIDENCE, FREQUENCIES, LEVELS, LOCALES, METRICS, PENALTIES, RANKINGS, ROLES
 from server.models import App, Invite, Region, RosterItem, Task, TimeEntry, User
 from server.services.spoofing import hidden_characters, hidden_problem, mixed_scripts, shown_text
-from server.web import auth
 from server.web.errors import ApiError, Conflict, Forbidden, InvalidInput, NotFound
 from server.web.i18n import gettext as _
 from server.web.i18n import localized_name
 from server.web.parse import Reader, message
+from server.web.passwords import canonical_username, hash_password, password_problem
+from server.web.throttle import LoginThrottle
 
 ID_LIMIT = 2**31 - 1  # row ids are 32-bit: a larger one names no row (and overflows SQLite)
 # Until this many distinct reporters have logged time on a task a cadre reported, only the cadres of
@@ -70,7 +71,7 @@ def read_account(r: Reader) -> dict[str, Any]:
     folded: "Admin" is "admin"). `check_password` judges the password against it."""
     username = r.text("username", max_length=40)
     if username is not None:
-        username = auth.canonical_username(username)
+        username = canonical_username(username)
         problem = username_problem(username)
         if problem:
             r.fail("username", problem)
@@ -91,9 +92,9 @@ def username_problem(username: str) -> str | None:
 
 
 async def check_password(r: Reader, account: dict[str, Any]) -> None:
-    """Refuse a weak password under the field's name (auth.password_problem), when it was read."""
+    """Refuse a weak password under the field's name (passwords.password_problem), when it was read."""
     if isinstance(account["password"], str) and "password" not in r.errors and account["username"]:
-        problem = await auth.password_problem(account["password"], account["username"])
+        problem = await password_problem(account["password"], account["username"])
         if problem:
             r.fail("password", problem)
 
@@ -112,7 +113,7 @@ async def create_user(data: Any, today: date) -> User:
 async def _new_user(account: dict[str, Any], role: str, region: Region | None, today: date) -> User:
     if await User.exists(username=account["username"]):  # the usual case answered before hashing
         raise _taken()
-    password_hash = await auth.hash_password(account["password"])
+    password_hash = await hash_password(account["password"])
     try:
         return await User.create(
             username=account["username"],
@@ -160,9 +161,7 @@ def shown_invite_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-async def sign_up(
-    data: Any, today: date, throttle: auth.LoginThrottle | None = None, address: str | None = None
-) -> User:
+async def sign_up(data: Any, today: date, throttle: LoginThrottle | None = None, address: str | None = None) -> User:
     """A new account from an invite code: a username and password, never a real name or phone.
 
     With a throttle, every failed attempt counts against the address and the code, and either

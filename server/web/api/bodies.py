@@ -48,7 +48,7 @@ from server.web.api.contract import (
     password,
     text,
 )
-from server.web.auth import canonical_username
+from server.web.passwords import canonical_username
 
 ID = fields.ID_LIMIT
 
