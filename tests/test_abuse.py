@@ -14,7 +14,7 @@ from conftest import AFTER, MONTH, PASSWORD, SECRET, add_user, bearer, publish_m
 from server.app import create_app
 from server.config import Settings
 from server.models import App, Quota, Review, RosterItem, Task, TimeEntry, User
-from server.services import directory
+from server.services import registration
 from server.web.errors import TooManyAttempts
 from server.web.i18n import in_locale
 from server.web.throttle import LoginThrottle
@@ -181,7 +181,7 @@ async def test_guessing_invite_codes_from_one_address_is_stopped_and_others_stil
     with in_locale("en"):
         for n in range(300):
             try:
-                await directory.sign_up({**account, "code": f"{n:016d}"}, today, throttle, "198.51.100.9")
+                await registration.sign_up({**account, "code": f"{n:016d}"}, today, throttle, "198.51.100.9")
             except TooManyAttempts as error:
                 statuses.append(error.status)
                 assert (
@@ -193,8 +193,8 @@ async def test_guessing_invite_codes_from_one_address_is_stopped_and_others_stil
                 statuses.append(error.status)
     assert statuses.index(429) <= 50 and set(statuses[50:]) == {429}
     with pytest.raises(TooManyAttempts):  # the right code from that address waits too
-        await directory.sign_up({**account, "code": code}, today, throttle, "198.51.100.9")
-    user = await directory.sign_up(
+        await registration.sign_up({**account, "code": code}, today, throttle, "198.51.100.9")
+    user = await registration.sign_up(
         {"username": "newcadre", "password": "three words here", "code": code}, today, throttle, "203.0.113.20"
     )
     assert (user.username, user.region_id) == ("newcadre", VILLAGE)
@@ -220,10 +220,10 @@ async def test_one_code_cannot_be_used_to_probe_usernames(client):
     throttle, probe = LoginThrottle(SECRET), {"code": code, "username": "zhangsan", "password": "three words here"}
     for n in range(20):
         with pytest.raises(Exception) as taken:
-            await directory.sign_up(probe, app_today(), throttle, f"198.51.100.{n}")
+            await registration.sign_up(probe, app_today(), throttle, f"198.51.100.{n}")
         assert taken.value.status == 409
     with pytest.raises(TooManyAttempts):
-        await directory.sign_up(probe, app_today(), throttle, "198.51.100.99")
+        await registration.sign_up(probe, app_today(), throttle, "198.51.100.99")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from server import db
 from server.config import Settings
-from server.services import directory, region_csv, region_import
+from server.services import region_csv, region_import, registration
 from server.store import audit
 from server.web import i18n
 from server.web.errors import ApiError
@@ -41,7 +41,7 @@ async def create_user(
     async with db.connect(settings.database_url):
         try:
             today = local_today(settings.timezone)
-            user = await directory.create_user(
+            user = await registration.create_user(
                 {"username": username, "password": password, "role": role, "region": region, "locale": locale}, today
             )
             await audit.record(audit.COMMAND_LINE, "user_created", user.username, today)

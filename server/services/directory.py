@@ -10,22 +10,20 @@ from itertools import takewhile
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q, Subquery
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from server.domain.access import in_area
 from server.domain.quota_rules import TaskFacts, task_flags
 from server.domain.regions import ancestor_codes, ancestor_paths
-from server.domain.vocab import EVIDENCE, FREQUENCIES, LEVELS, LOCALES, METRICS, PENALTIES, RANKINGS, ROLES
-from server.models import App, Invite, Region, RosterItem, Task, TimeEntry, User
-from server.services.spoofing import hidden_characters, hidden_problem, mixed_scripts, shown_text
-from server.web.errors import ApiError, Conflict, Forbidden, InvalidInput, NotFound
+from server.domain.vocab import EVIDENCE, FREQUENCIES, LEVELS, METRICS, PENALTIES, RANKINGS
+from server.models import App, Region, RosterItem, Task, TimeEntry, User
+from server.services.spoofing import shown_text
+from server.web.errors import Forbidden, InvalidInput, NotFound
 from server.web.i18n import gettext as _
 from server.web.i18n import localized_name
 from server.web.parse import Reader, message
-from server.web.passwords import canonical_username, hash_password, password_problem
-from server.web.throttle import LoginThrottle
 
 ID_LIMIT = 2**31 - 1  # row ids are 32-bit: a larger one names no row (and overflows SQLite)
 # Until this many distinct reporters have logged time on a task a cadre reported, only the cadres of
@@ -66,71 +64,6 @@ async def region_detail(code: str) -> dict[str, Any]:
     return {**region_json(region), "children": [region_json(c) for c in children]}
 
 
-def read_account(r: Reader) -> dict[str, Any]:
-    """A username and a password as typed; the username comes back in its stored form (NFKC, case
-    folded: "Admin" is "admin"). `check_password` judges the password against it."""
-    username = r.text("username", max_length=40)
-    if username is not None:
-        username = canonical_username(username)
-        problem = username_problem(username)
-        if problem:
-            r.fail("username", problem)
-    password = r.password("password")
-    locale = r.choice("locale", LOCALES, default="")
-    return {"username": username, "password": password, "locale": locale or None}
-
-
-def username_problem(username: str) -> str | None:
-    """Why a username (in its stored form) may not be used, or None: it must not pass for another."""
-    if not 3 <= len(username) <= 40 or any(c.isspace() for c in username):
-        return _("3 to 40 characters, no spaces.")
-    if hidden_characters(username):
-        return hidden_problem()
-    if mixed_scripts(username):
-        return _("Letters of one alphabet only: no Latin mixed with look-alike letters such as Cyrillic.")
-    return None
-
-
-async def check_password(r: Reader, account: dict[str, Any]) -> None:
-    """Refuse a weak password under the field's name (passwords.password_problem), when it was read."""
-    if isinstance(account["password"], str) and "password" not in r.errors and account["username"]:
-        problem = await password_problem(account["password"], account["username"])
-        if problem:
-            r.fail("password", problem)
-
-
-async def create_user(data: Any, today: date) -> User:
-    r = Reader(data)
-    account = read_account(r)
-    role = r.choice("role", ROLES)
-    code = r.text("region", required=role != "admin", max_length=20)
-    await check_password(r, account)
-    r.done()
-    region = await region_by_code(code) if code else None
-    return await _new_user(account, role, region, today)
-
-
-async def _new_user(account: dict[str, Any], role: str, region: Region | None, today: date) -> User:
-    if await User.exists(username=account["username"]):  # the usual case answered before hashing
-        raise _taken()
-    password_hash = await hash_password(account["password"])
-    try:
-        return await User.create(
-            username=account["username"],
-            password_hash=password_hash,
-            role=role,
-            region=region,
-            locale=account["locale"],
-            created_on=today,
-        )
-    except IntegrityError:
-        raise _taken() from None
-
-
-def _taken() -> Conflict:
-    return Conflict(_("This username is taken."), {"username": _("This username is taken.")})
-
-
 # Invite codes: 16 characters of Crockford's base 32 (80 bits), read aloud in groups of four. No I,
 # L, O or U to misread; on entry case, spaces and dashes do not matter, and O, I and L are read as
 # 0, 1 and 1. Older codes (8 hexadecimal characters) are valid codes of the same alphabet.
@@ -159,39 +92,6 @@ def typed_invite_code(text: str) -> str:
 def shown_invite_code(code: str) -> str:
     """A code as it is shown and read aloud: "K7QM-2X9P-ABCD-EFGH"."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-async def sign_up(data: Any, today: date, throttle: LoginThrottle | None = None, address: str | None = None) -> User:
-    """A new account from an invite code: a username and password, never a real name or phone.
-
-    With a throttle, every failed attempt counts against the address and the code, and either
-    answers 429 once it has failed too often: codes cannot be guessed, nor usernames probed."""
-    r = Reader(data)
-    typed = r.text("code", max_length=40)
-    code = typed_invite_code(typed) if typed else ""
-    if throttle:
-        throttle.check_signup(code, address)
-    try:
-        account = read_account(r)
-        await check_password(r, account)
-        r.done()
-        async with in_transaction():
-            invite = await Invite.get_or_none(code=code) if code else None
-            taken = (
-                await Invite.filter(code=code, uses_left__gt=0, expires__gte=today, revoked=False).update(
-                    uses_left=F("uses_left") - 1
-                )
-                if invite
-                else 0
-            )
-            if not invite or not taken:
-                raise InvalidInput({"code": _("This invite code is unknown, used up or expired.")})
-            region = await Region.get(code=invite.region_id)
-            return await _new_user(account, invite.role, region, today)
-    except ApiError:
-        if throttle:
-            throttle.signup_failed(code, address)
-        raise
 
 
 async def create_app(user: User, data: Any, min_level: str = "township") -> tuple[App, bool]:

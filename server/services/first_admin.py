@@ -12,7 +12,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from server.models import OneTimeCode, User
-from server.services import directory
+from server.services import registration
 from server.store import audit
 from server.web.errors import ApiError
 from server.web.i18n import gettext as _
@@ -72,7 +72,7 @@ async def create_first_admin(data: dict[str, Any], today: date, now: datetime | 
     async with in_transaction():
         await check_code(code, now)
         await OneTimeCode.filter(purpose=PURPOSE).delete()
-        user = await directory.create_user({**data, "role": "admin", "region": None}, today)
+        user = await registration.create_user({**data, "role": "admin", "region": None}, today)
         await audit.record(user, "first_admin_created", user.username, today)
     return user
 

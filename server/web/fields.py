@@ -73,7 +73,7 @@ def problem(key: str, **values: Any) -> PydanticCustomError:
 
 
 def said(sentence: str) -> PydanticCustomError:
-    """An error a rule has already put into words (server.services.directory.username_problem)."""
+    """An error a rule has already put into words (server.services.registration.username_problem)."""
     return PydanticCustomError("said", "{sentence}", {"sentence": sentence})
 
 

@@ -29,9 +29,9 @@ from server.domain.vocab import (
     RESIDENT_USE,
     ROLES,
 )
-from server.services.directory import username_problem
 from server.services.invites import MAX_USES
 from server.services.region_import import MAX_REGIONS_PER_BATCH
+from server.services.registration import username_problem
 from server.web import fields
 from server.web.api.contract import (
     Body,
@@ -69,7 +69,7 @@ def listed(**options: Any) -> Any:
 
 
 def new_username(value: Any) -> str:
-    """A username for a new account: one that cannot pass for another (directory.username_problem)."""
+    """A username for a new account: one that cannot pass for another (registration.username_problem)."""
     typed = fields.text(value, max_length=40)
     problem = username_problem(canonical_username(typed))
     if problem:

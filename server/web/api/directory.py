@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.services import directory, import_jobs
+from server.services import directory, import_jobs, registration
 from server.store import audit
 from server.web.api.contract import read_body
 from server.web.auth import require_user
@@ -24,7 +24,7 @@ async def region(request: Request) -> JSONResponse:
 
 async def create_user(request: Request) -> JSONResponse:
     admin = await writer(request, "admin")
-    user = await directory.create_user((await read_body(request)).given(), today_of(request))
+    user = await registration.create_user((await read_body(request)).given(), today_of(request))
     await audit.record(admin, "user_created", user.username, today_of(request))
     return JSONResponse({"username": user.username, "role": user.role, "region": user.region_id}, status_code=201)
 

@@ -4,7 +4,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.models import User
-from server.services import directory
+from server.services import registration
 from server.web import auth
 from server.web.api.bodies import PasswordChange
 from server.web.api.contract import read, read_body
@@ -35,7 +35,7 @@ async def logout(request: Request) -> Response:
 
 async def signup(request: Request) -> JSONResponse:
     address = request.client.host if request.client else None  # hashed by the throttle, never kept
-    user = await directory.sign_up(
+    user = await registration.sign_up(
         (await read_body(request)).given(), today_of(request), request.app.state.throttle, address
     )
     token = await auth.issue_token(user, settings_of(request).session_days)

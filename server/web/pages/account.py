@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.services import directory
+from server.services import registration
 from server.web import auth
 from server.web.api.session import read_password_change
 from server.web.auth import require_user
@@ -52,7 +52,7 @@ async def signup(request: Request) -> Response:
     auth.check_same_origin(request)
     values = {k: str(v) for k, v in (await request.form()).items()}
     try:
-        user = await directory.sign_up(values, today_of(request))
+        user = await registration.sign_up(values, today_of(request))
     except ApiError as error:
         return await page(
             request,
