@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 
 from server.domain.vocab import ROLES
 from server.models import OneTimeCode, Region, Token, User
-from server.services.directory import new_invite_code, shown_invite_code, typed_invite_code
+from server.services.invites import new_invite_code, shown_invite_code, typed_invite_code
 from server.store import audit
 from server.web import auth, passwords
 from server.web.errors import AccountDisabled, Conflict, InvalidInput, NotFound

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import unicodedata
 from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import takewhile
@@ -62,36 +60,6 @@ async def region_detail(code: str) -> dict[str, Any]:
         raise NotFound("region")
     children = await Region.filter(parent_id=code).order_by("code")
     return {**region_json(region), "children": [region_json(c) for c in children]}
-
-
-# Invite codes: 16 characters of Crockford's base 32 (80 bits), read aloud in groups of four. No I,
-# L, O or U to misread; on entry case, spaces and dashes do not matter, and O, I and L are read as
-# 0, 1 and 1. Older codes (8 hexadecimal characters) are valid codes of the same alphabet.
-INVITE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-INVITE_LENGTH = 16
-_MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
-
-
-def new_invite_code() -> str:
-    return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
-
-
-def typed_invite_code(text: str) -> str:
-    """The stored form of a code as someone typed it: "k7qm-2x9p ..." -> "K7QM2X9P...".
-
-    Full-width letters from a Chinese keyboard count as the letters they show (NFKC). Text that
-    cannot be a code (a letter outside the alphabet, longer than a code) gives "", which matches
-    no invite, rather than a value the store would refuse to look up."""
-    folded = unicodedata.normalize("NFKC", text).upper()
-    code = "".join(c for c in folded if not c.isspace() and c not in "-_.").translate(_MISREAD)
-    if len(code) > INVITE_LENGTH or any(c not in INVITE_ALPHABET for c in code):
-        return ""
-    return code
-
-
-def shown_invite_code(code: str) -> str:
-    """A code as it is shown and read aloud: "K7QM-2X9P-ABCD-EFGH"."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 async def create_app(user: User, data: Any, min_level: str = "township") -> tuple[App, bool]:

@@ -1,8 +1,11 @@
 """Invites (issue 12): who may make one for whom, who sees and revokes which, and the link a
-printed sheet carries. Codes themselves (their alphabet, how they are typed) live in directory."""
+printed sheet carries, and the codes themselves: their alphabet, how they are typed and shown (a
+password reset code is written the same way)."""
 
 from __future__ import annotations
 
+import secrets
+import unicodedata
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -10,7 +13,7 @@ from urllib.parse import urlencode
 from tortoise.expressions import Q
 
 from server.models import Invite, User
-from server.services.directory import new_invite_code, region_by_code, shown_invite_code, typed_invite_code
+from server.services.directory import region_by_code
 from server.store import audit
 from server.web.errors import Forbidden, NotFound
 from server.web.i18n import gettext as _
@@ -18,6 +21,35 @@ from server.web.parse import Reader
 
 MAX_USES = 1000
 LONGEST_DAYS = 366
+
+# Invite codes: 16 characters of Crockford's base 32 (80 bits), read aloud in groups of four. No I,
+# L, O or U to misread; on entry case, spaces and dashes do not matter, and O, I and L are read as
+# 0, 1 and 1. Older codes (8 hexadecimal characters) are valid codes of the same alphabet.
+INVITE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+INVITE_LENGTH = 16
+_MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def new_invite_code() -> str:
+    return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+
+
+def typed_invite_code(text: str) -> str:
+    """The stored form of a code as someone typed it: "k7qm-2x9p ..." -> "K7QM2X9P...".
+
+    Full-width letters from a Chinese keyboard count as the letters they show (NFKC). Text that
+    cannot be a code (a letter outside the alphabet, longer than a code) gives "", which matches
+    no invite, rather than a value the store would refuse to look up."""
+    folded = unicodedata.normalize("NFKC", text).upper()
+    code = "".join(c for c in folded if not c.isspace() and c not in "-_.").translate(_MISREAD)
+    if len(code) > INVITE_LENGTH or any(c not in INVITE_ALPHABET for c in code):
+        return ""
+    return code
+
+
+def shown_invite_code(code: str) -> str:
+    """A code as it is shown and read aloud: "K7QM-2X9P-ABCD-EFGH"."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def _own_region_only() -> Forbidden:

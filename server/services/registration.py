@@ -12,7 +12,8 @@ from tortoise.transactions import in_transaction
 
 from server.domain.vocab import LOCALES, ROLES
 from server.models import Invite, Region, User
-from server.services.directory import region_by_code, typed_invite_code
+from server.services.directory import region_by_code
+from server.services.invites import typed_invite_code
 from server.services.spoofing import hidden_characters, hidden_problem, mixed_scripts
 from server.web.errors import ApiError, Conflict, InvalidInput
 from server.web.i18n import gettext as _

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from server.models import Invite
 from server.services import invites
-from server.services.directory import shown_invite_code
+from server.services.invites import shown_invite_code
 from server.web import labels
 from server.web.auth import require_user
 from server.web.context import today_of
