@@ -10,8 +10,8 @@ from conftest import PASSWORD, add_user, bearer
 
 from server.models import AuditEvent, Region
 from server.services import import_jobs
-from server.services.directory import upsert_regions
 from server.services.region_csv import read_region_file, template_csv
+from server.services.region_import import upsert_regions
 
 HEADER = "code,parent,level,name,name_hant,population,households\n"
 GOOD = HEADER + (

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from server.cli.tasks import read_regions_csv
 from server.models import Region, RegionAncestor
-from server.services.directory import upsert_regions
+from server.services.region_import import upsert_regions
 from server.web.errors import InvalidInput
 
 COLUMNS = ["code", "parent", "level", "name", "name_hant", "population", "households"]

@@ -29,13 +29,6 @@ ID_LIMIT = 2**31 - 1  # row ids are 32-bit: a larger one names no row (and overf
 DEFAULT_SHARING_K = 10
 
 
-async def upsert_regions(items: Any, progress: Any = None) -> dict[str, int]:
-    """POST /api/regions: server.services.region_import checks, plans and saves the batch."""
-    from server.services import region_import  # noqa: PLC0415 -- it reads names with shown_text, above
-
-    return await region_import.upsert_regions(items, progress)
-
-
 async def region_by_code(code: str, field: str = "region") -> Region:
     region = await Region.get_or_none(code=code) if isinstance(code, str) else None
     if region is None:

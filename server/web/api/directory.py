@@ -4,6 +4,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from server.services import directory, import_jobs, registration
+from server.services.region_import import upsert_regions as import_regions
 from server.store import audit
 from server.web.api.contract import read_body
 from server.web.auth import require_user
@@ -14,7 +15,7 @@ from server.web.messages import in_words
 async def upsert_regions(request: Request) -> JSONResponse:
     await writer(request, "admin")
     data = (await read_body(request)).given()
-    return JSONResponse(await directory.upsert_regions(data["regions"]))
+    return JSONResponse(await import_regions(data["regions"]))
 
 
 async def region(request: Request) -> JSONResponse:
