@@ -112,7 +112,7 @@ class App(Model):
     )
     # Who sees an app a cadre added: the cadres of this region (their township) only, until k
     # distinct reporters have it on their rosters; then, and for apps an admin added, None:
-    # everyone (directory.visible_app_filter). A published level, so it places no one finer.
+    # everyone (apps.visible_app_filter). A published level, so it places no one finer.
     scope: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
         "models.Region", related_name=False, null=True, on_delete=fields.RESTRICT
     )
@@ -142,7 +142,7 @@ class Task(Model):
     evidence = fields.CharField(max_length=12)
     # Who sees a task a cadre reported: the cadres of this region (their township) only, until k
     # distinct reporters have logged it; then, and for tasks an admin set up, None: everyone on the
-    # issuer's line (directory.visible_task_filter). A published level, so it places no one finer.
+    # issuer's line (tasks.visible_task_filter). A published level, so it places no one finer.
     scope: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
         "models.Region", related_name=False, null=True, on_delete=fields.RESTRICT
     )

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from server.models import Region, Review, Task, User
-from server.services.directory import visible_apps
+from server.services.apps import visible_apps
 from server.services.reviews import snapshot_in
 from server.store import ledger as ledger_store
 from server.web import labels
@@ -83,7 +83,7 @@ async def task_choice_labels(tasks: list[Task]) -> dict[int, str]:
 
 async def decision_choices(user: User, review: Review) -> dict[str, Any]:
     """What a review's decision can name: the tasks with quotas in its place, the apps seen there
-    (directory.visible_app_filter; an administrator sees every app), the place and its children."""
+    (apps.visible_app_filter; an administrator sees every app), the place and its children."""
     found = await ledger_store.tasks_with_quotas_under(review.region.path)
     named = await task_choice_labels(found)
     tasks = [{"id": t.id, "title": named[t.id]} for t in found]

@@ -30,8 +30,10 @@ from server.domain.rules import Rules
 from server.domain.series import uniform_growth_flag
 from server.domain.vocab import MEANS, OUTCOME_STATUSES, RESIDENT_USE
 from server.models import Quota, Region, TimeEntry, User
-from server.services.directory import region_by_code, task_facts, visible_app_filter, visible_task
+from server.services.apps import visible_app_filter
+from server.services.directory import region_by_code
 from server.services.scope import in_user_area
+from server.services.tasks import task_facts, visible_task
 from server.store import ledger as ledger_store
 from server.web import auth
 from server.web.errors import Conflict, Forbidden, InvalidInput, NotFound

@@ -26,8 +26,8 @@ from server.models import (
     TimeEntry,
     User,
 )
-from server.services.directory import widen_scope
 from server.services.leaving import counted, published_windows
+from server.services.sharing import widen_scope
 from server.store import audit
 from server.web import auth
 from server.web.errors import InvalidInput, NotFound

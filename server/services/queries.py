@@ -9,7 +9,9 @@ from typing import Any
 from server.domain.regions import ancestor_paths
 from server.domain.vocab import ACTIVITIES, default_activity
 from server.models import Outcome, Quota, QuotaRevision, Region, RosterItem, Task, TimeEntry, User
-from server.services.directory import home_region, visible_apps, visible_tasks
+from server.services.apps import visible_apps
+from server.services.directory import home_region
+from server.services.tasks import visible_tasks
 from server.web import auth
 from server.web.i18n import localized_name
 
@@ -90,7 +92,7 @@ async def issuing_regions(user: User) -> list[Region]:
 
 
 async def roster_view(user: User, key: str) -> list[dict[str, Any]]:
-    """Every app the caller sees (directory.visible_app_filter), with what they said of it (None:
+    """Every app the caller sees (apps.visible_app_filter), with what they said of it (None:
     not on their roster)."""
     said = dict(await RosterItem.filter(reporter_key=key).values_list("app_id", "resident_use"))
     apps = await visible_apps(user)

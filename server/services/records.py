@@ -15,7 +15,7 @@ from typing import Any
 from server.domain.entries import NewEntry
 from server.domain.vocab import RESIDENT_USE, default_activity
 from server.models import App, TimeEntry, User
-from server.services import directory, ledger
+from server.services import apps, ledger, tasks
 from server.web.errors import Conflict, InvalidInput
 from server.web.i18n import gettext as _
 from server.web.parse import Reader
@@ -27,7 +27,7 @@ async def log_entries(
     """Store a batch of entries read at the edge (`rejected`: those it refused already, answered
     first). An entry may name no task or one the cadre sees; one that names a task and no kind of
     work is logged as the task's usual kind, as a tap on the task on Today logs it."""
-    metrics = await directory.visible_task_metrics(user, [e.task for e in entries])
+    metrics = await tasks.visible_task_metrics(user, [e.task for e in entries])
     result: dict[str, list] = {"accepted": [], "duplicates": [], "rejected": list(rejected)}
     known = []
     for entry in entries:
@@ -41,7 +41,7 @@ async def log_entries(
 
 async def edit_entry(user: User, reporter_key: str, entry: NewEntry, today: date) -> TimeEntry:
     """Correct one of the caller's entries, the task and kind of work decided as for a new entry."""
-    metrics = await directory.visible_task_metrics(user, [entry.task])
+    metrics = await tasks.visible_task_metrics(user, [entry.task])
     if entry.task is not None and entry.task not in metrics:
         raise _unknown_task()
     return await ledger.edit_entry(reporter_key, _decided(entry, metrics), today)
@@ -95,7 +95,7 @@ async def add_required_app(user: User, reporter_key: str, values: dict[str, Any]
     r = Reader(values)
     use = r.choice("resident_use", RESIDENT_USE)
     r.done()
-    app, _created = await directory.create_app(
+    app, _created = await apps.create_app(
         user, {k: values.get(k) for k in ("name", "function", "owner_level")}, min_level
     )
     roster = {a["app"]: a["resident_use"] for a in await ledger.own_roster(reporter_key)}

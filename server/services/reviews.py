@@ -17,7 +17,8 @@ from server.domain.regions import ancestor_codes, in_subtree
 from server.domain.vocab import DECISION_NEEDS, DECISIONS, LOCALES
 from server.models import App, Quota, Region, Review, ReviewDecision, User
 from server.services import feed, place_figures, summary
-from server.services.directory import home_region, visible_app_filter
+from server.services.apps import visible_app_filter
+from server.services.directory import home_region
 from server.services.scope import in_user_area
 from server.store.release import PublishedMonth, published_keys, published_month
 from server.web.errors import Conflict, NotFound

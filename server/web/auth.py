@@ -121,7 +121,7 @@ async def current_user(conn: HTTPConnection) -> User | None:
     conn.scope["state"]["user"] = user
     if user:
         # The k this server runs under, where what the user sees depends on it (a task reported by
-        # one cadre is shared once k reporters logged it: directory.visible_task_filter).
+        # one cadre is shared once k reporters logged it: tasks.visible_task_filter).
         object.__setattr__(user, "_k", conn.app.state.settings.k)
     if user and user.locale and not i18n.explicit_locale(conn):
         i18n.use_locale(conn, user.locale)

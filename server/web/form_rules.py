@@ -1,8 +1,8 @@
 """The input rules a phone checks before it queues anything, as JSON for the page.
 
 They are the server's own limits, patterns and sentences (parse.py, durations.py, ledger_rules.py,
-directory.py, spoofing.py, rules.py), so the phone never says "saved" for what the server would
-refuse, and never words an error differently. static/checks.js applies them; it holds no limit of its own.
+spoofing.py, tasks.py, rules.py), so the phone never says "saved" for what the server would refuse,
+and never words an error differently. static/checks.js applies them; it holds no limit of its own.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from server.web.i18n import gettext as _
 from server.web.labels import field_names
 from server.web.parse import day_window, message
 
-TITLE_LENGTH = 200  # directory.read_task: a task's title
+TITLE_LENGTH = 200  # tasks.read_task: a task's title
 # The fields of Today's and the quota form, named in the reader's words under the field.
 FORM_FIELDS = (
     "minutes",

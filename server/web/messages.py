@@ -56,7 +56,7 @@ def rendered_flags(flags: list[Flag], tag: str | None = None) -> list[Flag]:
 
 
 def in_words(body: dict[str, Any]) -> dict[str, Any]:
-    """A JSON body whose "flags" came from the rules as JSON values (directory.task_json), with
+    """A JSON body whose "flags" came from the rules as JSON values (tasks.task_json), with
     each flag's message and basis in words; words already rendered stay as they are."""
     return {
         **body,

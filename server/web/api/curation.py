@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.services import directory, merging, renaming, usage_counts
+from server.services import apps, merging, renaming, tasks, usage_counts
 from server.web.api.contract import read_body
 from server.web.auth import require_user
 from server.web.context import settings_of, today_of, writer
@@ -58,7 +58,7 @@ async def change_task(request: Request) -> JSONResponse:
         settings_of(request).secret,
         today_of(request),
     )
-    return JSONResponse({**in_words(directory.task_json(task)), "hidden": task.hidden})
+    return JSONResponse({**in_words(tasks.task_json(task)), "hidden": task.hidden})
 
 
 async def change_app(request: Request) -> JSONResponse:
@@ -66,4 +66,4 @@ async def change_app(request: Request) -> JSONResponse:
     app = await renaming.change_app(
         admin, request.path_params["id"], (await read_body(request)).given(), today_of(request)
     )
-    return JSONResponse({**directory.app_json(app), "hidden": app.hidden})
+    return JSONResponse({**apps.app_json(app), "hidden": app.hidden})

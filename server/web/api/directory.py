@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.services import directory, import_jobs, registration
+from server.services import apps, directory, import_jobs, registration, tasks
 from server.services.region_import import upsert_regions as import_regions
 from server.store import audit
 from server.web.api.contract import read_body
@@ -41,23 +41,23 @@ async def region_import(request: Request) -> JSONResponse:
 
 async def create_app(request: Request) -> JSONResponse:
     user = await writer(request)
-    app, created = await directory.create_app(user, (await read_body(request)).given(), settings_of(request).min_level)
-    return JSONResponse(directory.app_json(app), status_code=201 if created else 200)
+    app, created = await apps.create_app(user, (await read_body(request)).given(), settings_of(request).min_level)
+    return JSONResponse(apps.app_json(app), status_code=201 if created else 200)
 
 
 async def list_apps(request: Request) -> JSONResponse:
     user = await require_user(request)
-    return JSONResponse(await directory.list_apps(user))
+    return JSONResponse(await apps.list_apps(user))
 
 
 async def create_task(request: Request) -> JSONResponse:
     user = await writer(request, "cadre", "admin")
-    task, created = await directory.create_task(
+    task, created = await tasks.create_task(
         user, (await read_body(request)).given(), today_of(request), settings_of(request).min_level
     )
-    return JSONResponse(in_words(directory.task_json(task)), status_code=201 if created else 200)
+    return JSONResponse(in_words(tasks.task_json(task)), status_code=201 if created else 200)
 
 
 async def list_tasks(request: Request) -> JSONResponse:
     user = await require_user(request)
-    return JSONResponse([in_words(directory.task_json(t)) for t in await directory.visible_tasks(user)])
+    return JSONResponse([in_words(tasks.task_json(t)) for t in await tasks.visible_tasks(user)])

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from server.domain.periods import Period, PeriodError, parse_period, period_containing
 from server.services import ledger, queries, records
-from server.services.directory import visible_tasks
+from server.services.tasks import visible_tasks
 from server.web import labels, ledger_forms
 from server.web.auth import require_user
 from server.web.context import quota_key_of, reporter_key_of, settings_of, today_of

@@ -12,8 +12,9 @@ from starlette.responses import Response
 from server.domain.anonymity import published_level
 from server.domain.periods import period_containing
 from server.models import Region, User
-from server.services import directory, ledger, queries
+from server.services import ledger, queries
 from server.services.choices import task_choice_labels
+from server.services.tasks import create_task, visible_tasks
 from server.web import labels
 from server.web.auth import require_user
 from server.web.context import quota_key_of, settings_of, today_of
@@ -37,7 +38,7 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
         "task": "new",
         "issued_by": likely_issuer,
     }
-    tasks = await directory.visible_tasks(user)
+    tasks = await visible_tasks(user)
     return {
         "values": {**defaults, **values},
         "errors": errors,
@@ -53,7 +54,7 @@ async def quota_context(request: Request, values: dict[str, Any], errors: dict[s
 
 async def _issuers(user: User, min_level: str) -> tuple[list[Region], str]:
     """The offices a cadre may name as a task's issuer, and the one the form preselects."""
-    # Only the offices the server takes as issuers (directory.create_task): a village is never offered.
+    # Only the offices the server takes as issuers (tasks.create_task): a village is never offered.
     issuers = [r for r in await queries.issuing_regions(user) if published_level(r.level, min_level)]
     # The level just above a cadre is the likeliest to have passed the task down.
     above = [r for r in issuers if r.code != user.region_id]
@@ -94,5 +95,5 @@ async def _task_for(user: Any, values: dict[str, str], today: date, min_level: s
         "penalty",
         "evidence",
     )
-    task, _created = await directory.create_task(user, {k: values.get(k) or None for k in fields}, today, min_level)
+    task, _created = await create_task(user, {k: values.get(k) or None for k in fields}, today, min_level)
     return task.id
