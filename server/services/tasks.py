@@ -14,7 +14,7 @@ from server.domain.access import in_area
 from server.domain.quota_rules import TaskFacts, task_flags
 from server.domain.regions import ancestor_codes, ancestor_paths
 from server.domain.vocab import EVIDENCE, FREQUENCIES, LEVELS, METRICS, PENALTIES, RANKINGS
-from server.models import Task, TimeEntry, User
+from server.models import Region, Task, TimeEntry, User
 from server.services.apps import visible_app_exists
 from server.services.directory import home_region, region_by_code
 from server.services.sharing import DEFAULT_SHARING_K, refuse_hidden, reported_scope, share_used, widen_scope
@@ -68,17 +68,29 @@ def read_task(r: Reader, today: date) -> dict[str, Any]:
 
 
 async def create_task(user: User, data: Any, today: date, min_level: str = "township") -> tuple[Task, bool]:
-    """A demand as a cadre received it; the same title, issuer and period is the same task.
-
-    Issuers are published places (DESIGN.md §2): time entries name their task, and a task issued
-    by a village would place whoever logged it in that village. A cadre names an office on their
-    own line above them (or their own region): demands come from above, and a task issued by a
-    place below would reach Today pages the cadre has no part in. What a cadre reports is seen in
-    their area only until enough reporters logged it (`visible_task_filter`)."""
+    """A demand as a cadre received it; the same title, issuer and period is the same task. What a
+    cadre reports is seen in their area only until enough reporters logged it (`visible_task_filter`)."""
     r = Reader(data)
     fields = read_task(r, today)
     r.done()
-    issuer = await region_by_code(fields["issued_by"], "issued_by")
+    issuer = await _issuer(user, fields["issued_by"], min_level)
+    if fields["app"] is not None and not await visible_app_exists(user, fields["app"]):
+        raise InvalidInput({"app": _("Unknown app.")})
+    scope = await reported_scope(user, min_level)
+    fields["issued_by"], fields["app_id"], fields["scope"] = issuer, fields.pop("app"), scope
+    task, created = await _stored_once(fields)
+    if not created:
+        refuse_hidden(user, task, "title")
+        await widen_scope(task, scope)
+    return task, created
+
+
+async def _issuer(user: User, code: str | None, min_level: str) -> Region:
+    """The office a task names as its issuer. Issuers are published places (DESIGN.md §2): time
+    entries name their task, and a task issued by a village would place whoever logged it in that
+    village. A cadre names an office on their own line above them (or their own region): demands come
+    from above, and a task issued by a place below would reach Today pages the cadre has no part in."""
+    issuer = await region_by_code(code, "issued_by")
     if LEVELS.index(issuer.level) > LEVELS.index(min_level):
         raise InvalidInput(
             {
@@ -89,26 +101,26 @@ async def create_task(user: User, data: Any, today: date, min_level: str = "town
         )
     if not in_area(user.role, None if user.role == "admin" else (await home_region(user)).path, issuer.path, "issue"):
         raise Forbidden(_("This region is outside your area."), {"issued_by": _("This region is outside your area.")})
-    if fields["app"] is not None and not await visible_app_exists(user, fields["app"]):
-        raise InvalidInput({"app": _("Unknown app.")})
-    scope = await reported_scope(user, min_level)
-    fields["issued_by"], fields["app_id"], fields["scope"] = issuer, fields.pop("app"), scope
+    return issuer
+
+
+async def _stored_once(fields: dict[str, Any]) -> tuple[Task, bool]:
+    """The task these fields name, and whether it is new: the same title, issuer and period is one
+    row, even when two cadres report it at the same moment (the unique index decides the race)."""
     identity = {
         "title": fields["title"],
-        "issued_by_id": issuer.code,
+        "issued_by_id": fields["issued_by"].code,
         "period_start": fields["period_start"],
         "period_end": fields["period_end"],
     }
     same = await Task.get_or_none(**identity)
-    if same is None:
-        try:
-            async with in_transaction():
-                return await Task.create(**fields), True
-        except IntegrityError:  # another report of the same task won the race
-            same = await Task.get(**identity)
-    refuse_hidden(user, same, "title")
-    await widen_scope(same, scope)
-    return same, False
+    if same is not None:
+        return same, False
+    try:
+        async with in_transaction():
+            return await Task.create(**fields), True
+    except IntegrityError:  # another report of the same task won the race
+        return await Task.get(**identity), False
 
 
 def task_facts(task: Task) -> TaskFacts:
