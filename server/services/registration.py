@@ -102,19 +102,27 @@ async def sign_up(data: Any, today: date, throttle: LoginThrottle | None = None,
         await check_password(r, account)
         r.done()
         async with in_transaction():
-            invite = await Invite.get_or_none(code=code) if code else None
-            taken = (
-                await Invite.filter(code=code, uses_left__gt=0, expires__gte=today, revoked=False).update(
-                    uses_left=F("uses_left") - 1
-                )
-                if invite
-                else 0
-            )
-            if not invite or not taken:
-                raise InvalidInput({"code": _("This invite code is unknown, used up or expired.")})
+            invite = await _take_one_use(code, today)
             region = await Region.get(code=invite.region_id)
             return await _new_user(account, invite.role, region, today)
     except ApiError:
         if throttle:
             throttle.signup_failed(code, address)
         raise
+
+
+async def _take_one_use(code: str, today: date) -> Invite:
+    """The invite a code names, one of its uses taken. The use is taken by a conditional update, so
+    two people signing up at once cannot both have an invite's last use, nor one that expired or was
+    revoked; an unknown, used-up or expired code gets the same answer, which tells a guesser nothing."""
+    invite = await Invite.get_or_none(code=code) if code else None
+    taken = (
+        await Invite.filter(code=code, uses_left__gt=0, expires__gte=today, revoked=False).update(
+            uses_left=F("uses_left") - 1
+        )
+        if invite
+        else 0
+    )
+    if not invite or not taken:
+        raise InvalidInput({"code": _("This invite code is unknown, used up or expired.")})
+    return invite
