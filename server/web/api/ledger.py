@@ -5,7 +5,7 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.services import ledger, records
+from server.services import export, ledger, records
 from server.web import ledger_forms
 from server.web.api.contract import read_body
 from server.web.auth import require_user
@@ -109,7 +109,7 @@ async def get_roster(request: Request) -> JSONResponse:
 
 async def export_csv(request: Request) -> Response:
     user = await require_user(request, "cadre")
-    rows = await ledger.export_rows(
+    rows = await export.export_rows(
         user, reporter_key_of(request, user), quota_key_of(request, user), settings_of(request).secret
     )
     headers = {"content-disposition": 'attachment; filename="jianfu-my-records.csv"'}
