@@ -22,11 +22,11 @@ from server.services.directory import home_region
 from server.services.scope import in_user_area
 from server.store.release import PublishedMonth, published_keys, published_month
 from server.web.errors import Conflict, NotFound
+from server.web.fields import ID_LIMIT
 from server.web.i18n import current_locale, in_locale, localized_name
 from server.web.i18n import gettext as _
 from server.web.parse import Reader
 
-ID_LIMIT = 2**31 - 1
 REVIEWERS = ("supervisor", "admin")  # who may open, read and decide reviews
 
 

@@ -154,7 +154,7 @@ async def delete_entry(entry: TimeEntry) -> None:
 
 
 async def app_ids(visible: Q, wanted: list[int]) -> set[int]:
-    """Which of the `wanted` apps match `visible` (directory.visible_app_filter)."""
+    """Which of the `wanted` apps match `visible` (apps.visible_app_filter)."""
     return set(await App.filter(visible, id__in=wanted).values_list("id", flat=True)) if wanted else set()
 
 
