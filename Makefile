@@ -53,14 +53,20 @@ run: install
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
+# The suite in one worker process per core (pytest-xdist), each test module whole in one worker, so a
+# module's server, browser and demo store start once; each worker has its own SQLite files and its
+# own PostgreSQL database. TEST_WORKERS=0 runs it in this process (pdb, -x on the first failure).
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+
 test: install lint
 	@if command -v npm >/dev/null && [ ! -d tests/axe/node_modules ]; then (cd tests/axe && npm ci --no-audit --no-fund --loglevel=error) || true; fi
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 # The edit-test loop: everything but the tests marked slow (browsers, real servers, the demo
 # county, schemathesis, large regions). `make test` stays the whole suite and the CI run.
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(PYTEST) -m "not slow"
 
 clean:
 	rm -rf $(VENV) data test-artifacts $(CATALOGS)
