@@ -10,6 +10,7 @@ from server.domain.entries import (
     NewEntry,
     Refusal,
     body_hash,
+    decided_entries,
     plan_entries,
 )
 
@@ -48,3 +49,20 @@ def test_what_an_entry_says_hashes_as_it_did_when_phones_first_sent_it():
     plain = NewEntry("y", date(2026, 3, 2), 15, "other", None)
     assert body_hash(told.said()) == "12f0b5e59d25ab04740be695aeb961505a722d8f4ed2f3f4cbdca198d0df062a"
     assert body_hash(plain.said()) == "f6eeb69dfcee3374fed0740fe1069f6387b52872634f3950d4c2da9f5870b177"
+
+
+def test_an_unsaid_kind_of_work_is_the_tasks_usual_one_and_an_unseen_task_is_refused():
+    day = date(2026, 3, 2)
+    sent = [
+        NewEntry("tapped", day, 30, None, 7),  # a task tapped on Today: its usual kind
+        NewEntry("said", day, 15, "meeting", 7),  # said: kept
+        NewEntry("bare", day, 10, None, None),  # no task, nothing said: other
+        NewEntry("hidden", day, 5, None, 9),  # a task the cadre does not see
+    ]
+    known, unknown = decided_entries(sent, {7: "registrations"})
+    assert [(e.client_id, e.activity) for e in known] == [
+        ("tapped", "registration_drive"),
+        ("said", "meeting"),
+        ("bare", "other"),
+    ]
+    assert [e.client_id for e in unknown] == ["hidden"]

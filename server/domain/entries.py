@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
+
+from server.domain.vocab import default_activity
 
 MAX_BATCH = 500
 MAX_TARGET = 10**12
@@ -45,6 +47,24 @@ class NewEntry:
             "task": self.task,
             "note": self.note,
         }
+
+
+def decided_entries(entries: list[NewEntry], task_metrics: dict[int, str]) -> tuple[list[NewEntry], list[NewEntry]]:
+    """The entries that may be stored, each with its kind of work, and those naming a task the
+    cadre cannot log against (`task_metrics`: the tasks they can, with what each counts).
+
+    A kind of work left unsaid is the task's usual kind (a tap on the task on Today logs it), or
+    "other" under no task."""
+    known, unknown = [], []
+    for entry in entries:
+        if entry.task is not None and entry.task not in task_metrics:
+            unknown.append(entry)
+        elif entry.activity:
+            known.append(entry)
+        else:
+            usual = default_activity(task_metrics[entry.task]) if entry.task is not None else "other"
+            known.append(replace(entry, activity=usual))
+    return known, unknown
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from server.domain.entries import NewEntry
-from server.domain.vocab import RESIDENT_USE, default_activity
+from server.domain.entries import NewEntry, decided_entries
+from server.domain.vocab import RESIDENT_USE
 from server.models import App, TimeEntry, User
 from server.services import apps, ledger, tasks
 from server.web.errors import Conflict, InvalidInput
@@ -25,38 +24,25 @@ async def log_entries(
     user: User, reporter_key: str, entries: list[NewEntry], today: date, rejected: Sequence[dict] = ()
 ) -> dict[str, list]:
     """Store a batch of entries read at the edge (`rejected`: those it refused already, answered
-    first). An entry may name no task or one the cadre sees; one that names a task and no kind of
-    work is logged as the task's usual kind, as a tap on the task on Today logs it."""
+    first): each may name no task, or one the cadre sees (domain.entries.decided_entries)."""
     metrics = await tasks.visible_task_metrics(user, [e.task for e in entries])
-    result: dict[str, list] = {"accepted": [], "duplicates": [], "rejected": list(rejected)}
-    known = []
-    for entry in entries:
-        if entry.task is None or entry.task in metrics:
-            known.append(_decided(entry, metrics))
-        else:
-            result["rejected"].append({"client_id": entry.client_id, "error": _unknown_task().body()["error"]})
+    known, unknown = decided_entries(entries, metrics)
+    refused = [{"client_id": e.client_id, "error": _unknown_task().body()["error"]} for e in unknown]
+    result: dict[str, list] = {"accepted": [], "duplicates": [], "rejected": [*rejected, *refused]}
     await ledger.store_entries(reporter_key, today, known, result)
     return result
 
 
 async def edit_entry(user: User, reporter_key: str, entry: NewEntry, today: date) -> TimeEntry:
     """Correct one of the caller's entries, the task and kind of work decided as for a new entry."""
-    metrics = await tasks.visible_task_metrics(user, [entry.task])
-    if entry.task is not None and entry.task not in metrics:
+    known, _unknown = decided_entries([entry], await tasks.visible_task_metrics(user, [entry.task]))
+    if not known:
         raise _unknown_task()
-    return await ledger.edit_entry(reporter_key, _decided(entry, metrics), today)
+    return await ledger.edit_entry(reporter_key, known[0], today)
 
 
 def _unknown_task() -> InvalidInput:
     return InvalidInput({"task": _("Unknown task.")})
-
-
-def _decided(entry: NewEntry, metrics: dict[int, str]) -> NewEntry:
-    """The entry with its kind of work: as sent, else the task's usual kind, else "other"."""
-    if entry.activity:
-        return entry
-    usual = default_activity(metrics[entry.task]) if entry.task is not None else "other"
-    return replace(entry, activity=usual)
 
 
 async def repeat_last_day(user: User, reporter_key: str, today: date) -> dict[str, list]:
