@@ -23,7 +23,7 @@ Timed, each the best of --repeat runs, each with its ratio to the baseline of th
 Prints progress, then one JSON line.
 
     .venv/bin/python bench/aggregate.py --entries 1000000
-    .venv/bin/python bench/aggregate.py --entries 200000 --database postgres://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/aggregate.py --entries 200000 --database postgres://postgres@127.0.0.1:5432/mine
 """
 
 from __future__ import annotations
@@ -468,14 +468,18 @@ async def time_app(database: str, levels: str, repeat: int) -> dict[str, Any]:
 
 
 def fresh_postgres(url: str) -> str:
+    """A new empty database named after the given one ("mine" -> "mine_aggregate"), so benchmarks
+    run by several people on one server do not drop each other's."""
     import asyncpg  # noqa: PLC0415
+
+    name = f"{url.rsplit('/', 1)[1]}_aggregate"
 
     async def create() -> str:
         admin = await asyncpg.connect(url)
-        await admin.execute("DROP DATABASE IF EXISTS jianfu_bench WITH (FORCE)")
-        await admin.execute("CREATE DATABASE jianfu_bench")
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
         await admin.close()
-        return url.rsplit("/", 1)[0] + "/jianfu_bench"
+        return url.rsplit("/", 1)[0] + f"/{name}"
 
     return asyncio.run(create())
 
@@ -485,7 +489,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument(
         "--database",
-        help="a PostgreSQL URL (a fresh database jianfu_bench is made there); default: a fresh SQLite file",
+        help="a PostgreSQL URL (a fresh database NAME_aggregate is made beside it); default: a fresh SQLite file",
     )
     parser.add_argument("--generate-into", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is kept")
