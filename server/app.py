@@ -25,6 +25,7 @@ from server import db
 from server.config import Settings
 from server.services import feed, import_jobs, publication
 from server.web import auth, i18n
+from server.web.api.openapi import openapi_document
 from server.web.api.routes import api_routes
 from server.web.errors import ApiError, NotFound, Unauthenticated, redacted_traceback, store_failure
 from server.web.i18n import gettext as _
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None, *, manage_store: bool = True) -
     app.state.settings = settings
     app.state.throttle = LoginThrottle(settings.secret)
     app.state.templates = build_templates()
+    app.state.openapi = openapi_document()
     return app
 
 
