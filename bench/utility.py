@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from server import db  # noqa: E402 -- after the path: the project's own server package
 from server.cli.demo import load_demo  # noqa: E402
 from server.config import Settings  # noqa: E402
-from server.domain import disclosure, measures  # noqa: E402
+from server.domain import disclosure, measures, pseudonyms  # noqa: E402
 from server.domain.measures import LOGGED_CATEGORIES, MonthFacts  # noqa: E402
 from server.domain.periods import parse_period, publication_day  # noqa: E402
 from server.domain.vocab import ACTIVITIES, RESIDENT_USE  # noqa: E402
@@ -67,7 +67,6 @@ from server.models import (  # noqa: E402
 from server.services import publication  # noqa: E402
 from server.store import release  # noqa: E402
 from server.store.closure import rebuild_ancestors  # noqa: E402
-from server.web import auth  # noqa: E402
 
 MONTH = "2026-10"
 SECRET = "bench-utility-secret-" + "0" * 43
@@ -242,7 +241,7 @@ async def generate_county(settings: Settings, seed: int, townships: int) -> dict
     rosters: list[RosterItem] = []
     days = [month.first + timedelta(days=d) for d in range(month.days)]
     for n, user in enumerate(users[1:], start=1):
-        key = auth.reporter_key(settings.secret, user.id)
+        key = pseudonyms.reporter_key(settings.secret, user.id)
         township = township_of.get(user.region_id)
         choices = county_tasks + own_tasks.get(township, [])
         weights = popularity + [2.0] * (len(choices) - len(county_tasks))
@@ -279,7 +278,7 @@ async def generate_county(settings: Settings, seed: int, townships: int) -> dict
             outcomes.append(
                 Outcome(
                     reporter_key=key,
-                    quota_ref=auth.quota_ref(settings.secret, qid),
+                    quota_ref=pseudonyms.quota_ref(settings.secret, qid),
                     status=rng.choice(["met", "partly", "missed"]),
                     means=means,
                     cost_yuan=Decimal(rng.randint(200, 4000)) if bought else None,

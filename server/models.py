@@ -178,7 +178,7 @@ class Quota(Model):
 
 
 # Who reported a quota, for idempotency only: its key is derived apart from the reporter key of
-# sensitive rows (auth.quota_reporter_key), since a quota names a village.
+# sensitive rows (pseudonyms.quota_reporter_key), since a quota names a village.
 class QuotaRevision(Model):
     id = fields.IntField(primary_key=True)
     quota: fields.ForeignKeyRelation[Quota] = fields.ForeignKeyField(

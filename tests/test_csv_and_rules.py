@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from server.app import create_app
 from server.config import Settings
+from server.domain import pseudonyms
 from server.domain.rules import Rules
 from server.models import Outcome, Task
 from server.web import auth
@@ -201,7 +202,7 @@ async def test_the_cadres_own_export_neutralizes_notes_and_app_names(client, dur
     await client.put("/api/roster", json={"apps": [{"app": app.json()["id"], "resident_use": "none"}]}, headers=headers)
     # A cost below zero cannot be sent, but the writer must keep any number a number.
     await Outcome.create(
-        reporter_key=auth.reporter_key(SECRET, li.id),
+        reporter_key=pseudonyms.reporter_key(SECRET, li.id),
         quota_ref="r",
         status="met",
         means="",

@@ -4,8 +4,8 @@ a merge moves every reference in one go, and a published month reads the same be
 from burden_cases import DAYS, VILLAGES, county_with_reporters, log_days
 from conftest import AFTER, MONTH, add_user, bearer, publish_month, scenario
 
+from server.domain import pseudonyms
 from server.models import App, Outcome, Quota, RosterItem, Task, TimeEntry
-from server.web import auth
 
 REGIONS = scenario("escalation")["regions"]  # the county of tests/test_admin_accounts.py
 TOWNSHIP = "360721105"
@@ -116,7 +116,7 @@ async def test_a_merge_of_a_task_no_release_counted_deletes_it_and_keeps_outcome
     assert not await Task.exists(id=second)
     assert await Quota.filter(task_id=first).values_list("id", flat=True) == [quotas[0]]
     assert await Outcome.all().values_list("quota_ref", flat=True) == [
-        auth.quota_ref("test-secret-" + "x" * 32, quotas[0])
+        pseudonyms.quota_ref("test-secret-" + "x" * 32, quotas[0])
     ]
     itself = await client.post(f"/api/tasks/{first}/merge?lang=en", json={"into": first}, headers=admin)
     assert (itself.status_code, itself.json()["error"]["fields"]) == (

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.domain import pseudonyms
 from server.models import Outcome, QuotaRevision, TimeEntry, User
 from server.services.ledger import own_entries, own_roster
 from server.store import ledger as ledger_store
-from server.web import auth
 from server.web.i18n import localized_name
 
 
@@ -45,9 +45,9 @@ def _entry_rows(entries: list[TimeEntry], home: str | None) -> list[dict[str, An
 
 def _outcome_rows(outcomes: list[Outcome], reported: list[QuotaRevision], secret: str) -> list[dict[str, Any]]:
     """The outcomes, each under its quota's place and task. An outcome names its quota only by a
-    keyed hash (auth.quota_ref), so the caller's own quota reports are what tell which quota it was;
+    keyed hash (pseudonyms.quota_ref), so the caller's own quota reports are what tell which quota it was;
     one whose quota they never reported comes without a place or task."""
-    quotas = {auth.quota_ref(secret, q.quota_id): q.quota for q in reported}
+    quotas = {pseudonyms.quota_ref(secret, q.quota_id): q.quota for q in reported}
     rows: list[dict[str, Any]] = []
     for o in outcomes:
         quota = quotas.get(o.quota_ref)

@@ -15,6 +15,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from server.config import Settings
+from server.domain import pseudonyms
 from server.domain.periods import parse_period
 from server.models import (
     Invite,
@@ -31,7 +32,7 @@ from server.models import (
     User,
 )
 from server.store import audit
-from server.web import auth, passwords
+from server.web import passwords
 from server.web.errors import Conflict, Forbidden, InvalidCredentials
 from server.web.i18n import gettext as _
 from server.web.throttle import LoginThrottle
@@ -92,7 +93,10 @@ async def leave(
             _("You opened reviews, which are official records: ask your administrator to disable your account instead.")
         )
     windows = await published_windows()
-    key, quota_key = auth.reporter_key(settings.secret, user.id), auth.quota_reporter_key(settings.secret, user.id)
+    key, quota_key = (
+        pseudonyms.reporter_key(settings.secret, user.id),
+        pseudonyms.quota_reporter_key(settings.secret, user.id),
+    )
     async with in_transaction():
         await _drop_uncounted(TimeEntry, key, windows, "date", "received_on")
         await _drop_uncounted(Outcome, key, windows, "reported_on", "reported_on")

@@ -14,6 +14,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from server.domain import pseudonyms
 from server.domain.entries import (
     CONFLICT,
     DUPLICATE,
@@ -35,7 +36,6 @@ from server.services.directory import region_by_code
 from server.services.scope import in_user_area
 from server.services.tasks import task_facts, visible_task
 from server.store import ledger as ledger_store
-from server.web import auth
 from server.web.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.web.i18n import gettext as _
 from server.web.i18n import localized_name
@@ -121,7 +121,7 @@ async def save_outcome(user: User, reporter_key: str, quota_id: int, data: Any, 
         "cost_yuan": Decimal(str(round(cost, 2))) if cost is not None else None,
         "reported_on": today,
     }
-    await ledger_store.save_outcome(reporter_key, auth.quota_ref(secret, quota.id), values)
+    await ledger_store.save_outcome(reporter_key, pseudonyms.quota_ref(secret, quota.id), values)
 
 
 async def store_entries(key: str, today: date, entries: list[NewEntry], result: dict[str, list]) -> None:

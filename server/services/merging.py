@@ -13,6 +13,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from server.domain import pseudonyms
 from server.models import (
     App,
     Outcome,
@@ -29,7 +30,6 @@ from server.models import (
 from server.services.leaving import counted, published_windows
 from server.services.sharing import widen_scope
 from server.store import audit
-from server.web import auth
 from server.web.errors import InvalidInput, NotFound
 from server.web.i18n import gettext as _
 
@@ -109,7 +109,7 @@ async def _merge_quota(source: Quota, kept: Quota, secret: str) -> None:
     taken = await ProgressPoint.filter(quota_id=kept.id).values_list("at", flat=True)
     await ProgressPoint.filter(quota_id=source.id, at__in=list(taken)).delete()
     await ProgressPoint.filter(quota_id=source.id).update(quota_id=kept.id)
-    old_ref, new_ref = auth.quota_ref(secret, source.id), auth.quota_ref(secret, kept.id)
+    old_ref, new_ref = pseudonyms.quota_ref(secret, source.id), pseudonyms.quota_ref(secret, kept.id)
     answered = await Outcome.filter(quota_ref=new_ref).values_list("reporter_key", flat=True)
     await Outcome.filter(quota_ref=old_ref, reporter_key__in=list(answered)).delete()
     await Outcome.filter(quota_ref=old_ref).update(quota_ref=new_ref)

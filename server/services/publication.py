@@ -17,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Min
 
 from server.config import Settings
-from server.domain import measures
+from server.domain import measures, pseudonyms
 from server.domain.cross_rules import peer_outlier_flags
 from server.domain.indices import hours_per_reporter_week
 from server.domain.measures import MonthFacts
@@ -29,7 +29,6 @@ from server.domain.vocab import LOCALES
 from server.models import Outcome, Quota, Region, Release, RosterItem, TimeEntry
 from server.services import feed, flagging, rounds, summary
 from server.store import release
-from server.web import auth
 from server.web.i18n import in_locale
 from server.web.messages import rendered_flags
 
@@ -219,7 +218,7 @@ async def rekey_legacy_outcomes(secret: str) -> int:
     renamed = 0
     for outcome in await Outcome.filter(quota_ref__startswith="legacy-"):
         quota_id = int(outcome.quota_ref.removeprefix("legacy-"))
-        await Outcome.filter(id=outcome.id).update(quota_ref=auth.quota_ref(secret, quota_id))
+        await Outcome.filter(id=outcome.id).update(quota_ref=pseudonyms.quota_ref(secret, quota_id))
         renamed += 1
     return renamed
 

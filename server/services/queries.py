@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from server.domain import pseudonyms
 from server.domain.regions import ancestor_paths
 from server.domain.vocab import ACTIVITIES, default_activity
 from server.models import Outcome, Quota, QuotaRevision, Region, RosterItem, Task, TimeEntry, User
 from server.services.apps import visible_apps
 from server.services.directory import home_region
 from server.services.tasks import visible_tasks
-from server.web import auth
 from server.web.i18n import localized_name
 
 
@@ -112,7 +112,7 @@ async def my_quotas(quota_key: str, reporter_key: str, secret: str, limit: int =
             ids.append(quota_id)
     ids = ids[:limit]
     quotas = {q.id: q for q in await Quota.filter(id__in=ids).select_related("task", "region")}
-    refs = {auth.quota_ref(secret, i): i for i in ids}
+    refs = {pseudonyms.quota_ref(secret, i): i for i in ids}
     outcomes = {refs[o.quota_ref]: o for o in await Outcome.filter(reporter_key=reporter_key, quota_ref__in=list(refs))}
     return [
         {

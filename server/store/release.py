@@ -16,6 +16,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from server.config import Settings
+from server.domain import pseudonyms
 from server.domain.anonymity import published_level
 from server.domain.measures import MonthFacts, Part, PlacedRegion
 from server.domain.periods import Period, parse_period
@@ -23,7 +24,6 @@ from server.domain.quota_rules import Flag
 from server.domain.vocab import LEVELS
 from server.models import Region, Release, ReleaseCell, ReleaseFlag, User
 from server.store import entry_rollup, outcome_roster_rollup, quota_rollup, release_reporters, rollup
-from server.web import auth
 
 
 def published_levels(min_level: str) -> list[str]:
@@ -47,7 +47,7 @@ async def _reporter_rows(month: Period, cutoff: date, secret: str) -> list[tuple
     users = await User.filter(role="cadre", region_id__isnull=False, created_on__lt=cutoff).values_list(
         "id", "region_id", "created_on"
     )
-    return [(auth.reporter_key(secret, uid), region, created < month.first) for uid, region, created in users]
+    return [(pseudonyms.reporter_key(secret, uid), region, created < month.first) for uid, region, created in users]
 
 
 async def read_month_facts(month: Period, settings: Settings, cutoff: date) -> MonthFacts:

@@ -34,22 +34,6 @@ from server.web.throttle import LoginThrottle
 COOKIE = "jianfu_session"
 
 
-def reporter_key(secret: str, user_id: int) -> str:
-    """HMAC-SHA256(secret, user id): ties sensitive rows to a person only for whoever holds the secret."""
-    return hmac.new(secret.encode(), f"reporter:{user_id}".encode(), hashlib.sha256).hexdigest()
-
-
-def quota_reporter_key(secret: str, user_id: int) -> str:
-    """The key of a person's quota reports, derived apart from `reporter_key`: a quota names a
-    village, and the same key on both kinds of row would place the reporter there."""
-    return hmac.new(secret.encode(), f"quota-reporter:{user_id}".encode(), hashlib.sha256).hexdigest()
-
-
-def quota_ref(secret: str, quota_id: int) -> str:
-    """How an outcome names its quota: only whoever holds the secret can tell which quota it is."""
-    return hmac.new(secret.encode(), f"quota:{quota_id}".encode(), hashlib.sha256).hexdigest()
-
-
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

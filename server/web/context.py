@@ -9,6 +9,7 @@ from datetime import date
 from starlette.requests import Request
 
 from server.config import Settings
+from server.domain import pseudonyms
 from server.models import User
 from server.web import auth
 from server.web.errors import Forbidden
@@ -25,11 +26,11 @@ def today_of(request: Request) -> date:
 
 
 def reporter_key_of(request: Request, user: User) -> str:
-    return auth.reporter_key(settings_of(request).secret, user.id)
+    return pseudonyms.reporter_key(settings_of(request).secret, user.id)
 
 
 def quota_key_of(request: Request, user: User) -> str:
-    return auth.quota_reporter_key(settings_of(request).secret, user.id)
+    return pseudonyms.quota_reporter_key(settings_of(request).secret, user.id)
 
 
 def csrf_of(request: Request) -> str:

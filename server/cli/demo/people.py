@@ -12,10 +12,10 @@ from decimal import Decimal
 from server.cli.demo.county import COUNTY, USAGE, Place
 from server.cli.demo.output import progress
 from server.config import Settings
+from server.domain import pseudonyms
 from server.domain.periods import latest_due
 from server.domain.vocab import ACTIVITIES, RESIDENT_USE
 from server.models import App, Outcome, RosterItem, Task, TimeEntry, User
-from server.web import auth
 
 ENTRY_DAYS = 100  # three whole months are published whatever day the demo is loaded on
 
@@ -100,7 +100,7 @@ async def entries_for(
     batch: list[TimeEntry] = []
     total = 0
     for i, person in enumerate(people, start=1):
-        key = auth.reporter_key(settings.secret, person.id)
+        key = pseudonyms.reporter_key(settings.secret, person.id)
         for day in days:
             batch += day_entries(rng, key, day, person.region_id in heavy_regions, tasks)
         if len(batch) > 2000 or i == len(people):
@@ -117,7 +117,7 @@ async def rosters_and_outcomes(
     apps = await App.all()
     month = latest_due(today, settings.publish_days)
     for i, person in enumerate(people, start=1):
-        key = auth.reporter_key(settings.secret, person.id)
+        key = pseudonyms.reporter_key(settings.secret, person.id)
         said_on = month.first + timedelta(days=rng.randint(0, month.days - 1))
         for app in rng.sample(apps, min(len(apps), rng.randint(4, 10))):
             use = rng.choices(RESIDENT_USE, weights=USAGE.get(app.name, (2, 3, 3, 2)))[0]
@@ -132,7 +132,7 @@ async def rosters_and_outcomes(
             cost = Decimal(rng.randint(200, 4000)) if bought else None
             await Outcome.create(
                 reporter_key=key,
-                quota_ref=auth.quota_ref(settings.secret, quota_id),
+                quota_ref=pseudonyms.quota_ref(settings.secret, quota_id),
                 status=rng.choice(["met", "partly", "missed"]),
                 means=means,
                 cost_yuan=cost,
