@@ -48,6 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        http="server.web.nodelay:NoDelayH11Protocol",  # TCP_NODELAY, which --workers N loses (see that module)
         access_log=False,  # DESIGN.md §2: no client address or user agent in any log
         server_header=False,
         proxy_headers=True,

@@ -214,3 +214,35 @@ def test_a_duplicate_code_names_both_lines_in_the_terminal_language(tmp_path, la
     answer = jianfu(tmp_path, "import-regions", str(csv_file), language=language)
     assert (answer.returncode, answer.stderr.strip()) == (1, message)
     assert rows(tmp_path, "select count(*) from region") == [(0,)]
+
+
+async def test_serve_turns_nagle_off_on_a_listener_bound_as_for_several_workers():
+    """`serve --workers N` lets uvicorn bind the listener, with proto 0: asyncio then leaves Nagle
+    on, and every keep-alive response waited ~40 ms for the client's delayed ACK. The protocol
+    `serve` names turns TCP_NODELAY on itself."""
+    import asyncio  # noqa: PLC0415
+    import socket  # noqa: PLC0415
+    from unittest.mock import patch  # noqa: PLC0415
+
+    import uvicorn  # noqa: PLC0415
+    from uvicorn.protocols.http.h11_impl import H11Protocol  # noqa: PLC0415
+
+    from server.web.nodelay import NoDelayH11Protocol  # noqa: PLC0415
+
+    listener = uvicorn.Config("server.app:create_app", host="127.0.0.1", port=0).bind_socket()
+    nodelay: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def probe(_protocol: H11Protocol, transport: asyncio.Transport) -> None:
+        nodelay.set_result(transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        transport.close()
+
+    class Probe(NoDelayH11Protocol):
+        def __init__(self) -> None:  # no uvicorn server state: only connection_made runs
+            pass
+
+    with patch.object(H11Protocol, "connection_made", probe):
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listener)
+        async with server:
+            _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+            assert await asyncio.wait_for(nodelay, 5) != 0
+            writer.close()
