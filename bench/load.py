@@ -366,6 +366,8 @@ def main() -> None:
         str(base_port),
         "--workers",
         str(args.workers),
+        "--http",  # the app's protocol (TCP_NODELAY, server/web/nodelay.py): --workers N would leave Nagle on
+        "server.web.nodelay:NoDelayH11Protocol",
         "--no-access-log",
         "--log-level",
         "warning",
