@@ -129,7 +129,7 @@ async def store_entries(key: str, today: date, entries: list[NewEntry], result: 
     what became of each. One read of what the cadre already has (those client_ids, and those days'
     totals), one insert of what is new (ledger_store.insert_entries), then the ids a concurrent
     request stored first, compared by body."""
-    fresh = [(e.said(), body_hash(e.said())) for e in entries]
+    fresh = [(said, body_hash(said)) for said in (e.said() for e in entries)]
     if not fresh:
         return
     stored = await ledger_store.entries_touching(
@@ -159,12 +159,10 @@ def _record(refused: list[Refusal], result: dict[str, list]) -> None:
                 _("This client_id was already used for a different entry."),
                 {"client_id": _("Already used for a different entry.")},
             )
-            result["rejected"].append({"client_id": refusal.client_id, "error": error.body()["error"]})
+            result["rejected"].append(error.rejection(refusal.client_id))
         else:
             message = parse_message("day_full", day=refusal.day.isoformat())
-            result["rejected"].append(
-                {"client_id": refusal.client_id, "error": InvalidInput({"minutes": message}).body()["error"]}
-            )
+            result["rejected"].append(InvalidInput({"minutes": message}).rejection(refusal.client_id))
 
 
 own_entries = ledger_store.own_entries  # the caller's own rows: nothing to check on the way

@@ -27,7 +27,7 @@ async def log_entries(
     first): each may name no task, or one the cadre sees (domain.entries.decided_entries)."""
     metrics = await tasks.visible_task_metrics(user, [e.task for e in entries])
     known, unknown = decided_entries(entries, metrics)
-    refused = [{"client_id": e.client_id, "error": _unknown_task().body()["error"]} for e in unknown]
+    refused = [_unknown_task().rejection(e.client_id) for e in unknown]
     result: dict[str, list] = {"accepted": [], "duplicates": [], "rejected": [*rejected, *refused]}
     await ledger.store_entries(reporter_key, today, known, result)
     return result

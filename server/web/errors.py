@@ -28,6 +28,10 @@ class ApiError(Exception):
         error = {"code": self.code, "message": self.message, "fields": self.fields, **self.extra}
         return {"error": error}
 
+    def rejection(self, client_id: str | None) -> dict:
+        """This error as one item of a batch's `rejected` list (POST /api/entries)."""
+        return {"client_id": client_id, "error": self.body()["error"]}
+
 
 class MalformedBody(ApiError):
     status, code = 400, "malformed_json"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from server.domain.entries import MAX_BATCH, MAX_TARGET, NewEntry
+from server.domain.entries import MAX_TARGET, NewEntry
 from server.domain.quota_rules import Flag
 from server.domain.rules import Rules
 from server.domain.series import check_series
@@ -116,16 +116,14 @@ class EntryBatch:
     rejected: list[dict[str, Any]] = field(default_factory=list)
 
 
-def read_entries(data: Any, today: date) -> EntryBatch:
-    """A batch of entries (the outbox sends up to MAX_BATCH at once); one bad entry blocks none."""
-    items = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
-        raise InvalidInput({"entries": _("Must be a list of 1 to %(count)s entries.", count=MAX_BATCH)})
+def read_entries(items: list[Any], today: date) -> EntryBatch:
+    """The entries of a batch (the API's body has checked it is a list of 1 to MAX_BATCH; a form
+    sends one); one bad entry blocks none."""
     batch = EntryBatch()
     for item in items:
         entry, errors = read_entry(item, today)
         if entry is None:
-            batch.rejected.append({"client_id": client_id_of(item), "error": InvalidInput(errors).body()["error"]})
+            batch.rejected.append(InvalidInput(errors).rejection(client_id_of(item)))
         else:
             batch.entries.append(entry)
     return batch

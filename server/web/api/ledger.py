@@ -59,7 +59,7 @@ async def check_series(request: Request) -> JSONResponse:
 async def save_entries(request: Request) -> JSONResponse:
     user = await writer(request, "cadre")
     today = today_of(request)
-    batch = ledger_forms.read_entries((await read_body(request)).given(), today)
+    batch = ledger_forms.read_entries((await read_body(request)).entries, today)
     return JSONResponse(
         await records.log_entries(user, reporter_key_of(request, user), batch.entries, today, batch.rejected)
     )

@@ -130,7 +130,7 @@ async def restore(request: Request) -> Response:
     if form_id(str(form.get("task", ""))) is not None:
         entry["task"] = form_id(str(form["task"]))
     today = today_of(request)
-    batch = ledger_forms.read_entries({"entries": [entry]}, today)
+    batch = ledger_forms.read_entries([entry], today)
     result = await records.log_entries(user, reporter_key_of(request, user), batch.entries, today, batch.rejected)
     if result["rejected"]:
         raise InvalidInput(result["rejected"][0]["error"]["fields"])

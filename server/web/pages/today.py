@@ -93,7 +93,7 @@ async def log_time(request: Request) -> Response:
     user, form = await form_writer(request, "cadre")
     values = {k: str(v) for k, v in form.items()}
     today = today_of(request)
-    batch = read_entries({"entries": [entry_from_form(values, today)]}, today)
+    batch = read_entries([entry_from_form(values, today)], today)
     result = await records.log_entries(user, reporter_key_of(request, user), batch.entries, today, batch.rejected)
     if result["rejected"]:
         return await show_today(
