@@ -142,8 +142,11 @@ async def test_codes_typed_in_full_width_work_and_codes_no_invite_could_have_are
         )
         assert (refused.status_code, refused.json()["error"]["fields"]) == (422, unknown), typed
     for path in ("A" * 60, "%F0%9D%91%BB%F0%9D%92%89%F0%9D%92%86" * 5):
-        assert (await client.delete(f"/api/invites/{path}", headers=li)).status_code == 404
+        missing = await client.delete(f"/api/invites/{path}?lang=en", headers=li)
+        assert (missing.status_code, missing.json()["error"]["fields"]) == (404, {"invite": "Not found."})
     assert (await client.delete(f"/api/invites/{full_width}", headers=li)).status_code == 204
+    listed = (await client.get("/api/invites", headers=li)).json()
+    assert [(i["code"], i["revoked"]) for i in listed] == [(code, True)]  # the full-width code named this one
 
 
 async def test_supervisors_invite_nobody_and_cadres_only_into_their_own_region(client):
