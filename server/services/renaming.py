@@ -71,10 +71,7 @@ async def change_task(admin: User, task_id: int, data: Any, secret: str, today: 
             renamed = await _renamed_task(task, title, secret)
             await audit.record(admin, "task_renamed", f"{task.title} → {title}", today)
         task = renamed
-    if hidden is not None and hidden != task.hidden:
-        await Task.filter(id=task.id).update(hidden=hidden)
-        if hidden:
-            await audit.record(admin, "task_hidden", task.title, today)
+    await _set_hidden(admin, task, hidden, "task_hidden", task.title, today)
     return await Task.get(id=task.id)
 
 
@@ -99,11 +96,17 @@ async def change_app(admin: User, app_id: int, data: Any, today: date) -> App:
             renamed = await _renamed_app(app, name)
             await audit.record(admin, "app_renamed", f"{app.name} → {name}", today)
         app = renamed
-    if hidden is not None and hidden != app.hidden:
-        await App.filter(id=app.id).update(hidden=hidden)
-        if hidden:
-            await audit.record(admin, "app_hidden", app.name, today)
+    await _set_hidden(admin, app, hidden, "app_hidden", app.name, today)
     return await App.get(id=app.id)
+
+
+async def _set_hidden(admin: User, row: Task | App, hidden: bool | None, action: str, label: str, today: date) -> None:
+    """Hide a task or app as spam (pickers stop offering it), or show it again; hiding is audited."""
+    if hidden is None or hidden == row.hidden:
+        return
+    await type(row).filter(id=row.id).update(hidden=hidden)
+    if hidden:
+        await audit.record(admin, action, label, today)
 
 
 async def _renamed_app(app: App, name: str) -> App:
