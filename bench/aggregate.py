@@ -331,10 +331,15 @@ class PostgresWriter:
         self.loop.run_until_complete(self.connection.close())
 
 
-def settings_for(database: str, levels: str):  # noqa: ANN201 -- server.config is imported late
+def settings_for(database: str, levels: str, readers: int = 2):  # noqa: ANN201 -- server.config is imported late
     from server.config import Settings  # noqa: PLC0415
 
-    return Settings(database_url=database, secret=SECRET, min_level="township" if levels == "published" else "grid")
+    return Settings(
+        database_url=database,
+        secret=SECRET,
+        min_level="township" if levels == "published" else "grid",
+        release_readers=readers,
+    )
 
 
 async def time_baseline(database: str) -> tuple[float, float, int, float]:
@@ -382,7 +387,7 @@ async def time_baseline(database: str) -> tuple[float, float, int, float]:
     return end - start, end - query, len(rows), cpu
 
 
-async def time_app(database: str, levels: str, repeat: int) -> dict[str, Any]:
+async def time_app(database: str, levels: str, repeat: int, readers: int = 2) -> dict[str, Any]:
     """Reads, disclosure and the whole publication, each best of `repeat`, with peak RSS after each."""
     from server import db  # noqa: PLC0415 -- imported after generation, in the timed process
     from server.domain import measures  # noqa: PLC0415
@@ -392,7 +397,7 @@ async def time_app(database: str, levels: str, repeat: int) -> dict[str, Any]:
     from server.store import release  # noqa: PLC0415 -- imported after generation, in the timed process
     from server.web import i18n  # noqa: PLC0415 -- imported after generation, in the timed process
 
-    settings = settings_for(database, levels)
+    settings = settings_for(database, levels, readers)
     i18n.load_catalogs(settings.locales_dir)
     month = parse_period(MONTH)
     result: dict[str, Any] = {}
@@ -495,6 +500,9 @@ def main() -> None:
     parser.add_argument("--generate-into", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is kept")
     parser.add_argument(
+        "--readers", type=int, default=2, help="connections reading the month side by side (JIANFU_RELEASE_READERS)"
+    )
+    parser.add_argument(
         "--levels",
         choices=("published", "all"),
         default="published",
@@ -553,7 +561,7 @@ def main() -> None:
         baseline, baseline_query, baseline_cells, baseline_cpu = min(baselines)
         peak_baseline = peak_mb()
         say(f"baseline: {baseline:.2f} s ({baseline_query:.2f} s of it the GROUP BY, {baseline_cells} cells)")
-        app = asyncio.run(time_app(database, args.levels, args.repeat))
+        app = asyncio.run(time_app(database, args.levels, args.repeat, args.readers))
     backend = "postgresql" if args.database else "sqlite"
     ratio = {f"{step}_ratio": round(app[f"{step}_seconds"] / baseline, 2) for step in ("read", "disclosure", "publish")}
     print(
@@ -563,6 +571,7 @@ def main() -> None:
                 "tree": args.tree,
                 "levels": args.levels,
                 "entries": args.entries,
+                "readers": args.readers,
                 "cells": app["cells"],
                 "shown_cells": app["shown_cells"],
                 "tables": app["tables"],

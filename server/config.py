@@ -55,6 +55,9 @@ class Settings:
     publish_days: int = 7
     # Seconds between two checks for months whose publication day has come.
     publish_poll_seconds: float = 300.0
+    # Connections that read a release's month side by side (one snapshot): about the cores of the
+    # store's machine, or of this one on SQLite; each holds a pooled connection while it reads.
+    release_readers: int = 2
     # Thresholds and weights of the rules and indices (DESIGN.md §3); JIANFU_RULES overrides them.
     rules: Rules = field(default_factory=Rules)
 
@@ -65,6 +68,8 @@ class Settings:
             raise ConfigError(f"JIANFU_MIN_LEVEL must be one of {', '.join(LEVELS)}")
         if not 1 <= self.publish_days <= 60:
             raise ConfigError("JIANFU_PUBLISH_DAYS must be between 1 and 60")
+        if not 1 <= self.release_readers <= 4:
+            raise ConfigError("JIANFU_RELEASE_READERS must be between 1 and 4 (the store's pool holds 5 connections)")
         if self.wage < 0:
             raise ConfigError("JIANFU_WAGE may not be negative")
         if self.review_webhook and not self.review_webhook_secret:
@@ -102,6 +107,7 @@ class Settings:
             feed_poll_seconds=float(env.get("JIANFU_FEED_POLL_SECONDS", cls.feed_poll_seconds)),
             publish_days=int(env.get("JIANFU_PUBLISH_DAYS", cls.publish_days)),
             publish_poll_seconds=float(env.get("JIANFU_PUBLISH_POLL_SECONDS", cls.publish_poll_seconds)),
+            release_readers=int(env.get("JIANFU_RELEASE_READERS", cls.release_readers)),
             session_days=int(env.get("JIANFU_SESSION_DAYS", cls.session_days)),
             max_body_bytes=int(env.get("JIANFU_MAX_BODY_BYTES", cls.max_body_bytes)),
             max_upload_bytes=int(env.get("JIANFU_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),

@@ -1,20 +1,42 @@
 """`release_reporter`, the temporary table every rollup query places reporters through: reporter key,
-home region, and whether the account is established for the month (DESIGN.md §2). Filled inside the
-publication's transaction from the accounts and the secret; it never outlives the transaction."""
+home region, and whether the account is established for the month (DESIGN.md §2). Filled from the
+accounts and the secret inside each reading transaction of a release (store/snapshot.py), it never
+outlives that transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
+from datetime import date
 
+from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from server.db import row_placeholders
+from server.db import day_param
+from server.domain import pseudonyms
+from server.domain.periods import Period
 from server.store.rollup import Window
 
 MIN_ACTIVE_DAYS = 2  # DESIGN.md §2: an established reporter logged on at least 2 distinct days
 
 
-async def prepare_reporters(client: BaseDBAsyncClient, rows: Iterable[tuple[str, str, bool]], window: Window) -> None:
+ACCOUNTS_BEFORE = """
+SELECT id, region_id, CASE WHEN created_on < $1 THEN 1 ELSE 0 END AS old_enough
+FROM app_user
+WHERE role = 'cadre' AND region_id IS NOT NULL AND created_on < $2
+"""
+
+
+async def reporter_rows(month: Period, cutoff: date, secret: str) -> list[tuple[str, str, bool]]:
+    """Every cadre account that could have sent data before the cutoff (accounts made before it
+    are stable): its reporter key (through the secret, the only way from a person to their rows),
+    home region, and whether it existed before the month began. Plain rows, not model objects:
+    a province has a hundred thousand cadres."""
+    client = Tortoise.get_connection("default")
+    rows = await client.execute_query(ACCOUNTS_BEFORE, [day_param(client, month.first), day_param(client, cutoff)])
+    return [(pseudonyms.reporter_key(secret, r[0]), r[1], bool(r[2])) for r in rows[1]]
+
+
+async def prepare_reporters(client: BaseDBAsyncClient, rows: Sequence[tuple[str, str, bool]], window: Window) -> None:
     """Fill `release_reporter` with (reporter key, home region, account old enough), then mark as
     established those old enough who logged on MIN_ACTIVE_DAYS distinct days of the month."""
     # Single statements only: sqlite3's executescript would commit the transaction under way.
@@ -25,27 +47,20 @@ async def prepare_reporters(client: BaseDBAsyncClient, rows: Iterable[tuple[str,
     if client.capabilities.dialect == "sqlite":
         await client.execute_query("DROP TABLE IF EXISTS temp.release_reporter")
         await client.execute_query(f"CREATE TEMP TABLE release_reporter {columns}")
+        # One statement prepared once (sqlite3's executemany inside the reader's transaction).
+        await client.execute_many(
+            "INSERT INTO release_reporter (reporter_key, region_id, old_enough) VALUES (?, ?, ?)",
+            [[key, region, int(old)] for key, region, old in rows],
+        )
     else:
-        # Every read of the release sees one snapshot, whatever cadres send meanwhile.
-        await client.execute_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         await client.execute_query(f"CREATE TEMP TABLE release_reporter {columns} ON COMMIT DROP")
-    batch: list[tuple[str, str, bool]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == 500:
-            await _insert_reporters(client, batch)
-            batch = []
-    if batch:
-        await _insert_reporters(client, batch)
+        # Three arrays, one statement: no parameter per row (asyncpg allows 32,767 in all).
+        await client.execute_query(
+            "INSERT INTO release_reporter (reporter_key, region_id, old_enough) "
+            "SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::int[])",
+            [[key for key, _, _ in rows], [region for _, region, _ in rows], [int(old) for _, _, old in rows]],
+        )
     await client.execute_query(MARK_ESTABLISHED, window.params(client))
-
-
-async def _insert_reporters(client: BaseDBAsyncClient, rows: list[tuple[str, str, bool]]) -> None:
-    values = row_placeholders(len(rows), 3)
-    await client.execute_query(
-        f"INSERT INTO release_reporter (reporter_key, region_id, old_enough) VALUES {values}",
-        [v for key, region, old in rows for v in (key, region, int(old))],
-    )
 
 
 async def drop_reporters(client: BaseDBAsyncClient) -> None:
