@@ -92,12 +92,17 @@ async def publish(
         return False
     await release.drop_unfinished(month)
     say(f"{month.key}: reading what was received before {day.isoformat()}")
-    facts = await release.read_month_facts(month, settings, day)
+    # The quotas' flags need the quota book, not the month's figures: worked out while the
+    # readers' queries run (on SQLite in threads of their own, on PostgreSQL in the server).
+    async with asyncio.TaskGroup() as group:
+        reading = group.create_task(release.read_month_facts(month, settings, day))
+        quota_flags = group.create_task(month_quota_flags(month, settings))
+    facts = reading.result()
     say(f"{month.key}: disclosure control over {len(facts.regions)} regions")
     hidden = measures.protect_month(facts, settings.k)
     figures = measures.release_figures(facts, hidden)
     say(f"{month.key}: flags in {len(LOCALES)} languages")
-    flags = await release_flags(month, facts, figures, settings)
+    flags = await release_flags(month, facts, figures, settings, quota_flags.result())
     await release.store_month(month, facts, figures, flags, settings, day)
     await _queue_feed(month, facts, settings)
     shown = sum(1 for f in figures.values() if f["reporters"] is not None and not f["known_zero"])
@@ -114,26 +119,33 @@ async def publish_due(settings: Settings, today: date, say: Callable[[str], None
     return done
 
 
+async def month_quota_flags(month: Period, settings: Settings) -> list[Flag]:
+    """The flags of the quotas running in the month, under every root of the tree. The rules run
+    in a thread: the readers of the month's facts keep being served meanwhile."""
+    book = await flagging.load_quota_book(month)
+    roots = await Region.filter(parent_id=None).order_by("path").values_list("path", flat=True)
+
+    def flags_of_roots() -> list[Flag]:
+        return [flag for root in roots for flag in flagging.quota_flags_in(book, root, month, settings.rules)]
+
+    return await asyncio.to_thread(flags_of_roots)
+
+
 async def release_flags(
-    month: Period, facts: MonthFacts, figures: dict[str, dict], settings: Settings
+    month: Period, facts: MonthFacts, figures: dict[str, dict], settings: Settings, quota_flags: list[Flag]
 ) -> dict[str, list[tuple[str, Flag]]]:
     """Every flag of the month, computed once and rendered in every interface language, each under
-    the path of the region it names. Flags name only published regions: receivers are already
-    merged into the region that set their targets, and an escalation chain keeps its published
-    links only."""
+    the path of the region it names: the quotas' (`month_quota_flags`), the apps' and the busy
+    places'. Flags name only published regions: receivers are already merged into the region that
+    set their targets, and an escalation chain keeps its published links only."""
     paths = {r.code: r.path for r in facts.regions}
-    roots = [r.code for r in facts.regions if r.parent not in paths]
     names = {r["code"]: r for r in await Region.filter(code__in=list(paths)).values("code", "name", "name_hant")}
     reach = await _task_reach(month, paths)
-    book = await flagging.load_quota_book(month)
-    root_paths = [paths[code] for code in roots]
     shown_apps = {
         code: figure["apps"] for code, figure in figures.items() if figure["reporters"] is not None and figure["apps"]
     }
     apps = await flagging.load_apps({cell["app"] for cells in shown_apps.values() for cell in cells})
-    flags: list[Flag] = []
-    for root_path in root_paths:
-        flags += flagging.quota_flags_in(book, root_path, month, settings.rules)
+    flags = list(quota_flags)
     for code, cells in shown_apps.items():
         flags += flagging.app_flags(code, cells, apps, settings.rules)
     flags += _outliers(facts, figures, month, names, settings)
