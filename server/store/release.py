@@ -121,13 +121,16 @@ async def store_month(
         ReleaseCell(month=month.key, code=r.code, parent=r.parent, level=r.level, path=r.path, figures=figures[r.code])
         for r in facts.regions
     ]
-    # Tens of thousands of flags: rows of values, not model objects (a second a month, measured).
+    # Tens of thousands of flags: rows of values, not model objects, and each flag's JSON made once
+    # however many places it is filed under (a task's flag sits under every place it reaches).
     as_stored = ReleaseFlag._meta.fields_map["flag"].to_db_value  # noqa: SLF001 -- the field's own JSON encoding
-    rows = [
-        [month.key, tag, path, i, as_stored(flag.as_json(), None)]
-        for tag, found in flags.items()
-        for i, (path, flag) in enumerate(found)
-    ]
+    encoded: dict[int, str] = {}
+    rows = []
+    for tag, found in flags.items():
+        for i, (path, flag) in enumerate(found):
+            if id(flag) not in encoded:
+                encoded[id(flag)] = as_stored(flag.as_json(), None)
+            rows.append([month.key, tag, path, i, encoded[id(flag)]])
     async with in_transaction() as client:
         await ReleaseCell.bulk_create(cells, batch_size=1000)
         if rows:
