@@ -5,6 +5,7 @@ as last time" never lands on a day already logged."""
 import json
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from clock import app_today
@@ -12,7 +13,7 @@ from conftest import PASSWORD, bearer
 from page_cases import hidden, logged_yesterday, signed_in_cadre
 
 from server.domain.durations import parse_minutes
-from server.models import App, RosterItem, TimeEntry
+from server.models import App, RosterItem, TimeEntry, User
 
 
 @pytest.mark.parametrize(
@@ -154,6 +155,31 @@ async def test_same_as_last_time_says_what_it_copies_and_never_adds_to_a_logged_
     answer = await client.post("/today/repeat?lang=en", data={"csrf": hidden(html, "csrf")})
     assert (answer.status_code, "Today already has entries, so nothing was copied" in answer.text) == (409, True)
     assert await TimeEntry.filter(date=app_today()).values_list("minutes", flat=True) == [30]
+
+
+async def test_same_as_last_time_still_logs_the_time_of_a_task_the_cadre_can_no_longer_log_against(client):
+    """Yesterday's entry named a township's task; the cadre has since moved to another township,
+    where the task does not reach. The copy keeps the time and its kind of work, not the task, on
+    the page's words, in what the phone's outbox would send, and through the form."""
+    ids = await signed_in_cadre(client)
+    cadre = await bearer(client, "li")
+    yesterday = (app_today() - timedelta(days=1)).isoformat()
+    logged = {"client_id": "y1", "date": yesterday, "minutes": 50, "task": ids["current"], "activity": "data_entry"}
+    assert (await client.post("/api/entries", json={"entries": [logged]}, headers=cadre)).json()["accepted"] == ["y1"]
+    township = {"code": "420121102", "parent": "420121", "level": "township", "name": "东镇", "population": 900}
+    answer = await client.post("/api/regions", json={"regions": [township]}, headers=await bearer(client, "root"))
+    assert answer.status_code == 200, answer.text
+    await User.filter(username="li").update(region_id="420121102")
+
+    html = (await client.get("/?lang=en")).text
+    preview = re.search(r'<p class="quiet" id="repeat-copies">(.*?)</p>', html, re.S).group(1)
+    assert " ".join(preview.split()) == "Copies to today: Data entry 50 min"
+    copies = json.loads(unescape(re.search(r'data-copies="([^"]*)"', html).group(1)))
+    assert [(c["task"], c["activity"], c["minutes"]) for c in copies] == [(None, "data_entry", 50)]
+    assert (await client.post("/today/repeat", data={"csrf": hidden(html, "csrf")})).status_code == 303
+    assert await TimeEntry.filter(date=app_today()).values_list("task_id", "activity", "minutes") == [
+        (None, "data_entry", 50)
+    ]
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,8 @@ async def repeat_last_day(user: User, reporter_key: str, today: date) -> dict[st
     last = await TimeEntry.filter(reporter_key=reporter_key, date__lt=today).order_by("-date").first()
     if last is None:
         raise InvalidInput({"form": _("Nothing logged before today to copy.")})
-    copies = _copies(await TimeEntry.filter(reporter_key=reporter_key, date=last.date).order_by("id"), today)
+    last_day = await TimeEntry.filter(reporter_key=reporter_key, date=last.date).order_by("id")
+    copies = await copies_for_today(user, last_day, today)
     logged = set(await TimeEntry.filter(reporter_key=reporter_key, date=today).values_list("client_id", flat=True))
     if logged - {c.client_id for c in copies}:
         message = _("Today already has entries, so nothing was copied: the earlier day would have counted on top.")
@@ -60,15 +61,20 @@ async def repeat_last_day(user: User, reporter_key: str, today: date) -> dict[st
     return await log_entries(user, reporter_key, copies, today)
 
 
-def _copies(entries: list[TimeEntry], today: date) -> list[NewEntry]:
-    """Today's copies of a day's entries, under ids made from the originals: a second tap repeats them."""
+async def copies_for_today(user: User, entries: list[TimeEntry], today: date) -> list[NewEntry]:
+    """Today's copies of a day's entries, under ids made from the originals: a second tap repeats
+    them. A copy names its task only while the cadre may still log against it (an administrator
+    hid it, or the cadre moved away from its places); otherwise it keeps its kind of work, so the
+    time is still logged instead of the copy being refused. The Today page offers these copies,
+    and the phone's outbox sends them as they are."""
+    loggable = await tasks.visible_task_metrics(user, [e.task_id for e in entries])
     return [
         NewEntry(
             client_id=hashlib.sha256(f"repeat:{e.client_id}:{today}".encode()).hexdigest()[:32],
             date=today,
             minutes=e.minutes,
             activity=e.activity,
-            task=e.task_id,
+            task=e.task_id if e.task_id in loggable else None,
         )
         for e in entries
     ]

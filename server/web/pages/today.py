@@ -47,9 +47,10 @@ async def show_today(
     activities = labels.activities()
     entry_name = functools.partial(name_of_entry, titles=view.task_titles, activities=activities)
     # What "same as last time" copies, also as data for the phone's outbox.
+    copy_name = functools.partial(name_of, titles=view.task_titles, activities=activities)
     copies = [
-        {"task": e.task_id, "activity": e.activity, "minutes": e.minutes, "name": entry_name(e)}
-        for e in view.last_entries
+        {"task": c.task, "activity": c.activity, "minutes": c.minutes, "name": copy_name(c.task, c.activity)}
+        for c in await records.copies_for_today(user, view.last_entries, today)
     ]
     context = {
         "view": view,
@@ -68,9 +69,13 @@ async def show_today(
 
 
 def name_of_entry(entry: TimeEntry, titles: dict[int, str], activities: dict[str, str]) -> str:
+    return name_of(entry.task_id, entry.activity, titles, activities)
+
+
+def name_of(task: int | None, activity: str, titles: dict[int, str], activities: dict[str, str]) -> str:
     """ "反诈助手注册 · 拉人注册": the task, if any, and the kind of work, in the reader's words."""
-    work = activities[entry.activity]
-    return f"{localized_name(titles[entry.task_id], None)} · {work}" if entry.task_id else work
+    work = activities[activity]
+    return f"{localized_name(titles[task], None)} · {work}" if task else work
 
 
 def entry_from_form(form: dict[str, str], today: date) -> dict:
