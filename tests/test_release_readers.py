@@ -16,6 +16,7 @@ import httpx
 import pytest
 from conftest import MONTH, PUBLISHED, SECRET
 from test_attacks import DAYS, start, uneven_county
+from tortoise import Tortoise
 
 from server.app import create_app
 from server.config import ConfigError, Settings
@@ -142,3 +143,18 @@ def test_the_number_of_readers_is_a_setting_within_the_pool():
     for wrong in ("0", "5"):
         with pytest.raises(ConfigError, match="JIANFU_RELEASE_READERS"):
             Settings.from_env({"JIANFU_SECRET": "s" * 32, "JIANFU_RELEASE_READERS": wrong})
+
+
+async def test_readers_leave_a_pooled_connection_to_the_app(store, monkeypatch):
+    """On PostgreSQL each reader holds a pooled connection for the whole read: as many readers as
+    the pool holds would leave requests (and the readers' own start) waiting for ever."""
+    if store.startswith("sqlite://"):
+        pytest.skip("SQLite's readers are connections of their own, outside any pool")
+    base = Tortoise.get_connection("default")
+    monkeypatch.setattr(base, "pool_maxsize", 3)
+    async with snapshot.shared_snapshot(4) as readers:
+        assert len(readers) == 2
+        assert await asyncio.wait_for(TimeEntry.all().count(), timeout=5) >= 0
+    monkeypatch.setattr(base, "pool_maxsize", 1)
+    async with snapshot.shared_snapshot(4) as readers:
+        assert len(readers) == 1

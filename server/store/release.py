@@ -134,13 +134,17 @@ async def store_month(
     async with in_transaction() as client:
         await ReleaseCell.bulk_create(cells, batch_size=1000)
         if rows:
-            await client.execute_many(INSERT_FLAG, rows)
+            await client.execute_many(INSERT_FLAG[client.capabilities.dialect], rows)
         await Release.filter(month=month.key).update(
             status="published", lease_until=None, published_on=published_on, settings=release_settings(settings)
         )
 
 
-INSERT_FLAG = "INSERT INTO release_flag (month, locale, path, position, flag) VALUES ($1, $2, $3, $4, $5)"
+# By dialect: sqlite3 binds a sequence to `?` (to `$n` only with a deprecation), asyncpg to `$n`.
+INSERT_FLAG = {
+    dialect: f"INSERT INTO release_flag (month, locale, path, position, flag) VALUES ({marks})"
+    for dialect, marks in (("postgres", "$1, $2, $3, $4, $5"), ("sqlite", "?, ?, ?, ?, ?"))
+}
 
 
 @dataclass

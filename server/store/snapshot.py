@@ -20,14 +20,17 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.sqlite.client import SqliteClient
 
-BUSY_MS = 30_000  # how long a reader of SQLite waits for a writer's commit before giving up
+# How long the lock holder waits for a writer of SQLite to commit before the publication gives up
+# (and is tried again on the next round): a region import of the nation writes for about a minute.
+BUSY_MS = 300_000
 SNAPSHOT_ID = re.compile(r"[0-9A-F]+(-[0-9A-F]+)+")
 
 
 @asynccontextmanager
 async def shared_snapshot(count: int) -> AsyncIterator[list[BaseDBAsyncClient]]:
-    """`count` clients in transactions that all see the store as it was at one moment; call it
-    outside any transaction. An in-memory SQLite store (one connection holds it) gets one."""
+    """Up to `count` clients in transactions that all see the store as it was at one moment; call it
+    outside any transaction. An in-memory SQLite store (one connection holds it) gets one, and a
+    PostgreSQL pool of n connections at most n - 1."""
     base = Tortoise.get_connection("default")
     if isinstance(base, SqliteClient):
         if base.filename == ":memory:" or count == 1:
@@ -37,7 +40,10 @@ async def shared_snapshot(count: int) -> AsyncIterator[list[BaseDBAsyncClient]]:
             async with _sqlite_readers(base, count) as readers:
                 yield readers
     else:
-        async with _postgres_readers(base, count) as readers:
+        # Readers take pooled connections; at least one is left for the app's requests and for what
+        # the publication reads beside them (the pool's size is the store URL's `maxsize`, 5 unless set).
+        pool = getattr(base, "pool_maxsize", count + 1)
+        async with _postgres_readers(base, max(1, min(count, pool - 1))) as readers:
             yield readers
 
 
