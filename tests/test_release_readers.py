@@ -15,12 +15,13 @@ import asyncpg
 import httpx
 import pytest
 from conftest import MONTH, PUBLISHED, SECRET
-from test_attacks import DAYS, start, uneven_county
+from test_attacks import DAYS, start, township, uneven_county
 from tortoise import Tortoise
 
 from server.app import create_app
 from server.config import ConfigError, Settings
-from server.models import TimeEntry
+from server.domain import pseudonyms
+from server.models import TimeEntry, User
 from server.store import release, snapshot
 
 COUNT_ENTRIES = "SELECT COUNT(*) AS n FROM time_entry"
@@ -41,10 +42,10 @@ INSERT_ENTRY = (
 )
 
 
-async def commit_entry(store: str, key: str) -> bool:
+async def commit_entry(store: str, key: str, client_id: str | None = None) -> bool:
     """A cadre's entry of the month, received before its cutoff, committed from a connection of
     its own (as another server process would); False when the store refused it for a lock."""
-    values = [key, f"c-{key}", DAYS[3], date(2026, 4, 1), "0" * 64]
+    values = [key, client_id or f"c-{key}", DAYS[3], date(2026, 4, 1), "0" * 64]
     if store.startswith("sqlite://"):
         with contextlib.closing(sqlite3.connect(store.removeprefix("sqlite://"), timeout=0.05)) as other:
             try:
@@ -114,6 +115,33 @@ async def test_readers_share_one_snapshot_whatever_commits_while_they_start(stor
     assert await TimeEntry.all().count() == before + len(committed) + 1
 
 
+async def test_no_measure_of_a_release_differs_from_another_by_an_entry_that_arrived_while_it_was_read(
+    store, during_month, monkeypatch
+):
+    """The supervisor's subtraction: a region's minutes minus its minutes by activity, by complaint
+    category, by evidence or by task. Were the readers to see different moments, the difference
+    would be exactly the entries that arrived between them, the target's own. The target commits
+    one from another process each time a reader starts; every breakdown of every region still adds
+    up to its whole, and so do the reporters who logged."""
+    settings = await planted(store)
+    key = pseudonyms.reporter_key(SECRET, (await User.get(username="target")).id)
+    original = snapshot.start_reader
+    arrived = []
+
+    async def start_while_the_target_logs(*args, **kwargs):
+        reader = await original(*args, **kwargs)
+        arrived.append(await commit_entry(store, key, f"late-{len(arrived)}"))
+        return reader
+
+    monkeypatch.setattr(snapshot, "start_reader", start_while_the_target_logs)
+    facts = await release.read_month_facts(MONTH, dataclasses.replace(settings, release_readers=3), PUBLISHED)
+    assert len(arrived) == 3
+    for code, whole in facts.minutes.items():
+        for breakdown in (facts.activities, facts.categories, facts.evidence, facts.tasks):
+            assert sum(part.value for part in breakdown.get(code, {}).values()) == whole.value, code
+    assert facts.minutes[township(3)].value  # the target's township logged: the check above had something to add
+
+
 async def test_a_release_waits_for_a_commit_under_way_and_counts_it(store, during_month):
     """A cadre's batch being written when the publication starts is in the release or not, whole:
     on SQLite the readers wait for its commit, then all see it."""
@@ -154,7 +182,7 @@ async def test_readers_leave_a_pooled_connection_to_the_app(store, monkeypatch):
     monkeypatch.setattr(base, "pool_maxsize", 3)
     async with snapshot.shared_snapshot(4) as readers:
         assert len(readers) == 2
-        assert await asyncio.wait_for(TimeEntry.all().count(), timeout=5) >= 0
+        await asyncio.wait_for(TimeEntry.all().count(), timeout=5)  # a request still gets a connection
     monkeypatch.setattr(base, "pool_maxsize", 1)
     async with snapshot.shared_snapshot(4) as readers:
         assert len(readers) == 1
