@@ -62,6 +62,8 @@ TABLES = [
     "outcome",
     "quota_revision",
     "roster_item",
+    "entry_month",
+    "entry_month_task",
     "time_entry",
     "quota",
     "task",

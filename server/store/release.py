@@ -43,7 +43,7 @@ async def placed_regions(min_level: str) -> list[PlacedRegion]:
 
 # The reads of a release, longest first (seconds on Guangdong's month, 1M entries, PostgreSQL):
 # each reader takes the next one left, so the longest start first and the short ones fill the gaps.
-READS = ("activity", "category", "task", "evidence", "entries", "quotas", "apps", "rosters", "outcomes", "accounts")
+READS = ("task", "activities", "quotas", "entries", "apps", "outcomes", "rosters", "accounts")
 
 
 async def read_month_facts(month: Period, settings: Settings, cutoff: date) -> MonthFacts:
@@ -56,7 +56,8 @@ async def read_month_facts(month: Period, settings: Settings, cutoff: date) -> M
     reads: dict[str, Callable[[BaseDBAsyncClient], Awaitable[Any]]] = {
         "accounts": lambda client: rollup.accounts(client, levels),
         "entries": lambda client: entry_rollup.entry_cells(client, window, levels),
-        **{kind: _source_read(kind, window, levels) for kind in entry_rollup.SOURCES},
+        "task": lambda client: entry_rollup.task_cells(client, window, levels),
+        "activities": lambda client: entry_rollup.activity_cells(client, window, levels),
         "outcomes": lambda client: outcome_roster_rollup.outcome_cells(client, window, levels),
         "rosters": lambda client: outcome_roster_rollup.roster_cells(client, window, levels),
         "apps": lambda client: outcome_roster_rollup.roster_apps(client, window, levels),
@@ -83,18 +84,14 @@ async def read_month_facts(month: Period, settings: Settings, cutoff: date) -> M
         minutes={code: Part(e.minutes, e.established) for code, e in entries.items()},
         median_minutes={code: e.median_minutes for code, e in entries.items()},
         tasks=found["task"],
-        activities=found["activity"],
-        categories=found["category"],
-        evidence=found["evidence"],
+        activities=found["activities"]["activity"],
+        categories=found["activities"]["category"],
+        evidence=found["activities"]["evidence"],
         outcomes=found["outcomes"],
         rosters=found["rosters"],
         apps=found["apps"],
         quotas=found["quotas"],
     )
-
-
-def _source_read(kind: str, window: rollup.Window, levels: list[str]) -> Callable[[BaseDBAsyncClient], Awaitable[Any]]:
-    return lambda client: entry_rollup.source_cells(client, kind, window, levels)
 
 
 def release_settings(settings: Settings) -> dict[str, Any]:

@@ -16,9 +16,6 @@ from server.domain import pseudonyms
 from server.domain.periods import Period
 from server.store.rollup import Window
 
-MIN_ACTIVE_DAYS = 2  # DESIGN.md §2: an established reporter logged on at least 2 distinct days
-
-
 ACCOUNTS_BEFORE = """
 SELECT id, region_id, CASE WHEN created_on < $1 THEN 1 ELSE 0 END AS old_enough
 FROM app_user
@@ -38,7 +35,7 @@ async def reporter_rows(month: Period, cutoff: date, secret: str) -> list[tuple[
 
 async def prepare_reporters(client: BaseDBAsyncClient, rows: Sequence[tuple[str, str, bool]], window: Window) -> None:
     """Fill `release_reporter` with (reporter key, home region, account old enough), then mark as
-    established those old enough who logged on MIN_ACTIVE_DAYS distinct days of the month."""
+    established those old enough who logged on at least two distinct days of the month (DESIGN.md §2)."""
     # Single statements only: sqlite3's executescript would commit the transaction under way.
     columns = (
         "(reporter_key VARCHAR(64) PRIMARY KEY, region_id VARCHAR(20) NOT NULL, old_enough INT NOT NULL, "
@@ -60,7 +57,7 @@ async def prepare_reporters(client: BaseDBAsyncClient, rows: Sequence[tuple[str,
             "SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::int[])",
             [[key for key, _, _ in rows], [region for _, region, _ in rows], [int(old) for _, _, old in rows]],
         )
-    await client.execute_query(MARK_ESTABLISHED, window.params(client))
+    await client.execute_query(MARK_ESTABLISHED, window.sums_params(client))
 
 
 async def drop_reporters(client: BaseDBAsyncClient) -> None:
@@ -68,11 +65,13 @@ async def drop_reporters(client: BaseDBAsyncClient) -> None:
         await client.execute_query("DROP TABLE IF EXISTS temp.release_reporter")
 
 
-MARK_ESTABLISHED = f"""
+# Two distinct days logged (DESIGN.md §2): the first and last day differ (store/entry_months.py
+# keeps both per reporter; another number of days would need the month's distinct days kept).
+MARK_ESTABLISHED = """
 UPDATE release_reporter SET established = 1
 WHERE old_enough = 1 AND reporter_key IN (
-    SELECT e.reporter_key FROM time_entry e
-    WHERE e.date >= $1 AND e.date <= $2 AND e.received_on < $3
-    GROUP BY e.reporter_key HAVING COUNT(DISTINCT e.date) >= {MIN_ACTIVE_DAYS}
+    SELECT e.reporter_key FROM entry_month e
+    WHERE e.month = $1 AND e.received_by < $2
+    GROUP BY e.reporter_key HAVING MIN(e.first_date) < MAX(e.last_date)
 )
 """

@@ -32,8 +32,18 @@ class Window:
     month: Period
     cutoff: date
 
+    def __post_init__(self) -> None:
+        # The entries' month sums (store/entry_months.py) keep the month's in-time entries in one
+        # row: exact only for a cutoff after the month, as every publication day is.
+        if self.cutoff <= self.month.last:
+            raise ValueError(f"the cutoff of {self.month.key} falls after the month, not on {self.cutoff}")
+
     def params(self, client: BaseDBAsyncClient) -> list[Any]:
         return [day_param(client, self.month.first), day_param(client, self.month.last), day_param(client, self.cutoff)]
+
+    def sums_params(self, client: BaseDBAsyncClient) -> list[Any]:
+        """($1, $2) of the reads of the entries' month sums: the month's key and the cutoff."""
+        return [self.month.key, day_param(client, self.cutoff)]
 
 
 def levels_clause(levels: Sequence[str], start: int) -> tuple[str, list[str]]:
