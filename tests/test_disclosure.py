@@ -43,6 +43,20 @@ def test_a_zero_cell_hides_and_an_empty_remainder_needs_nothing_more():
     assert protect(regions, [table("m", {"P": 60, "c0": 30, "c1": 30, "c2": 0})], []) == {"m": {"c2"}}
 
 
+def test_a_zero_remainder_with_someone_behind_it_hides_a_child():
+    # P's own cadre said no (fabricated 0) and is not established: 9 - 4 - 5 = 0 on no established
+    # contributor. Only a count with floor 0 of everyone who said anything tells that 0 from nobody.
+    regions = family("c0", "c1")
+    values = {"P": 9, "c0": 4, "c1": 5}
+    established = {"P": (24, 9, 15), "c0": (12, 4, 8), "c1": (12, 5, 7)}
+    everyone = {"P": (24, 9, 15, 25), "c0": (12, 4, 8, 12), "c1": (12, 5, 7, 12)}
+    blind = table("fabricated", established, floor=(10, 3, 3), values=values)
+    assert protect(regions, [blind], []) == {"fabricated": set()}
+    seeing = table("fabricated", everyone, floor=(10, 3, 3, 0), values=values)
+    assert determined(regions, [seeing], [], {"fabricated": set()}) == {("fabricated", "P" + OWN)}
+    assert protect(regions, [seeing], []) == {"fabricated": {"c0"}}
+
+
 def test_one_child_under_the_floor_takes_its_smallest_sibling():
     regions = family("c0", "c1", "c2")
     assert protect(regions, [table("m", {"P": 70, "c0": 40, "c1": 25, "c2": 5})], []) == {"m": {"c1", "c2"}}

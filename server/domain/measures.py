@@ -117,9 +117,17 @@ def _task_table(task: int | None) -> str:
 
 
 def outcome_tables(facts: MonthFacts, k: int) -> list[disclosure.Table]:
-    """Outcomes, those met by fabrication and the yuan paid: each needs k reporters, 3 saying yes and 3 no."""
-    floor = (k, SENSITIVE_FLOOR, SENSITIVE_FLOOR)
-    contributors = {code: (o["established"], o["saying_yes"], o["saying_no"]) for code, o in facts.outcomes.items()}
+    """Outcomes, those met by fabrication and the yuan paid: each needs k reporters, 3 saying yes and 3 no.
+
+    A fourth count, the outcomes said by anyone (established or not), has no floor: it tells a figure
+    that is 0 because those behind it said no (or paid nothing) from one with nobody behind it. The
+    three counts above miss a reporter who is not established, and without the fourth such a
+    reporter's "no" would pass for nothing at all and be shown, while their "yes" hid (DESIGN.md §2).
+    """
+    floor = (k, SENSITIVE_FLOOR, SENSITIVE_FLOOR, 0)
+    contributors = {
+        code: (o["established"], o["saying_yes"], o["saying_no"], o["outcomes"]) for code, o in facts.outcomes.items()
+    }
     return [
         disclosure.Table(
             name, {code: Fraction(str(o[name])) for code, o in facts.outcomes.items()}, contributors, floor

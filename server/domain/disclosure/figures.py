@@ -30,7 +30,10 @@ class Table:
     contributors: dict[
         str, tuple[int, ...]
     ]  # distinct established contributors per code, subtree (missing = all zeros)
-    floor: tuple[int, ...]  # the primary rule per component, e.g. (10,) or (3, 3)
+    # The primary rule per component, e.g. (10,) or (3, 3). A component with floor 0 is under no
+    # rule: it counts everyone behind a figure, established or not, so that a 0 said by reporters
+    # who are not established is not taken for a figure with nobody behind it (`is_empty`).
+    floor: tuple[int, ...]
     published: bool = True  # False: an unpublished part that still takes part in relations
     requires: tuple[
         str, ...
