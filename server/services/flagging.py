@@ -227,7 +227,15 @@ def app_flags(code: str, cells: list[dict[str, int]], apps: dict[int, App], rule
 
 
 def ordered(flags: list[Flag]) -> list[Flag]:
-    unique = {(f.kind, f.region, f.task, f.app): f for f in flags}
-    return sorted(
-        unique.values(), key=lambda f: (severity_order(f.severity), f.kind, f.region, f.task or 0, f.app or 0)
-    )
+    """The flags in reading order, each once (a later flag with the same identity replaces it)."""
+    unique = {identity(f): f for f in flags}
+    return sorted(unique.values(), key=reading_order)
+
+
+def identity(flag: Flag) -> tuple:
+    return (flag.kind, flag.region, flag.task, flag.app)
+
+
+def reading_order(flag: Flag) -> tuple:
+    """The most severe first, then by kind, region, task and app."""
+    return (severity_order(flag.severity), flag.kind, flag.region, flag.task or 0, flag.app or 0)

@@ -9,8 +9,10 @@ when the job runs late, so a release never depends on when or how often publishi
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
@@ -92,11 +94,12 @@ async def publish(
         return False
     await release.drop_unfinished(month)
     say(f"{month.key}: reading what was received before {day.isoformat()}")
-    # The quotas' flags need the quota book, not the month's figures: worked out while the
-    # readers' queries run (on SQLite in threads of their own, on PostgreSQL in the server).
+    # The quotas' flags need the quota book, not the month's figures: worked out and put in words
+    # while the readers' queries run (on SQLite in threads of their own, on PostgreSQL in the server).
+    regions = await release.placed_regions(settings.min_level)
     async with asyncio.TaskGroup() as group:
-        reading = group.create_task(release.read_month_facts(month, settings, day))
-        quota_flags = group.create_task(month_quota_flags(month, settings))
+        reading = group.create_task(release.read_month_facts(month, settings, day, regions))
+        quota_flags = group.create_task(month_quota_flags(month, settings, {r.code: r.path for r in regions}))
     facts = reading.result()
     say(f"{month.key}: disclosure control over {len(facts.regions)} regions")
     hidden = measures.protect_month(facts, settings.k)
@@ -119,20 +122,35 @@ async def publish_due(settings: Settings, today: date, say: Callable[[str], None
     return done
 
 
-async def month_quota_flags(month: Period, settings: Settings) -> list[Flag]:
-    """The flags of the quotas running in the month, under every root of the tree. The rules run
-    in a thread: the readers of the month's facts keep being served meanwhile."""
+@dataclass(frozen=True)
+class QuotaFlags:
+    """The quotas' flags of a month, ready before its figures: per language, each in words under
+    every path it is filed under, in the order flags are read (`flagging.ordered`)."""
+
+    filed: dict[str, list[tuple[str, Flag]]]
+    identities: frozenset[tuple]  # `flagging.identity`: a later flag with the same replaces one
+    reach: dict[int, set[str]]  # per task, the deepest published regions its quotas sit in
+
+
+async def month_quota_flags(month: Period, settings: Settings, paths: dict[str, str]) -> QuotaFlags:
+    """The flags of the quotas running in the month, under every root of the tree, for the
+    published regions at `paths` (code -> path). The rules and the words run in a thread: the
+    readers of the month's facts keep being served meanwhile."""
     book = await flagging.load_quota_book(month)
     roots = await Region.filter(parent_id=None).order_by("path").values_list("path", flat=True)
+    reach = await _task_reach(month, paths)
 
-    def flags_of_roots() -> list[Flag]:
-        return [flag for root in roots for flag in flagging.quota_flags_in(book, root, month, settings.rules)]
+    def prepared() -> QuotaFlags:
+        flags = [flag for root in roots for flag in flagging.quota_flags_in(book, root, month, settings.rules)]
+        kept = _kept(flags, paths)
+        filed = {tag: _filed(kept, tag, paths, reach) for tag in LOCALES}
+        return QuotaFlags(filed, frozenset(map(flagging.identity, kept)), reach)
 
-    return await asyncio.to_thread(flags_of_roots)
+    return await asyncio.to_thread(prepared)
 
 
 async def release_flags(
-    month: Period, facts: MonthFacts, figures: dict[str, dict], settings: Settings, quota_flags: list[Flag]
+    month: Period, facts: MonthFacts, figures: dict[str, dict], settings: Settings, quota_flags: QuotaFlags
 ) -> dict[str, list[tuple[str, Flag]]]:
     """Every flag of the month, computed once and rendered in every interface language, each under
     the path of the region it names: the quotas' (`month_quota_flags`), the apps' and the busy
@@ -140,20 +158,35 @@ async def release_flags(
     set their targets, and an escalation chain keeps its published links only."""
     paths = {r.code: r.path for r in facts.regions}
     names = {r["code"]: r for r in await Region.filter(code__in=list(paths)).values("code", "name", "name_hant")}
-    reach = await _task_reach(month, paths)
     shown_apps = {
         code: figure["apps"] for code, figure in figures.items() if figure["reporters"] is not None and figure["apps"]
     }
     apps = await flagging.load_apps({cell["app"] for cells in shown_apps.values() for cell in cells})
-    flags = list(quota_flags)
+    flags: list[Flag] = []
     for code, cells in shown_apps.items():
         flags += flagging.app_flags(code, cells, apps, settings.rules)
     flags += _outliers(facts, figures, month, names, settings)
-    kept = [_published_only(f, paths) for f in flagging.ordered(flags) if f.region in paths]
+    kept = _kept(flags, paths)
+    replaced = {flagging.identity(f) for f in kept} & quota_flags.identities
     found: dict[str, list[tuple[str, Flag]]] = {}
     for tag in LOCALES:
-        found[tag] = [(path, flag) for flag in rendered_flags(kept, tag) for path in _filed_under(flag, paths, reach)]
+        quotas = [(path, f) for path, f in quota_flags.filed[tag] if flagging.identity(f) not in replaced]
+        found[tag] = list(
+            heapq.merge(
+                quotas, _filed(kept, tag, paths, quota_flags.reach), key=lambda filed: flagging.reading_order(filed[1])
+            )
+        )
     return found
+
+
+def _kept(flags: list[Flag], paths: dict[str, str]) -> list[Flag]:
+    """The flags in reading order, each once, those naming a published region only."""
+    return [_published_only(f, paths) for f in flagging.ordered(flags) if f.region in paths]
+
+
+def _filed(flags: list[Flag], tag: str, paths: dict[str, str], reach: dict[int, set[str]]) -> list[tuple[str, Flag]]:
+    """The flags in words in `tag`, each under every path it is read under."""
+    return [(path, flag) for flag in rendered_flags(flags, tag) for path in _filed_under(flag, paths, reach)]
 
 
 # A task's own terms concern every place it reaches, whoever issued it.

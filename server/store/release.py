@@ -46,12 +46,15 @@ async def placed_regions(min_level: str) -> list[PlacedRegion]:
 READS = ("task", "activities", "quotas", "entries", "apps", "outcomes", "rosters", "accounts")
 
 
-async def read_month_facts(month: Period, settings: Settings, cutoff: date) -> MonthFacts:
-    """Everything the store received about the month before `cutoff`, per published region, read by
-    `settings.release_readers` connections that share one snapshot of the store."""
+async def read_month_facts(
+    month: Period, settings: Settings, cutoff: date, regions: list[PlacedRegion] | None = None
+) -> MonthFacts:
+    """Everything the store received about the month before `cutoff`, per published region (the
+    `placed_regions` given, or read now), read by `settings.release_readers` connections that share
+    one snapshot of the store."""
     levels = published_levels(settings.min_level)
     window = rollup.Window(month, cutoff)
-    regions = await placed_regions(settings.min_level)
+    regions = regions if regions is not None else await placed_regions(settings.min_level)
     reporters = await release_reporters.reporter_rows(month, cutoff, settings.secret)
     reads: dict[str, Callable[[BaseDBAsyncClient], Awaitable[Any]]] = {
         "accounts": lambda client: rollup.accounts(client, levels),
