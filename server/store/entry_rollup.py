@@ -118,8 +118,11 @@ def _activity_cells_sql() -> str:
     activity, category and evidence cell. Per reporter and source: the minutes, and whether the
     reporter logged any entry of it (then counted once, as established or not); per home region
     the sums; then over the ancestors."""
+    # A reporter's month fits an INT (a day holds at most 24 hours): kept INT, the home regions'
+    # sums of it are BIGINT, not the NUMERIC that PostgreSQL's SUM of BIGINT makes.
     per = ", ".join(
-        f"SUM(e.{m}) AS {m}, SUM(e.{n}) AS {n}" for m, n in (entry_months.ACTIVITY_COLUMNS[a] for a in ACTIVITIES)
+        f"CAST(SUM(e.{m}) AS INT) AS {m}, CAST(SUM(e.{n}) AS INT) AS {n}"
+        for m, n in (entry_months.ACTIVITY_COLUMNS[a] for a in ACTIVITIES)
     )
     home, spread = [], []
     for i, (_kind, _source, acts) in enumerate(ACTIVITY_SOURCES):
