@@ -5,10 +5,13 @@ Python from the entries, after writes of every kind, on both stores."""
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 from datetime import date, timedelta
 from typing import Any
 
+import asyncpg
+import pytest
 from conftest import clear_store
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as examples
@@ -220,3 +223,56 @@ async def table_exists(client: Any, table: str) -> bool:
     else:
         query = "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = $1"
     return (await client.execute_query(query, [table]))[1][0][0] > 0
+
+
+async def wait_for_a_lock() -> None:
+    """Until a connection of the store waits for a row another transaction holds."""
+    client = Tortoise.get_connection("default")
+    query = "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    for _ in range(500):
+        if (await client.execute_query(query))[1][0][0] > 0:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the second writer never waited for the first")
+
+
+# What the first writer does (and holds, uncommitted), then what a second one does meanwhile: both
+# touch k1's month, logged on the 2nd and twice on the 10th.
+AT_ONCE = {
+    # The 2nd deleted while another entry is edited: one day is left (not established), and the
+    # edit must not bring the 2nd back.
+    "a day deleted": (
+        "DELETE FROM time_entry WHERE client_id = 'c0'",
+        "UPDATE time_entry SET minutes = 45 WHERE client_id = 'c1'",
+    ),
+    # The 20th sent while the 2nd is deleted: two days are left, and the deletion must not lose one.
+    "a day added": (
+        "INSERT INTO time_entry (reporter_key, client_id, body_hash, date, received_on, minutes, activity) "
+        "VALUES ('k1', 'c9', '', '2026-03-20', '2026-03-20', 30, 'meeting')",
+        "DELETE FROM time_entry WHERE client_id = 'c0'",
+    ),
+}
+
+
+@pytest.mark.parametrize("first, second", AT_ONCE.values(), ids=AT_ONCE.keys())
+async def test_a_writer_that_waited_for_another_reads_back_the_days_it_left(store, first, second):
+    """PostgreSQL: two writes to one reporter's month at once (two phones' outboxes, or a task merge
+    and a cadre's edit). The second waits for the month's row, then reads back the first and last
+    day from the entries: it must see what the first committed while it waited."""
+    if not store.startswith("postgres"):
+        pytest.skip("SQLite lets one writer in at a time")
+    for n, day in enumerate([date(2026, 3, 2), date(2026, 3, 10), date(2026, 3, 10)]):
+        await new_entry(n, "k1", day, 0, 30, "meeting", None).save()
+    one, other = await asyncpg.connect(store), await asyncpg.connect(store)
+    try:
+        holding = one.transaction()
+        await holding.start()
+        await one.execute(first)
+        waiting = asyncio.create_task(other.execute(second))
+        await wait_for_a_lock()
+        await holding.commit()
+        await waiting
+    finally:
+        await one.close()
+        await other.close()
+    await assert_sums_match()

@@ -143,18 +143,22 @@ def _remove(dialect: str, r: str) -> list[str]:
     for table in KEYS:
         where = _where(dialect, table, r)
         sets = [f"{c} = {c} - {v}" for c, v in _sums(table, r).items()]
+        statements.append(f"UPDATE {table} SET {', '.join(sets)} WHERE {where}")
         if table == "entry_month":
+            # A statement of its own, after the one above: on PostgreSQL that one waits for a
+            # writer of the same row to commit, and only a statement started after the wait
+            # sees that writer's entries (a subquery of the waiting statement would read the
+            # days as they were before it, and bring back a deleted day or lose a new one).
             left = (
                 f"FROM time_entry e WHERE e.reporter_key = {r}.reporter_key "
                 f"AND e.date >= {_SQL[dialect]['first'].format(d=f'{r}.date')} "
                 f"AND e.date <= {_SQL[dialect]['last'].format(d=f'{r}.date')} "
                 f"AND {_bucket(dialect, 'e')} = {_bucket(dialect, r)}"
             )
-            sets += [
-                f"first_date = COALESCE((SELECT MIN(e.date) {left}), first_date)",
-                f"last_date = COALESCE((SELECT MAX(e.date) {left}), last_date)",
-            ]
-        statements.append(f"UPDATE {table} SET {', '.join(sets)} WHERE {where}")
+            statements.append(
+                f"UPDATE {table} SET first_date = COALESCE((SELECT MIN(e.date) {left}), first_date), "
+                f"last_date = COALESCE((SELECT MAX(e.date) {left}), last_date) WHERE {where}"
+            )
         statements.append(f"DELETE FROM {table} WHERE {where} AND entries <= 0")
     return statements
 
