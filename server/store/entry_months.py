@@ -40,7 +40,6 @@ _SQL = {
         "least": "min",
         "key": "TEXT",
         "tail": " WITHOUT ROWID",  # rows kept in key order: a month's reporters are read in order
-        "include": "",
     },
     "postgres": {
         "month": "to_char({d}, 'YYYY-MM')",
@@ -50,7 +49,6 @@ _SQL = {
         "least": "LEAST",
         "key": "VARCHAR(64)",
         "tail": "",
-        "include": "",
     },
 }
 
