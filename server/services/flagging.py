@@ -21,7 +21,7 @@ from server.domain.regions import in_subtree
 from server.domain.rules import Rules
 from server.domain.series import uniform_growth_flag
 from server.domain.vocab import severity_order
-from server.models import App, ProgressPoint, Quota, Task
+from server.models import App, ProgressPoint, Task
 
 
 @dataclass(frozen=True)
@@ -57,32 +57,27 @@ class QuotaBook:
     points: dict[int, list[tuple[datetime, int]]]
 
 
-QUOTA_COLUMNS = {
-    "id": "id",
-    "task": "task_id",
-    "target": "target",
-    "base": "base",
-    "eligible": "eligible",
-    "base_count": "base_count",
-    "region": "region_id",
-    "path": "region__path",
-    "name": "region__name",
-    "name_hant": "region__name_hant",
-    "population": "region__population",
-    "households": "region__households",
-    "parent": "region__parent_id",
-    "parent_name": "region__parent__name",
-    "parent_name_hant": "region__parent__name_hant",
-}
+# The running quotas as plain rows, in RunningQuota's field order: 100,000 quotas of a province
+# took 1.25 s through the ORM's values() (its per-field conversion), as plain rows a fraction.
+QUOTA_ROWS = """
+SELECT q.id, q.task_id, q.target, q.base, q.eligible, q.base_count, q.region_id, r.path, r.name, r.name_hant,
+       r.population, r.households, r.parent_id, p.name, p.name_hant
+FROM quota q
+JOIN task t ON t.id = q.task_id
+JOIN region r ON r.code = q.region_id
+LEFT JOIN region p ON p.code = r.parent_id
+WHERE t.period_start <= $2 AND t.period_end >= $1
+ORDER BY q.id
+"""
 
 
 async def load_quota_book(period: Period) -> QuotaBook:
     """The running quotas, their tasks, child counts and progress points: four queries whatever
     the size of the tree, no parameter per quota or region (a province has 100,000 quotas;
     PostgreSQL takes 32,767 parameters), plain values rather than model objects."""
-    running = Quota.filter(task__period_start__lte=period.last, task__period_end__gte=period.first)
-    rows = await running.order_by("id").values(*QUOTA_COLUMNS.values())
-    quotas = [RunningQuota(**{name: row[column] for name, column in QUOTA_COLUMNS.items()}) for row in rows]
+    client = Tortoise.get_connection("default")
+    found = await client.execute_query(QUOTA_ROWS, [day_param(client, period.first), day_param(client, period.last)])
+    quotas = [RunningQuota(*row) for row in found[1]]
     task_rows = await Task.filter(period_start__lte=period.last, period_end__gte=period.first).values(
         "id", "metric", "issued_by_id", "ranking", "penalty", "evidence", "frequency", "app_id", "period_end"
     )
