@@ -28,7 +28,7 @@ from server.domain.periods import Period, latest_due, months_between, period_con
 from server.domain.quota_rules import Flag
 from server.domain.regions import ancestor_codes
 from server.domain.vocab import LOCALES
-from server.models import Outcome, Quota, Region, Release, RosterItem, TimeEntry
+from server.models import Outcome, Region, Release, RosterItem, TimeEntry
 from server.services import feed, flagging, rounds, summary
 from server.store import release
 from server.web.i18n import in_locale
@@ -138,9 +138,9 @@ async def month_quota_flags(month: Period, settings: Settings, paths: dict[str, 
     readers of the month's facts keep being served meanwhile."""
     book = await flagging.load_quota_book(month)
     roots = await Region.filter(parent_id=None).order_by("path").values_list("path", flat=True)
-    reach = await _task_reach(month, paths)
 
     def prepared() -> QuotaFlags:
+        reach = _task_reach(book.quotas, paths)
         flags = [flag for root in roots for flag in flagging.quota_flags_in(book, root, month, settings.rules)]
         kept = _kept(flags, paths)
         filed = {tag: _filed(kept, tag, paths, reach) for tag in LOCALES}
@@ -201,17 +201,14 @@ def _filed_under(flag: Flag, paths: dict[str, str], reach: dict[int, set[str]]) 
     return [paths[flag.region]]
 
 
-async def _task_reach(month: Period, paths: dict[str, str]) -> dict[int, set[str]]:
+def _task_reach(quotas: list[flagging.RunningQuota], paths: dict[str, str]) -> dict[int, set[str]]:
     """Per task running in the month, the deepest published regions its quotas sit in."""
     published = set(paths)
     reach: dict[int, set[str]] = {}
-    quotas = await Quota.filter(task__period_start__lte=month.last, task__period_end__gte=month.first).values_list(
-        "task_id", "region__path"
-    )
-    for task, path in quotas:
-        codes = [code for code in ancestor_codes(path) if code in published]
+    for quota in quotas:
+        codes = [code for code in ancestor_codes(quota.path) if code in published]
         if codes:
-            reach.setdefault(task, set()).add(paths[codes[-1]])
+            reach.setdefault(quota.task, set()).add(paths[codes[-1]])
     return reach
 
 
