@@ -1,4 +1,4 @@
-"""The month's entries summed per reporter as they are written (issue 15): three tables kept by
+"""The month's entries summed per reporter as they are written (issue 15): two tables kept by
 triggers on time_entry, filled once here from the entries already stored. See
 server/store/entry_months.py. They are not models: nothing reads them through the ORM, and their
 keys (no integer id) let SQLite keep each month's rows in key order, which is what the release
