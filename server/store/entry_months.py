@@ -52,13 +52,14 @@ _SQL = {
     },
 }
 
-TABLES = ("entry_month", "entry_month_task")
-# The per-activity columns of entry_month, and the activity each sums.
-ACTIVITY_COLUMNS = {activity: (f"m_{activity}", f"n_{activity}") for activity in ACTIVITIES}
+# Each table's key.
 KEYS = {
     "entry_month": ("month", "reporter_key", "received_by"),
     "entry_month_task": ("month", "reporter_key", "task_id", "received_by"),
 }
+TABLES = tuple(KEYS)
+# The per-activity columns of entry_month, and the activity each sums.
+ACTIVITY_COLUMNS = {activity: (f"m_{activity}", f"n_{activity}") for activity in ACTIVITIES}
 
 
 def _month(dialect: str, d: str) -> str:
