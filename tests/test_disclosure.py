@@ -409,3 +409,53 @@ def test_without_the_audit_loop_the_reader_finds_something():
 
     release = find(releases(), leaky, settings=settings(max_examples=2000, database=None, deadline=None))
     assert leaks(release, protect(release.regions, release.tables, release.relations)) == {}
+
+
+def _renamed(release: Release, tree: str, tables: str) -> Release:
+    """The release under other codes (a tree of its own beside others) and other table names."""
+
+    def code(c: str | None) -> str | None:
+        return None if c is None else tree + c
+
+    def name(n: str) -> str:
+        return tables + n
+
+    return Release(
+        [Region(code(r.code), code(r.parent), r.known_zero) for r in release.regions],
+        [
+            Table(
+                name(t.name),
+                {code(c): v for c, v in t.values.items()},
+                {code(c): n for c, n in t.contributors.items()},
+                t.floor,
+                t.published,
+                tuple(name(n) for n in t.requires),
+            )
+            for t in release.tables
+        ],
+        [Relation({name(n): c for n, c in r.terms.items()}) for r in release.relations],
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(releases(), releases())
+@pytest.mark.slow  # hundreds of generated releases, each solved
+def test_a_forest_is_protected_tree_by_tree_and_leaks_nothing(first, second):
+    """The nation's release has a tree per province and no row above them. Each tree is its own
+    problem: the forest hides in one tree exactly what that tree alone hides, a table with nothing in
+    a tree hides there everywhere, and the reader of the whole forest pins down nothing."""
+    a, b = _renamed(first, "A", "a:"), _renamed(second, "B", "b:")
+    forest = Release(a.regions + b.regions, a.tables + b.tables, a.relations + b.relations)
+    hidden = protect(forest.regions, forest.tables, forest.relations)
+    codes = {r.code for r in forest.regions}
+    for tree, other in ((a, b), (b, a)):
+        alone = protect(tree.regions, tree.tables, tree.relations)
+        mine = {r.code for r in tree.regions}
+        theirs = {r.code for r in other.regions} - _known_zero_subtrees(other.regions)
+        for t in tree.tables:
+            assert hidden[t.name] & mine == set(alone[t.name])
+            assert hidden[t.name] - mine == theirs, "a table with nothing in a tree hides there"
+    for cells in hidden.values():
+        assert set(cells) == {c for c in codes if c in cells} and len(cells) == len(set(cells))
+    assert leaks(forest, hidden) == {}
+    assert leaks(forest, hidden, knows_empty=True) == {}

@@ -28,16 +28,23 @@ Pure: no ORM, no HTTP, no i18n. Exact arithmetic only: Fractions, kept as ints w
 int arithmetic is several times faster and just as exact.
 
 Here: `protect` and `determined`. `figures` holds what a release is made of (regions, tables,
-relations), `release` the release as the reader sees it, `suppression` steps 1-3, `auditor` step 4,
+relations), `release` the release as the reader sees it, `hidden` the hidden cells of one table
+(the empty ones hidden by rule, unlisted), `suppression` steps 1-3, `auditor` step 4,
 `elimination` the exact Gauss-Jordan the auditor solves with.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
 
 from server.domain.disclosure.auditor import Auditor, Equation
 from server.domain.disclosure.figures import OWN, Region, Relation, Table
+from server.domain.disclosure.hidden import HiddenCells
 from server.domain.disclosure.suppression import Suppression
 
 __all__ = ["OWN", "Region", "Relation", "Table", "determined", "protect"]
@@ -45,13 +52,34 @@ __all__ = ["OWN", "Region", "Relation", "Table", "determined", "protect"]
 
 def protect(
     regions: list[Region], tables: list[Table], relations: list[Relation], *, audit: bool = True
-) -> dict[str, set[str]]:
-    """The codes hidden in each table (unpublished tables: every code that is not known zero).
+) -> dict[str, AbstractSet[str]]:
+    """The codes hidden in each table (unpublished tables: every code that is not known zero), as
+    sets that list only what hid for a reason other than emptiness (`HiddenCells`).
 
     Primary and complementary suppression, then the auditor in a loop until nothing hidden is
     determined. `audit=False` stops after complementary suppression: only for tests that show what
     the auditor adds.
     """
+    forest = _trees(regions, tables)
+    with _cycles_collected_after():
+        if forest is None:
+            return _protect_tree(regions, tables, relations, audit)[0]
+        # No equation of the reader spans two trees (families are a parent and its children, and
+        # relations hold within one region), so each tree is its own problem, and one at a time
+        # holds one province's pass in memory instead of the nation's.
+        each = [_protect_tree(tree, tree_tables, relations, audit) for tree, tree_tables in forest]
+    codes = {r.code for r in regions}
+    known_zero = set().union(*(zero for _, zero in each))
+    return {
+        name: HiddenCells.joined([hidden[name] for hidden, _ in each], codes, known_zero)
+        for name in sorted(t.name for t in tables)
+    }
+
+
+def _protect_tree(
+    regions: list[Region], tables: list[Table], relations: list[Relation], audit: bool
+) -> tuple[dict[str, HiddenCells], set[str]]:
+    """The hidden cells of one tree's tables, and the tree's known zeros."""
     problem = Suppression(regions, tables, relations, knows_empty=True)
     hidden, queue = problem.primary()
     problem.settle(hidden, queue)
@@ -63,7 +91,57 @@ def protect(
         for part, found in leaks:
             problem.hide(hidden, problem.cover(part, found), queue)
         problem.settle(hidden, queue)
-    return {name: set(hidden[name]) for name in problem.names}
+    return {name: hidden[name] for name in problem.names}, problem.known_zero
+
+
+def _trees(regions: list[Region], tables: list[Table]) -> list[tuple[list[Region], list[Table]]] | None:
+    """The regions and tables of each tree of a forest (the nation's provinces), or None for one tree
+    or for anything the single pass refuses with its own message (an unknown parent, a cycle, a
+    shared code, a figure outside the tree)."""
+    parent = {r.code: r.parent for r in regions}
+    if len(parent) != len(regions) or any(p is not None and p not in parent for p in parent.values()):
+        return None
+    root: dict[str, str] = {}
+    for code in parent:
+        chain = [code]
+        while chain[-1] not in root and parent[chain[-1]] is not None:
+            chain.append(parent[chain[-1]])  # type: ignore[arg-type]
+            if len(chain) > len(parent):
+                return None
+        top = root.get(chain[-1], chain[-1])
+        root.update((c, top) for c in chain)
+    tops = sorted(set(root.values()))
+    if len(tops) < 2:
+        return None
+    trees: dict[str, tuple[list[Region], list[Table]]] = {top: ([], []) for top in tops}
+    for region in regions:
+        trees[root[region.code]][0].append(region)
+    for table in tables:
+        if any(code not in root for code in (*table.values, *table.contributors)):
+            return None
+        values: dict[str, dict[str, Any]] = {top: {} for top in tops}
+        contributors: dict[str, dict[str, tuple[int, ...]]] = {top: {} for top in tops}
+        for code, value in table.values.items():
+            values[root[code]][code] = value
+        for code, counts in table.contributors.items():
+            contributors[root[code]][code] = counts
+        for top in tops:
+            trees[top][1].append(replace(table, values=values[top], contributors=contributors[top]))
+    return [trees[top] for top in tops]
+
+
+@contextmanager
+def _cycles_collected_after() -> Iterator[None]:
+    """The pass makes millions of small objects (terms, equations, sets) and no reference cycles:
+    Python's cycle collector walked them all again and again, a sixth of the pass on a province
+    and more the larger the tree. It is off for the pass and back as it was after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def determined(

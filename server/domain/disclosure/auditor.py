@@ -3,7 +3,8 @@ at a time, the hidden values they pin down, and the shown cells that cover each 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from server.domain.disclosure.elimination import reduce_rows
@@ -34,7 +35,7 @@ class Auditor(Release):
         self._holding: dict[int, list[int]] = {}
 
     def audit(
-        self, hidden: dict[str, set[str]], cache: dict[tuple[Equation, ...], frozenset[int]]
+        self, hidden: Mapping[str, AbstractSet[str]], cache: dict[tuple[Equation, ...], frozenset[int]]
     ) -> list[tuple[tuple[Equation, ...], list[int]]]:
         """Each connected part of the reader's system, with the unknowns in it that it determines and must not.
 
@@ -58,12 +59,15 @@ class Auditor(Release):
                 own = ((("own", name, parent), -1),) if (name, parent) in self.own else ()
                 templates.append((terms, own))
         for relation in self.relations:
-            codes = (
-                self.codes
-                if not self.knows_empty
-                else sorted(set().union(*(self.filled[name] for name, _ in relation)))
-            )
-            templates += [([((name, code), c) for name, c in relation], ()) for code in codes]
+            if not self.knows_empty:
+                templates += [([((name, code), c) for name, c in relation], ()) for code in self.codes]
+                continue
+            # To this reader a table empty in a region is a known term there: only the others are written.
+            coefficient = dict(relation)
+            among = set(coefficient)
+            for code in sorted(set().union(*(self.filled[name] for name in among))):
+                names = sorted(self.filled_at[code] & among)
+                templates.append(([((name, code), coefficient[name]) for name in names], ()))
         kept = [(tuple(sorted(t for t in terms if not self._known(*t[0]))), own) for terms, own in templates]
         kept = [(terms, own) for terms, own in kept if terms or own]
         return self._numbered(kept)
@@ -101,7 +105,7 @@ class Auditor(Release):
         knows where nothing was logged) an empty cell."""
         return code in self.known_zero or (self.knows_empty and code not in self.filled[name])
 
-    def _parts(self, hidden: dict[str, set[str]]) -> list[tuple[Equation, ...]]:
+    def _parts(self, hidden: Mapping[str, AbstractSet[str]]) -> list[tuple[Equation, ...]]:
         """The reader's equations that involve an unknown (terms sorted, "cell" before "own"), split
         into parts that share no unknown (union-find), each sorted: a stable cache key.
 
@@ -110,7 +114,10 @@ class Auditor(Release):
         parts only merge: a part that no changed equation touches is the one of the last round (on
         a province's month, rebuilding and re-splitting 25,000 equations took half of each round)."""
         unseen = {
-            numbers[code] for name, numbers in self.cell_numbers.items() for code in hidden[name] if code in numbers
+            number
+            for name, numbers in self.cell_numbers.items()
+            for code, number in numbers.items()
+            if code in hidden[name]
         }
         if self._unseen is None or not unseen >= self._unseen:
             self._rows, self._root, self._kept = [None] * len(self.templates), {}, {}

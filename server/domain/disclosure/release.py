@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
-from server.domain.disclosure.figures import Cell, Number, Region, Relation, Table, as_whole, is_empty
+from server.domain.disclosure.figures import Cell, Number, Region, Relation, Table, as_whole, is_empty, meets_floor
+from server.domain.disclosure.hidden import HiddenCells
 
 
 class Release:
@@ -18,17 +19,25 @@ class Release:
         self._tree(regions)
         self._read_tables(tables)
         self._read_relations(relations)
-        # Only figures that add up let that reader solve for the release's own values; figures that
-        # do not (a stored activity no relation knows of) get the exact reader: slower, never wrong.
-        self.knows_empty = knows_empty and self._relations_hold()
-        self.requirers = {name: sorted(t.name for t in tables if name in t.requires) for name in self.names}
-        self.wholes = [whole for whole in (_whole_and_parts(r) for r in self.relations) if whole]
         # Codes with something in them, per table: everywhere else the table is empty.
         self.filled = {
             name: {c for c, v in self._values[name].items() if v}
             | {c for c, n in self._contributors[name].items() if any(n)}
             for name in self.names
         }
+        # The tables with something in them, per code: a region's relations or parts need only those.
+        self.filled_at: dict[str, set[str]] = {}
+        for name in self.names:
+            for code in self.filled[name]:
+                self.filled_at.setdefault(code, set()).add(name)
+        # Only figures that add up let that reader solve for the release's own values; figures that
+        # do not (a stored activity no relation knows of) get the exact reader: slower, never wrong.
+        self.knows_empty = knows_empty and self._relations_hold()
+        self.requirers: dict[str, list[str]] = {name: [] for name in self.names}
+        for table in sorted(tables, key=lambda t: t.name):
+            for name in table.requires:
+                self.requirers[name].append(table.name)
+        self.wholes = [whole for whole in (_whole_and_parts(r) for r in self.relations) if whole]
         self.own = self._own_remainders()
 
     def _read_tables(self, tables: list[Table]) -> None:
@@ -61,8 +70,8 @@ class Release:
         own = {
             (t, p): self._remainder(t, p, self.children[p])
             for t in self.names
-            for p in self.parents
-            if p in self.filled[t]
+            for p in sorted(self.filled[t])
+            if p in self.children
         }
         return {key: figure for key, figure in own.items() if not is_empty(*figure)}
 
@@ -110,11 +119,14 @@ class Release:
 
     def _relations_hold(self) -> bool:
         """Whether every relation adds up in every region with the figures given."""
-        return not any(
-            sum(c * self._values[name].get(code, 0) for name, c in relation)
-            for relation in self.relations
-            for code in set().union(*(self._values[name] for name, _ in relation))
-        )
+        for relation in self.relations:
+            coefficient = dict(relation)
+            names = set(coefficient)
+            for code in set().union(*(self._values[name] for name in names)):
+                # Only the tables with something here: a relation may have 3,400 terms (the tasks).
+                if sum(coefficient[n] * self._values[n].get(code, 0) for n in self.filled_at[code] & names):
+                    return False
+        return True
 
     def value(self, table: Table, code: str) -> Number:
         return self._values[table.name].get(code, 0)
@@ -130,6 +142,24 @@ class Release:
         total = self.contributors(table, parent)
         count = tuple(max(0, n - sum(self.contributors(table, c)[i] for c in shown)) for i, n in enumerate(total))
         return value, count
+
+    def nothing_hidden(self) -> dict[str, HiddenCells]:
+        """Per table, its hidden cells before any rule but emptiness has run: every empty cell where
+        emptiness fails the floor, every cell of an unpublished table (neither listed: `HiddenCells`)."""
+        codes, zero = set(self.codes), self.known_zero
+        return {
+            name: HiddenCells(
+                codes,
+                self.filled[name],
+                zero,
+                "all"
+                if not table.published
+                else "none"
+                if meets_floor((0,) * len(table.floor), table.floor)
+                else "empty",
+            )
+            for name, table in self.tables.items()
+        }
 
     def full_hidden(self, hidden: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
         full = {name: set(hidden.get(name, ())) - self.known_zero for name in self.names}

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from server.domain.disclosure.auditor import Auditor
 from server.domain.disclosure.figures import Cell, Region, Relation, Table, is_empty, is_safe, meets_floor
+from server.domain.disclosure.hidden import HiddenCells
 
 
 class Suppression(Auditor):
@@ -20,30 +21,40 @@ class Suppression(Auditor):
         self._queued: set[tuple[int, str, str]] = set()  # families in the queue, so each waits there once
         self._touched: set[str] | None = None  # codes where something hid since the parts were last checked; None: all
 
-    def primary(self) -> tuple[dict[str, set[str]], list[tuple[int, str, str]]]:
-        """Hidden cells by the primary rule (unpublished tables everywhere), and every family to check."""
-        hidden: dict[str, set[str]] = {name: set() for name in self.names}
-        queue = [(-self.depth[p], p, name) for name in self.names for p in self.parents]
+    def primary(self) -> tuple[dict[str, HiddenCells], list[tuple[int, str, str]]]:
+        """Hidden cells by the primary rule (unpublished tables everywhere), and every family to check.
+
+        Empty cells and unpublished tables hide by rule without being listed (`HiddenCells`); only
+        the cells with something in them are tested, and only the families whose parent has
+        something in it can need a complement (an empty parent is hidden itself, where emptiness
+        fails the floor)."""
+        hidden = self.nothing_hidden()
+        queue = [
+            (-self.depth[p], p, name)
+            for name in self.names
+            if self.tables[name].published
+            for p in (self.filled[name] if hidden[name].hides_empty else self.parents)
+            if p in self.children and p not in self.known_zero
+        ]
         heapq.heapify(queue)
         self._queued = set(queue)
         for name in self.names:
             table = self.tables[name]
-            if all(table.floor):  # a code with no contributors listed has none, and fails the floor
-                meets = {
-                    c for c, n in self._contributors[name].items() if table.published and meets_floor(n, table.floor)
-                }
-                below = [(name, code) for code in self.codes if code not in meets]
-            else:
-                below = [
-                    (name, code)
-                    for code in self.codes
-                    if not table.published or not meets_floor(self.contributors(table, code), table.floor)
-                ]
+            below = [
+                (name, code)
+                for code in sorted(self.filled[name])
+                if not table.published or not meets_floor(self.contributors(table, code), table.floor)
+            ]
             self.hide(hidden, below, queue)
+            # What requires this table hides where it hides by rule, too (where the other does not
+            # hide by rule already).
+            for other in self.requirers[name]:
+                codes = sorted(self.filled[other]) if hidden[other].hides_empty else self.codes
+                self.hide(hidden, [(other, c) for c in codes if hidden[name].by_rule(c)], queue)
         self._touched = None
         return hidden, queue
 
-    def hide(self, hidden: dict[str, set[str]], cells: Iterable[Cell], queue: list[tuple[int, str, str]]) -> None:
+    def hide(self, hidden: dict[str, HiddenCells], cells: Iterable[Cell], queue: list[tuple[int, str, str]]) -> None:
         """Hide cells, the cells of tables that require them, and queue the families they sit in."""
         stack = sorted(cells, reverse=True)
         while stack:
@@ -63,7 +74,7 @@ class Suppression(Auditor):
             self._queued.add(family)
             heapq.heappush(queue, family)
 
-    def settle(self, hidden: dict[str, set[str]], queue: list[tuple[int, str, str]]) -> None:
+    def settle(self, hidden: dict[str, HiddenCells], queue: list[tuple[int, str, str]]) -> None:
         """Complementary suppression to a fixpoint: over the tree, deepest families first, and over
         each cell's parts (a whole minus its shown parts is a remainder too)."""
         while True:
@@ -81,7 +92,7 @@ class Suppression(Auditor):
                 return
             self.hide(hidden, more_parts, queue)
 
-    def _parts_complement(self, hidden: dict[str, set[str]], codes: Iterable[str]) -> list[Cell]:
+    def _parts_complement(self, hidden: dict[str, HiddenCells], codes: Iterable[str]) -> list[Cell]:
         """Cells to hide so that, in every region, a shown whole minus its shown parts (the minutes
         minus the shown categories: the hidden categories together) is nothing or rests on the floor.
 
@@ -95,17 +106,22 @@ class Suppression(Auditor):
             table = self.tables[whole]
             if any(len(self.tables[p].floor) != len(table.floor) for p in parts):
                 continue  # counted differently (a sensitive share's yes and no): the auditor covers them
+            # A part empty in a region and hidden for it adds nothing there either way: only the
+            # others are looked at (over the nation, the time under 3,400 tasks makes up the minutes).
+            among, always = set(parts), {p for p in parts if not hidden[p].hides_empty}
             for code in codes:
                 if code in hidden[whole] or code in self.known_zero or not table.published:
                     continue
-                cell = self._part_to_hide(whole, parts, code, hidden)
+                here = sorted(always | among.intersection(self.filled_at.get(code, ())))
+                cell = self._part_to_hide(whole, here, code, hidden)
                 if cell is not None:
                     chosen.append(cell)
         return chosen
 
-    def _part_to_hide(self, whole: str, parts: list[str], code: str, hidden: dict[str, set[str]]) -> Cell | None:
+    def _part_to_hide(self, whole: str, parts: list[str], code: str, hidden: dict[str, HiddenCells]) -> Cell | None:
         """Where the whole minus its shown parts is neither nothing nor on the floor in this region, the
-        cell to hide (the smallest shown part, or the whole when none is shown); else None."""
+        cell to hide (the smallest shown part, or the whole when none is shown); else None. `parts`:
+        all those that are not empty and hidden in this region."""
         table = self.tables[whole]
         shown = [p for p in parts if code not in hidden[p] and self.tables[p].published]
         unseen = [p for p in parts if p not in shown]
@@ -123,7 +139,7 @@ class Suppression(Auditor):
         candidates = sorted(((p, code) for p in shown), key=self._smallness)
         return candidates[0] if candidates else (whole, code)
 
-    def _complement(self, name: str, parent: str, hidden: set[str]) -> str | None:
+    def _complement(self, name: str, parent: str, hidden: HiddenCells) -> str | None:
         """The next cell to hide so the family's remainder is nothing or rests on the floor, or None when it does."""
         table = self.tables[name]
         if not table.published or parent in hidden or parent in self.known_zero:
