@@ -459,3 +459,40 @@ def test_a_forest_is_protected_tree_by_tree_and_leaks_nothing(first, second):
         assert set(cells) == {c for c in codes if c in cells} and len(cells) == len(set(cells))
     assert leaks(forest, hidden) == {}
     assert leaks(forest, hidden, knows_empty=True) == {}
+
+
+def test_figures_that_do_not_add_up_in_one_tree_leave_the_others_defended():
+    """Where a relation fails (a stored figure no relation accounts for), the pass can only defend
+    against the reader who does not know where nothing was logged. That is decided tree by tree: a
+    province whose figures add up keeps the stronger defence whatever another province holds.
+    Decided over the whole forest, tree X below switched P to the weaker reader, and a reader who
+    knows that c1 is empty in `b` pinned down `a` at P (one contributor)."""
+    regions = [Region("P", None, False), Region("c0", "P", False), Region("c1", "P", False), Region("X", None, False)]
+    tables = [
+        table("a", {"P": 1}, floor=(3,)),
+        table("b", {"P": 3, "c0": 3}, floor=(3,)),
+        table("s", {"P": 4, "c0": 3, "X": 5}, floor=(3,)),  # at X, s is not a + b
+    ]
+    relations = [Relation({"a": Fraction(1), "b": Fraction(1), "s": Fraction(-1)})]
+    hidden = protect(regions, tables, relations)
+    tree_p = Release(regions[:3], [_without(t, "X") for t in tables], relations)
+    assert leaks(tree_p, {name: set(cells) - {"X"} for name, cells in hidden.items()}, knows_empty=True) == {}
+    assert hidden["b"] == {"P", "c0", "c1", "X"}
+
+
+def test_a_table_without_a_floor_is_refused():
+    with pytest.raises(ValueError, match="needs a floor"):
+        protect(family("a"), [table("t", {"P": 5}, floor=())], [])
+    with pytest.raises(ValueError, match="needs a floor"):
+        protect(family("a"), [table("t", {"P": (5, 5)}, floor=(3, -1))], [])
+
+
+def _without(t: Table, code: str) -> Table:
+    return Table(
+        t.name,
+        {c: v for c, v in t.values.items() if c != code},
+        {c: n for c, n in t.contributors.items() if c != code},
+        t.floor,
+        t.published,
+        t.requires,
+    )

@@ -31,7 +31,9 @@ class Release:
             for code in self.filled[name]:
                 self.filled_at.setdefault(code, set()).add(name)
         # Only figures that add up let that reader solve for the release's own values; figures that
-        # do not (a stored activity no relation knows of) get the exact reader: slower, never wrong.
+        # do not (a stored activity no relation knows of) get the exact reader: slower, and it
+        # defends against less. `protect` decides this tree by tree: one province's figures that
+        # do not add up leave the others defended against the reader who knows where nothing was.
         self.knows_empty = knows_empty and self._relations_hold()
         self.requirers: dict[str, list[str]] = {name: [] for name in self.names}
         for table in sorted(tables, key=lambda t: t.name):
@@ -104,9 +106,11 @@ class Release:
         return len(self._ancestry(code)) - 1
 
     def _check(self, table: Table) -> None:
-        """Refuse figures the tree cannot protect: a code outside the tree, a wrong width, a known zero
-        that is not zero."""
+        """Refuse figures the tree cannot protect: no floor or a floor below 0, a code outside the
+        tree, a wrong width, a known zero that is not zero."""
         width = len(table.floor)
+        if not width or min(table.floor) < 0:
+            raise ValueError(f"table {table.name} needs a floor of one or more counts, none below 0")
         for code in sorted(set(table.values) | set(table.contributors)):
             if code not in self.parent:
                 raise ValueError(f"table {table.name} has figures for {code}, which is not in the tree")
