@@ -496,3 +496,19 @@ def _without(t: Table, code: str) -> Table:
         t.published,
         t.requires,
     )
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(releases(), releases(), releases())
+@pytest.mark.slow  # starts worker processes
+def test_trees_protected_in_worker_processes_hide_the_same(first, second, third):
+    """The nation's provinces go to worker processes, largest first; what comes back, joined in the
+    forest's order, is what one process finds."""
+    trees = [
+        _renamed(release, tree, f"{tree.lower()}:") for release, tree in zip((first, second, third), "ABC", strict=True)
+    ]
+    regions = [r for t in trees for r in t.regions]
+    tables = [table for t in trees for table in t.tables]
+    relations = [relation for t in trees for relation in t.relations]
+    alone = protect(regions, tables, relations)
+    assert protect(regions, tables, relations, workers=2) == alone

@@ -172,14 +172,17 @@ def roster_tables(facts: MonthFacts, k: int) -> tuple[list[disclosure.Table], li
     return tables, relations
 
 
-def protect_month(facts: MonthFacts, k: int) -> dict[str, AbstractSet[str]]:
-    """The disclosure pass over every table of the month: hidden codes per table."""
+def protect_month(facts: MonthFacts, k: int, workers: int = 1) -> dict[str, AbstractSet[str]]:
+    """The disclosure pass over every table of the month: hidden codes per table. `workers`: the
+    processes that protect the provinces of a forest at once (`disclosure.protect`)."""
     k = effective_k(k)
     known_zero = {r.code for r in facts.regions if not facts.accounts.get(r.code)}
     regions = [disclosure.Region(r.code, r.parent, r.code in known_zero) for r in facts.regions]
     entry, entry_relations = entry_tables(facts, k)
     roster, roster_relations = roster_tables(facts, k)
-    return disclosure.protect(regions, entry + outcome_tables(facts, k) + roster, entry_relations + roster_relations)
+    return disclosure.protect(
+        regions, entry + outcome_tables(facts, k) + roster, entry_relations + roster_relations, workers=workers
+    )
 
 
 def release_figures(facts: MonthFacts, hidden: Mapping[str, AbstractSet[str]]) -> dict[str, dict[str, Any]]:

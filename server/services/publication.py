@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -36,6 +37,8 @@ from server.web.messages import rendered_flags
 
 log = logging.getLogger("jianfu.publication")
 LEASE = timedelta(minutes=30)
+# Regions from which the disclosure pass protects a forest's trees on every core (`disclosure_workers`).
+PARALLEL_DISCLOSURE_FROM = 5_000
 
 
 class TooEarly(Exception):
@@ -102,7 +105,7 @@ async def publish(
         quota_flags = group.create_task(month_quota_flags(month, settings, {r.code: r.path for r in regions}))
     facts = reading.result()
     say(f"{month.key}: disclosure control over {len(facts.regions)} regions")
-    hidden = measures.protect_month(facts, settings.k)
+    hidden = measures.protect_month(facts, settings.k, workers=disclosure_workers(len(facts.regions)))
     figures = measures.release_figures(facts, hidden)
     say(f"{month.key}: flags in {len(LOCALES)} languages")
     flags = await release_flags(month, facts, figures, settings, quota_flags.result())
@@ -111,6 +114,13 @@ async def publish(
     shown = sum(1 for f in figures.values() if f["reporters"] is not None and not f["known_zero"])
     say(f"{month.key}: published, {shown} of {len(figures)} regions shown")
     return True
+
+
+def disclosure_workers(regions: int) -> int:
+    """Processes for the disclosure pass: every core for a forest as large as several provinces
+    (the nation's 32 trees take about two minutes on one core), one below that, where starting a
+    worker (about a second) would cost more than it saves."""
+    return (os.cpu_count() or 1) if regions >= PARALLEL_DISCLOSURE_FROM else 1
 
 
 async def publish_due(settings: Settings, today: date, say: Callable[[str], None] = lambda _text: None) -> list[str]:

@@ -36,8 +36,10 @@ relations), `release` the release as the reader sees it, `hidden` the hidden cel
 from __future__ import annotations
 
 import gc
+import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -51,23 +53,28 @@ __all__ = ["OWN", "Region", "Relation", "Table", "determined", "protect"]
 
 
 def protect(
-    regions: list[Region], tables: list[Table], relations: list[Relation], *, audit: bool = True
+    regions: list[Region],
+    tables: list[Table],
+    relations: list[Relation],
+    *,
+    audit: bool = True,
+    workers: int = 1,
 ) -> dict[str, AbstractSet[str]]:
     """The codes hidden in each table (unpublished tables: every code that is not known zero), as
     sets that list only what hid for a reason other than emptiness (`HiddenCells`).
 
     Primary and complementary suppression, then the auditor in a loop until nothing hidden is
     determined. `audit=False` stops after complementary suppression: only for tests that show what
-    the auditor adds.
+    the auditor adds. `workers` > 1 protects the trees of a forest in that many processes at once
+    (each starts a Python of its own: worth it for the nation, not for a county).
     """
     forest = _trees(regions, tables)
-    with _cycles_collected_after():
-        if forest is None:
-            return _protect_tree(regions, tables, relations, audit)[0]
-        # No equation of the reader spans two trees (families are a parent and its children, and
-        # relations hold within one region), so each tree is its own problem, and one at a time
-        # holds one province's pass in memory instead of the nation's.
-        each = [_protect_tree(tree, tree_tables, relations, audit) for tree, tree_tables in forest]
+    if forest is None:
+        return _protect_tree(regions, tables, relations, audit)[0]
+    # No equation of the reader spans two trees (families are a parent and its children, and
+    # relations hold within one region), so each tree is its own problem, and one at a time
+    # holds one province's pass in memory instead of the nation's.
+    each = _each_tree(forest, relations, audit, workers)
     codes = {r.code for r in regions}
     known_zero = set().union(*(zero for _, zero in each))
     return {
@@ -76,21 +83,37 @@ def protect(
     }
 
 
+def _each_tree(
+    forest: list[tuple[list[Region], list[Table]]], relations: list[Relation], audit: bool, workers: int
+) -> list[tuple[dict[str, HiddenCells], set[str]]]:
+    """Each tree's hidden cells and known zeros, in the forest's order: here, or in worker processes
+    taking the largest trees first, so that no worker is left with a province at the end."""
+    if workers <= 1 or len(forest) < 2:
+        return [_protect_tree(tree, tree_tables, relations, audit) for tree, tree_tables in forest]
+    largest_first = sorted(range(len(forest)), key=lambda i: -sum(len(t.values) for t in forest[i][1]))
+    # "spawn": the publishing process may hold threads and connections a fork would copy mid-use.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(forest)), mp_context=context) as pool:
+        running = {i: pool.submit(_protect_tree, *forest[i], relations, audit) for i in largest_first}
+        return [running[i].result() for i in range(len(forest))]
+
+
 def _protect_tree(
     regions: list[Region], tables: list[Table], relations: list[Relation], audit: bool
 ) -> tuple[dict[str, HiddenCells], set[str]]:
     """The hidden cells of one tree's tables, and the tree's known zeros."""
-    problem = Suppression(regions, tables, relations, knows_empty=True)
-    hidden, queue = problem.primary()
-    problem.settle(hidden, queue)
-    cache: dict[tuple[Equation, ...], frozenset[int]] = {}
-    while audit:
-        leaks = [(part, found) for part, found in problem.audit(hidden, cache) if found]  # found: unknowns' numbers
-        if not leaks:
-            break
-        for part, found in leaks:
-            problem.hide(hidden, problem.cover(part, found), queue)
+    with _cycles_collected_after():
+        problem = Suppression(regions, tables, relations, knows_empty=True)
+        hidden, queue = problem.primary()
         problem.settle(hidden, queue)
+        cache: dict[tuple[Equation, ...], frozenset[int]] = {}
+        while audit:
+            leaks = [(part, found) for part, found in problem.audit(hidden, cache) if found]  # found: unknowns' numbers
+            if not leaks:
+                break
+            for part, found in leaks:
+                problem.hide(hidden, problem.cover(part, found), queue)
+            problem.settle(hidden, queue)
     return {name: hidden[name] for name in problem.names}, problem.known_zero
 
 
