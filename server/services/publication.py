@@ -167,7 +167,7 @@ async def release_flags(
     places'. Flags name only published regions: receivers are already merged into the region that
     set their targets, and an escalation chain keeps its published links only."""
     paths = {r.code: r.path for r in facts.regions}
-    names = {r["code"]: r for r in await Region.filter(code__in=list(paths)).values("code", "name", "name_hant")}
+    names = await release.published_names(settings.min_level)
     shown_apps = {
         code: figure["apps"] for code, figure in figures.items() if figure["reporters"] is not None and figure["apps"]
     }
