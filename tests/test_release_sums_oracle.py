@@ -106,7 +106,7 @@ async def old_facts(window: Window, settings: Settings) -> dict[str, Any]:
     """What the queries over every entry read, in one reader's snapshot."""
     levels = release.published_levels(settings.min_level)
     clause, values = levels_clause(levels, 4)
-    rows = await release_reporters.reporter_rows(window.month, window.cutoff, settings.secret)
+    rows = await release_reporters.reporter_rows(window.month, window.cutoff, settings.secret, levels)
     async with snapshot.shared_snapshot(1) as (reader,):
         await release_reporters.prepare_reporters(reader, rows, window)
         # Who is established, by the oracle's own rule (distinct days), not the sums' first and last.

@@ -62,7 +62,7 @@ async def read_month_facts(
     levels = published_levels(settings.min_level)
     window = rollup.Window(month, cutoff)
     regions = regions if regions is not None else await placed_regions(settings.min_level)
-    reporters = await release_reporters.reporter_rows(month, cutoff, settings.secret)
+    reporters = await release_reporters.reporter_rows(month, cutoff, settings.secret, levels)
     reads: dict[str, Callable[[BaseDBAsyncClient], Awaitable[Any]]] = {
         "accounts": lambda client: rollup.accounts(client, levels),
         "entries": lambda client: entry_rollup.entry_cells(client, window, levels),
