@@ -24,6 +24,7 @@ Prints progress, then one JSON line.
 
     .venv/bin/python bench/aggregate.py --entries 1000000
     .venv/bin/python bench/aggregate.py --entries 200000 --database postgres://postgres@127.0.0.1:5432/mine
+    .venv/bin/python bench/aggregate.py --tree nation --entries 2000000 --repeat 1 --database postgres://...
 """
 
 from __future__ import annotations
@@ -93,10 +94,10 @@ def regions(tree: str = "generated") -> list[tuple[str, str | None, str, int, st
     """(code, parent, level, population, name), parents first. "generated": one province down to a
     grid in each village; "guangdong": the real division tree of Guangdong (bench/division.py),
     or the generated province when npm cannot fetch it. A region's population is its villages'."""
-    if tree == "guangdong":
+    if tree in ("guangdong", "nation"):
         import division  # noqa: PLC0415 -- beside this script
 
-        places = division.load("44")
+        places = division.load("44" if tree == "guangdong" else None)
         if places is not None:
             return [(p.code, p.parent, p.level, p.population, p.name) for p in places]
         say("the real tree is not available: using the generated province")
@@ -522,9 +523,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--tree",
-        choices=("generated", "guangdong"),
+        choices=("generated", "guangdong", "nation"),
         default="generated",
-        help="guangdong: the real division tree of Guangdong from npm (bench/division.py)",
+        help=(
+            "guangdong: the real division tree of Guangdong from npm (bench/division.py); nation: the whole "
+            "country's (665,273 regions, 1.86M cadres: a long generation)"
+        ),
     )
     parser.add_argument(
         "--store",
