@@ -120,7 +120,10 @@ def disclosure_workers(regions: int) -> int:
     """Processes for the disclosure pass: every core for a forest as large as several provinces
     (the nation's 32 trees take about two minutes on one core), one below that, where starting a
     worker (about a second) would cost more than it saves."""
-    return (os.cpu_count() or 1) if regions >= PARALLEL_DISCLOSURE_FROM else 1
+    if regions < PARALLEL_DISCLOSURE_FROM:
+        return 1
+    # The cores this process may run on (a container's share), not the host's.
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 async def publish_due(settings: Settings, today: date, say: Callable[[str], None] = lambda _text: None) -> list[str]:
