@@ -20,7 +20,7 @@ from tortoise import Tortoise
 
 from server.domain.vocab import ACTIVITIES
 from server.models import Region, Task, TimeEntry
-from server.store import entry_months
+from server.store import entry_months, ledger
 
 KEYS = ["k1", "k2", "k3"]
 SOME_ACTIVITIES = ["data_entry", "meeting", "evidence"]
@@ -275,4 +275,33 @@ async def test_a_writer_that_waited_for_another_reads_back_the_days_it_left(stor
     finally:
         await one.close()
         await other.close()
+    await assert_sums_match()
+
+
+async def test_two_batches_of_one_reporter_across_months_at_once_both_land(store):
+    """PostgreSQL: two phones of one cadre (or a retry beside the first send) post batches that
+    span months at once. Each entry adds to its month's row, so two writers that took those rows in
+    opposite orders waited for each other until PostgreSQL killed one (a 500, seen in CI with two
+    server processes). A batch takes its months in date order, so the second writer waits at the
+    first month both need and the first finishes."""
+    if not store.startswith("postgres"):
+        pytest.skip("SQLite lets one writer in at a time")
+    march = "INSERT INTO time_entry (reporter_key, client_id, body_hash, date, received_on, minutes, activity) "
+    one = await asyncpg.connect(store)
+    try:
+        holding = one.transaction()
+        await holding.start()
+        await one.execute(march + "VALUES ('k1', 'm1', '', '2026-03-05', '2026-04-06', 30, 'meeting')")
+        rows = [
+            {"client_id": f"b{n}", "body_hash": "", "date": day, "minutes": 10, "activity": "meeting", "task": None}
+            | {"note": None}
+            for n, day in enumerate([date(2026, 4, 3), date(2026, 3, 7)])  # April first, as a phone may send
+        ]
+        second = asyncio.create_task(ledger.insert_entries("k1", date(2026, 4, 6), rows))
+        await wait_for_a_lock()
+        await one.execute(march + "VALUES ('k1', 'a1', '', '2026-04-02', '2026-04-06', 30, 'meeting')")
+        await holding.commit()
+        assert await second == {"b0", "b1"}
+    finally:
+        await one.close()
     await assert_sums_match()

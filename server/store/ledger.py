@@ -89,9 +89,13 @@ async def insert_entries(key: str, today: date, rows: list[dict[str, Any]]) -> s
     No region: where an entry counts is resolved through the secret at publication."""
     client = Tortoise.get_connection("default")
     received = day_param(client, today)
+    # In date order: each entry adds to its month's sums (store/entry_months.py), and two writers
+    # of one reporter that took the months in different orders each waited for the other until
+    # PostgreSQL killed one. In one order, the later writer waits at the first month both need.
+    ordered = sorted(rows, key=lambda row: (row["date"], row["client_id"]))
     params = [
         v
-        for row in rows
+        for row in ordered
         for v in (
             key,
             row["client_id"],
