@@ -21,6 +21,7 @@ from test_entry_months import drop_sums
 from tortoise import Tortoise
 
 from server.config import Settings
+from server.db import day_param
 from server.domain import pseudonyms
 from server.domain.indices import CATEGORY_OF_ACTIVITY, EVIDENCE_ACTIVITIES
 from server.domain.measures import Part
@@ -102,11 +103,23 @@ OLD_SOURCES = {
 READ = ("reporters", "minutes", "median_minutes", *OLD_SOURCES)
 
 
+OLD_ACCOUNTS = """
+SELECT id, region_id, CASE WHEN created_on < $1 THEN 1 ELSE 0 END AS old_enough
+FROM app_user
+WHERE role = 'cadre' AND region_id IS NOT NULL AND created_on < $2
+"""
+
+
 async def old_facts(window: Window, settings: Settings) -> dict[str, Any]:
     """What the queries over every entry read, in one reader's snapshot."""
     levels = release.published_levels(settings.min_level)
     clause, values = levels_clause(levels, 4)
-    rows = await release_reporters.reporter_rows(window.month, window.cutoff, settings.secret, levels)
+    # Placed at their own homes, as e5a2ae9 placed them: the release places them in the deepest
+    # published region above (release_reporters.ACCOUNTS_BEFORE), which must come to the same.
+    client = Tortoise.get_connection("default")
+    first, cutoff = day_param(client, window.month.first), day_param(client, window.cutoff)
+    accounts = (await client.execute_query(OLD_ACCOUNTS, [first, cutoff]))[1]
+    rows = [(pseudonyms.reporter_key(settings.secret, r[0]), r[1], bool(r[2])) for r in accounts]
     async with snapshot.shared_snapshot(1) as (reader,):
         await release_reporters.prepare_reporters(reader, rows, window)
         # Who is established, by the oracle's own rule (distinct days), not the sums' first and last.
@@ -132,15 +145,20 @@ async def old_facts(window: Window, settings: Settings) -> dict[str, Any]:
 
 COUNTY = "510101"
 VILLAGES = [f"{COUNTY}{t:03d}{v}" for t in (1, 2) for v in (201, 202)]
+# Homes the reads place elsewhere: a village right under the county (no township between), and a
+# township's own staff. Each counts in every published region above it, and nowhere else.
+HOMES = [*VILLAGES, f"{COUNTY}999201", f"{COUNTY}001"]
 MONTHS = [parse_period(key) for key in ("2026-02", "2028-02", "2026-04", "2026-03")]  # 28, 29, 30, 31 days
 CADRES = 6  # a seventh reporter key has no account (a cadre who left, or never was)
 
 
 async def county() -> None:
-    """The county, two townships, two villages each (nothing below townships is published)."""
+    """The county, two townships, two villages each and one village right under the county
+    (nothing below townships is published)."""
     rows = [(COUNTY, None, "county")]
     rows += [(f"{COUNTY}{t:03d}", COUNTY, "township") for t in (1, 2)]
     rows += [(code, code[:9], "village") for code in VILLAGES]
+    rows += [(HOMES[-2], COUNTY, "village")]
     paths: dict[str | None, str] = {None: "/"}
     for code, parent, level in rows:
         paths[code] = f"{paths[parent]}{code}/"
@@ -203,7 +221,7 @@ cases = st.fixed_dictionaries(
         "cutoff_days": st.sampled_from([1, 7, 31]),  # the publication day after the month's last
         # Accounts made long ago, during the month (not established), or after the cutoff (no reporter).
         "made": st.lists(st.sampled_from([0, 0, 0, 1, 2]), min_size=CADRES, max_size=CADRES),
-        "homes": st.lists(st.sampled_from(VILLAGES), min_size=CADRES, max_size=CADRES),
+        "homes": st.lists(st.sampled_from(HOMES), min_size=CADRES, max_size=CADRES),
         "first": st.lists(entries, min_size=4, max_size=16),
         "then": st.lists(steps, max_size=8),
     }
